@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Differences between the kernels this module builds for (6.1 and later).
+ * Every LINUX_VERSION_CODE test of the module lives in this file.
+ */
+
+#ifndef __NET_QUIC_COMPAT_H
+#define __NET_QUIC_COMPAT_H
+
+#include <linux/version.h>
+#include <net/sock.h>
+
+/* True when building for kernel a.b or later. */
+#define QUIC_KERNEL_AT_LEAST(a, b) \
+	(KERNEL_VERSION(a, b, 0) <= LINUX_VERSION_CODE)
+
+/*
+ * Since 6.6 struct proto says where struct ipv6_pinfo sits in the socket;
+ * before, inet6_create() expected it at the end of the object, which is
+ * where struct quic6_sock keeps it for both.
+ */
+#if QUIC_KERNEL_AT_LEAST(6, 6)
+#define QUIC_PROTO_IPV6_PINFO(type, member) \
+	.ipv6_pinfo_offset = offsetof(type, member),
+#else
+#define QUIC_PROTO_IPV6_PINFO(type, member)
+#endif
+
+#endif /* __NET_QUIC_COMPAT_H */

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * QUIC protocol registration: IPPROTO_QUIC for AF_INET and AF_INET6,
+ * SOCK_STREAM and SOCK_DGRAM, the socket-level operations, and per
+ * namespace setup.
+ */
+
+#include <linux/module.h>
+#include <net/inet_common.h>
+#include <net/protocol.h>
+#include <net/transp_v6.h>
+
+#include "compat.h"
+#include "socket.h"
+
+static int quic_inet_bind(struct socket *sock, struct sockaddr *uaddr,
+			  int addr_len)
+{
+	return sock->sk->sk_prot->bind(sock->sk, uaddr, addr_len);
+}
+
+static const struct proto_ops quic_proto_ops = {
+	.family		= PF_INET,
+	.owner		= THIS_MODULE,
+	.release	= inet_release,
+	.bind		= quic_inet_bind,
+	.connect	= sock_no_connect,
+	.socketpair	= sock_no_socketpair,
+	.accept		= sock_no_accept,
+	.getname	= inet_getname,
+	.ioctl		= inet_ioctl,
+	.listen		= sock_no_listen,
+	.shutdown	= inet_shutdown,
+	.setsockopt	= sock_common_setsockopt,
+	.getsockopt	= sock_common_getsockopt,
+	.sendmsg	= sock_no_sendmsg,
+	.recvmsg	= sock_no_recvmsg,
+	.mmap		= sock_no_mmap,
+};
+
+static const struct proto_ops quicv6_proto_ops = {
+	.family		= PF_INET6,
+	.owner		= THIS_MODULE,
+	.release	= inet6_release,
+	.bind		= quic_inet_bind,
+	.connect	= sock_no_connect,
+	.socketpair	= sock_no_socketpair,
+	.accept		= sock_no_accept,
+	.getname	= inet6_getname,
+	.ioctl		= inet6_ioctl,
+	.listen		= sock_no_listen,
+	.shutdown	= inet_shutdown,
+	.setsockopt	= sock_common_setsockopt,
+	.getsockopt	= sock_common_getsockopt,
+	.sendmsg	= sock_no_sendmsg,
+	.recvmsg	= sock_no_recvmsg,
+	.mmap		= sock_no_mmap,
+};
+
+static struct inet_protosw quic_protosw[] = {
+	{
+		.type		= SOCK_STREAM,
+		.protocol	= IPPROTO_QUIC,
+		.prot		= &quic_prot,
+		.ops		= &quic_proto_ops,
+	},
+	{
+		.type		= SOCK_DGRAM,
+		.protocol	= IPPROTO_QUIC,
+		.prot		= &quic_prot,
+		.ops		= &quic_proto_ops,
+	},
+};
+
+static struct inet_protosw quicv6_protosw[] = {
+	{
+		.type		= SOCK_STREAM,
+		.protocol	= IPPROTO_QUIC,
+		.prot		= &quicv6_prot,
+		.ops		= &quicv6_proto_ops,
+	},
+	{
+		.type		= SOCK_DGRAM,
+		.protocol	= IPPROTO_QUIC,
+		.prot		= &quicv6_prot,
+		.ops		= &quicv6_proto_ops,
+	},
+};
+
+static void __net_exit quic_net_exit(struct net *net)
+{
+	quic_udp_net_exit(net);
+}
+
+static struct pernet_operations quic_net_ops = {
+	.exit	= quic_net_exit,
+};
+
+static void quic_protosw_unregister(int n4, int n6)
+{
+	while (n6--)
+		inet6_unregister_protosw(&quicv6_protosw[n6]);
+	while (n4--)
+		inet_unregister_protosw(&quic_protosw[n4]);
+}
+
+static int __init quic_init(void)
+{
+	int err, i;
+
+	err = quic_sock_init();
+	if (err)
+		return err;
+	err = quic_udp_init();
+	if (err)
+		return err;
+	err = register_pernet_subsys(&quic_net_ops);
+	if (err)
+		goto err_udp;
+	err = proto_register(&quic_prot, 1);
+	if (err)
+		goto err_pernet;
+	err = proto_register(&quicv6_prot, 1);
+	if (err)
+		goto err_prot;
+
+	for (i = 0; i < ARRAY_SIZE(quic_protosw); i++)
+		inet_register_protosw(&quic_protosw[i]);
+	for (i = 0; i < ARRAY_SIZE(quicv6_protosw); i++) {
+		err = inet6_register_protosw(&quicv6_protosw[i]);
+		if (err) {
+			quic_protosw_unregister(ARRAY_SIZE(quic_protosw), i);
+			goto err_prot6;
+		}
+	}
+	pr_info("quic: IPPROTO_QUIC %d registered\n", IPPROTO_QUIC);
+	return 0;
+
+err_prot6:
+	proto_unregister(&quicv6_prot);
+err_prot:
+	proto_unregister(&quic_prot);
+err_pernet:
+	unregister_pernet_subsys(&quic_net_ops);
+err_udp:
+	quic_udp_exit();
+	return err;
+}
+
+static void __exit quic_exit(void)
+{
+	quic_protosw_unregister(ARRAY_SIZE(quic_protosw),
+				ARRAY_SIZE(quicv6_protosw));
+	proto_unregister(&quicv6_prot);
+	proto_unregister(&quic_prot);
+	unregister_pernet_subsys(&quic_net_ops);
+	quic_udp_exit();
+	pr_info("quic: unloaded\n");
+}
+
+module_init(quic_init);
+module_exit(quic_exit);
+
+MODULE_ALIAS("net-pf-" __stringify(PF_INET) "-proto-261");
+MODULE_ALIAS("net-pf-" __stringify(PF_INET6) "-proto-261");
+MODULE_DESCRIPTION("QUIC transport protocol (RFC 9000)");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(QUIC_MODULE_VERSION);

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * QUIC socket: per-connection state hung off struct sock.
+ */
+
+#ifndef __NET_QUIC_SOCKET_H
+#define __NET_QUIC_SOCKET_H
+
+#include <net/inet_sock.h>
+#include <net/ipv6.h>
+#include <linux/quic.h>
+
+#include "udp.h"
+
+/* Longest ALPN list accepted by QUIC_SOCKOPT_ALPN, commas included */
+#define QUIC_ALPN_MAX_LEN	255
+
+struct quic_sock {
+	struct inet_sock		inet;	/* must be first */
+
+	struct quic_config		config;
+	struct quic_transport_param	local;	/* our transport parameters */
+	struct quic_transport_param	remote;	/* peer's, for 0-RTT */
+
+	struct quic_udp_sock		*udp;	/* tunnel socket once bound */
+	u32				events;	/* enabled quic_event_type bits */
+
+	char				*alpn;	/* comma separated, or NULL */
+	u16				alpn_len;	/* without the NUL */
+	u16				alpn_size;	/* allocated */
+};
+
+struct quic6_sock {
+	struct quic_sock		quic;
+	struct ipv6_pinfo		inet6;	/* must be last, see compat.h */
+};
+
+static inline struct quic_sock *quic_sk(const struct sock *sk)
+{
+	return (struct quic_sock *)sk;
+}
+
+extern struct proto quic_prot;
+extern struct proto quicv6_prot;
+
+int quic_sock_init(void);
+
+#endif /* __NET_QUIC_SOCKET_H */

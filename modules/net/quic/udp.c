@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * UDP encapsulation for QUIC.
+ *
+ * QUIC sockets do not own UDP ports directly: binding a QUIC socket takes a
+ * reference on a kernel UDP tunnel socket for the (namespace, address, port)
+ * triple, creating it on first use.  Every later QUIC socket bound to the
+ * same triple shares it; the last reference closes it.
+ *
+ * Locking: quic_udp_mutex serialises lookups and creation (both sleep);
+ * quic_udp_lock protects the hash table against concurrent removal, which
+ * may run in any context.  The socket itself is released from a work item
+ * because sock_release() sleeps and the last reference may be dropped from
+ * atomic context once connections are torn down by timers.
+ */
+
+#include <linux/hashtable.h>
+#include <linux/jhash.h>
+#include <net/net_namespace.h>
+#include <net/udp_tunnel.h>
+
+#include "udp.h"
+
+#define QUIC_UDP_HASH_BITS	6
+
+static DEFINE_HASHTABLE(quic_udp_table, QUIC_UDP_HASH_BITS);
+static DEFINE_SPINLOCK(quic_udp_lock);
+static DEFINE_MUTEX(quic_udp_mutex);
+static struct workqueue_struct *quic_udp_wq;
+
+static u32 quic_udp_hash(const struct net *net, const union quic_addr *a)
+{
+	u32 h = net_hash_mix(net) ^ (__force u16)a->v4.sin_port;
+
+	if (a->sa.sa_family == AF_INET6)
+		return jhash(&a->v6.sin6_addr, sizeof(a->v6.sin6_addr), h);
+	return jhash_1word((__force u32)a->v4.sin_addr.s_addr, h);
+}
+
+static bool quic_udp_match(const struct quic_udp_sock *us,
+			   const struct net *net, const union quic_addr *a)
+{
+	if (!net_eq(sock_net(us->sock->sk), net) ||
+	    us->addr.sa.sa_family != a->sa.sa_family ||
+	    us->addr.v4.sin_port != a->v4.sin_port)
+		return false;
+	if (a->sa.sa_family == AF_INET6)
+		return ipv6_addr_equal(&us->addr.v6.sin6_addr,
+				       &a->v6.sin6_addr);
+	return us->addr.v4.sin_addr.s_addr == a->v4.sin_addr.s_addr;
+}
+
+/*
+ * Receive entry point, called by UDP under rcu_read_lock() in softirq
+ * context for every datagram that reaches a QUIC tunnel socket.  Nothing
+ * demultiplexes packets to connections yet, so they are dropped here.
+ */
+static int quic_udp_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	kfree_skb(skb);
+	return 0;
+}
+
+static void quic_udp_release_work(struct work_struct *work)
+{
+	struct quic_udp_sock *us = container_of(work, struct quic_udp_sock,
+						work);
+
+	udp_tunnel_sock_release(us->sock);
+	kfree_rcu(us, rcu);
+}
+
+static int quic_udp_sock_create(struct net *net, union quic_addr *a,
+				struct socket **sockp)
+{
+	struct udp_port_cfg cfg = {};
+
+	cfg.family = a->sa.sa_family;
+	if (cfg.family == AF_INET6) {
+		cfg.local_ip6 = a->v6.sin6_addr;
+		cfg.local_udp_port = a->v6.sin6_port;
+		cfg.ipv6_v6only = !ipv6_addr_any(&a->v6.sin6_addr);
+	} else {
+		cfg.local_ip = a->v4.sin_addr;
+		cfg.local_udp_port = a->v4.sin_port;
+	}
+	return udp_sock_create(net, &cfg, sockp);
+}
+
+/**
+ * quic_udp_sock_get - find or create the tunnel socket for an address
+ * @net: network namespace
+ * @addr: local address; a zero port picks an ephemeral one, written back
+ *
+ * Context: process context, may sleep.
+ * Return: a referenced tunnel socket or an ERR_PTR().
+ */
+struct quic_udp_sock *quic_udp_sock_get(struct net *net, union quic_addr *addr)
+{
+	struct udp_tunnel_sock_cfg tcfg = {};
+	struct quic_udp_sock *us;
+	unsigned long flags;
+	struct socket *sock;
+	u32 hash;
+	int err;
+
+	mutex_lock(&quic_udp_mutex);
+	if (addr->v4.sin_port) {
+		hash = quic_udp_hash(net, addr);
+		spin_lock_irqsave(&quic_udp_lock, flags);
+		hash_for_each_possible(quic_udp_table, us, node, hash) {
+			if (quic_udp_match(us, net, addr) &&
+			    refcount_inc_not_zero(&us->refcnt)) {
+				spin_unlock_irqrestore(&quic_udp_lock, flags);
+				mutex_unlock(&quic_udp_mutex);
+				return us;
+			}
+		}
+		spin_unlock_irqrestore(&quic_udp_lock, flags);
+	}
+
+	us = kzalloc(sizeof(*us), GFP_KERNEL);
+	if (!us) {
+		err = -ENOMEM;
+		goto out;
+	}
+
+	err = quic_udp_sock_create(net, addr, &sock);
+	if (err == -EADDRINUSE) {
+		/* A socket for this address may still be on its way out. */
+		flush_workqueue(quic_udp_wq);
+		err = quic_udp_sock_create(net, addr, &sock);
+	}
+	if (err) {
+		kfree(us);
+		goto out;
+	}
+
+	us->sock = sock;
+	us->addr = *addr;
+	us->addr.v4.sin_port = inet_sk(sock->sk)->inet_sport;
+	addr->v4.sin_port = us->addr.v4.sin_port;
+	refcount_set(&us->refcnt, 1);
+	INIT_WORK(&us->work, quic_udp_release_work);
+
+	tcfg.sk_user_data = us;
+	tcfg.encap_type = 1;
+	tcfg.encap_rcv = quic_udp_rcv;
+	setup_udp_tunnel_sock(net, sock, &tcfg);
+
+	spin_lock_irqsave(&quic_udp_lock, flags);
+	hash_add(quic_udp_table, &us->node, quic_udp_hash(net, &us->addr));
+	spin_unlock_irqrestore(&quic_udp_lock, flags);
+	mutex_unlock(&quic_udp_mutex);
+	return us;
+
+out:
+	mutex_unlock(&quic_udp_mutex);
+	return ERR_PTR(err);
+}
+
+/**
+ * quic_udp_sock_put - drop a reference taken by quic_udp_sock_get()
+ * @us: tunnel socket
+ *
+ * Context: any.  The socket is closed from a work item.
+ */
+void quic_udp_sock_put(struct quic_udp_sock *us)
+{
+	unsigned long flags;
+
+	/* A lookup never revives a socket whose count reached zero. */
+	if (!refcount_dec_and_test(&us->refcnt))
+		return;
+	spin_lock_irqsave(&quic_udp_lock, flags);
+	hash_del(&us->node);
+	spin_unlock_irqrestore(&quic_udp_lock, flags);
+	queue_work(quic_udp_wq, &us->work);
+}
+
+/* A namespace going away must not leave its tunnel sockets queued. */
+void quic_udp_net_exit(struct net *net)
+{
+	flush_workqueue(quic_udp_wq);
+}
+
+int quic_udp_init(void)
+{
+	quic_udp_wq = alloc_workqueue("quic_udp", WQ_UNBOUND, 0);
+	return quic_udp_wq ? 0 : -ENOMEM;
+}
+
+void quic_udp_exit(void)
+{
+	destroy_workqueue(quic_udp_wq);	/* drains pending releases */
+	rcu_barrier();			/* and the kfree_rcu() they queued */
+}
