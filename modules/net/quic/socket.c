@@ -411,14 +411,24 @@ int quic_kernel_setsockopt(struct sock *sk, int optname, void *optval,
 }
 EXPORT_SYMBOL_GPL(quic_kernel_setsockopt);
 
+/*
+ * Give a structure that grew over time to a caller that may know a shorter
+ * or longer version of it.  It is staged on the stack: the socket slab is
+ * not whitelisted for copies to userspace.
+ */
 static int quic_get_struct(const void *kval, size_t ksize, size_t minsize,
 			   sockptr_t optval, unsigned int *optlen)
 {
 	unsigned int len = min_t(unsigned int, *optlen, ksize);
+	u8 buf[QUIC_TRANSPORT_PARAM_SIZE_VER1];
 
+	BUILD_BUG_ON(sizeof(struct quic_config) > sizeof(buf));
 	if (*optlen < minsize)
 		return -EINVAL;
-	if (copy_to_sockptr(optval, kval, len))
+	if (WARN_ON_ONCE(ksize > sizeof(buf)))
+		return -EINVAL;
+	memcpy(buf, kval, ksize);
+	if (copy_to_sockptr(optval, buf, len))
 		return -EFAULT;
 	*optlen = len;
 	return 0;
