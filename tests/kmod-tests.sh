@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Tests of quic.ko on the running kernel, as root: load, the socket API
+# selftests, leak checks, unload.  Prints TAP lines.  Run by run-check.sh,
+# directly or inside a quic-vm guest.
+#
+# usage: kmod-tests.sh QUIC_KO SELFTEST_DIR
+
+KO=$1
+SELFTESTS=$2
+n=0
+result() {	# status description
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - kmod: $2"
+	else
+		echo "not ok $n - kmod: $2"
+	fi
+}
+
+kver=$(uname -r)
+echo "# kernel $kver, module $KO"
+dmesg_start=$(dmesg | wc -l)
+
+lsmod | grep -q '^quic ' && rmmod quic
+modprobe -a udp_tunnel ip6_udp_tunnel 2>/dev/null
+insmod "$KO"
+result $? "insmod quic.ko on $kver"
+grep -q '^QUIC ' /proc/net/protocols && grep -q '^QUICv6 ' /proc/net/protocols
+result $? "QUIC and QUICv6 are listed in /proc/net/protocols"
+
+"$SELFTESTS/socket_test"
+result $? "socket_test exits 0"
+
+sleep 0.2	# tunnel sockets are released from a work item
+sockets=$(awk '$1 == "QUIC" || $1 == "QUICv6" { s += $3 } END { print s + 0 }' \
+	/proc/net/protocols)
+[ "$sockets" = 0 ]
+result $? "no QUIC socket left in use after the tests ($sockets)"
+
+rmmod quic
+result $? "rmmod quic"
+! lsmod | grep -q '^quic '
+result $? "the module is gone"
+
+# Load and unload again with sockets open in between, closed before rmmod.
+insmod "$KO" && "$SELFTESTS/socket_test" > /dev/null && rmmod quic
+result $? "a second load, test run and unload"
+
+new=$(dmesg | tail -n +"$((dmesg_start + 1))")
+echo "$new" | sed 's/^/# dmesg: /'
+! echo "$new" | grep -Eq 'BUG|WARNING|Oops|still has objects|leak|Call Trace'
+result $? "no kernel warning, oops or leak report"

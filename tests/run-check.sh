@@ -1,0 +1,127 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# "make check": host tests, then the module tests against the loaded module
+# where this host can load quic.ko, else in a quic-vm guest for each kernel
+# in KVERS (default: every installed kernel with headers).  Ends with the
+# line "N passed, N failed".
+#
+# usage: run-check.sh [--demo]     (run from the build directory)
+
+set -u
+srcdir=$(cd "${srcdir:-.}" && pwd)
+builddir=$(pwd)
+logdir=$builddir/tests/logs
+mkdir -p "$logdir"
+demo=0
+[ "${1:-}" = --demo ] && demo=1
+
+pass=0
+fail=0
+tally() {	# TAP file
+	local p f
+	p=$(grep -Ec '^ok ' "$1")
+	f=$(grep -Ec '^not ok ' "$1")
+	pass=$((pass + p))
+	fail=$((fail + f))
+}
+fail_one() {	# description
+	echo "not ok - $1"
+	fail=$((fail + 1))
+}
+
+can_load_here() {
+	[ -z "${QUIC_CHECK_VM:-}" ] && [ "$(id -u)" = 0 ] &&
+		[ -r /proc/modules ] && [ -d "/lib/modules/$(uname -r)/build" ]
+}
+
+kernels() {
+	local d k
+	if [ -n "${KVERS:-}" ]; then
+		echo "$KVERS"
+		return
+	fi
+	for d in /lib/modules/*/build; do
+		k=${d#/lib/modules/}
+		k=${k%/build}
+		[ -f "$d/Makefile" ] && [ -r "/boot/vmlinuz-$k" ] && echo "$k"
+	done
+}
+
+build_module() {	# kver -> path of quic.ko, built in a copy per kernel
+	local k=$1 dir=$builddir/build/kmod/$1
+	rm -rf "$dir"
+	mkdir -p "$dir/modules"
+	cp -r "$srcdir/modules/include" "$srcdir/modules/net" "$dir/modules/"
+	cp "$srcdir/VERSION" "$dir/"	# Kbuild reads ../../../VERSION
+	make -C "/lib/modules/$k/build" M="$dir/modules/net/quic" modules \
+		> "$logdir/build-$k.log" 2>&1 || return 1
+	echo "$dir/modules/net/quic/quic.ko"
+}
+
+selftests=$builddir/modules/tools/testing/selftests/net/quic
+
+if [ $demo = 1 ]; then
+	cmd=(bash -c 'set -e
+		modprobe -a udp_tunnel ip6_udp_tunnel
+		insmod "$0"
+		echo "== quic.ko loaded on $(uname -r)"
+		grep -E "^(protocol|QUIC)" /proc/net/protocols | cut -c1-40
+		echo "== socket API selftest"
+		"$1" | tail -n 3
+		rmmod quic
+		echo "== quic.ko unloaded"')
+	if can_load_here; then
+		ko=$(build_module "$(uname -r)") || { cat "$logdir"/build-*.log; exit 1; }
+		exec "${cmd[@]}" "$ko" "$selftests/socket_test"
+	fi
+	k=$(kernels | head -n 1)
+	[ -n "$k" ] || { echo "no kernel with headers found" >&2; exit 1; }
+	ko=$(build_module "$k") || { cat "$logdir/build-$k.log"; exit 1; }
+	exec "$srcdir/tests/vm/quic-vm" -k "$k" -d "$builddir" -- \
+		"${cmd[@]}" "$ko" "$selftests/socket_test"
+fi
+
+echo "# host tests"
+"$builddir/tests/abi_test" > "$logdir/abi.tap" 2>&1
+cat "$logdir/abi.tap"
+tally "$logdir/abi.tap"
+for t in "$builddir"/tests/unit/*_test; do
+	[ -x "$t" ] || continue
+	"$t" > "$logdir/$(basename "$t").tap" 2>&1
+	cat "$logdir/$(basename "$t").tap"
+	tally "$logdir/$(basename "$t").tap"
+done
+
+if can_load_here; then
+	klist=$(uname -r)
+	mode=host
+else
+	klist=$(kernels)
+	mode=vm
+fi
+[ -n "$klist" ] || fail_one "no kernel with headers to test the module on"
+
+for k in $klist; do
+	echo "# module tests on $k ($mode)"
+	if ! ko=$(build_module "$k"); then
+		cat "$logdir/build-$k.log"
+		fail_one "build quic.ko for $k"
+		continue
+	fi
+	log=$logdir/kmod-$k.tap
+	if [ $mode = host ]; then
+		"$srcdir/tests/kmod-tests.sh" "$ko" "$selftests" > "$log" 2>&1
+	else
+		"$srcdir/tests/vm/quic-vm" -k "$k" -d "$builddir" -t 1800 -- \
+			"$srcdir/tests/kmod-tests.sh" "$ko" "$selftests" \
+			> "$log" 2>&1
+	fi
+	rc=$?
+	cat "$log"
+	tally "$log"
+	[ $rc = 0 ] || [ $rc = 1 ] || fail_one "module tests on $k ran to the end (status $rc)"
+done
+
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
