@@ -48,6 +48,13 @@ result $? "the module is gone"
 insmod "$KO" && "$SELFTESTS/socket_test" > /dev/null && rmmod quic
 result $? "a second load, test run and unload"
 
+# A packaged (DKMS) module for this kernel, when one is installed.
+if modinfo -k "$kver" -n quic 2>/dev/null | grep -q "^/lib/modules/$kver/"; then
+	path=$(modinfo -k "$kver" -n quic)
+	modprobe quic && "$SELFTESTS/socket_test" > /dev/null && rmmod quic
+	result $? "modprobe quic ($path), socket tests, rmmod"
+fi
+
 new=$(dmesg | tail -n +"$((dmesg_start + 1))")
 echo "$new" | sed 's/^/# dmesg: /'
 ! echo "$new" | grep -Eq 'BUG|WARNING|Oops|still has objects|leak|Call Trace'

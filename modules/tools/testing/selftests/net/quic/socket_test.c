@@ -486,7 +486,7 @@ int main(void)
 		close(s);
 	}
 	printf("1..%d\n", tests_run);
-	printf("# %d passed, %d failed\n", tests_run - tests_failed,
+	printf("# socket_test: pass %d fail %d\n", tests_run - tests_failed,
 	       tests_failed);
 	return tests_failed ? 1 : 0;
 }

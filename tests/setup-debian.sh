@@ -1,0 +1,60 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Install what building and testing this project needs on Debian 12
+# (bookworm), as root: the toolchain, GnuTLS and libnl, QEMU, DKMS,
+# busybox, and two kernels with headers to test in guests, 6.1 from
+# bookworm and 6.12 from bookworm-backports.
+#
+# The backports suite is added from the mirror this machine already uses.
+# Set QUIC_KVER_612 to choose the 6.12 release (default: the one CI uses
+# when available, else the newest).
+
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+[ "$(id -u)" = 0 ] || { echo "setup-debian.sh: run as root" >&2; exit 1; }
+
+mirror=
+if [ -r /etc/apt/sources.list.d/debian.sources ]; then
+	mirror=$(awk '/^URIs:/ { print $2; exit }' \
+		/etc/apt/sources.list.d/debian.sources)
+fi
+if [ -z "$mirror" ] && [ -r /etc/apt/sources.list ]; then
+	mirror=$(awk '$1 == "deb" && $3 ~ /^bookworm/ { print $2; exit }' \
+		/etc/apt/sources.list)
+fi
+if [ -n "$mirror" ] &&
+   ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d/; then
+	cat > /etc/apt/sources.list.d/quic-backports.sources <<EOT
+Types: deb
+URIs: $mirror
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOT
+fi
+
+apt-get update -q
+
+pkgs=(build-essential autoconf automake libtool pkg-config
+	libgnutls28-dev libnl-3-dev libnl-genl-3-dev
+	qemu-system-x86 busybox-static dkms kmod cpio file xz-utils zstd
+	iproute2 sparse linux-image-amd64 linux-headers-amd64)
+
+want=${QUIC_KVER_612:-6.12.95+deb12-amd64}
+if ! apt-cache show "linux-headers-$want" >/dev/null 2>&1; then
+	want=$(apt-cache search --names-only \
+		'^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' |
+		awk '{ sub(/^linux-headers-/, "", $1); print $1 }' |
+		sort -V | tail -n 1)
+fi
+if [ -n "$want" ]; then
+	pkgs+=("linux-image-$want" "linux-headers-$want")
+else
+	echo "setup-debian.sh: no 6.12 kernel found in the archive" >&2
+fi
+
+# Versioned names without -t bookworm-backports, so that linux-libc-dev
+# (the userspace kernel headers) stays at bookworm's version.
+apt-get install -y -q --no-install-recommends "${pkgs[@]}"
