@@ -14,8 +14,7 @@
 #define QUIC_KERNEL_AT_LEAST(a, b) \
 	(KERNEL_VERSION(a, b, 0) <= LINUX_VERSION_CODE)
 
-/*
- * Since 6.6 struct proto says where struct ipv6_pinfo sits in the socket;
+/* Since 6.6 struct proto says where struct ipv6_pinfo sits in the socket;
  * before, inet6_create() expected it at the end of the object, which is
  * where struct quic6_sock keeps it for both.
  */

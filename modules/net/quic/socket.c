@@ -154,8 +154,7 @@ static void quic_close(struct sock *sk, long timeout)
 	sk_common_release(sk);
 }
 
-/*
- * Copy a structure that grew over time from the caller, the way
+/* Copy a structure that grew over time from the caller, the way
  * copy_struct_from_user() does: a shorter caller (down to @minsize) keeps
  * @dst's values for the missing tail, a longer one must pass zeros beyond
  * what the kernel knows.
@@ -411,8 +410,7 @@ int quic_kernel_setsockopt(struct sock *sk, int optname, void *optval,
 }
 EXPORT_SYMBOL_GPL(quic_kernel_setsockopt);
 
-/*
- * Give a structure that grew over time to a caller that may know a shorter
+/* Give a structure that grew over time to a caller that may know a shorter
  * or longer version of it.  It is staged on the stack: the socket slab is
  * not whitelisted for copies to userspace.
  */

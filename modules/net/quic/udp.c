@@ -50,8 +50,7 @@ static bool quic_udp_match(const struct quic_udp_sock *us,
 	return us->addr.v4.sin_addr.s_addr == a->v4.sin_addr.s_addr;
 }
 
-/*
- * Receive entry point, called by UDP under rcu_read_lock() in softirq
+/* Receive entry point, called by UDP under rcu_read_lock() in softirq
  * context for every datagram that reaches a QUIC tunnel socket.  Nothing
  * demultiplexes packets to connections yet, so they are dropped here.
  */
