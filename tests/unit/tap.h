@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Minimal TAP output for the host unit tests. */
+
+#ifndef QUIC_TEST_TAP_H
+#define QUIC_TEST_TAP_H
+
+#include <stdio.h>
+
+static int tap_run, tap_failed;
+
+#define TAP_CHECK(cond, ...) do {					\
+		tap_run++;						\
+		if (!(cond))						\
+			tap_failed++;					\
+		printf("%s %d - ", (cond) ? "ok" : "not ok", tap_run);	\
+		printf(__VA_ARGS__);					\
+		printf("\n");						\
+		if (!(cond))						\
+			printf("# %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+	} while (0)
+
+static inline int tap_done(void)
+{
+	printf("1..%d\n", tap_run);
+	return tap_failed ? 1 : 0;
+}
+
+#endif
