@@ -88,7 +88,7 @@ static int quic_addr_from_user(struct sock *sk, struct sockaddr *uaddr,
 			return -EINVAL;
 		if (uaddr->sa_family != AF_INET6)
 			return -EAFNOSUPPORT;
-		memcpy(&a->v6, uaddr, SIN6_LEN_RFC2133);
+		memcpy(&a->v6, uaddr, min_t(int, addr_len, sizeof(a->v6)));
 		a->v6.sin6_flowinfo = 0;
 		if (ipv6_addr_type(&a->v6.sin6_addr) & IPV6_ADDR_MULTICAST)
 			return -EINVAL;
