@@ -23,8 +23,12 @@ static int tests_run, tests_failed;
 
 #define CHECK(cond, ...) check(!!(cond), #cond, __LINE__, __VA_ARGS__)
 
-static void check(int ok, const char *expr, int line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+#ifndef __printf
+#define __printf(a, b) __attribute__((format(printf, a, b)))
+#endif
+
+static __printf(4, 5)
+void check(int ok, const char *expr, int line, const char *fmt, ...);
 
 static void check(int ok, const char *expr, int line, const char *fmt, ...)
 {
@@ -77,14 +81,13 @@ static socklen_t make_addr(const struct fam *f, const char *ip, uint16_t port,
 		a->sin_port = htons(port);
 		inet_pton(AF_INET, ip ? ip : "0.0.0.0", &a->sin_addr);
 		return sizeof(*a);
-	} else {
-		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
-
-		a->sin6_family = AF_INET6;
-		a->sin6_port = htons(port);
-		inet_pton(AF_INET6, ip ? ip : "::", &a->sin6_addr);
-		return sizeof(*a);
 	}
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+
+	a6->sin6_family = AF_INET6;
+	a6->sin6_port = htons(port);
+	inet_pton(AF_INET6, ip ? ip : "::", &a6->sin6_addr);
+	return sizeof(*a6);
 }
 
 static uint16_t port_of(const struct sockaddr_storage *ss)
@@ -97,7 +100,8 @@ static uint16_t port_of(const struct sockaddr_storage *ss)
 /* Is a UDP socket bound to this port listed in /proc/net/udp{,6}? */
 static int udp_port_open(uint16_t port)
 {
-	const char *files[] = { "/proc/net/udp", "/proc/net/udp6" };
+	static const char * const files[] = { "/proc/net/udp",
+					      "/proc/net/udp6" };
 	char line[512], want[8];
 	unsigned int i;
 	int found = 0;
@@ -109,11 +113,12 @@ static int udp_port_open(uint16_t port)
 		if (!f)
 			continue;
 		while (fgets(line, sizeof(line), f)) {
+			/* "sl: addr:port ..." -> the local port field */
 			char *local = strchr(line, ':');
 
-			/* "  sl  local_address ..." -> the local address field */
-			if (local && (local = strchr(local + 1, ':')) &&
-			    !strncmp(local, want, strlen(want)))
+			if (local)
+				local = strchr(local + 1, ':');
+			if (local && !strncmp(local, want, strlen(want)))
 				found = 1;
 		}
 		fclose(f);
