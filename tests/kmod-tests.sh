@@ -33,6 +33,24 @@ result $? "QUIC and QUICv6 are listed in /proc/net/protocols"
 "$SELFTESTS/socket_test"
 result $? "socket_test exits 0"
 
+# Packet protection against the RFC 9001 and RFC 9369 sample packets: the
+# test module logs one TAP line per check.
+crypto_test=$(dirname "$KO")/quic_crypto_test.ko
+mark=$(dmesg | wc -l)
+insmod "$crypto_test"
+result $? "insmod quic_crypto_test.ko"
+lines=$(dmesg | tail -n +"$((mark + 1))" |
+	sed -n 's/.*quic_crypto_test: \(ok\|not ok\) [0-9]* - /\1|/p')
+[ -n "$lines" ]
+result $? "quic_crypto_test reported results"
+while IFS='|' read -r status desc; do
+	[ -n "$status" ] || continue
+	[ "$status" = ok ]
+	result $? "crypto: $desc"
+done <<< "$lines"
+rmmod quic_crypto_test
+result $? "rmmod quic_crypto_test"
+
 sleep 0.2	# tunnel sockets are released from a work item
 sockets=$(awk '$1 == "QUIC" || $1 == "QUICv6" { s += $3 } END { print s + 0 }' \
 	/proc/net/protocols)

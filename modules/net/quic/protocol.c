@@ -11,6 +11,7 @@
 #include <net/transp_v6.h>
 
 #include "compat.h"
+#include "crypto.h"
 #include "socket.h"
 
 static int quic_inet_bind(struct socket *sock, struct sockaddr *uaddr,
@@ -114,9 +115,12 @@ static int __init quic_init(void)
 	err = quic_udp_init();
 	if (err)
 		return err;
-	err = register_pernet_subsys(&quic_net_ops);
+	err = quic_crypto_module_init();
 	if (err)
 		goto err_udp;
+	err = register_pernet_subsys(&quic_net_ops);
+	if (err)
+		goto err_crypto;
 	err = proto_register(&quic_prot, 1);
 	if (err)
 		goto err_pernet;
@@ -142,6 +146,8 @@ err_prot:
 	proto_unregister(&quic_prot);
 err_pernet:
 	unregister_pernet_subsys(&quic_net_ops);
+err_crypto:
+	quic_crypto_module_exit();
 err_udp:
 	quic_udp_exit();
 	return err;
@@ -154,6 +160,7 @@ static void __exit quic_exit(void)
 	proto_unregister(&quicv6_prot);
 	proto_unregister(&quic_prot);
 	unregister_pernet_subsys(&quic_net_ops);
+	quic_crypto_module_exit();
 	quic_udp_exit();
 	pr_info("quic: unloaded\n");
 }

@@ -1,0 +1,780 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * QUIC packet protection on the kernel crypto API.
+ *
+ * Keys come from TLS secrets through HKDF-Expand-Label (RFC 8446 section
+ * 7.1) with the QUIC labels of the packet's version; payloads are sealed
+ * with the TLS cipher suite's AEAD, the packet header being the associated
+ * data; the first byte and the packet number are then masked with a
+ * keystream computed from a sample of the ciphertext (RFC 9001 section
+ * 5.4).  Everything is done in place in the skb.  See struct quic_crypto
+ * for which calls may sleep.
+ */
+
+#include <crypto/aead.h>
+#include <crypto/hash.h>
+#include <crypto/skcipher.h>
+#include <linux/module.h>
+#include <linux/scatterlist.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/tls.h>
+#include <uapi/linux/quic.h>
+
+#include "crypto.h"
+#include "varint.h"
+
+/* Initial salts: RFC 9001 section 5.2, RFC 9369 section 3.3.1 */
+static const u8 quic_salt_v1[] = {
+	0x38, 0x76, 0x2c, 0xf7, 0xf5, 0x59, 0x34, 0xb3, 0x4d, 0x17,
+	0x9a, 0xe6, 0xa4, 0xc8, 0x0c, 0xad, 0xcc, 0xbb, 0x7f, 0x0a,
+};
+
+static const u8 quic_salt_v2[] = {
+	0x0d, 0xed, 0xe3, 0xde, 0xf7, 0x00, 0xa6, 0xdb, 0x81, 0x93,
+	0x81, 0xbe, 0x6e, 0x26, 0x9d, 0xcb, 0xf9, 0xbd, 0x2e, 0xd9,
+};
+
+/* Retry integrity keys and nonces: RFC 9001 section 5.8, RFC 9369 3.3.3 */
+static const u8 quic_retry_key_v1[16] = {
+	0xbe, 0x0c, 0x69, 0x0b, 0x9f, 0x66, 0x57, 0x5a,
+	0x1d, 0x76, 0x6b, 0x54, 0xe3, 0x68, 0xc8, 0x4e,
+};
+
+static const u8 quic_retry_nonce_v1[QUIC_IV_LEN] = {
+	0x46, 0x15, 0x99, 0xd3, 0x5d, 0x63, 0x2b, 0xf2,
+	0x23, 0x98, 0x25, 0xbb,
+};
+
+static const u8 quic_retry_key_v2[16] = {
+	0x8f, 0xb4, 0xb0, 0x1b, 0x56, 0xac, 0x48, 0xe2,
+	0x60, 0xfb, 0xcb, 0xce, 0xad, 0x7c, 0xcc, 0x92,
+};
+
+static const u8 quic_retry_nonce_v2[QUIC_IV_LEN] = {
+	0xd8, 0x69, 0x69, 0xbc, 0x2d, 0x7c, 0x6d, 0x99,
+	0x90, 0xef, 0xb0, 0x4a,
+};
+
+struct quic_cipher {
+	u32 type;		/* TLS_CIPHER_* */
+	const char *aead;
+	const char *hp;
+	const char *hash;
+	u8 key_len;
+	u8 secret_len;
+};
+
+static const struct quic_cipher quic_ciphers[] = {
+	{ TLS_CIPHER_AES_GCM_128, "gcm(aes)", "ecb(aes)", "hmac(sha256)",
+	  16, 32 },
+	{ TLS_CIPHER_AES_GCM_256, "gcm(aes)", "ecb(aes)", "hmac(sha384)",
+	  32, 48 },
+	{ TLS_CIPHER_AES_CCM_128, "ccm(aes)", "ecb(aes)", "hmac(sha256)",
+	  16, 32 },
+	{ TLS_CIPHER_CHACHA20_POLY1305, "rfc7539(chacha20,poly1305)",
+	  "chacha20", "hmac(sha256)", 32, 32 },
+};
+
+static const struct quic_cipher *quic_cipher_find(u32 type)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(quic_ciphers); i++)
+		if (quic_ciphers[i].type == type)
+			return &quic_ciphers[i];
+	return NULL;
+}
+
+/* Labels differ between versions: RFC 9369 section 3.3.2 */
+struct quic_labels {
+	const char *key, *iv, *hp, *ku;
+};
+
+static const struct quic_labels quic_labels_v1 = {
+	"quic key", "quic iv", "quic hp", "quic ku",
+};
+
+static const struct quic_labels quic_labels_v2 = {
+	"quicv2 key", "quicv2 iv", "quicv2 hp", "quicv2 ku",
+};
+
+static const struct quic_labels *quic_labels(u32 version)
+{
+	return version == QUIC_VERSION_V2 ? &quic_labels_v2 : &quic_labels_v1;
+}
+
+/**
+ * quic_hkdf_extract - HKDF-Extract (RFC 5869 section 2.2)
+ * @hash: an hmac() transform, whose key this changes
+ * @salt: the salt
+ * @salt_len: its length
+ * @ikm: input keying material
+ * @ikm_len: its length
+ * @prk: output, crypto_shash_digestsize(@hash) bytes
+ *
+ * Return: 0 or a negative error.
+ */
+int quic_hkdf_extract(struct crypto_shash *hash, const u8 *salt,
+		      unsigned int salt_len, const u8 *ikm,
+		      unsigned int ikm_len, u8 *prk)
+{
+	int err;
+
+	err = crypto_shash_setkey(hash, salt, salt_len);
+	if (err)
+		return err;
+	return crypto_shash_tfm_digest(hash, ikm, ikm_len, prk);
+}
+EXPORT_SYMBOL_GPL(quic_hkdf_extract);
+
+/**
+ * quic_hkdf_expand_label - HKDF-Expand-Label with an empty context
+ * @hash: an hmac() transform, whose key this changes
+ * @prk: the secret
+ * @prk_len: its length
+ * @label: the label without the "tls13 " prefix
+ * @out: output
+ * @out_len: bytes wanted, at most 255 * hash length
+ *
+ * Return: 0 or a negative error.
+ */
+int quic_hkdf_expand_label(struct crypto_shash *hash, const u8 *prk,
+			   unsigned int prk_len, const char *label,
+			   u8 *out, unsigned int out_len)
+{
+	unsigned int hlen = crypto_shash_digestsize(hash);
+	unsigned int llen = strlen(label), ilen, done = 0;
+	u8 info[2 + 1 + 6 + 32 + 1], t[64];
+	SHASH_DESC_ON_STACK(desc, hash);
+	u8 ctr = 1;
+	int err;
+
+	if (llen > 32 || hlen > sizeof(t) || out_len > 255 * hlen)
+		return -EINVAL;
+	/* struct HkdfLabel: u16 length, opaque label<7..255>, opaque context<0..255> */
+	info[0] = out_len >> 8;
+	info[1] = out_len & 0xff;
+	info[2] = 6 + llen;
+	memcpy(&info[3], "tls13 ", 6);
+	memcpy(&info[9], label, llen);
+	info[9 + llen] = 0;
+	ilen = 10 + llen;
+
+	err = crypto_shash_setkey(hash, prk, prk_len);
+	if (err)
+		return err;
+	desc->tfm = hash;
+	while (done < out_len) {
+		err = crypto_shash_init(desc);
+		if (!err && done)
+			err = crypto_shash_update(desc, t, hlen);
+		if (!err)
+			err = crypto_shash_update(desc, info, ilen);
+		if (!err)
+			err = crypto_shash_finup(desc, &ctr, 1, t);
+		if (err)
+			break;
+		memcpy(out + done, t, min(hlen, out_len - done));
+		done += min(hlen, out_len - done);
+		ctr++;
+	}
+	shash_desc_zero(desc);
+	memzero_explicit(t, sizeof(t));
+	return err;
+}
+EXPORT_SYMBOL_GPL(quic_hkdf_expand_label);
+
+/**
+ * quic_crypto_init - prepare an empty protection state
+ * @c: the state, in kmalloc'ed memory (its buffers are used in scatterlists)
+ */
+void quic_crypto_init(struct quic_crypto *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+EXPORT_SYMBOL_GPL(quic_crypto_init);
+
+static void quic_crypto_dir_free(struct quic_crypto_dir *d)
+{
+	crypto_free_aead(d->aead[0]);
+	crypto_free_aead(d->aead[1]);
+	crypto_free_sync_skcipher(d->hp);
+	kfree_sensitive(d->req);
+	kfree(d->sg);
+	memzero_explicit(d, sizeof(*d));
+}
+
+/**
+ * quic_crypto_free - release the transforms and wipe the keys
+ * @c: the state
+ */
+void quic_crypto_free(struct quic_crypto *c)
+{
+	quic_crypto_dir_free(&c->tx);
+	quic_crypto_dir_free(&c->rx);
+	crypto_free_shash(c->hash);
+	memzero_explicit(c, sizeof(*c));
+}
+EXPORT_SYMBOL_GPL(quic_crypto_free);
+
+/* Allocate what a direction needs for @cipher; nothing is allocated later
+ * on the packet path.
+ */
+static int quic_crypto_dir_alloc(struct quic_crypto_dir *d,
+				 const struct quic_cipher *cipher)
+{
+	unsigned int i, reqsize;
+	int err;
+
+	for (i = 0; i < 2; i++) {
+		if (d->aead[i])
+			continue;
+		d->aead[i] = crypto_alloc_aead(cipher->aead, 0, CRYPTO_ALG_ASYNC);
+		if (IS_ERR(d->aead[i])) {
+			err = PTR_ERR(d->aead[i]);
+			d->aead[i] = NULL;
+			return err;
+		}
+		err = crypto_aead_setauthsize(d->aead[i], QUIC_TAG_LEN);
+		if (err)
+			return err;
+	}
+	if (!d->hp) {
+		d->hp = crypto_alloc_sync_skcipher(cipher->hp, 0, 0);
+		if (IS_ERR(d->hp)) {
+			err = PTR_ERR(d->hp);
+			d->hp = NULL;
+			return err;
+		}
+	}
+	if (!d->req) {
+		reqsize = max(crypto_aead_reqsize(d->aead[0]),
+			      crypto_aead_reqsize(d->aead[1]));
+		d->req = kmalloc(sizeof(*d->req) + reqsize, GFP_KERNEL);
+		if (!d->req)
+			return -ENOMEM;
+	}
+	if (!d->sg) {
+		d->sg = kmalloc_array(QUIC_CRYPTO_MAX_SG, sizeof(*d->sg),
+				      GFP_KERNEL);
+		if (!d->sg)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Derive key, IV and (when @hp) the header protection key of generation
+ * @slot from d->secret[slot], and load them.
+ */
+static int quic_crypto_dir_keys(struct quic_crypto *c, struct quic_crypto_dir *d,
+				unsigned int slot, bool hp)
+{
+	const struct quic_labels *l = quic_labels(c->version);
+	u8 key[QUIC_KEY_MAX];
+	int err;
+
+	err = quic_hkdf_expand_label(c->hash, d->secret[slot], c->secret_len,
+				     l->key, key, c->key_len);
+	if (!err)
+		err = crypto_aead_setkey(d->aead[slot], key, c->key_len);
+	if (!err)
+		err = quic_hkdf_expand_label(c->hash, d->secret[slot],
+					     c->secret_len, l->iv, d->iv[slot],
+					     QUIC_IV_LEN);
+	if (!err && hp) {
+		err = quic_hkdf_expand_label(c->hash, d->secret[slot],
+					     c->secret_len, l->hp, key,
+					     c->key_len);
+		if (!err)
+			err = crypto_sync_skcipher_setkey(d->hp, key, c->key_len);
+	}
+	memzero_explicit(key, sizeof(key));
+	return err;
+}
+
+/* The secret of the next key generation (RFC 9001 section 6.1). */
+static int quic_crypto_next_secret(struct quic_crypto *c,
+				   struct quic_crypto_dir *d,
+				   unsigned int from, unsigned int to)
+{
+	return quic_hkdf_expand_label(c->hash, d->secret[from], c->secret_len,
+				      quic_labels(c->version)->ku,
+				      d->secret[to], c->secret_len);
+}
+
+static int quic_crypto_setup(struct quic_crypto *c, u32 type, u32 version)
+{
+	const struct quic_cipher *cipher = quic_cipher_find(type);
+	struct crypto_shash *hash;
+
+	if (!cipher)
+		return -EINVAL;
+	if (version != QUIC_VERSION_V1 && version != QUIC_VERSION_V2)
+		return -EINVAL;
+	if (c->hash && c->cipher != type)
+		return -EINVAL;	/* one cipher suite per level */
+	c->version = version;
+	if (c->hash)
+		return 0;
+	hash = crypto_alloc_shash(cipher->hash, 0, 0);
+	if (IS_ERR(hash))
+		return PTR_ERR(hash);
+	c->hash = hash;
+	c->cipher = type;
+	c->key_len = cipher->key_len;
+	c->secret_len = cipher->secret_len;
+	return 0;
+}
+
+/**
+ * quic_crypto_set_secret - install the keys of one direction
+ * @c: the state
+ * @cipher: TLS_CIPHER_* of the negotiated cipher suite
+ * @version: QUIC version, selecting the key derivation labels
+ * @secret: the TLS traffic secret (32 or 48 bytes, per the suite's hash)
+ * @send: the secret protects packets we send
+ * @key_update: 1-RTT keys: also prepare the next receive generation
+ *
+ * Process context only: may allocate and sleep.
+ *
+ * Return: 0 or a negative error; the direction is unusable on error.
+ */
+int quic_crypto_set_secret(struct quic_crypto *c, u32 cipher, u32 version,
+			   const u8 *secret, bool send, bool key_update)
+{
+	struct quic_crypto_dir *d = send ? &c->tx : &c->rx;
+	int err;
+
+	err = quic_crypto_setup(c, cipher, version);
+	if (err)
+		return err;
+	d->ready = 0;
+	d->next_ready = 0;
+	d->phase = 0;
+	if (!send)
+		c->rx_old = 0;
+	err = quic_crypto_dir_alloc(d, quic_cipher_find(cipher));
+	if (err)
+		return err;
+	memcpy(d->secret[0], secret, c->secret_len);
+	err = quic_crypto_dir_keys(c, d, 0, true);
+	if (err)
+		return err;
+	if (key_update && !send) {
+		err = quic_crypto_next_secret(c, d, 0, 1);
+		if (!err)
+			err = quic_crypto_dir_keys(c, d, 1, false);
+		if (err)
+			return err;
+		d->next_ready = 1;
+	}
+	d->ready = 1;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(quic_crypto_set_secret);
+
+/**
+ * quic_crypto_initial_keys - install the Initial keys of both directions
+ * @c: the state of the Initial level
+ * @dcid: Destination Connection ID of the client's first Initial packet
+ * @dcid_len: its length
+ * @version: QUIC version 1 or 2
+ * @is_server: we are the server
+ *
+ * Process context only: may allocate and sleep.
+ *
+ * Return: 0 or a negative error.
+ */
+int quic_crypto_initial_keys(struct quic_crypto *c, const u8 *dcid,
+			     unsigned int dcid_len, u32 version,
+			     bool is_server)
+{
+	u8 initial[32], secret[32];
+	const u8 *salt;
+	int err;
+
+	err = quic_crypto_setup(c, TLS_CIPHER_AES_GCM_128, version);
+	if (err)
+		return err;
+	salt = version == QUIC_VERSION_V2 ? quic_salt_v2 : quic_salt_v1;
+	err = quic_hkdf_extract(c->hash, salt, sizeof(quic_salt_v1), dcid,
+				dcid_len, initial);
+	if (!err)
+		err = quic_hkdf_expand_label(c->hash, initial, 32, "client in",
+					     secret, 32);
+	if (!err)
+		err = quic_crypto_set_secret(c, TLS_CIPHER_AES_GCM_128, version,
+					     secret, !is_server, false);
+	if (!err)
+		err = quic_hkdf_expand_label(c->hash, initial, 32, "server in",
+					     secret, 32);
+	if (!err)
+		err = quic_crypto_set_secret(c, TLS_CIPHER_AES_GCM_128, version,
+					     secret, is_server, false);
+	memzero_explicit(initial, sizeof(initial));
+	memzero_explicit(secret, sizeof(secret));
+	return err;
+}
+EXPORT_SYMBOL_GPL(quic_crypto_initial_keys);
+
+/**
+ * quic_crypto_key_update - move both directions to the next key phase
+ * @c: the 1-RTT state
+ *
+ * Called when we initiate a key update, or once a packet protected with
+ * the next keys was received (struct quic_crypto_pkt.key_update).  The
+ * previous receive keys stay usable for reordered packets until
+ * quic_crypto_discard_old_keys().  Process context only.
+ *
+ * Return: 0, -EAGAIN while the previous receive keys are still kept (the
+ * next generation is not ready), or another negative error.
+ */
+int quic_crypto_key_update(struct quic_crypto *c)
+{
+	struct quic_crypto_dir *tx = &c->tx, *rx = &c->rx;
+	unsigned int next = !tx->phase;
+	int err;
+
+	if (!tx->ready || !rx->ready)
+		return -EINVAL;
+	if (!rx->next_ready)
+		return -EAGAIN;
+	err = quic_crypto_next_secret(c, tx, tx->phase, next);
+	if (!err)
+		err = quic_crypto_dir_keys(c, tx, next, false);
+	if (err) {
+		tx->ready = 0;
+		return err;
+	}
+	tx->phase = next;
+	rx->phase = !rx->phase;
+	rx->next_ready = 0;
+	c->rx_old = 1;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(quic_crypto_key_update);
+
+/**
+ * quic_crypto_discard_old_keys - drop the previous receive keys
+ * @c: the 1-RTT state
+ *
+ * Replaces them with the next generation, so that the peer may update
+ * again (RFC 9001 section 6.5).  Process context only.
+ *
+ * Return: 0 or a negative error.
+ */
+int quic_crypto_discard_old_keys(struct quic_crypto *c)
+{
+	struct quic_crypto_dir *rx = &c->rx;
+	unsigned int next = !rx->phase;
+	int err;
+
+	if (!rx->ready || !c->rx_old)
+		return 0;
+	err = quic_crypto_next_secret(c, rx, rx->phase, next);
+	if (!err)
+		err = quic_crypto_dir_keys(c, rx, next, false);
+	if (err)
+		return err;
+	c->rx_old = 0;
+	rx->next_ready = 1;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(quic_crypto_discard_old_keys);
+
+/* Header protection mask of RFC 9001 section 5.4.3 (AES) and 5.4.4
+ * (ChaCha20) for the sample at @sample_off, left in d->hp_buf[0..4].
+ */
+static int quic_crypto_hp_mask(struct quic_crypto *c, struct quic_crypto_dir *d,
+			       struct sk_buff *skb, unsigned int sample_off)
+{
+	SYNC_SKCIPHER_REQUEST_ON_STACK(req, d->hp);
+	struct scatterlist sg;
+	u8 *iv = NULL;
+	int err;
+
+	err = skb_copy_bits(skb, sample_off, d->hp_buf, QUIC_HP_SAMPLE_LEN);
+	if (err)
+		return err;
+	if (c->cipher == TLS_CIPHER_CHACHA20_POLY1305) {
+		/* counter (little endian) and nonce are the sample itself */
+		memcpy(d->nonce, d->hp_buf, QUIC_HP_SAMPLE_LEN);
+		memset(d->hp_buf, 0, QUIC_HP_SAMPLE_LEN);
+		iv = d->nonce;
+	}
+	sg_init_one(&sg, d->hp_buf, QUIC_HP_SAMPLE_LEN);
+	skcipher_request_set_sync_tfm(req, d->hp);
+	skcipher_request_set_callback(req, 0, NULL, NULL);
+	skcipher_request_set_crypt(req, &sg, &sg, QUIC_HP_SAMPLE_LEN, iv);
+	err = crypto_skcipher_encrypt(req);
+	skcipher_request_zero(req);
+	return err;
+}
+
+/* Per-packet nonce: the IV xored with the packet number (section 5.3). */
+static u8 *quic_crypto_nonce(struct quic_crypto *c, struct quic_crypto_dir *d,
+			     unsigned int slot, u64 pn)
+{
+	u8 *nonce = d->nonce;
+	int i;
+
+	memset(d->nonce, 0, sizeof(d->nonce));
+	if (c->cipher == TLS_CIPHER_AES_CCM_128) {
+		/* ccm(aes) takes the B0 flags byte: L' = 15 - 12 - 1 */
+		d->nonce[0] = 2;
+		nonce++;
+	}
+	memcpy(nonce, d->iv[slot], QUIC_IV_LEN);
+	for (i = 0; i < 8; i++)
+		nonce[QUIC_IV_LEN - 1 - i] ^= (pn >> (8 * i)) & 0xff;
+	return d->nonce;
+}
+
+static int quic_crypto_aead(struct quic_crypto_dir *d, unsigned int slot,
+			    struct sk_buff *skb, unsigned int hlen,
+			    unsigned int len, int nsg, u8 *iv, bool enc)
+{
+	struct aead_request *req = d->req;
+	int err;
+
+	sg_init_table(d->sg, nsg);
+	err = skb_to_sgvec(skb, d->sg, 0, len);
+	if (err < 0)
+		return err;
+	aead_request_set_tfm(req, d->aead[slot]);
+	aead_request_set_callback(req, 0, NULL, NULL);
+	aead_request_set_ad(req, hlen);
+	aead_request_set_crypt(req, d->sg, d->sg, len - hlen - (enc ? QUIC_TAG_LEN : 0),
+			       iv);
+	err = enc ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
+	/* synchronous transforms only, see struct quic_crypto */
+	if (WARN_ON_ONCE(err == -EINPROGRESS || err == -EBUSY))
+		err = -EIO;
+	return err;
+}
+
+/**
+ * quic_crypto_encrypt - protect a packet in place
+ * @c: the state of the packet's level
+ * @skb: the packet: header (with the truncated packet number) and
+ *       plaintext, exactly @p->len bytes; QUIC_TAG_LEN bytes are appended
+ * @p: pn_offset, pn_len and pn of the packet; key_phase is set on return
+ *
+ * For short headers the key phase bit is set here.  The packet must be
+ * long enough for the header protection sample (pad it first): 4 bytes
+ * after the start of the packet number, 16 bytes of sample.
+ *
+ * Return: 0 or a negative error.
+ */
+int quic_crypto_encrypt(struct quic_crypto *c, struct sk_buff *skb,
+			struct quic_crypto_pkt *p)
+{
+	struct quic_crypto_dir *d = &c->tx;
+	unsigned int hlen = p->pn_offset + p->pn_len, i, slot = 0;
+	struct sk_buff *trailer;
+	u8 *hdr, mask;
+	int nsg, err;
+
+	if (!d->ready)
+		return -EKEYREJECTED;
+	if (p->pn_len < 1 || p->pn_len > 4 || p->len != skb->len ||
+	    p->pn_offset + 4 + QUIC_HP_SAMPLE_LEN > p->len + QUIC_TAG_LEN ||
+	    !pskb_may_pull(skb, hlen))
+		return -EINVAL;
+	nsg = skb_cow_data(skb, QUIC_TAG_LEN, &trailer);
+	if (nsg < 0)
+		return nsg;
+	if (nsg > QUIC_CRYPTO_MAX_SG)
+		return -EMSGSIZE;
+	hdr = skb->data;
+	if (!(hdr[0] & 0x80)) {		/* short header: key phase bit */
+		slot = d->phase;
+		hdr[0] = (hdr[0] & ~0x04) | (slot << 2);
+	}
+	p->key_phase = slot;
+	pskb_put(skb, trailer, QUIC_TAG_LEN);
+	err = quic_crypto_aead(d, slot, skb, hlen, skb->len, nsg,
+			       quic_crypto_nonce(c, d, slot, p->pn), true);
+	if (!err)
+		err = quic_crypto_hp_mask(c, d, skb, p->pn_offset + 4);
+	if (err)
+		return err;
+	hdr = skb->data;
+	mask = (hdr[0] & 0x80) ? 0x0f : 0x1f;
+	hdr[0] ^= d->hp_buf[0] & mask;
+	for (i = 0; i < p->pn_len; i++)
+		hdr[p->pn_offset + i] ^= d->hp_buf[1 + i];
+	return 0;
+}
+EXPORT_SYMBOL_GPL(quic_crypto_encrypt);
+
+/**
+ * quic_crypto_decrypt - remove the protection of a packet in place
+ * @c: the state of the packet's level
+ * @skb: the packet starts at skb->data and has @p->len bytes
+ * @p: pn_offset, len and largest_pn in; pn, pn_len, key_phase and
+ *     key_update out
+ *
+ * On success the plaintext is at [pn_offset + pn_len, len - QUIC_TAG_LEN)
+ * and the unprotected first byte in skb->data[0].  On failure the packet
+ * must be dropped: it may have been partly transformed.
+ *
+ * Return: 0, -EBADMSG when authentication fails, -EKEYREJECTED when no
+ * key matches the key phase, or another negative error.
+ */
+int quic_crypto_decrypt(struct quic_crypto *c, struct sk_buff *skb,
+			struct quic_crypto_pkt *p)
+{
+	struct quic_crypto_dir *d = &c->rx;
+	unsigned int hlen, i, slot = 0;
+	struct sk_buff *trailer;
+	u32 truncated = 0;
+	int nsg, err;
+	u8 *hdr;
+
+	p->key_update = 0;
+	if (!d->ready)
+		return -EKEYREJECTED;
+	if (p->len > skb->len ||
+	    p->pn_offset + 4 + QUIC_HP_SAMPLE_LEN > p->len ||
+	    !pskb_may_pull(skb, p->pn_offset + 4))
+		return -EINVAL;
+	nsg = skb_cow_data(skb, 0, &trailer);
+	if (nsg < 0)
+		return nsg;
+	if (nsg > QUIC_CRYPTO_MAX_SG)
+		return -EMSGSIZE;
+	err = quic_crypto_hp_mask(c, d, skb, p->pn_offset + 4);
+	if (err)
+		return err;
+	hdr = skb->data;
+	hdr[0] ^= d->hp_buf[0] & ((hdr[0] & 0x80) ? 0x0f : 0x1f);
+	p->pn_len = (hdr[0] & 0x03) + 1;
+	for (i = 0; i < p->pn_len; i++) {
+		hdr[p->pn_offset + i] ^= d->hp_buf[1 + i];
+		truncated = (truncated << 8) | hdr[p->pn_offset + i];
+	}
+	p->pn = quic_pn_decode(p->largest_pn, truncated, p->pn_len);
+	hlen = p->pn_offset + p->pn_len;
+	if (hlen + QUIC_TAG_LEN > p->len)
+		return -EINVAL;
+
+	if (!(hdr[0] & 0x80)) {
+		p->key_phase = (hdr[0] >> 2) & 1;
+		slot = p->key_phase;
+		if (slot != d->phase) {
+			if (!c->rx_old && !d->next_ready)
+				return -EKEYREJECTED;
+			p->key_update = !c->rx_old;
+		}
+	}
+	return quic_crypto_aead(d, slot, skb, hlen, p->len, nsg,
+				quic_crypto_nonce(c, d, slot, p->pn), false);
+}
+EXPORT_SYMBOL_GPL(quic_crypto_decrypt);
+
+/* Retry integrity: one AES-128-GCM transform per version, shared by all
+ * connections; computing a tag is rare enough for a lock.
+ */
+static struct quic_retry_aead {
+	struct crypto_aead *tfm;
+	spinlock_t lock;	/* serializes users of tfm */
+} quic_retry_aead[2];
+
+/**
+ * quic_crypto_retry_tag - Retry Integrity Tag (RFC 9001 section 5.8)
+ * @version: QUIC version 1 or 2
+ * @odcid: Original Destination Connection ID
+ * @odcid_len: its length, at most 20
+ * @pkt: the Retry packet without its tag
+ * @len: its length
+ * @tag: output, QUIC_RETRY_TAG_LEN bytes
+ *
+ * Any context.
+ *
+ * Return: 0 or a negative error.
+ */
+int quic_crypto_retry_tag(u32 version, const u8 *odcid,
+			  unsigned int odcid_len, const u8 *pkt,
+			  unsigned int len, u8 *tag)
+{
+	struct quic_retry_aead *r;
+	struct aead_request *req;
+	unsigned int plen, reqsize;
+	struct scatterlist sg;
+	u8 *buf, *iv;
+	int err;
+
+	if (odcid_len > 20 || len > 65535)
+		return -EINVAL;
+	if (version != QUIC_VERSION_V1 && version != QUIC_VERSION_V2)
+		return -EINVAL;
+	r = &quic_retry_aead[version == QUIC_VERSION_V2];
+	if (!r->tfm)
+		return -ENOENT;
+	/* Retry Pseudo-Packet, then room for the tag, nonce and request */
+	plen = 1 + odcid_len + len;
+	reqsize = sizeof(*req) + crypto_aead_reqsize(r->tfm);
+	buf = kmalloc(plen + QUIC_TAG_LEN + QUIC_IV_LEN + reqsize, GFP_ATOMIC);
+	if (!buf)
+		return -ENOMEM;
+	buf[0] = odcid_len;
+	memcpy(buf + 1, odcid, odcid_len);
+	memcpy(buf + 1 + odcid_len, pkt, len);
+	iv = buf + plen + QUIC_TAG_LEN;
+	memcpy(iv, version == QUIC_VERSION_V2 ? quic_retry_nonce_v2 :
+	       quic_retry_nonce_v1, QUIC_IV_LEN);
+	req = (struct aead_request *)(iv + QUIC_IV_LEN);
+
+	sg_init_one(&sg, buf, plen + QUIC_TAG_LEN);
+	spin_lock_bh(&r->lock);
+	aead_request_set_tfm(req, r->tfm);
+	aead_request_set_callback(req, 0, NULL, NULL);
+	aead_request_set_ad(req, plen);
+	aead_request_set_crypt(req, &sg, &sg, 0, iv);
+	err = crypto_aead_encrypt(req);
+	spin_unlock_bh(&r->lock);
+	if (!err)
+		memcpy(tag, buf + plen, QUIC_RETRY_TAG_LEN);
+	kfree(buf);
+	return err;
+}
+EXPORT_SYMBOL_GPL(quic_crypto_retry_tag);
+
+int quic_crypto_module_init(void)
+{
+	const u8 *keys[2] = { quic_retry_key_v1, quic_retry_key_v2 };
+	struct crypto_aead *tfm;
+	int i, err;
+
+	for (i = 0; i < 2; i++) {
+		spin_lock_init(&quic_retry_aead[i].lock);
+		tfm = crypto_alloc_aead("gcm(aes)", 0, CRYPTO_ALG_ASYNC);
+		if (IS_ERR(tfm)) {
+			err = PTR_ERR(tfm);
+			goto err;
+		}
+		quic_retry_aead[i].tfm = tfm;
+		err = crypto_aead_setkey(tfm, keys[i], 16);
+		if (!err)
+			err = crypto_aead_setauthsize(tfm, QUIC_TAG_LEN);
+		if (err)
+			goto err;
+	}
+	return 0;
+err:
+	quic_crypto_module_exit();
+	return err;
+}
+
+void quic_crypto_module_exit(void)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		crypto_free_aead(quic_retry_aead[i].tfm);
+		quic_retry_aead[i].tfm = NULL;
+	}
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * QUIC packet protection (RFC 9001 section 5, RFC 9369 section 3.3):
+ * key derivation with HKDF, AEAD payload protection, header protection,
+ * key update and Retry integrity tags, on the kernel crypto API.
+ */
+
+#ifndef __NET_QUIC_CRYPTO_H
+#define __NET_QUIC_CRYPTO_H
+
+#include <linux/types.h>
+
+struct crypto_aead;
+struct crypto_shash;
+struct crypto_sync_skcipher;
+struct aead_request;
+struct scatterlist;
+struct sk_buff;
+
+#define QUIC_SECRET_MAX		48	/* SHA-384 */
+#define QUIC_KEY_MAX		32
+#define QUIC_IV_LEN		12
+#define QUIC_TAG_LEN		16
+#define QUIC_HP_SAMPLE_LEN	16
+#define QUIC_RETRY_TAG_LEN	16
+
+/* The AEAD of a packet covers at most the skb head and its page frags. */
+#define QUIC_CRYPTO_MAX_SG	(MAX_SKB_FRAGS + 2)
+
+/* One direction of one encryption level.  Key update keeps two key
+ * generations, indexed by the key phase bit of the packets they protect.
+ */
+struct quic_crypto_dir {
+	struct crypto_aead *aead[2];
+	struct crypto_sync_skcipher *hp;
+	struct aead_request *req;	/* preallocated, see quic_crypto_set_secret() */
+	u8 secret[2][QUIC_SECRET_MAX];
+	u8 iv[2][QUIC_IV_LEN];
+	u8 nonce[16];			/* nonce, or the CCM B0 flags + nonce */
+	u8 hp_buf[QUIC_HP_SAMPLE_LEN];	/* header protection sample and mask */
+	struct scatterlist *sg;
+	u8 phase;			/* key phase used for sending/expected */
+	u8 ready:1;
+	u8 next_ready:1;		/* the other generation holds usable keys */
+};
+
+/* The packet protection state of one encryption level.
+ *
+ * Where crypto may sleep: allocating transforms (it may load modules) and
+ * setting AEAD keys (the GCM template allocates with GFP_KERNEL and waits
+ * for its own hash key computation) happen only in quic_crypto_set_secret(),
+ * quic_crypto_initial_keys() and quic_crypto_key_update(), which run in
+ * process context.  Transforms are allocated with CRYPTO_ALG_ASYNC masked,
+ * so every per-packet call (quic_crypto_encrypt(), quic_crypto_decrypt(),
+ * quic_crypto_retry_tag()) completes synchronously without sleeping and
+ * is safe in softirq context; the SIMD implementations underneath fall
+ * back to generic code where the FPU is not usable.  Per-packet calls on
+ * one quic_crypto are serialized by the caller (the socket lock), since
+ * they share the preallocated request and scratch buffers.
+ */
+struct quic_crypto {
+	struct quic_crypto_dir tx, rx;
+	struct crypto_shash *hash;	/* hmac(sha256) or hmac(sha384) */
+	u32 cipher;			/* TLS_CIPHER_* */
+	u32 version;			/* QUIC version the labels belong to */
+	u8 secret_len;
+	u8 key_len;
+	u8 rx_old:1;	/* rx.aead[!rx.phase] holds the previous keys */
+};
+
+/* Packet geometry for quic_crypto_encrypt() and quic_crypto_decrypt(). */
+struct quic_crypto_pkt {
+	unsigned int pn_offset;	/* offset of the Packet Number field */
+	unsigned int len;	/* bytes of this packet from skb->data */
+	u8 pn_len;		/* encrypt: 1-4; decrypt: out */
+	u8 key_phase;		/* encrypt: ignored; decrypt: out (short header) */
+	u8 key_update:1;	/* decrypt: out, protected with the next keys */
+	u64 pn;			/* encrypt: the full packet number; decrypt: out */
+	s64 largest_pn;		/* decrypt: largest received in the space, or -1 */
+};
+
+int quic_hkdf_extract(struct crypto_shash *hash, const u8 *salt,
+		      unsigned int salt_len, const u8 *ikm,
+		      unsigned int ikm_len, u8 *prk);
+int quic_hkdf_expand_label(struct crypto_shash *hash, const u8 *prk,
+			   unsigned int prk_len, const char *label,
+			   u8 *out, unsigned int out_len);
+
+void quic_crypto_init(struct quic_crypto *c);
+void quic_crypto_free(struct quic_crypto *c);
+int quic_crypto_initial_keys(struct quic_crypto *c, const u8 *dcid,
+			     unsigned int dcid_len, u32 version,
+			     bool is_server);
+int quic_crypto_set_secret(struct quic_crypto *c, u32 cipher, u32 version,
+			   const u8 *secret, bool send, bool key_update);
+int quic_crypto_key_update(struct quic_crypto *c);
+int quic_crypto_discard_old_keys(struct quic_crypto *c);
+
+int quic_crypto_encrypt(struct quic_crypto *c, struct sk_buff *skb,
+			struct quic_crypto_pkt *p);
+int quic_crypto_decrypt(struct quic_crypto *c, struct sk_buff *skb,
+			struct quic_crypto_pkt *p);
+
+int quic_crypto_retry_tag(u32 version, const u8 *odcid,
+			  unsigned int odcid_len, const u8 *pkt,
+			  unsigned int len, u8 *tag);
+
+int quic_crypto_module_init(void);
+void quic_crypto_module_exit(void);
+
+#endif /* __NET_QUIC_CRYPTO_H */
