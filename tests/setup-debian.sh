@@ -40,7 +40,8 @@ apt-get update -q
 pkgs=(build-essential autoconf automake libtool pkg-config
 	libgnutls28-dev libnl-3-dev libnl-genl-3-dev
 	qemu-system-x86 busybox-static dkms kmod cpio file xz-utils zstd
-	iproute2 sparse linux-image-amd64 linux-headers-amd64)
+	iproute2 sparse clang libclang-rt-dev
+	linux-image-amd64 linux-headers-amd64)
 
 want=${QUIC_KVER_612:-6.12.95+deb12-amd64}
 if ! apt-cache show "linux-headers-$want" >/dev/null 2>&1; then

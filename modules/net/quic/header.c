@@ -67,6 +67,13 @@ static u8 quic_packet_type_of_bits(u32 version, u8 bits)
 	return version == QUIC_VERSION_V2 ? (bits + 3) & 3 : bits;
 }
 
+/* memcpy() that accepts NULL for an empty source */
+static void quic_put_bytes(u8 *dst, const u8 *src, size_t n)
+{
+	if (n)
+		memcpy(dst, src, n);
+}
+
 static int quic_get_cid(const u8 *buf, size_t len, size_t *off, u8 max,
 			const u8 **cid, u8 *cid_len)
 {
@@ -224,7 +231,7 @@ int quic_hdr_put(u8 *buf, size_t size, const struct quic_hdr_out *h,
 		buf[0] = (h->grease ? 0 : QUIC_HDR_FIXED_BIT) |
 			 (h->spin ? QUIC_HDR_SPIN_BIT : 0) |
 			 (h->key_phase ? QUIC_HDR_KEY_PHASE : 0) | (pn_len - 1);
-		memcpy(buf + 1, h->dcid, h->dcid_len);
+		quic_put_bytes(buf + 1, h->dcid, h->dcid_len);
 		off = 1 + h->dcid_len;
 		goto pn;
 	}
@@ -247,14 +254,14 @@ int quic_hdr_put(u8 *buf, size_t size, const struct quic_hdr_out *h,
 		 bits << 4 | (pn_len - 1);
 	quic_put_be32(buf + 1, h->version);
 	buf[5] = h->dcid_len;
-	memcpy(buf + 6, h->dcid, h->dcid_len);
+	quic_put_bytes(buf + 6, h->dcid, h->dcid_len);
 	off = 6 + h->dcid_len;
 	buf[off++] = h->scid_len;
-	memcpy(buf + off, h->scid, h->scid_len);
+	quic_put_bytes(buf + off, h->scid, h->scid_len);
 	off += h->scid_len;
 	if (h->type == QUIC_PACKET_INITIAL) {
 		off += quic_varint_put(buf + off, size - off, h->token_len);
-		memcpy(buf + off, h->token, h->token_len);
+		quic_put_bytes(buf + off, h->token, h->token_len);
 		off += h->token_len;
 	}
 	if (h->length < 16384) {
@@ -300,10 +307,10 @@ int quic_vn_put(u8 *buf, size_t size, u8 first, const u8 *dcid, u8 dcid_len,
 	buf[0] = QUIC_HDR_FORM_LONG | first;
 	quic_put_be32(buf + 1, 0);
 	buf[5] = dcid_len;
-	memcpy(buf + 6, dcid, dcid_len);
+	quic_put_bytes(buf + 6, dcid, dcid_len);
 	off = 6 + dcid_len;
 	buf[off++] = scid_len;
-	memcpy(buf + off, scid, scid_len);
+	quic_put_bytes(buf + off, scid, scid_len);
 	off += scid_len;
 	for (i = 0; i < n; i++, off += 4)
 		quic_put_be32(buf + off, versions[i]);
@@ -357,12 +364,12 @@ int quic_retry_put(u8 *buf, size_t size, u8 first, u32 version,
 		 (first & 0x0f);
 	quic_put_be32(buf + 1, version);
 	buf[5] = dcid_len;
-	memcpy(buf + 6, dcid, dcid_len);
+	quic_put_bytes(buf + 6, dcid, dcid_len);
 	off = 6 + dcid_len;
 	buf[off++] = scid_len;
-	memcpy(buf + off, scid, scid_len);
+	quic_put_bytes(buf + off, scid, scid_len);
 	off += scid_len;
-	memcpy(buf + off, token, token_len);
+	quic_put_bytes(buf + off, token, token_len);
 	return off + token_len;
 }
 EXPORT_SYMBOL_GPL(quic_retry_put);
