@@ -223,12 +223,13 @@ EXPORT_SYMBOL_GPL(quic_crypto_free);
  * on the packet path.
  */
 static int quic_crypto_dir_alloc(struct quic_crypto_dir *d,
-				 const struct quic_cipher *cipher)
+				 const struct quic_cipher *cipher, bool key_update)
 {
 	unsigned int i, reqsize;
 	int err;
 
-	for (i = 0; i < 2; i++) {
+	/* the second generation only where keys are updated (1-RTT) */
+	for (i = 0; i < (key_update ? 2 : 1); i++) {
 		if (d->aead[i])
 			continue;
 		d->aead[i] = crypto_alloc_aead(cipher->aead, 0, CRYPTO_ALG_ASYNC);
@@ -250,8 +251,8 @@ static int quic_crypto_dir_alloc(struct quic_crypto_dir *d,
 		}
 	}
 	if (!d->req) {
-		reqsize = max(crypto_aead_reqsize(d->aead[0]),
-			      crypto_aead_reqsize(d->aead[1]));
+		/* both generations use the same algorithm */
+		reqsize = crypto_aead_reqsize(d->aead[0]);
 		d->req = kmalloc(sizeof(*d->req) + reqsize, GFP_KERNEL);
 		if (!d->req)
 			return -ENOMEM;
@@ -355,7 +356,7 @@ int quic_crypto_set_secret(struct quic_crypto *c, u32 cipher, u32 version,
 	d->phase = 0;
 	if (!send)
 		c->rx_old = 0;
-	err = quic_crypto_dir_alloc(d, quic_cipher_find(cipher));
+	err = quic_crypto_dir_alloc(d, quic_cipher_find(cipher), key_update);
 	if (err)
 		return err;
 	memcpy(d->secret[0], secret, c->secret_len);
@@ -437,8 +438,8 @@ int quic_crypto_key_update(struct quic_crypto *c)
 	unsigned int next = !tx->phase;
 	int err;
 
-	if (!tx->ready || !rx->ready)
-		return -EINVAL;
+	if (!tx->ready || !rx->ready || !tx->aead[1] || !rx->aead[1])
+		return -EINVAL;		/* not 1-RTT keys */
 	if (!rx->next_ready)
 		return -EAGAIN;
 	err = quic_crypto_next_secret(c, tx, tx->phase, next);

@@ -407,18 +407,40 @@ out:
 	quic_crypto_free(&t->rx);
 }
 
+#define QUIC_TEST_TAMPER	0x01	/* flip a bit of the tag in transit */
+#define QUIC_TEST_FRAGS		0x02	/* receive the payload in a page frag */
+
+/* Move all but the first @head bytes of linear @skb into a page frag. */
+static struct sk_buff *quic_test_fragment(struct sk_buff *skb,
+					  unsigned int head)
+{
+	struct sk_buff *nskb = alloc_skb(head, GFP_KERNEL);
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	if (!nskb || !page || skb->len - head > PAGE_SIZE) {
+		kfree_skb(nskb);
+		if (page)
+			__free_page(page);
+		return NULL;
+	}
+	skb_put_data(nskb, skb->data, head);
+	memcpy(page_address(page), skb->data + head, skb->len - head);
+	skb_add_rx_frag(nskb, 0, page, 0, skb->len - head, PAGE_SIZE);
+	return nskb;
+}
+
 /* Protect a 1-RTT packet on @a and check that @b unprotects it. */
 static int quic_test_send(struct quic_crypto *a, struct quic_crypto *b,
-			  u64 pn, bool tamper, struct quic_crypto_pkt *r)
+			  u64 pn, unsigned int mode, struct quic_crypto_pkt *r)
 {
-	static const u8 payload[40] = { QUIC_FRAME_PING, 0, 0, 0 };
+	static const u8 payload[40] = { QUIC_FRAME_PING, 0, 0, 0, 7 };
 	static const u8 dcid[4] = { 1, 2, 3, 4 };
 	struct quic_hdr_out ho = {
 		.type = QUIC_PACKET_1RTT, .dcid = dcid, .dcid_len = 4,
 	};
 	struct quic_crypto_pkt p = { .pn = pn, .pn_len = 2 };
-	struct sk_buff *skb;
-	u8 hdr[32];
+	struct sk_buff *skb, *nskb;
+	u8 hdr[32], got[sizeof(payload)];
 	int len, err;
 
 	len = quic_hdr_put(hdr, sizeof(hdr), &ho, pn, 2, &p.pn_offset);
@@ -433,19 +455,70 @@ static int quic_test_send(struct quic_crypto *a, struct quic_crypto *b,
 	err = quic_crypto_encrypt(a, skb, &p);
 	if (err)
 		goto out;
-	if (tamper)
+	if (mode & QUIC_TEST_TAMPER)
 		skb->data[skb->len - 1] ^= 0x80;
+	if (mode & QUIC_TEST_FRAGS) {
+		nskb = quic_test_fragment(skb, 8);
+		kfree_skb(skb);
+		skb = nskb;
+		if (!skb || !skb_is_nonlinear(skb))
+			return -ENOMEM;
+	}
 	memset(r, 0, sizeof(*r));
 	r->pn_offset = 5;
 	r->len = skb->len;
 	r->largest_pn = pn - 1;
 	err = quic_crypto_decrypt(b, skb, r);
 	if (!err && (r->pn != pn ||
-		     memcmp(skb->data + 5 + r->pn_len, payload, sizeof(payload))))
+		     skb_copy_bits(skb, 5 + r->pn_len, got, sizeof(got)) ||
+		     memcmp(got, payload, sizeof(payload))))
 		err = -EBADMSG;
 out:
 	kfree_skb(skb);
 	return err;
+}
+
+/* Misuse gives clean errors: key update without 1-RTT keys, packets too
+ * short for the header protection sample.
+ */
+static void quic_test_limits(struct quic_test_ctx *t, u32 cipher,
+			     const char *name, const u8 *secret)
+{
+	struct quic_crypto *c = kzalloc(sizeof(*c), GFP_KERNEL);
+	struct quic_crypto_pkt p = { .pn_offset = 5, .pn_len = 1 };
+	struct sk_buff *skb;
+	int err;
+
+	err = c ? quic_crypto_set_secret(c, cipher, QUIC_VERSION_V1, secret,
+					 true, false) : -ENOMEM;
+	if (!err)
+		err = quic_crypto_set_secret(c, cipher, QUIC_VERSION_V1, secret,
+					     false, false);
+	if (!err)
+		err = quic_crypto_key_update(c);
+	quic_test_ok(err == -EINVAL, "%s: no key update without 1-RTT keys (%d)",
+		     name, err);
+
+	memset(t->buf, 0x40, 24);
+	skb = quic_test_skb(t->buf, 24);
+	p.len = 24;
+	err = skb ? quic_crypto_decrypt(&t->rx, skb, &p) : -ENOMEM;
+	quic_test_ok(err == -EINVAL,
+		     "%s: packet too short for the sample rejected (%d)", name, err);
+	kfree_skb(skb);
+	skb = quic_test_skb(t->buf, 6);
+	p.len = 6;
+	err = skb ? quic_crypto_encrypt(&t->tx, skb, &p) : -ENOMEM;
+	quic_test_ok(err == -EINVAL,
+		     "%s: unpadded packet refused for sending (%d)", name, err);
+	kfree_skb(skb);
+	err = quic_crypto_set_secret(c, TLS_CIPHER_ARIA_GCM_128, QUIC_VERSION_V1,
+				     secret, true, false);
+	quic_test_ok(err == -EINVAL, "%s: unsupported cipher refused (%d)",
+		     name, err);
+	if (c)
+		quic_crypto_free(c);
+	kfree(c);
 }
 
 static void quic_test_suite(struct quic_test_ctx *t, u32 cipher,
@@ -473,26 +546,33 @@ static void quic_test_suite(struct quic_test_ctx *t, u32 cipher,
 	if (err)
 		goto out;
 
-	err = quic_test_send(a, b, 10, false, &r);
+	err = quic_test_send(a, b, 10, 0, &r);
 	quic_test_ok(!err && !r.key_phase, "%s: round trip (%d)", name, err);
-	err = quic_test_send(b, a, 20, false, &r);
+	err = quic_test_send(b, a, 20, 0, &r);
 	quic_test_ok(!err, "%s: round trip, other direction (%d)", name, err);
-	err = quic_test_send(a, b, 11, true, &r);
+	err = quic_test_send(a, b, 11, QUIC_TEST_TAMPER, &r);
 	quic_test_ok(err == -EBADMSG, "%s: tampered packet rejected (%d)",
 		     name, err);
+	err = quic_test_send(a, b, 11, QUIC_TEST_FRAGS, &r);
+	quic_test_ok(!err, "%s: payload in a page fragment unprotected in place (%d)",
+		     name, err);
+	err = quic_test_send(a, a, 11, 0, &r);
+	quic_test_ok(err == -EBADMSG, "%s: packet opened with the wrong keys rejected (%d)",
+		     name, err);
+	quic_test_limits(t, cipher, name, s1);
 
 	/* A initiates a key update; B follows on the first new packet */
 	err = quic_crypto_key_update(a);
 	quic_test_ok(!err && a->tx.phase == 1, "%s: key update initiated (%d)",
 		     name, err);
-	err = quic_test_send(a, b, 12, false, &r);
+	err = quic_test_send(a, b, 12, 0, &r);
 	quic_test_ok(!err && r.key_phase == 1 && r.key_update,
 		     "%s: packet with the next keys accepted, key update seen (%d)",
 		     name, err);
 	err = quic_crypto_key_update(b);
 	quic_test_ok(!err && b->tx.phase == 1 && b->rx.phase == 1,
 		     "%s: key update followed (%d)", name, err);
-	err = quic_test_send(b, a, 21, false, &r);
+	err = quic_test_send(b, a, 21, 0, &r);
 	quic_test_ok(!err && r.key_phase == 1 && !r.key_update,
 		     "%s: reply with the new keys (%d)", name, err);
 	err = quic_crypto_key_update(a);
@@ -503,7 +583,7 @@ static void quic_test_suite(struct quic_test_ctx *t, u32 cipher,
 	quic_crypto_discard_old_keys(b);
 	err = quic_crypto_key_update(a);
 	if (!err)
-		err = quic_test_send(a, b, 13, false, &r);
+		err = quic_test_send(a, b, 13, 0, &r);
 	quic_test_ok(!err && r.key_phase == 0 && r.key_update,
 		     "%s: second key update (%d)", name, err);
 
