@@ -1,64 +1,499 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The TLS 1.3 handshake over a QUIC socket.
+ * The TLS 1.3 handshake over a QUIC socket, with GnuTLS.
  *
- * The kernel side of the handshake (CRYPTO frames, secrets, transport
- * parameters) does not exist in this version of the module yet, so these
- * entry points fail cleanly with -EOPNOTSUPP and say so in the log.
+ * GnuTLS runs the handshake without a record layer: it hands each
+ * handshake message to be sent, with its encryption level, to a callback,
+ * and takes received messages from gnutls_handshake_write().  The
+ * messages travel through the kernel by sendmsg()/recvmsg() with a
+ * QUIC_HANDSHAKE_INFO cmsg; the traffic secrets GnuTLS derives go to the
+ * kernel with QUIC_SOCKOPT_CRYPTO_SECRET, and the quic_transport_parameters
+ * extension comes from and goes to QUIC_SOCKOPT_TRANSPORT_PARAM_EXT.
+ *
+ * The step API (quic_handshake_init/step/deinit) exposes every sendmsg()
+ * and recvmsg() to the caller's event loop; quic_handshake() runs the
+ * same steps itself, blocking.
  */
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/tls.h>
 
 #include <netinet/quic.h>
 
 #include "internal.h"
 
-static int quic_handshake_unsupported(const char *what)
+#define QUIC_TP_EXT_ID		57	/* quic_transport_parameters */
+#define QUIC_TP_EXT_MAX		1024
+#define QUIC_HS_BUF		65536
+
+struct quic_hs_msg {
+	struct quic_hs_msg *next;
+	uint8_t level;
+	size_t len;
+	uint8_t data[];
+};
+
+struct quic_hs {
+	gnutls_session_t session;
+	int sd;
+	int is_serv;
+	int done;
+	int err;
+	struct quic_hs_msg *head, *tail;
+
+	/* the server installs its 1-RTT receive key when the handshake is
+	 * complete: the kernel takes that as completion (RFC 9001 4.1.1)
+	 */
+	uint8_t app_rx_secret[48];
+	size_t app_rx_len;
+	uint32_t cipher;
+
+	struct quic_handshake_step step;
+	struct msghdr msg;
+	struct iovec iov;
+	char ctl[CMSG_SPACE(sizeof(struct quic_handshake_info))];
+	uint8_t buf[QUIC_HS_BUF];
+};
+
+static struct quic_hs *quic_hs_get(gnutls_session_t session)
 {
-	quic_log_error("%s: the handshake is not implemented in this version",
-		       what);
-	return -EOPNOTSUPP;
+	return gnutls_session_get_ptr(session);
 }
 
-QUIC_EXPORT int quic_client_handshake(int sd, const char *pkey_file,
-				      const char *hostname, const char *alpns)
+static uint8_t quic_level(gnutls_record_encryption_level_t level)
 {
-	(void)sd; (void)pkey_file; (void)hostname; (void)alpns;
-	return quic_handshake_unsupported("client handshake");
+	switch (level) {
+	case GNUTLS_ENCRYPTION_LEVEL_INITIAL:
+		return QUIC_CRYPTO_INITIAL;
+	case GNUTLS_ENCRYPTION_LEVEL_HANDSHAKE:
+		return QUIC_CRYPTO_HANDSHAKE;
+	case GNUTLS_ENCRYPTION_LEVEL_EARLY:
+		return QUIC_CRYPTO_EARLY;
+	default:
+		return QUIC_CRYPTO_APP;
+	}
 }
 
-QUIC_EXPORT int quic_server_handshake(int sd, const char *pkey_file,
-				      const char *cert_file, const char *alpns)
+static gnutls_record_encryption_level_t quic_gnutls_level(uint8_t level)
 {
-	(void)sd; (void)pkey_file; (void)cert_file; (void)alpns;
-	return quic_handshake_unsupported("server handshake");
+	switch (level) {
+	case QUIC_CRYPTO_INITIAL:
+		return GNUTLS_ENCRYPTION_LEVEL_INITIAL;
+	case QUIC_CRYPTO_HANDSHAKE:
+		return GNUTLS_ENCRYPTION_LEVEL_HANDSHAKE;
+	case QUIC_CRYPTO_EARLY:
+		return GNUTLS_ENCRYPTION_LEVEL_EARLY;
+	default:
+		return GNUTLS_ENCRYPTION_LEVEL_APPLICATION;
+	}
 }
 
-QUIC_EXPORT int quic_handshake(gnutls_session_t session)
+static uint32_t quic_cipher_type(gnutls_session_t session)
 {
-	(void)session;
-	return quic_handshake_unsupported("handshake");
+	switch (gnutls_cipher_get(session)) {
+	case GNUTLS_CIPHER_AES_128_GCM:
+		return TLS_CIPHER_AES_GCM_128;
+	case GNUTLS_CIPHER_AES_256_GCM:
+		return TLS_CIPHER_AES_GCM_256;
+	case GNUTLS_CIPHER_AES_128_CCM:
+		return TLS_CIPHER_AES_CCM_128;
+	case GNUTLS_CIPHER_CHACHA20_POLY1305:
+		return TLS_CIPHER_CHACHA20_POLY1305;
+	default:
+		return 0;
+	}
 }
 
+static int quic_set_secret(struct quic_hs *hs, uint8_t level, int send,
+			   const void *secret, size_t len)
+{
+	struct quic_crypto_secret s = {
+		.send = send, .level = level, .type = hs->cipher,
+	};
+	int ret;
+
+	if (len > sizeof(s.secret))
+		return -EINVAL;
+	memcpy(s.secret, secret, len);
+	ret = setsockopt(hs->sd, SOL_QUIC, QUIC_SOCKOPT_CRYPTO_SECRET, &s,
+			 sizeof(s));
+	memset(&s, 0, sizeof(s));
+	if (ret) {
+		ret = -errno;
+		quic_log_error("handshake: installing a level %u %s secret: %s",
+			       level, send ? "send" : "receive",
+			       strerror(-ret));
+	}
+	return ret;
+}
+
+static int quic_secret_func(gnutls_session_t session,
+			    gnutls_record_encryption_level_t glevel,
+			    const void *rx, const void *tx, size_t len)
+{
+	struct quic_hs *hs = quic_hs_get(session);
+	uint8_t level = quic_level(glevel);
+	int ret;
+
+	if (level == QUIC_CRYPTO_EARLY)
+		return 0;		/* 0-RTT keys: not supported yet */
+	hs->cipher = quic_cipher_type(session);
+	if (!hs->cipher) {
+		quic_log_error("handshake: cipher suite not usable with QUIC");
+		hs->err = -EPROTONOSUPPORT;
+		return -1;
+	}
+	if (tx) {
+		ret = quic_set_secret(hs, level, 1, tx, len);
+		if (ret)
+			goto err;
+	}
+	if (rx) {
+		if (hs->is_serv && level == QUIC_CRYPTO_APP) {
+			if (len > sizeof(hs->app_rx_secret))
+				goto err;
+			memcpy(hs->app_rx_secret, rx, len);
+			hs->app_rx_len = len;
+			return 0;
+		}
+		ret = quic_set_secret(hs, level, 0, rx, len);
+		if (ret)
+			goto err;
+	}
+	return 0;
+err:
+	hs->err = hs->err ?: -EINVAL;
+	return -1;
+}
+
+/* GnuTLS has a handshake message to send: queue it for a sendmsg step. */
+static int quic_read_func(gnutls_session_t session,
+			  gnutls_record_encryption_level_t level,
+			  gnutls_handshake_description_t htype,
+			  const void *data, size_t len)
+{
+	struct quic_hs *hs = quic_hs_get(session);
+	struct quic_hs_msg *m;
+
+	(void)htype;
+	if (!len)
+		return 0;
+	m = malloc(sizeof(*m) + len);
+	if (!m) {
+		hs->err = -ENOMEM;
+		return -1;
+	}
+	m->next = NULL;
+	m->level = quic_level(level);
+	m->len = len;
+	memcpy(m->data, data, len);
+	if (hs->tail)
+		hs->tail->next = m;
+	else
+		hs->head = m;
+	hs->tail = m;
+	return 0;
+}
+
+static int quic_alert_func(gnutls_session_t session,
+			   gnutls_record_encryption_level_t level,
+			   gnutls_alert_level_t alert_level,
+			   gnutls_alert_description_t desc)
+{
+	struct quic_hs *hs = quic_hs_get(session);
+
+	(void)level;
+	quic_log_error("handshake: TLS alert %s (%s)",
+		       gnutls_alert_get_strname(desc),
+		       alert_level == GNUTLS_AL_FATAL ? "fatal" : "warning");
+	if (alert_level == GNUTLS_AL_FATAL && !hs->err)
+		hs->err = desc == GNUTLS_A_NO_APPLICATION_PROTOCOL ?
+			  -ENOPROTOOPT : -EPROTO;
+	return 0;
+}
+
+static int quic_tp_send(gnutls_session_t session, gnutls_buffer_t extdata)
+{
+	struct quic_hs *hs = quic_hs_get(session);
+	uint8_t buf[QUIC_TP_EXT_MAX];
+	socklen_t len = sizeof(buf);
+
+	if (getsockopt(hs->sd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM_EXT, buf,
+		       &len)) {
+		hs->err = -errno;
+		quic_log_error("handshake: local transport parameters: %s",
+			       strerror(errno));
+		return GNUTLS_E_INTERNAL_ERROR;
+	}
+	if (gnutls_buffer_append_data(extdata, buf, len))
+		return GNUTLS_E_MEMORY_ERROR;
+	return (int)len;
+}
+
+static int quic_tp_recv(gnutls_session_t session, const unsigned char *data,
+			size_t len)
+{
+	struct quic_hs *hs = quic_hs_get(session);
+
+	if (setsockopt(hs->sd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM_EXT,
+		       data, (socklen_t)len)) {
+		hs->err = -errno;
+		quic_log_error("handshake: peer transport parameters: %s",
+			       strerror(errno));
+		return GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER;
+	}
+	return 0;
+}
+
+static void quic_hs_free(struct quic_hs *hs)
+{
+	struct quic_hs_msg *m;
+
+	while ((m = hs->head)) {
+		hs->head = m->next;
+		free(m);
+	}
+	memset(hs->app_rx_secret, 0, sizeof(hs->app_rx_secret));
+	free(hs);
+}
+
+/* Fill hs->step with what the caller has to do next, or return NULL. */
+static struct quic_handshake_step *quic_hs_next(struct quic_hs *hs)
+{
+	struct quic_handshake_info info;
+	struct cmsghdr *cmsg;
+
+	memset(&hs->msg, 0, sizeof(hs->msg));
+	memset(hs->ctl, 0, sizeof(hs->ctl));
+	hs->msg.msg_iov = &hs->iov;
+	hs->msg.msg_iovlen = 1;
+	hs->msg.msg_control = hs->ctl;
+	hs->msg.msg_controllen = sizeof(hs->ctl);
+	if (hs->head) {
+		info.crypto_level = hs->head->level;
+		cmsg = CMSG_FIRSTHDR(&hs->msg);
+		cmsg->cmsg_level = SOL_QUIC;
+		cmsg->cmsg_type = QUIC_HANDSHAKE_INFO;
+		cmsg->cmsg_len = CMSG_LEN(sizeof(info));
+		memcpy(CMSG_DATA(cmsg), &info, sizeof(info));
+		hs->iov.iov_base = hs->head->data;
+		hs->iov.iov_len = hs->head->len;
+		hs->step.op = QUIC_HANDSHAKE_STEP_OP_SENDMSG;
+		hs->step.s_sendmsg.msg = &hs->msg;
+		hs->step.s_sendmsg.flags = 0;
+		hs->step.s_sendmsg.retval = 0;
+		return &hs->step;
+	}
+	if (hs->done)
+		return NULL;
+	hs->iov.iov_base = hs->buf;
+	hs->iov.iov_len = sizeof(hs->buf);
+	hs->step.op = QUIC_HANDSHAKE_STEP_OP_RECVMSG;
+	hs->step.s_recvmsg.msg = &hs->msg;
+	hs->step.s_recvmsg.flags = 0;
+	hs->step.s_recvmsg.retval = 0;
+	return &hs->step;
+}
+
+/* Run GnuTLS on what it has; mark completion. */
+static int quic_hs_advance(struct quic_hs *hs)
+{
+	int ret;
+
+	if (hs->done)
+		return 0;
+	ret = gnutls_handshake(hs->session);
+	if (hs->err)
+		return hs->err;
+	if (ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED ||
+	    (ret < 0 && !gnutls_error_is_fatal(ret)))
+		return 0;
+	if (ret < 0) {
+		quic_log_error("handshake: %s", gnutls_strerror(ret));
+		return ret == GNUTLS_E_NO_APPLICATION_PROTOCOL ? -ENOPROTOOPT :
+		       ret == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR ||
+		       ret == GNUTLS_E_CERTIFICATE_ERROR ? -EKEYREJECTED :
+		       -EPROTO;
+	}
+	hs->done = 1;
+	if (hs->is_serv && hs->app_rx_len) {
+		ret = quic_set_secret(hs, QUIC_CRYPTO_APP, 0, hs->app_rx_secret,
+				      hs->app_rx_len);
+		if (ret)
+			return ret;
+	}
+	quic_log_debug("handshake: complete");
+	return 0;
+}
+
+/* A received handshake message, from the last recvmsg step. */
+static int quic_hs_input(struct quic_hs *hs, ssize_t n)
+{
+	struct quic_handshake_info info;
+	struct cmsghdr *cmsg;
+	int ret;
+
+	if (n < 0)
+		return (int)n;
+	if (n == 0)
+		return -ECONNRESET;
+	for (cmsg = CMSG_FIRSTHDR(&hs->msg); cmsg;
+	     cmsg = CMSG_NXTHDR(&hs->msg, cmsg))
+		if (cmsg->cmsg_level == SOL_QUIC &&
+		    cmsg->cmsg_type == QUIC_HANDSHAKE_INFO)
+			break;
+	if (!cmsg)
+		return -EBADMSG;
+	memcpy(&info, CMSG_DATA(cmsg), sizeof(info));
+	ret = gnutls_handshake_write(hs->session,
+				     quic_gnutls_level(info.crypto_level),
+				     hs->buf, (size_t)n);
+	if (ret) {
+		quic_log_error("handshake: %s", gnutls_strerror(ret));
+		return hs->err ?: -EPROTO;
+	}
+	return quic_hs_advance(hs);
+}
+
+/**
+ * quic_handshake_init - prepare a handshake in steps
+ * @session: GnuTLS session, configured, with the socket set as its
+ *           transport (gnutls_transport_set_int())
+ * @pstep: the first step to perform
+ *
+ * Return: 0 or a negative errno.
+ */
 QUIC_EXPORT int quic_handshake_init(gnutls_session_t session,
 				    struct quic_handshake_step **pstep)
 {
-	(void)session;
-	if (pstep)
-		*pstep = NULL;
-	return quic_handshake_unsupported("handshake init");
+	struct quic_hs *hs;
+	int ret;
+
+	if (!session || !pstep)
+		return -EINVAL;
+	*pstep = NULL;
+	hs = calloc(1, sizeof(*hs));
+	if (!hs)
+		return -ENOMEM;
+	hs->session = session;
+	hs->sd = gnutls_transport_get_int(session);
+	gnutls_session_set_ptr(session, hs);
+	gnutls_handshake_set_secret_function(session, quic_secret_func);
+	gnutls_handshake_set_read_function(session, quic_read_func);
+	gnutls_alert_set_read_function(session, quic_alert_func);
+	ret = gnutls_session_ext_register(session, "quic_transport_parameters",
+					  QUIC_TP_EXT_ID, GNUTLS_EXT_TLS,
+					  quic_tp_recv, quic_tp_send, NULL,
+					  NULL, NULL,
+					  GNUTLS_EXT_FLAG_TLS |
+					  GNUTLS_EXT_FLAG_CLIENT_HELLO |
+					  GNUTLS_EXT_FLAG_EE);
+	if (ret) {
+		quic_log_error("handshake: %s", gnutls_strerror(ret));
+		gnutls_session_set_ptr(session, NULL);
+		quic_hs_free(hs);
+		return -EINVAL;
+	}
+	ret = quic_hs_advance(hs);	/* the client's first flight */
+	/* GnuTLS does not say which side it is: only a client has spoken */
+	hs->is_serv = !hs->head;
+	if (ret) {
+		gnutls_session_set_ptr(session, NULL);
+		quic_hs_free(hs);
+		return ret;
+	}
+	*pstep = quic_hs_next(hs);
+	return 0;
 }
 
+/**
+ * quic_handshake_step - report the last step's result, get the next one
+ * @session: the session given to quic_handshake_init()
+ * @pstep: in: the step performed, with its retval (a negative errno on
+ *         failure); out: the next step, or NULL when the handshake is done
+ *
+ * Return: 0 or a negative errno; on error the handshake is over.
+ */
 QUIC_EXPORT int quic_handshake_step(gnutls_session_t session,
 				    struct quic_handshake_step **pstep)
 {
-	(void)session;
-	if (pstep)
-		*pstep = NULL;
-	return quic_handshake_unsupported("handshake step");
+	struct quic_hs *hs = session ? quic_hs_get(session) : NULL;
+	struct quic_handshake_step *step;
+	struct quic_hs_msg *m;
+	int ret = 0;
+
+	if (!hs || !pstep || !*pstep)
+		return -EINVAL;
+	step = *pstep;
+	*pstep = NULL;
+	if (step->op == QUIC_HANDSHAKE_STEP_OP_SENDMSG) {
+		if (step->s_sendmsg.retval < 0)
+			return (int)step->s_sendmsg.retval;
+		m = hs->head;
+		hs->head = m->next;
+		if (!hs->head)
+			hs->tail = NULL;
+		free(m);
+	} else {
+		ret = quic_hs_input(hs, step->s_recvmsg.retval);
+		if (ret)
+			return ret;
+	}
+	*pstep = quic_hs_next(hs);
+	return 0;
 }
 
+/**
+ * quic_handshake_deinit - release the step state of a session
+ * @session: the session
+ */
 QUIC_EXPORT void quic_handshake_deinit(gnutls_session_t session)
 {
-	(void)session;
+	struct quic_hs *hs = session ? quic_hs_get(session) : NULL;
+
+	if (!hs)
+		return;
+	gnutls_session_set_ptr(session, NULL);
+	quic_hs_free(hs);
+}
+
+/**
+ * quic_handshake - run the handshake on a configured GnuTLS session
+ * @session: GnuTLS session with the QUIC socket as its transport
+ *
+ * Return: 0 or a negative errno.
+ */
+QUIC_EXPORT int quic_handshake(gnutls_session_t session)
+{
+	struct quic_handshake_step *step;
+	int sd, ret;
+
+	ret = quic_handshake_init(session, &step);
+	if (ret)
+		return ret;
+	sd = gnutls_transport_get_int(session);
+	while (step) {
+		if (step->op == QUIC_HANDSHAKE_STEP_OP_SENDMSG) {
+			ssize_t n = sendmsg(sd, step->s_sendmsg.msg,
+					    step->s_sendmsg.flags);
+
+			step->s_sendmsg.retval = n < 0 ? -errno : n;
+		} else {
+			ssize_t n = recvmsg(sd, step->s_recvmsg.msg,
+					    step->s_recvmsg.flags);
+
+			step->s_recvmsg.retval = n < 0 ? -errno : n;
+		}
+		ret = quic_handshake_step(session, &step);
+		if (ret)
+			break;
+	}
+	if (ret)
+		quic_log_error("handshake failed: %s", strerror(-ret));
+	quic_handshake_deinit(session);
+	return ret;
 }

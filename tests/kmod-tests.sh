@@ -32,6 +32,9 @@ result $? "QUIC and QUICv6 are listed in /proc/net/protocols"
 
 "$SELFTESTS/socket_test"
 result $? "socket_test exits 0"
+ip link set lo up
+timeout 300 "$SELFTESTS/handshake_test"
+result $? "handshake_test exits 0"
 
 # Packet protection against the RFC 9001 and RFC 9369 sample packets: the
 # test module logs one TAP line per check.

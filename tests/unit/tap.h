@@ -8,14 +8,16 @@
 
 static int tap_run, tap_failed;
 
+/* Evaluates @cond exactly once. */
 #define TAP_CHECK(cond, ...) do {					\
+		int tap_ok_ = !!(cond);					\
 		tap_run++;						\
-		if (!(cond))						\
+		if (!tap_ok_)						\
 			tap_failed++;					\
-		printf("%s %d - ", (cond) ? "ok" : "not ok", tap_run);	\
+		printf("%s %d - ", tap_ok_ ? "ok" : "not ok", tap_run);	\
 		printf(__VA_ARGS__);					\
 		printf("\n");						\
-		if (!(cond))						\
+		if (!tap_ok_)						\
 			printf("# %s:%d: %s\n", __FILE__, __LINE__, #cond); \
 	} while (0)
 

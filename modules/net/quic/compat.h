@@ -25,4 +25,15 @@
 #define QUIC_PROTO_IPV6_PINFO(type, member)
 #endif
 
+/* struct proto's accept() takes its arguments in a structure since 6.10. */
+#if QUIC_KERNEL_AT_LEAST(6, 10)
+#define QUIC_ACCEPT_ARGS	struct sock *sk, struct proto_accept_arg *arg
+#define QUIC_ACCEPT_FLAGS	(arg->flags)
+#define QUIC_ACCEPT_ERR		(&arg->err)
+#else
+#define QUIC_ACCEPT_ARGS	struct sock *sk, int flags, int *err, bool kern
+#define QUIC_ACCEPT_FLAGS	(flags)
+#define QUIC_ACCEPT_ERR		(err)
+#endif
+
 #endif /* __NET_QUIC_COMPAT_H */

@@ -11,6 +11,7 @@
 #include <net/transp_v6.h>
 
 #include "compat.h"
+#include "cid.h"
 #include "crypto.h"
 #include "socket.h"
 
@@ -20,22 +21,38 @@ static int quic_inet_bind(struct socket *sock, struct sockaddr *uaddr,
 	return sock->sk->sk_prot->bind(sock->sk, uaddr, addr_len);
 }
 
+static int quic_inet_sendmsg(struct socket *sock, struct msghdr *msg,
+			     size_t size)
+{
+	return sock->sk->sk_prot->sendmsg(sock->sk, msg, size);
+}
+
+static int quic_inet_recvmsg(struct socket *sock, struct msghdr *msg,
+			     size_t size, int flags)
+{
+	int addr_len = 0;
+
+	return sock->sk->sk_prot->recvmsg(sock->sk, msg, size, flags,
+					  &addr_len);
+}
+
 static const struct proto_ops quic_proto_ops = {
 	.family		= PF_INET,
 	.owner		= THIS_MODULE,
 	.release	= inet_release,
 	.bind		= quic_inet_bind,
-	.connect	= sock_no_connect,
+	.connect	= quic_inet_connect,
 	.socketpair	= sock_no_socketpair,
-	.accept		= sock_no_accept,
+	.accept		= inet_accept,
 	.getname	= inet_getname,
 	.ioctl		= inet_ioctl,
-	.listen		= sock_no_listen,
+	.listen		= quic_inet_listen,
 	.shutdown	= inet_shutdown,
 	.setsockopt	= sock_common_setsockopt,
 	.getsockopt	= sock_common_getsockopt,
-	.sendmsg	= sock_no_sendmsg,
-	.recvmsg	= sock_no_recvmsg,
+	.poll		= quic_poll,
+	.sendmsg	= quic_inet_sendmsg,
+	.recvmsg	= quic_inet_recvmsg,
 	.mmap		= sock_no_mmap,
 };
 
@@ -44,17 +61,18 @@ static const struct proto_ops quicv6_proto_ops = {
 	.owner		= THIS_MODULE,
 	.release	= inet6_release,
 	.bind		= quic_inet_bind,
-	.connect	= sock_no_connect,
+	.connect	= quic_inet_connect,
 	.socketpair	= sock_no_socketpair,
-	.accept		= sock_no_accept,
+	.accept		= inet_accept,
 	.getname	= inet6_getname,
 	.ioctl		= inet6_ioctl,
-	.listen		= sock_no_listen,
+	.listen		= quic_inet_listen,
 	.shutdown	= inet_shutdown,
 	.setsockopt	= sock_common_setsockopt,
 	.getsockopt	= sock_common_getsockopt,
-	.sendmsg	= sock_no_sendmsg,
-	.recvmsg	= sock_no_recvmsg,
+	.poll		= quic_poll,
+	.sendmsg	= quic_inet_sendmsg,
+	.recvmsg	= quic_inet_recvmsg,
 	.mmap		= sock_no_mmap,
 };
 
@@ -118,6 +136,9 @@ static int __init quic_init(void)
 	err = quic_crypto_module_init();
 	if (err)
 		goto err_udp;
+	err = quic_cid_init();
+	if (err)
+		goto err_cid;
 	err = register_pernet_subsys(&quic_net_ops);
 	if (err)
 		goto err_crypto;
@@ -147,6 +168,8 @@ err_prot:
 err_pernet:
 	unregister_pernet_subsys(&quic_net_ops);
 err_crypto:
+	quic_cid_exit();
+err_cid:
 	quic_crypto_module_exit();
 err_udp:
 	quic_udp_exit();
@@ -160,8 +183,9 @@ static void __exit quic_exit(void)
 	proto_unregister(&quicv6_prot);
 	proto_unregister(&quic_prot);
 	unregister_pernet_subsys(&quic_net_ops);
+	quic_udp_exit();	/* drains pending work first */
+	quic_cid_exit();
 	quic_crypto_module_exit();
-	quic_udp_exit();
 	pr_info("quic: unloaded\n");
 }
 

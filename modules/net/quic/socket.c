@@ -10,7 +10,9 @@
 #include <net/udp.h>
 
 #include "compat.h"
+#include "packet.h"
 #include "socket.h"
+#include "tparam.h"
 
 static const struct quic_config quic_default_config = {
 	.version		= QUIC_VERSION_V1,
@@ -40,9 +42,16 @@ static const struct quic_transport_param quic_default_param = {
 #define QUIC_MIN_ACTIVE_CID	2
 #define QUIC_VARINT_MAX		((1ULL << 62) - 1)
 
+static void quic_listen_work(struct work_struct *work);
+
 static int quic_init_sock(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
+
+	quic_conn_init(sk);
+	INIT_WORK(&qs->conn.req_work, quic_listen_work);
+	/* found by connection ID lookups under RCU */
+	sock_set_flag(sk, SOCK_RCU_FREE);
 
 	qs->config = quic_default_config;
 	qs->local = quic_default_param;
@@ -58,7 +67,10 @@ static void quic_destroy_sock(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
 
+	quic_conn_free(sk);
 	if (qs->udp) {
+		if (!hlist_unhashed(&qs->conn.listen_node))
+			quic_udp_listen_del(qs->udp, sk);
 		quic_udp_sock_put(qs->udp);
 		qs->udp = NULL;
 	}
@@ -146,12 +158,461 @@ out:
 	return err;
 }
 
+static bool quic_conn_active(const struct sock *sk)
+{
+	return (1 << sk->sk_state) &
+	       (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_ESTABLISHED);
+}
+
+/* Release a connection that was never accepted. */
+static void quic_child_release(struct sock *sk)
+{
+	inet_sk_set_state(sk, TCP_CLOSE);
+	sk_common_release(sk);
+}
+
 static void quic_close(struct sock *sk, long timeout)
 {
+	struct quic_conn *c = quic_conn(sk), *child, *tmp;
+
+	if (cancel_work_sync(&c->req_work))
+		sock_put(sk);		/* the reference of the queued work */
 	lock_sock(sk);
+	if (sk->sk_state == TCP_LISTEN) {
+		quic_udp_listen_del(quic_sk(sk)->udp, sk);
+		list_for_each_entry_safe(child, tmp, &c->accept_q, accept_node) {
+			list_del_init(&child->accept_node);
+			sk_acceptq_removed(sk);
+			quic_child_release(quic_conn_sk(child));
+		}
+	}
+	if (quic_conn_active(sk)) {
+		/* an application close once the handshake is done, else
+		 * 0x1c with APPLICATION_ERROR (RFC 9000 section 10.2.3)
+		 */
+		local_bh_disable();
+		quic_packet_send_close(sk, c->hs_complete ?
+				       QUIC_TRANSPORT_ERROR_NONE :
+				       QUIC_TRANSPORT_ERROR_APPLICATION);
+		local_bh_enable();
+	}
 	inet_sk_set_state(sk, TCP_CLOSE);
+	sk_stop_timer(sk, &c->pto_timer);
 	release_sock(sk);
 	sk_common_release(sk);
+}
+
+/**
+ * quic_connect - start a client connection
+ * @sk: the socket, owned by the caller
+ * @uaddr: the server's address
+ * @addr_len: its length
+ *
+ * Binds to an ephemeral port when needed, picks the connection IDs and
+ * derives the Initial keys.  The Initial packet leaves with the first
+ * handshake message given to sendmsg().
+ *
+ * Return: 0 or a negative error.
+ */
+static int quic_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_conn *c = &qs->conn;
+	struct quic_crypto *cr;
+	struct quic_udp_sock *us;
+	union quic_addr a, any;
+	u32 version;
+	int err;
+
+	err = quic_addr_from_user(sk, uaddr, addr_len, &a);
+	if (err)
+		return err;
+	if (sk->sk_state == TCP_LISTEN)
+		return -EINVAL;
+	if (sk->sk_state != TCP_CLOSE || c->crypto[QUIC_CRYPTO_INITIAL])
+		return -EISCONN;
+	version = qs->config.version ?: QUIC_VERSION_V1;
+	if (!quic_version_supported(version))
+		return -EPROTONOSUPPORT;
+
+	if (!qs->udp) {
+		memset(&any, 0, sizeof(any));
+		any.sa.sa_family = sk->sk_family;
+		us = quic_udp_sock_get(sock_net(sk), &any);
+		if (IS_ERR(us))
+			return PTR_ERR(us);
+		qs->udp = us;
+		inet_sk(sk)->inet_sport = any.v4.sin_port;
+		inet_sk(sk)->inet_num = ntohs(any.v4.sin_port);
+	}
+
+	cr = kzalloc(sizeof(*cr), GFP_KERNEL);
+	if (!cr)
+		return -ENOMEM;
+	quic_crypto_init(cr);
+	c->crypto[QUIC_CRYPTO_INITIAL] = cr;
+	c->version = version;
+	c->peer = a;
+	quic_cid_random(&c->scid, QUIC_CID_LEN);
+	quic_cid_random(&c->dcid, QUIC_CID_LEN);	/* at least 8 bytes */
+	c->odcid = c->dcid;
+	err = quic_crypto_initial_keys(cr, c->dcid.data, c->dcid.len, version,
+				       false);
+	if (err)
+		return err;
+	c->scid_node.cid = c->scid;
+	err = quic_cid_hash_add(&c->scid_node, sk);
+	if (err)
+		return err;
+
+	if (sk->sk_family == AF_INET6) {
+		sk->sk_v6_daddr = a.v6.sin6_addr;
+		inet_sk(sk)->inet_dport = a.v6.sin6_port;
+	} else {
+		inet_sk(sk)->inet_daddr = a.v4.sin_addr.s_addr;
+		inet_sk(sk)->inet_dport = a.v4.sin_port;
+	}
+	inet_sk_set_state(sk, TCP_SYN_SENT);
+	return 0;
+}
+
+int quic_inet_connect(struct socket *sock, struct sockaddr *uaddr,
+		      int addr_len, int flags)
+{
+	struct sock *sk = sock->sk;
+	int err;
+
+	lock_sock(sk);
+	err = quic_connect(sk, uaddr, addr_len);
+	if (!err)
+		sock->state = SS_CONNECTING;
+	release_sock(sk);
+	return err;
+}
+
+int quic_inet_listen(struct socket *sock, int backlog)
+{
+	struct sock *sk = sock->sk;
+	struct quic_sock *qs = quic_sk(sk);
+	int err = -EINVAL;
+
+	lock_sock(sk);
+	if (!qs->udp || (sk->sk_state != TCP_CLOSE &&
+			 sk->sk_state != TCP_LISTEN))
+		goto out;
+	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+	if (sk->sk_state != TCP_LISTEN) {
+		inet_sk_set_state(sk, TCP_LISTEN);
+		quic_udp_listen_add(qs->udp, sk);
+	}
+	err = 0;
+out:
+	release_sock(sk);
+	return err;
+}
+
+/**
+ * quic_sock_listen_rcv - an Initial for a new connection reached a listener
+ * @sk: the listener
+ * @skb: the datagram
+ *
+ * Context: softirq.  The connection is created from a work item, since
+ * setting up its keys may sleep.  Half-open connections waiting there are
+ * bounded by the backlog (at least 16).
+ */
+void quic_sock_listen_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct quic_conn *c = quic_conn(sk);
+
+	if (skb_queue_len(&c->reqq) >=
+	    max_t(u32, READ_ONCE(sk->sk_max_ack_backlog), 16)) {
+		kfree_skb(skb);
+		return;
+	}
+	skb_queue_tail(&c->reqq, skb);
+	sock_hold(sk);
+	if (!quic_udp_queue_work(&c->req_work))
+		sock_put(sk);
+}
+
+/* A new server connection from the client's first Initial. */
+static struct sock *quic_sock_child(struct sock *lsk, struct sk_buff *skb,
+				    const struct quic_hdr *h)
+{
+	struct quic_sock *lqs = quic_sk(lsk), *qs;
+	struct quic_crypto *cr;
+	struct quic_conn *c;
+	struct sock *sk;
+
+	sk = sk_clone_lock(lsk, GFP_KERNEL);
+	if (!sk)
+		return NULL;
+	__acquire(&sk->sk_lock.slock);	/* the clone comes bh-locked */
+	qs = quic_sk(sk);
+	c = &qs->conn;
+	if (sk->sk_family == AF_INET6)
+		inet_sk(sk)->pinet6 = &((struct quic6_sock *)sk)->inet6;
+	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
+	refcount_inc(&qs->udp->refcnt);
+	quic_conn_init(sk);
+	INIT_WORK(&c->req_work, quic_listen_work);
+	qs->alpn = NULL;
+	qs->alpn_len = 0;
+	qs->alpn_size = 0;
+	if (lqs->alpn) {
+		qs->alpn = sock_kmalloc(sk, lqs->alpn_size, GFP_KERNEL);
+		if (!qs->alpn)
+			goto err;
+		memcpy(qs->alpn, lqs->alpn, lqs->alpn_size);
+		qs->alpn_len = lqs->alpn_len;
+		qs->alpn_size = lqs->alpn_size;
+	}
+
+	c->is_serv = 1;
+	c->version = h->version;
+	c->peer = QUIC_SKB_CB(skb)->peer;
+	quic_cid_set(&c->dcid, h->scid, h->scid_len);
+	quic_cid_set(&c->odcid, h->dcid, h->dcid_len);
+	quic_cid_random(&c->scid, QUIC_CID_LEN);
+	if (sk->sk_family == AF_INET6) {
+		sk->sk_v6_rcv_saddr = ipv6_hdr(skb)->daddr;
+		inet6_sk(sk)->saddr = ipv6_hdr(skb)->daddr;
+		sk->sk_v6_daddr = c->peer.v6.sin6_addr;
+	} else {
+		inet_sk(sk)->inet_rcv_saddr = ip_hdr(skb)->daddr;
+		inet_sk(sk)->inet_saddr = ip_hdr(skb)->daddr;
+		inet_sk(sk)->inet_daddr = c->peer.v4.sin_addr.s_addr;
+	}
+	inet_sk(sk)->inet_dport = c->peer.v4.sin_port;
+
+	cr = kzalloc(sizeof(*cr), GFP_KERNEL);
+	if (!cr)
+		goto err;
+	quic_crypto_init(cr);
+	c->crypto[QUIC_CRYPTO_INITIAL] = cr;
+	if (quic_crypto_initial_keys(cr, h->dcid, h->dcid_len, h->version,
+				     true))
+		goto err;
+	c->scid_node.cid = c->scid;
+	c->odcid_node.cid = c->odcid;
+	if (quic_cid_hash_add(&c->scid_node, sk) ||
+	    quic_cid_hash_add(&c->odcid_node, sk))
+		goto err;
+	inet_sk_set_state(sk, TCP_SYN_RECV);
+	bh_unlock_sock(sk);
+	return sk;
+err:
+	quic_destroy_sock(sk);
+	__release(&sk->sk_lock.slock);
+	sk_free_unlock_clone(sk);
+	return NULL;
+}
+
+static void quic_listen_work(struct work_struct *work)
+{
+	struct quic_conn *c = container_of(work, struct quic_conn, req_work);
+	struct sock *sk = quic_conn_sk(c), *nsk;
+	struct sk_buff *skb;
+	struct quic_hdr h;
+
+	lock_sock(sk);
+	while ((skb = skb_dequeue(&c->reqq))) {
+		if (sk->sk_state != TCP_LISTEN ||
+		    quic_hdr_parse(skb->data, skb->len, QUIC_CID_LEN,
+				   QUIC_HDR_GREASE_OK, &h)) {
+			kfree_skb(skb);
+			continue;
+		}
+		/* a retransmitted or second Initial of a connection made */
+		nsk = quic_cid_lookup(sock_net(sk), h.dcid, h.dcid_len);
+		if (nsk) {
+			local_bh_disable();
+			quic_packet_deliver(nsk, skb);
+			local_bh_enable();
+			sock_put(nsk);
+			continue;
+		}
+		if (sk_acceptq_is_full(sk)) {
+			kfree_skb(skb);
+			continue;
+		}
+		nsk = quic_sock_child(sk, skb, &h);
+		if (!nsk) {
+			kfree_skb(skb);
+			continue;
+		}
+		local_bh_disable();
+		quic_packet_deliver(nsk, skb);
+		local_bh_enable();
+		list_add_tail(&quic_conn(nsk)->accept_node, &c->accept_q);
+		sk_acceptq_added(sk);
+		sock_put(nsk);		/* the clone's extra reference */
+		sk->sk_data_ready(sk);
+	}
+	release_sock(sk);
+	sock_put(sk);
+}
+
+static struct sock *quic_accept(QUIC_ACCEPT_ARGS)
+{
+	struct quic_conn *c = quic_conn(sk), *nc;
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct sock *nsk = NULL;
+	long timeo;
+	int ret;
+
+	lock_sock(sk);
+	ret = -EINVAL;
+	if (sk->sk_state != TCP_LISTEN)
+		goto out;
+	timeo = sock_rcvtimeo(sk, QUIC_ACCEPT_FLAGS & O_NONBLOCK);
+	add_wait_queue(sk_sleep(sk), &wait);
+	while (list_empty(&c->accept_q)) {
+		ret = -EAGAIN;
+		if (!timeo)
+			break;
+		ret = sock_intr_errno(timeo);
+		if (signal_pending(current))
+			break;
+		ret = -EINVAL;
+		sk_wait_event(sk, &timeo, !list_empty(&c->accept_q) ||
+			      sk->sk_state != TCP_LISTEN, &wait);
+		if (sk->sk_state != TCP_LISTEN)
+			break;
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	if (sk->sk_state == TCP_LISTEN && !list_empty(&c->accept_q)) {
+		nc = list_first_entry(&c->accept_q, struct quic_conn,
+				      accept_node);
+		list_del_init(&nc->accept_node);
+		sk_acceptq_removed(sk);
+		nsk = quic_conn_sk(nc);
+		ret = 0;
+	}
+out:
+	release_sock(sk);
+	*QUIC_ACCEPT_ERR = ret;
+	return nsk;
+}
+
+/* Handshake messages: sendmsg() with a QUIC_HANDSHAKE_INFO cmsg. */
+static int quic_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
+{
+	struct quic_handshake_info *hinfo = NULL;
+	struct cmsghdr *cmsg;
+	int err;
+
+	for_each_cmsghdr(cmsg, msg) {
+		if (!CMSG_OK(msg, cmsg))
+			return -EINVAL;
+		if (cmsg->cmsg_level != SOL_QUIC)
+			continue;
+		if (cmsg->cmsg_type != QUIC_HANDSHAKE_INFO ||
+		    cmsg->cmsg_len != CMSG_LEN(sizeof(*hinfo)))
+			return -EINVAL;
+		hinfo = CMSG_DATA(cmsg);
+	}
+	if (!hinfo)
+		return -EOPNOTSUPP;	/* stream data is not there yet */
+
+	lock_sock(sk);
+	err = -ENOTCONN;
+	if (!quic_conn_active(sk))
+		goto out;
+	err = sock_error(sk);
+	if (err)
+		goto out;
+	err = quic_outq_crypto_queue(sk, hinfo->crypto_level, &msg->msg_iter,
+				     len);
+	if (err)
+		goto out;
+	local_bh_disable();
+	quic_packet_flush(sk);
+	local_bh_enable();
+	err = len;
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* Handshake messages in order per level, with a QUIC_HANDSHAKE_INFO cmsg. */
+static int quic_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+			int flags, int *addr_len)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct quic_handshake_info hinfo = {};
+	struct sk_buff *skb;
+	int copied, err;
+	long timeo;
+
+	if (flags & ~(MSG_DONTWAIT | MSG_PEEK | MSG_CMSG_CLOEXEC |
+		      MSG_CMSG_COMPAT))
+		return -EOPNOTSUPP;
+	lock_sock(sk);
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	add_wait_queue(sk_sleep(sk), &wait);
+	while (!(skb = skb_peek(&sk->sk_receive_queue))) {
+		err = sock_error(sk);
+		if (err)
+			break;
+		err = -ENOTCONN;
+		if (!quic_conn_active(sk))
+			break;
+		err = -EAGAIN;
+		if (!timeo)
+			break;
+		err = sock_intr_errno(timeo);
+		if (signal_pending(current))
+			break;
+		sk_wait_event(sk, &timeo,
+			      !skb_queue_empty(&sk->sk_receive_queue) ||
+			      sk->sk_err || !quic_conn_active(sk), &wait);
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	if (!skb)
+		goto out;
+
+	copied = min_t(size_t, len, skb->len);
+	err = skb_copy_datagram_msg(skb, 0, msg, copied);
+	if (err)
+		goto out;
+	hinfo.crypto_level = QUIC_SKB_CB(skb)->level;
+	err = put_cmsg(msg, SOL_QUIC, QUIC_HANDSHAKE_INFO, sizeof(hinfo),
+		       &hinfo);
+	if (err)
+		goto out;
+	if (!(flags & MSG_PEEK)) {
+		if (copied < skb->len) {
+			__skb_pull(skb, copied);
+		} else {
+			skb_unlink(skb, &sk->sk_receive_queue);
+			kfree_skb(skb);
+		}
+	}
+	err = copied;
+out:
+	release_sock(sk);
+	return err;
+}
+
+__poll_t quic_poll(struct file *file, struct socket *sock, poll_table *wait)
+{
+	struct sock *sk = sock->sk;
+	__poll_t mask = 0;
+
+	sock_poll_wait(file, sock, wait);
+	if (sk->sk_state == TCP_LISTEN)
+		return list_empty_careful(&quic_conn(sk)->accept_q) ? 0 :
+		       EPOLLIN | EPOLLRDNORM;
+	if (READ_ONCE(sk->sk_err))
+		mask |= EPOLLERR;
+	if (!skb_queue_empty_lockless(&sk->sk_receive_queue))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (quic_conn_active(sk))
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	else if (quic_conn(sk)->crypto[QUIC_CRYPTO_INITIAL])
+		mask |= EPOLLHUP;	/* was connected */
+	return mask;
 }
 
 /* Copy a structure that grew over time from the caller, the way
@@ -343,6 +804,159 @@ static int quic_set_alpn(struct sock *sk, sockptr_t optval,
 	return 0;
 }
 
+static int quic_set_crypto_secret(struct sock *sk, sockptr_t optval,
+				  unsigned int optlen)
+{
+	struct quic_crypto_secret secret;
+	int err;
+
+	if (optlen != sizeof(secret))
+		return -EINVAL;
+	if (copy_from_sockptr(&secret, optval, sizeof(secret)))
+		return -EFAULT;
+	err = quic_conn_set_secret(sk, &secret);
+	memzero_explicit(&secret, sizeof(secret));
+	return err;
+}
+
+/* Microseconds in struct quic_transport_param, milliseconds on the wire. */
+static void quic_tparams_from_sock(struct sock *sk, struct quic_tparams *tp)
+{
+	struct quic_transport_param *p = &quic_sk(sk)->local;
+	struct quic_conn *c = quic_conn(sk);
+
+	quic_tparams_defaults(tp);
+	tp->present = QUIC_TP_BIT(QUIC_TP_MAX_IDLE_TIMEOUT) |
+		      QUIC_TP_BIT(QUIC_TP_MAX_UDP_PAYLOAD_SIZE) |
+		      QUIC_TP_BIT(QUIC_TP_INITIAL_MAX_DATA) |
+		      QUIC_TP_BIT(QUIC_TP_INITIAL_MAX_STREAM_DATA_BIDI_LOCAL) |
+		      QUIC_TP_BIT(QUIC_TP_INITIAL_MAX_STREAM_DATA_BIDI_REMOTE) |
+		      QUIC_TP_BIT(QUIC_TP_INITIAL_MAX_STREAM_DATA_UNI) |
+		      QUIC_TP_BIT(QUIC_TP_INITIAL_MAX_STREAMS_BIDI) |
+		      QUIC_TP_BIT(QUIC_TP_INITIAL_MAX_STREAMS_UNI) |
+		      QUIC_TP_BIT(QUIC_TP_ACK_DELAY_EXPONENT) |
+		      QUIC_TP_BIT(QUIC_TP_MAX_ACK_DELAY) |
+		      QUIC_TP_BIT(QUIC_TP_ACTIVE_CONNECTION_ID_LIMIT) |
+		      QUIC_TP_BIT(QUIC_TP_INITIAL_SCID);
+	tp->max_idle_timeout = p->max_idle_timeout / 1000;
+	tp->max_udp_payload_size = p->max_udp_payload_size;
+	tp->initial_max_data = p->max_data;
+	tp->initial_max_stream_data_bidi_local = p->max_stream_data_bidi_local;
+	tp->initial_max_stream_data_bidi_remote = p->max_stream_data_bidi_remote;
+	tp->initial_max_stream_data_uni = p->max_stream_data_uni;
+	tp->initial_max_streams_bidi = p->max_streams_bidi;
+	tp->initial_max_streams_uni = p->max_streams_uni;
+	tp->ack_delay_exponent = p->ack_delay_exponent;
+	tp->max_ack_delay = p->max_ack_delay / 1000;
+	tp->active_connection_id_limit = p->active_connection_id_limit;
+	if (p->max_datagram_frame_size) {
+		tp->present |= QUIC_TP_BIT(QUIC_TP_MAX_DATAGRAM_FRAME_SIZE);
+		tp->max_datagram_frame_size = p->max_datagram_frame_size;
+	}
+	if (p->disable_active_migration) {
+		tp->present |= QUIC_TP_BIT(QUIC_TP_DISABLE_ACTIVE_MIGRATION);
+		tp->disable_active_migration = 1;
+	}
+	if (p->grease_quic_bit) {
+		tp->present |= QUIC_TP_BIT(QUIC_TP_GREASE_QUIC_BIT);
+		tp->grease_quic_bit = 1;
+	}
+	memcpy(tp->initial_scid, c->scid.data, c->scid.len);
+	tp->initial_scid_len = c->scid.len;
+	if (c->is_serv) {
+		tp->present |= QUIC_TP_BIT(QUIC_TP_ORIGINAL_DCID);
+		memcpy(tp->original_dcid, c->odcid.data, c->odcid.len);
+		tp->original_dcid_len = c->odcid.len;
+	}
+}
+
+#define QUIC_TPARAM_EXT_MAX	1024
+
+static int quic_get_transport_param_ext(struct sock *sk, sockptr_t optval,
+					unsigned int *optlen)
+{
+	struct quic_tparams tp;
+	int len, err = 0;
+	u8 *buf;
+
+	if (!quic_conn_active(sk))
+		return -ENOTCONN;
+	buf = kmalloc(QUIC_TPARAM_EXT_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	quic_tparams_from_sock(sk, &tp);
+	len = quic_tparams_encode(buf, QUIC_TPARAM_EXT_MAX, &tp,
+				  quic_conn(sk)->is_serv);
+	if (len < 0)
+		err = len;
+	else if (*optlen < (unsigned int)len)
+		err = -EINVAL;
+	else if (copy_to_sockptr(optval, buf, len))
+		err = -EFAULT;
+	else
+		*optlen = len;
+	kfree(buf);
+	return err;
+}
+
+/* The peer's transport parameters, from its TLS extension (RFC 9000
+ * section 7.3 checks included).
+ */
+static int quic_set_transport_param_ext(struct sock *sk, sockptr_t optval,
+					unsigned int optlen)
+{
+	struct quic_transport_param *p = &quic_sk(sk)->remote;
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_tparams *tp;
+	int err = -EINVAL;
+	u8 *buf;
+
+	if (!quic_conn_active(sk))
+		return -ENOTCONN;
+	if (!optlen || optlen > QUIC_TPARAM_EXT_MAX)
+		return -EINVAL;
+	buf = memdup_sockptr(optval, optlen);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	tp = kmalloc(sizeof(*tp), GFP_KERNEL);
+	if (!tp) {
+		kfree(buf);
+		return -ENOMEM;
+	}
+	if (quic_tparams_decode(buf, optlen, !c->is_serv, tp))
+		goto out;
+	if (!(tp->present & QUIC_TP_BIT(QUIC_TP_INITIAL_SCID)) ||
+	    !quic_cid_equal(&c->dcid, tp->initial_scid, tp->initial_scid_len))
+		goto out;
+	if (!c->is_serv &&
+	    (!(tp->present & QUIC_TP_BIT(QUIC_TP_ORIGINAL_DCID)) ||
+	     !quic_cid_equal(&c->odcid, tp->original_dcid,
+			     tp->original_dcid_len)))
+		goto out;
+	p->remote = 1;
+	p->max_idle_timeout = min_t(u64, tp->max_idle_timeout, U32_MAX / 1000) * 1000;
+	p->max_udp_payload_size = min_t(u64, tp->max_udp_payload_size, U16_MAX);
+	p->max_data = tp->initial_max_data;
+	p->max_stream_data_bidi_local = tp->initial_max_stream_data_bidi_local;
+	p->max_stream_data_bidi_remote = tp->initial_max_stream_data_bidi_remote;
+	p->max_stream_data_uni = tp->initial_max_stream_data_uni;
+	p->max_streams_bidi = min_t(u64, tp->initial_max_streams_bidi, U16_MAX);
+	p->max_streams_uni = min_t(u64, tp->initial_max_streams_uni, U16_MAX);
+	p->ack_delay_exponent = tp->ack_delay_exponent;
+	p->max_ack_delay = tp->max_ack_delay * 1000;
+	p->active_connection_id_limit = min_t(u64, tp->active_connection_id_limit,
+					      U8_MAX);
+	p->max_datagram_frame_size = min_t(u64, tp->max_datagram_frame_size,
+					   U16_MAX);
+	p->disable_active_migration = tp->disable_active_migration;
+	p->grease_quic_bit = tp->grease_quic_bit;
+	err = 0;
+out:
+	kfree(tp);
+	kfree(buf);
+	return err;
+}
+
 static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 			      unsigned int optlen)
 {
@@ -365,6 +979,12 @@ static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 	case QUIC_SOCKOPT_ALPN:
 		err = quic_set_alpn(sk, optval, optlen);
 		break;
+	case QUIC_SOCKOPT_CRYPTO_SECRET:
+		err = quic_set_crypto_secret(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_TRANSPORT_PARAM_EXT:
+		err = quic_set_transport_param_ext(sk, optval, optlen);
+		break;
 	case QUIC_SOCKOPT_STREAM_RESET:
 	case QUIC_SOCKOPT_STREAM_STOP_SENDING:
 	case QUIC_SOCKOPT_CONNECTION_ID:
@@ -373,10 +993,8 @@ static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 	case QUIC_SOCKOPT_KEY_UPDATE:
 	case QUIC_SOCKOPT_TOKEN:
 	case QUIC_SOCKOPT_SESSION_TICKET:
-	case QUIC_SOCKOPT_CRYPTO_SECRET:
-	case QUIC_SOCKOPT_TRANSPORT_PARAM_EXT:
-		/* Need a connection; there is none before connect(). */
-		err = -ENOTCONN;
+		/* Need a connection; on one, these come with streams. */
+		err = quic_conn_active(sk) ? -EOPNOTSUPP : -ENOTCONN;
 		break;
 	default:
 		err = -ENOPROTOOPT;
@@ -504,10 +1122,12 @@ static int quic_do_getsockopt(struct sock *sk, int optname, sockptr_t optval,
 	case QUIC_SOCKOPT_CONNECTION_ID:
 	case QUIC_SOCKOPT_CONNECTION_CLOSE:
 	case QUIC_SOCKOPT_TOKEN:
-	case QUIC_SOCKOPT_SESSION_TICKET:
 	case QUIC_SOCKOPT_TRANSPORT_PARAM_EXT:
+		err = quic_get_transport_param_ext(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_SESSION_TICKET:
 	case QUIC_SOCKOPT_STREAM_PEELOFF:
-		err = -ENOTCONN;
+		err = quic_conn_active(sk) ? -EOPNOTSUPP : -ENOTCONN;
 		break;
 	default:
 		err = -ENOPROTOOPT;
@@ -563,6 +1183,12 @@ struct proto quic_prot = {
 	.getsockopt	= quic_getsockopt,
 	.hash		= quic_hash,
 	.unhash		= quic_unhash,
+	.connect	= quic_connect,
+	.accept		= quic_accept,
+	.sendmsg	= quic_sendmsg,
+	.recvmsg	= quic_recvmsg,
+	.backlog_rcv	= quic_packet_rcv,
+	.no_autobind	= true,
 	.obj_size	= sizeof(struct quic_sock),
 };
 
@@ -577,6 +1203,12 @@ struct proto quicv6_prot = {
 	.getsockopt	= quic_getsockopt,
 	.hash		= quic_hash,
 	.unhash		= quic_unhash,
+	.connect	= quic_connect,
+	.accept		= quic_accept,
+	.sendmsg	= quic_sendmsg,
+	.recvmsg	= quic_recvmsg,
+	.backlog_rcv	= quic_packet_rcv,
+	.no_autobind	= true,
 	.obj_size	= sizeof(struct quic6_sock),
 	QUIC_PROTO_IPV6_PINFO(struct quic6_sock, inet6)
 };

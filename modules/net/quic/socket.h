@@ -10,6 +10,7 @@
 #include <net/ipv6.h>
 #include <linux/quic.h>
 
+#include "connection.h"
 #include "udp.h"
 
 /* Longest ALPN list accepted by QUIC_SOCKOPT_ALPN, commas included */
@@ -24,6 +25,8 @@ struct quic_sock {
 
 	struct quic_udp_sock		*udp;	/* tunnel socket once bound */
 	u32				events;	/* enabled quic_event_type bits */
+
+	struct quic_conn		conn;
 
 	char				*alpn;	/* comma separated, or NULL */
 	u16				alpn_len;	/* without the NUL */
@@ -40,9 +43,24 @@ static inline struct quic_sock *quic_sk(const struct sock *sk)
 	return (struct quic_sock *)sk;
 }
 
+static inline struct quic_conn *quic_conn(const struct sock *sk)
+{
+	return &quic_sk(sk)->conn;
+}
+
+static inline struct sock *quic_conn_sk(struct quic_conn *c)
+{
+	return &container_of(c, struct quic_sock, conn)->inet.sk;
+}
+
 extern struct proto quic_prot;
 extern struct proto quicv6_prot;
 
 int quic_sock_init(void);
+void quic_sock_listen_rcv(struct sock *sk, struct sk_buff *skb);
+int quic_inet_connect(struct socket *sock, struct sockaddr *uaddr,
+		      int addr_len, int flags);
+int quic_inet_listen(struct socket *sock, int backlog);
+__poll_t quic_poll(struct file *file, struct socket *sock, poll_table *wait);
 
 #endif /* __NET_QUIC_SOCKET_H */

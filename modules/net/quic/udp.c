@@ -19,6 +19,8 @@
 #include <net/net_namespace.h>
 #include <net/udp_tunnel.h>
 
+#include "packet.h"
+#include "socket.h"
 #include "udp.h"
 
 #define QUIC_UDP_HASH_BITS	6
@@ -51,13 +53,75 @@ static bool quic_udp_match(const struct quic_udp_sock *us,
 }
 
 /* Receive entry point, called by UDP under rcu_read_lock() in softirq
- * context for every datagram that reaches a QUIC tunnel socket.  Nothing
- * demultiplexes packets to connections yet, so they are dropped here.
+ * context for every datagram that reaches a QUIC tunnel socket.
  */
 static int quic_udp_rcv(struct sock *sk, struct sk_buff *skb)
 {
-	kfree_skb(skb);
+	struct quic_udp_sock *us = rcu_dereference_sk_user_data(sk);
+
+	if (!us) {
+		kfree_skb(skb);
+		return 0;
+	}
+	quic_packet_udp_rcv(us, skb);
 	return 0;
+}
+
+/**
+ * quic_udp_listen_add - a QUIC socket listens on this tunnel socket
+ * @us: the tunnel socket
+ * @sk: the listener
+ */
+void quic_udp_listen_add(struct quic_udp_sock *us, struct sock *sk)
+{
+	spin_lock_bh(&us->listen_lock);
+	hlist_add_head_rcu(&quic_conn(sk)->listen_node, &us->listeners);
+	spin_unlock_bh(&us->listen_lock);
+}
+
+/**
+ * quic_udp_listen_del - a listener stops listening
+ * @us: the tunnel socket
+ * @sk: the listener
+ */
+void quic_udp_listen_del(struct quic_udp_sock *us, struct sock *sk)
+{
+	spin_lock_bh(&us->listen_lock);
+	hlist_del_init_rcu(&quic_conn(sk)->listen_node);
+	spin_unlock_bh(&us->listen_lock);
+}
+
+/**
+ * quic_udp_listener - the listener new connections on @us go to
+ * @us: the tunnel socket
+ *
+ * Context: under rcu_read_lock().
+ * Return: the listening socket with a reference held, or NULL.
+ */
+struct sock *quic_udp_listener(struct quic_udp_sock *us)
+{
+	struct quic_conn *c;
+	struct sock *sk;
+
+	hlist_for_each_entry_rcu(c, &us->listeners, listen_node) {
+		sk = quic_conn_sk(c);
+		if (refcount_inc_not_zero(&sk->sk_refcnt))
+			return sk;
+	}
+	return NULL;
+}
+
+/**
+ * quic_udp_queue_work - run work on the module's workqueue
+ * @work: the work
+ *
+ * Module unload drains the workqueue.
+ *
+ * Return: false when @work was already queued.
+ */
+bool quic_udp_queue_work(struct work_struct *work)
+{
+	return queue_work(quic_udp_wq, work);
 }
 
 static void quic_udp_release_work(struct work_struct *work)
@@ -141,6 +205,8 @@ struct quic_udp_sock *quic_udp_sock_get(struct net *net, union quic_addr *addr)
 	addr->v4.sin_port = us->addr.v4.sin_port;
 	refcount_set(&us->refcnt, 1);
 	INIT_WORK(&us->work, quic_udp_release_work);
+	INIT_HLIST_HEAD(&us->listeners);
+	spin_lock_init(&us->listen_lock);
 
 	tcfg.sk_user_data = us;
 	tcfg.encap_type = 1;

@@ -24,12 +24,21 @@ struct quic_udp_sock {
 	union quic_addr		addr;	/* bound address, port filled in */
 	refcount_t		refcnt;
 	struct socket		*sock;
+	struct hlist_head	listeners;	/* listening QUIC sockets, RCU */
+	spinlock_t		listen_lock;	/* protects listeners updates */
 	struct work_struct	work;
 	struct rcu_head		rcu;
 };
 
 struct quic_udp_sock *quic_udp_sock_get(struct net *net, union quic_addr *addr);
 void quic_udp_sock_put(struct quic_udp_sock *us);
+
+struct sock;
+
+void quic_udp_listen_add(struct quic_udp_sock *us, struct sock *sk);
+void quic_udp_listen_del(struct quic_udp_sock *us, struct sock *sk);
+struct sock *quic_udp_listener(struct quic_udp_sock *us);
+bool quic_udp_queue_work(struct work_struct *work);
 
 int quic_udp_init(void);
 void quic_udp_exit(void);

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Processing of received frames, see frame.c.
+ */
+
+#ifndef __NET_QUIC_FRAME_H
+#define __NET_QUIC_FRAME_H
+
+#include <linux/types.h>
+
+struct sock;
+
+int quic_frame_process(struct sock *sk, u8 level, u8 packet_type,
+		       const u8 *p, unsigned int len, bool *eliciting,
+		       u64 *errcode);
+
+#endif /* __NET_QUIC_FRAME_H */

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Receive queue of the handshake: CRYPTO frames reassembled per level and
+ * delivered in order to recvmsg() with their level, and datagrams that
+ * wait for their keys (RFC 9001 section 5.7).
+ */
+
+#include <net/sock.h>
+
+#include "packet.h"
+#include "socket.h"
+
+struct quic_ooo_cb {
+	u64 offset;
+};
+
+#define QUIC_OOO_CB(skb)	((struct quic_ooo_cb *)&((skb)->cb[0]))
+
+/* Queue @len bytes of level @level for recvmsg(). */
+static int quic_inq_deliver(struct sock *sk, u8 level, const u8 *data,
+			    unsigned int len)
+{
+	struct sk_buff *skb;
+
+	if (!len)
+		return 0;
+	if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf))
+		return -ENOBUFS;
+	skb = alloc_skb(len, GFP_ATOMIC);
+	if (!skb)
+		return -ENOMEM;
+	skb_put_data(skb, data, len);
+	QUIC_SKB_CB(skb)->level = level;
+	skb_set_owner_r(skb, sk);
+	skb_queue_tail(&sk->sk_receive_queue, skb);
+	sk->sk_data_ready(sk);
+	return 0;
+}
+
+/**
+ * quic_inq_crypto - a CRYPTO frame arrived
+ * @sk: the connection
+ * @level: its encryption level
+ * @f: the frame
+ *
+ * Return: 0, or -ENOBUFS when the peer sends too far ahead
+ * (CRYPTO_BUFFER_EXCEEDED) or we cannot keep up.
+ */
+int quic_inq_crypto(struct sock *sk, u8 level, const struct quic_frame *f)
+{
+	struct quic_crypto_rx *r = &quic_conn(sk)->crx[quic_level_space(level)];
+	u64 off = f->data.offset, end = off + f->data.len;
+	struct sk_buff *skb, *pos;
+	int err;
+
+	if (end <= r->offset)
+		return 0;			/* old data */
+	if (end - r->offset > QUIC_CRYPTO_BUF_MAX)
+		return -ENOBUFS;
+	if (off > r->offset) {
+		/* out of order: keep a copy, sorted by offset */
+		if (r->ooo_bytes + f->data.len > QUIC_CRYPTO_BUF_MAX)
+			return -ENOBUFS;
+		skb = alloc_skb(f->data.len, GFP_ATOMIC);
+		if (!skb)
+			return 0;		/* the peer will resend */
+		skb_put_data(skb, f->data.data, f->data.len);
+		QUIC_OOO_CB(skb)->offset = off;
+		skb_queue_walk(&r->ooo, pos)
+			if (QUIC_OOO_CB(pos)->offset > off)
+				break;
+		if (pos == (struct sk_buff *)&r->ooo)
+			__skb_queue_tail(&r->ooo, skb);
+		else
+			__skb_queue_before(&r->ooo, pos, skb);
+		r->ooo_bytes += skb->len;
+		return 0;
+	}
+	err = quic_inq_deliver(sk, level, f->data.data + (r->offset - off),
+			       end - r->offset);
+	if (err)
+		return err;
+	r->offset = end;
+
+	/* what was waiting may now be in order */
+	while ((skb = skb_peek(&r->ooo)) && QUIC_OOO_CB(skb)->offset <= r->offset) {
+		__skb_unlink(skb, &r->ooo);
+		r->ooo_bytes -= skb->len;
+		end = QUIC_OOO_CB(skb)->offset + skb->len;
+		if (end > r->offset) {
+			err = quic_inq_deliver(sk, level,
+					       skb->data + (r->offset -
+							    QUIC_OOO_CB(skb)->offset),
+					       end - r->offset);
+			if (!err)
+				r->offset = end;
+		}
+		kfree_skb(skb);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/**
+ * quic_inq_replay_pending - process datagrams that waited for keys
+ * @sk: the connection, owned by the caller (lock_sock())
+ */
+void quic_inq_replay_pending(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct sk_buff_head q;
+	struct sk_buff *skb;
+
+	__skb_queue_head_init(&q);
+	spin_lock_bh(&c->pending.lock);
+	skb_queue_splice_init(&c->pending, &q);
+	spin_unlock_bh(&c->pending.lock);
+	local_bh_disable();
+	while ((skb = __skb_dequeue(&q)))
+		quic_packet_rcv(sk, skb);
+	local_bh_enable();
+}

@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Send queue of the handshake and connection lifetime: CRYPTO data queued
+ * per level by sendmsg(), packets in flight until acknowledged, probe
+ * timeouts that resend what was not acknowledged (RFC 9002 section 6.2),
+ * key installation and discarding, and closing on errors.
+ */
+
+#include <linux/slab.h>
+#include <net/sock.h>
+
+#include "packet.h"
+#include "socket.h"
+
+static void quic_conn_pto_timer(struct timer_list *t);
+
+/**
+ * quic_conn_init - empty connection state
+ * @sk: the socket; its conn member is zeroed
+ */
+void quic_conn_init(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < QUIC_PNSPACE_MAX; i++) {
+		quic_pnspace_init(&c->space[i]);
+		skb_queue_head_init(&c->crx[i].ooo);
+		INIT_LIST_HEAD(&c->sent[i]);
+	}
+	skb_queue_head_init(&c->pending);
+	skb_queue_head_init(&c->reqq);
+	INIT_LIST_HEAD(&c->accept_q);
+	INIT_LIST_HEAD(&c->accept_node);
+	INIT_HLIST_NODE(&c->listen_node);
+	timer_setup(&c->pto_timer, quic_conn_pto_timer, 0);
+}
+
+static void quic_conn_free_space(struct quic_conn *c, u8 space)
+{
+	struct quic_sent *s, *tmp;
+
+	list_for_each_entry_safe(s, tmp, &c->sent[space], list) {
+		list_del(&s->list);
+		kfree(s);
+	}
+	skb_queue_purge(&c->crx[space].ooo);
+	c->crx[space].ooo_bytes = 0;
+	kfree(c->ctx[space].buf);
+	memset(&c->ctx[space], 0, sizeof(c->ctx[space]));
+}
+
+static void quic_conn_free_keys(struct quic_conn *c, u8 level)
+{
+	if (!c->crypto[level])
+		return;
+	quic_crypto_free(c->crypto[level]);
+	kfree(c->crypto[level]);
+	c->crypto[level] = NULL;
+}
+
+/**
+ * quic_conn_free - release everything the connection holds
+ * @sk: the socket, being destroyed
+ */
+void quic_conn_free(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	int i;
+
+	sk_stop_timer(sk, &c->pto_timer);
+	quic_cid_hash_del(&c->scid_node);
+	quic_cid_hash_del(&c->odcid_node);
+	for (i = 0; i < QUIC_PNSPACE_MAX; i++)
+		quic_conn_free_space(c, i);
+	for (i = 0; i < QUIC_CRYPTO_MAX; i++)
+		quic_conn_free_keys(c, i);
+	skb_queue_purge(&c->pending);
+	skb_queue_purge(&c->reqq);
+}
+
+/**
+ * quic_conn_discard - drop the keys and state of a packet number space
+ * @sk: the connection
+ * @space: QUIC_PNSPACE_INITIAL or QUIC_PNSPACE_HANDSHAKE
+ *
+ * RFC 9001 section 4.9.  Keys are freed later, with the connection: this
+ * may run in softirq context, where transforms cannot be freed safely.
+ */
+void quic_conn_discard(struct sock *sk, u8 space)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_sent *s, *tmp;
+	struct quic_crypto *cr;
+
+	if (c->space[space].discarded)
+		return;
+	c->space[space].discarded = 1;
+	c->space[space].ack_pending = 0;
+	list_for_each_entry_safe(s, tmp, &c->sent[space], list) {
+		list_del(&s->list);
+		kfree(s);
+	}
+	cr = c->crypto[quic_space_level(space)];
+	if (cr) {
+		cr->tx.ready = 0;
+		cr->rx.ready = 0;
+	}
+}
+
+/**
+ * quic_conn_close - close the connection on an error
+ * @sk: the connection
+ * @errcode: transport error code
+ *
+ * Sends CONNECTION_CLOSE once and reports the error to the application;
+ * the closing and draining periods come later.
+ */
+void quic_conn_close(struct sock *sk, u64 errcode)
+{
+	if (sk->sk_state == TCP_CLOSE)
+		return;
+	quic_packet_send_close(sk, errcode);
+	WRITE_ONCE(sk->sk_err, errcode == QUIC_TRANSPORT_ERROR_CRYPTO_BUF_EXCEEDED ?
+		   ENOBUFS : EPROTO);
+	inet_sk_set_state(sk, TCP_CLOSE);
+	sk_stop_timer(sk, &quic_conn(sk)->pto_timer);
+	sk_error_report(sk);
+}
+
+static unsigned long quic_conn_pto(struct quic_conn *c)
+{
+	return msecs_to_jiffies(QUIC_PTO_INITIAL_MS) << min_t(u8, c->pto_count, 6);
+}
+
+/**
+ * quic_conn_arm_pto - keep the probe timer running while needed
+ * @sk: the connection
+ *
+ * Until the handshake is confirmed the timer runs whenever packets are in
+ * flight, and on the client also when nothing is (RFC 9002 section
+ * 6.2.2.1: the server may be blocked by its amplification limit).
+ */
+void quic_conn_arm_pto(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	bool inflight = false;
+	int i;
+
+	for (i = 0; i < QUIC_PNSPACE_MAX; i++)
+		inflight |= !list_empty(&c->sent[i]);
+	if (!inflight && (c->is_serv || c->hs_confirmed)) {
+		sk_stop_timer(sk, &c->pto_timer);
+		return;
+	}
+	if (!timer_pending(&c->pto_timer))
+		sk_reset_timer(sk, &c->pto_timer, jiffies + quic_conn_pto(c));
+}
+
+/* Declare what is in flight lost and resend it, or probe. */
+static void quic_conn_pto_fire(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_sent *s, *tmp;
+	bool resend = false;
+	int i;
+
+	if (++c->pto_count > QUIC_PTO_MAX_COUNT) {
+		WRITE_ONCE(sk->sk_err, ETIMEDOUT);
+		inet_sk_set_state(sk, TCP_CLOSE);
+		sk_error_report(sk);
+		return;
+	}
+	for (i = 0; i < QUIC_PNSPACE_MAX; i++) {
+		struct quic_crypto_tx *t = &c->ctx[i];
+
+		list_for_each_entry_safe(s, tmp, &c->sent[i], list) {
+			if (s->crypto_len && s->crypto_off < t->sent)
+				t->sent = s->crypto_off;
+			if (s->handshake_done)
+				c->hs_done_pending = 1;
+			resend = true;
+			list_del(&s->list);
+			kfree(s);
+		}
+	}
+	if (!resend)
+		c->ping_pending = 1;
+	quic_packet_flush(sk);
+	c->ping_pending = 0;
+}
+
+static void quic_conn_pto_timer(struct timer_list *t)
+{
+	struct quic_conn *c = from_timer(c, t, pto_timer);
+	struct sock *sk = &container_of(c, struct quic_sock, conn)->inet.sk;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk)) {
+		/* try again shortly rather than race the owner */
+		sk_reset_timer(sk, &c->pto_timer, jiffies + HZ / 20);
+	} else if (sk->sk_state == TCP_SYN_SENT ||
+		   sk->sk_state == TCP_SYN_RECV ||
+		   sk->sk_state == TCP_ESTABLISHED) {
+		quic_conn_pto_fire(sk);
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+/**
+ * quic_outq_ack - an ACK frame arrived
+ * @sk: the connection
+ * @space: packet number space of the packet that carried it
+ * @f: the frame
+ */
+void quic_outq_ack(struct sock *sk, u8 space, const struct quic_frame *f)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_pnspace *s = &c->space[space];
+	struct quic_sent *p, *tmp;
+	struct quic_ack_iter it;
+
+	if (f->ack.largest >= s->next_pn)
+		return;		/* acknowledges what we never sent: ignore */
+	if ((s64)f->ack.largest > s->largest_acked)
+		s->largest_acked = f->ack.largest;
+	quic_ack_iter_init(&it, f);
+	while (quic_ack_iter_next(&it)) {
+		list_for_each_entry_safe(p, tmp, &c->sent[space], list) {
+			if (p->pn < it.range.start || p->pn > it.range.end)
+				continue;
+			list_del(&p->list);
+			kfree(p);
+		}
+	}
+	c->pto_count = 0;
+	sk_stop_timer(sk, &c->pto_timer);
+}
+
+/**
+ * quic_outq_crypto_queue - queue handshake data from sendmsg()
+ * @sk: the connection, owned by the caller
+ * @level: QUIC_CRYPTO_INITIAL, _HANDSHAKE or _APP
+ * @from: the data
+ * @len: its length
+ *
+ * Return: 0 or a negative error.
+ */
+int quic_outq_crypto_queue(struct sock *sk, u8 level, struct iov_iter *from,
+			   size_t len)
+{
+	struct quic_crypto_tx *t;
+	u32 size;
+	u8 *buf;
+
+	if (level == QUIC_CRYPTO_EARLY || level >= QUIC_CRYPTO_MAX)
+		return -EINVAL;
+	t = &quic_conn(sk)->ctx[quic_level_space(level)];
+	if (len > QUIC_CRYPTO_BUF_MAX - t->len)
+		return -EMSGSIZE;
+	if (t->len + len > t->size) {
+		size = max_t(u32, roundup_pow_of_two(t->len + len), 1024);
+		buf = krealloc(t->buf, size, GFP_KERNEL);
+		if (!buf)
+			return -ENOMEM;
+		t->buf = buf;
+		t->size = size;
+	}
+	if (!copy_from_iter_full(t->buf + t->len, len, from))
+		return -EFAULT;
+	t->len += len;
+	return 0;
+}
+
+/**
+ * quic_conn_set_secret - install keys handed down by the handshake
+ * @sk: the connection, owned by the caller
+ * @s: the secret
+ *
+ * The handshake is complete once both 1-RTT secrets are installed: the
+ * server then confirms it with HANDSHAKE_DONE (RFC 9001 section 4.1.2).
+ *
+ * Return: 0 or a negative error.
+ */
+int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_crypto *cr;
+	int err;
+
+	if (s->level != QUIC_CRYPTO_HANDSHAKE && s->level != QUIC_CRYPTO_APP)
+		return -EINVAL;		/* Initial: derived; 0-RTT: later */
+	if (sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV &&
+	    sk->sk_state != TCP_ESTABLISHED)
+		return -ENOTCONN;
+	cr = c->crypto[s->level];
+	if (!cr) {
+		cr = kzalloc(sizeof(*cr), GFP_KERNEL);
+		if (!cr)
+			return -ENOMEM;
+		quic_crypto_init(cr);
+		c->crypto[s->level] = cr;
+	}
+	err = quic_crypto_set_secret(cr, s->type, c->version, s->secret,
+				     s->send, s->level == QUIC_CRYPTO_APP);
+	if (err)
+		return err;
+
+	if (s->level == QUIC_CRYPTO_APP && cr->tx.ready && cr->rx.ready &&
+	    !c->hs_complete) {
+		c->hs_complete = 1;
+		inet_sk_set_state(sk, TCP_ESTABLISHED);
+		if (c->is_serv) {
+			c->hs_confirmed = 1;
+			c->hs_done_pending = 1;
+			quic_cid_hash_del(&c->odcid_node);
+			quic_conn_discard(sk, QUIC_PNSPACE_HANDSHAKE);
+		}
+		sk->sk_state_change(sk);
+	}
+	if (!s->send)
+		quic_inq_replay_pending(sk);
+	local_bh_disable();
+	quic_packet_flush(sk);
+	local_bh_enable();
+	return 0;
+}

@@ -1,0 +1,638 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Packets: the receive path from the UDP tunnel socket to frames, and the
+ * send path from queued frames to UDP datagrams.
+ *
+ * Receive: quic_packet_udp_rcv() runs in softirq context for every
+ * datagram on a tunnel socket.  It finds the connection by Destination
+ * Connection ID, or a listener when a new connection's Initial arrives,
+ * and passes the datagram to quic_packet_rcv() under the socket's bh lock,
+ * or through the socket backlog when a task owns the socket.
+ * quic_packet_rcv() walks the coalesced packets, removes their
+ * protection, records their numbers and hands the frames to frame.c.
+ * Packets whose keys are not installed yet wait in conn->pending.
+ *
+ * Send: quic_packet_flush() fills datagrams level by level (Initial,
+ * Handshake, 1-RTT), coalescing packets, padding datagrams that carry an
+ * ack-eliciting Initial packet to 1200 bytes, protecting each packet in
+ * place, and hands them to the UDP tunnel.  Everything runs under the
+ * socket lock (or bh lock) and never sleeps.
+ */
+
+#include <linux/ipv6.h>
+#include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/ipv6_stubs.h>
+#include <net/route.h>
+#include <net/udp.h>
+#include <net/udp_tunnel.h>
+
+#include "frame.h"
+#include "frame_wire.h"
+#include "varint.h"
+#include "packet.h"
+#include "socket.h"
+
+#define QUIC_HEADROOM	(MAX_HEADER + sizeof(struct ipv6hdr) + \
+			 sizeof(struct udphdr))
+
+/* Deliver a datagram to a connection's socket, from softirq context. */
+void quic_packet_deliver(struct sock *sk, struct sk_buff *skb)
+{
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk))
+		quic_packet_rcv(sk, skb);
+	else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf)))
+		kfree_skb(skb);
+	bh_unlock_sock(sk);
+}
+
+static void quic_packet_set_peer(struct sk_buff *skb)
+{
+	struct quic_skb_cb *cb = QUIC_SKB_CB(skb);
+	struct udphdr *uh = udp_hdr(skb);
+
+	memset(cb, 0, sizeof(*cb));
+	if (ip_hdr(skb)->version == 4) {
+		cb->peer.v4.sin_family = AF_INET;
+		cb->peer.v4.sin_addr.s_addr = ip_hdr(skb)->saddr;
+		cb->peer.v4.sin_port = uh->source;
+		return;
+	}
+	cb->peer.v6.sin6_family = AF_INET6;
+	cb->peer.v6.sin6_addr = ipv6_hdr(skb)->saddr;
+	cb->peer.v6.sin6_port = uh->source;
+	if (ipv6_addr_type(&cb->peer.v6.sin6_addr) & IPV6_ADDR_LINKLOCAL)
+		cb->peer.v6.sin6_scope_id = inet6_iif(skb);
+}
+
+/**
+ * quic_packet_udp_rcv - a datagram arrived on a tunnel socket
+ * @us: the tunnel socket
+ * @skb: the datagram, data at the UDP header
+ *
+ * Context: softirq, under rcu_read_lock().  Consumes @skb.
+ */
+void quic_packet_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb)
+{
+	struct net *net = sock_net(us->sock->sk);
+	const u8 *dcid;
+	struct quic_hdr h;
+	struct sock *sk;
+	u8 dcid_len;
+
+	if (skb_linearize(skb) || skb->len < sizeof(struct udphdr) + 1)
+		goto drop;
+	quic_packet_set_peer(skb);
+	__skb_pull(skb, sizeof(struct udphdr));
+
+	if (skb->data[0] & QUIC_HDR_FORM_LONG) {
+		/* unknown versions are dropped until Version Negotiation */
+		if (quic_hdr_parse(skb->data, skb->len, QUIC_CID_LEN,
+				   QUIC_HDR_GREASE_OK, &h))
+			goto drop;
+		dcid = h.dcid;
+		dcid_len = h.dcid_len;
+	} else {
+		if (skb->len < 1 + QUIC_CID_LEN)
+			goto drop;
+		h.type = QUIC_PACKET_1RTT;
+		dcid = skb->data + 1;
+		dcid_len = QUIC_CID_LEN;
+	}
+
+	sk = quic_cid_lookup(net, dcid, dcid_len);
+	if (sk) {
+		quic_packet_deliver(sk, skb);
+		sock_put(sk);
+		return;
+	}
+	/* a new connection: its first datagram is at least 1200 bytes */
+	if (h.type != QUIC_PACKET_INITIAL || skb->len < QUIC_MIN_INITIAL_SIZE)
+		goto drop;
+	sk = quic_udp_listener(us);
+	if (!sk)
+		goto drop;
+	quic_sock_listen_rcv(sk, skb);
+	sock_put(sk);
+	return;
+drop:
+	kfree_skb(skb);
+}
+
+static u8 quic_packet_level(u8 type)
+{
+	switch (type) {
+	case QUIC_PACKET_INITIAL:
+		return QUIC_CRYPTO_INITIAL;
+	case QUIC_PACKET_HANDSHAKE:
+		return QUIC_CRYPTO_HANDSHAKE;
+	case QUIC_PACKET_0RTT:
+		return QUIC_CRYPTO_EARLY;
+	default:
+		return QUIC_CRYPTO_APP;
+	}
+}
+
+/* One packet at skb->data.  Returns its length in *len (0 when the rest
+ * of the datagram cannot be parsed), and 0, -EAGAIN when its keys are not
+ * there yet, or another error for a dropped packet.
+ */
+static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
+			       unsigned int *len)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_crypto_pkt p = {};
+	bool eliciting = false;
+	struct quic_pnspace *space;
+	struct quic_crypto *cr;
+	unsigned int hlen;
+	struct quic_hdr h;
+	u64 errcode = 0;
+	u8 level;
+	int err;
+
+	*len = 0;
+	if (quic_hdr_parse(skb->data, skb->len, QUIC_CID_LEN,
+			   QUIC_HDR_GREASE_OK, &h))
+		return -EINVAL;
+	*len = h.len;
+	if (!quic_cid_equal(&c->scid, h.dcid, h.dcid_len) &&
+	    !(c->is_serv && !c->hs_confirmed &&
+	      quic_cid_equal(&c->odcid, h.dcid, h.dcid_len)))
+		return -EINVAL;
+	if (h.type > QUIC_PACKET_1RTT || h.type == QUIC_PACKET_RETRY ||
+	    h.type == QUIC_PACKET_0RTT)
+		return -EINVAL;		/* Retry, 0-RTT: not yet */
+	if (h.type != QUIC_PACKET_1RTT && h.version != c->version)
+		return -EINVAL;
+
+	level = quic_packet_level(h.type);
+	space = &c->space[quic_level_space(level)];
+	cr = c->crypto[level];
+	if (space->discarded)
+		return -EINVAL;
+	if (!cr || !cr->rx.ready)
+		return level == QUIC_CRYPTO_INITIAL ? -EINVAL : -EAGAIN;
+
+	p.pn_offset = h.pn_offset;
+	p.len = h.len;
+	p.largest_pn = quic_pnspace_largest_rx(space);
+	err = quic_crypto_decrypt(cr, skb, &p);
+	if (err)
+		return err;
+	if (quic_hdr_check_reserved(skb->data[0])) {
+		quic_conn_close(sk, QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION);
+		return -EPROTO;
+	}
+	if (quic_pnspace_record(space, p.pn))
+		return 0;			/* duplicate */
+
+	if (!c->is_serv && h.type == QUIC_PACKET_INITIAL && !c->dcid_final) {
+		/* the server's choice replaces ours (section 7.2) */
+		quic_cid_set(&c->dcid, h.scid, h.scid_len);
+		c->dcid_final = 1;
+	}
+	if (c->is_serv && h.type == QUIC_PACKET_HANDSHAKE) {
+		c->addr_validated = 1;		/* section 8.1 */
+		quic_conn_discard(sk, QUIC_PNSPACE_INITIAL);
+	}
+
+	hlen = h.pn_offset + p.pn_len;
+	err = quic_frame_process(sk, level, h.type, skb->data + hlen,
+				 h.len - hlen - QUIC_TAG_LEN, &eliciting,
+				 &errcode);
+	if (err) {
+		quic_conn_close(sk, errcode);
+		return err;
+	}
+	if (eliciting)
+		space->ack_pending = 1;
+	return 0;
+}
+
+/**
+ * quic_packet_rcv - process a datagram addressed to a connection
+ * @sk: the socket
+ * @skb: the datagram, data at the first QUIC packet
+ *
+ * Context: under the socket's bh lock, or its owner (backlog, or a task
+ * replaying pending packets).  Consumes @skb.
+ *
+ * Return: 0.
+ */
+int quic_packet_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct quic_conn *c = quic_conn(sk);
+	unsigned int len;
+	int err;
+
+	if (sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV &&
+	    sk->sk_state != TCP_ESTABLISHED)
+		goto out;
+	if (c->is_serv && !c->addr_validated)
+		c->bytes_rx += skb->len;
+	while (skb->len) {
+		err = quic_packet_rcv_one(sk, skb, &len);
+		if (err == -EAGAIN) {
+			/* keep the rest until the keys arrive (RFC 9001 5.7) */
+			if (skb_queue_len(&c->pending) < QUIC_PENDING_MAX) {
+				skb_queue_tail(&c->pending, skb);
+				skb = NULL;
+			}
+			break;
+		}
+		if (!len || sk->sk_state == TCP_CLOSE)
+			break;
+		__skb_pull(skb, len);
+	}
+	quic_packet_flush(sk);
+out:
+	kfree_skb(skb);
+	return 0;
+}
+
+/* Datagram building */
+
+struct quic_pkt {
+	unsigned int start;	/* offset of the packet in the datagram */
+	unsigned int pn_offset;	/* of the packet number, in the datagram */
+	u64 pn;
+	u8 pn_len;
+	u8 space;
+	u8 open:1;
+	u8 eliciting:1;
+	u8 initial:1;
+	struct quic_sent *sent;
+};
+
+static bool quic_space_wants_send(struct quic_conn *c, u8 space)
+{
+	struct quic_crypto_tx *t = &c->ctx[space];
+
+	if (c->space[space].discarded)
+		return false;
+	return c->space[space].ack_pending || t->sent < t->len ||
+	       (space == QUIC_PNSPACE_APP && c->hs_done_pending) ||
+	       c->ping_pending;
+}
+
+static struct quic_crypto *quic_space_tx_keys(struct quic_conn *c, u8 space)
+{
+	struct quic_crypto *cr = c->crypto[quic_space_level(space)];
+
+	return cr && cr->tx.ready ? cr : NULL;
+}
+
+static int quic_pkt_open(struct quic_conn *c, struct sk_buff *skb,
+			 struct quic_pkt *pkt, u8 space)
+{
+	static const u8 types[] = {
+		QUIC_PACKET_INITIAL, QUIC_PACKET_HANDSHAKE, QUIC_PACKET_1RTT,
+	};
+	struct quic_pnspace *s = &c->space[space];
+	struct quic_hdr_out ho = {
+		.type = types[space],
+		.version = c->version,
+		.dcid = c->dcid.data, .dcid_len = c->dcid.len,
+		.scid = c->scid.data, .scid_len = c->scid.len,
+	};
+	unsigned int pn_off;
+	int n;
+
+	memset(pkt, 0, sizeof(*pkt));
+	pkt->pn = s->next_pn;
+	n = quic_pn_encode_len(pkt->pn, s->largest_acked);
+	pkt->pn_len = n > 0 ? n : 4;
+	ho.length = pkt->pn_len + QUIC_TAG_LEN;	/* rewritten on close */
+	n = quic_hdr_put(skb_tail_pointer(skb), skb_tailroom(skb), &ho,
+			 pkt->pn, pkt->pn_len, &pn_off);
+	if (n < 0)
+		return n;
+	pkt->start = skb->len;
+	pkt->pn_offset = skb->len + pn_off;
+	pkt->space = space;
+	pkt->initial = space == QUIC_PNSPACE_INITIAL;
+	pkt->open = 1;
+	skb_put(skb, n);
+	return 0;
+}
+
+/* Pad to @total bytes of datagram (with the tag still to come), protect
+ * and account the open packet.
+ */
+static int quic_pkt_close(struct sock *sk, struct sk_buff *skb,
+			  struct quic_pkt *pkt, unsigned int total)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_crypto_pkt p = {};
+	unsigned int payload, pad = 0;
+	u8 *hdr;
+	int err;
+
+	payload = skb->len - pkt->pn_offset - pkt->pn_len;
+	/* the header protection sample needs 4 bytes after the pn start */
+	if (pkt->pn_len + payload < 4)
+		pad = 4 - pkt->pn_len - payload;
+	if (skb->len + pad + QUIC_TAG_LEN < total)
+		pad = total - skb->len - QUIC_TAG_LEN;
+	if (pad)
+		skb_put_zero(skb, pad);		/* PADDING frames */
+	payload += pad;
+
+	hdr = skb->data + pkt->start;
+	if (hdr[0] & QUIC_HDR_FORM_LONG) {
+		u32 length = pkt->pn_len + payload + QUIC_TAG_LEN;
+
+		/* the 2-byte Length field written by quic_hdr_put() */
+		skb->data[pkt->pn_offset - 2] = 0x40 | (length >> 8);
+		skb->data[pkt->pn_offset - 1] = length & 0xff;
+	}
+	p.pn_offset = pkt->pn_offset - pkt->start;
+	p.pn_len = pkt->pn_len;
+	p.pn = pkt->pn;
+	__skb_pull(skb, pkt->start);
+	p.len = skb->len;
+	err = quic_crypto_encrypt(c->crypto[quic_space_level(pkt->space)],
+				  skb, &p);
+	__skb_push(skb, pkt->start);
+	pkt->open = 0;
+	if (err) {
+		kfree(pkt->sent);
+		return err;
+	}
+	c->space[pkt->space].next_pn++;
+	if (pkt->sent) {
+		pkt->sent->pn = pkt->pn;
+		list_add_tail(&pkt->sent->list, &c->sent[pkt->space]);
+	}
+	return 0;
+}
+
+/* Add the frames of @space that fit before @limit bytes of datagram. */
+static int quic_pkt_fill(struct sock *sk, struct sk_buff *skb,
+			 struct quic_pkt *pkt, unsigned int limit)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_pnspace *s = &c->space[pkt->space];
+	struct quic_crypto_tx *t = &c->ctx[pkt->space];
+	struct quic_frame f = {};
+	unsigned int room;
+	int n;
+
+	room = limit - skb->len - QUIC_TAG_LEN;
+	if (s->ack_pending && s->nranges) {
+		f.type = QUIC_FRAME_ACK;
+		f.ack.out = s->rx;
+		f.ack.range_count = s->nranges - 1;
+		n = quic_frame_encode(skb_tail_pointer(skb), room, &f);
+		while (n == -ENOSPC && f.ack.range_count) {
+			f.ack.range_count /= 2;
+			n = quic_frame_encode(skb_tail_pointer(skb), room, &f);
+		}
+		if (n < 0)
+			return n;
+		skb_put(skb, n);
+		room -= n;
+		s->ack_pending = 0;
+	}
+
+	if (t->sent < t->len && room > 16) {
+		memset(&f, 0, sizeof(f));
+		f.type = QUIC_FRAME_CRYPTO;
+		f.data.offset = t->sent;
+		f.data.len = min_t(u32, t->len - t->sent, room - 12);
+		f.data.data = t->buf + t->sent;
+		n = quic_frame_encode(skb_tail_pointer(skb), room, &f);
+		if (n < 0)
+			return n;
+		skb_put(skb, n);
+		room -= n;
+		pkt->sent->crypto_off = t->sent;
+		pkt->sent->crypto_len = f.data.len;
+		t->sent += f.data.len;
+		pkt->eliciting = 1;
+	}
+
+	if (pkt->space == QUIC_PNSPACE_APP && c->hs_done_pending && room) {
+		skb_put_u8(skb, QUIC_FRAME_HANDSHAKE_DONE);
+		room--;
+		c->hs_done_pending = 0;
+		pkt->sent->handshake_done = 1;
+		pkt->eliciting = 1;
+	}
+
+	if (c->ping_pending && !pkt->eliciting && room) {
+		skb_put_u8(skb, QUIC_FRAME_PING);
+		c->ping_pending = 0;
+		pkt->eliciting = 1;
+	}
+	if (!pkt->eliciting) {
+		kfree(pkt->sent);
+		pkt->sent = NULL;
+	}
+	return 0;
+}
+
+static int quic_packet_xmit(struct sock *sk, struct sk_buff *skb)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	struct sock *usk = quic_sk(sk)->udp->sock->sk;
+	struct net *net = sock_net(sk);
+	unsigned int len = skb->len;
+
+	skb->ignore_df = 1;
+	if (sk->sk_family == AF_INET6) {
+		struct flowi6 fl6 = {
+			.flowi6_oif = c->peer.v6.sin6_scope_id ?:
+				      sk->sk_bound_dev_if,
+			.flowi6_proto = IPPROTO_UDP,
+			.daddr = c->peer.v6.sin6_addr,
+			.saddr = sk->sk_v6_rcv_saddr,
+			.fl6_dport = c->peer.v6.sin6_port,
+			.fl6_sport = inet->inet_sport,
+		};
+		struct dst_entry *dst;
+
+		dst = ipv6_stub->ipv6_dst_lookup_flow(net, usk, &fl6, NULL);
+		if (IS_ERR(dst)) {
+			kfree_skb(skb);
+			return PTR_ERR(dst);
+		}
+		udp_tunnel6_xmit_skb(dst, usk, skb, NULL, &fl6.saddr, &fl6.daddr,
+				     0, ip6_dst_hoplimit(dst), 0,
+				     inet->inet_sport, c->peer.v6.sin6_port,
+				     false);
+	} else {
+		struct flowi4 fl4 = {};
+		struct rtable *rt;
+
+		rt = ip_route_output_ports(net, &fl4, NULL,
+					   c->peer.v4.sin_addr.s_addr,
+					   inet->inet_saddr,
+					   c->peer.v4.sin_port, inet->inet_sport,
+					   IPPROTO_UDP, 0, sk->sk_bound_dev_if);
+		if (IS_ERR(rt)) {
+			kfree_skb(skb);
+			return PTR_ERR(rt);
+		}
+		udp_tunnel_xmit_skb(rt, usk, skb, fl4.saddr, fl4.daddr, 0,
+				    ip4_dst_hoplimit(&rt->dst), 0,
+				    inet->inet_sport, c->peer.v4.sin_port,
+				    false, false);
+	}
+	c->bytes_tx += len;
+	return 0;
+}
+
+/* Build and send one datagram.  Returns 1 when one was sent, 0 when there
+ * was nothing to send (or no room under the amplification limit).
+ */
+static int quic_packet_datagram(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	unsigned int limit = QUIC_MAX_DATAGRAM;
+	struct quic_pkt pkt = {};
+	bool initial = false;
+	struct sk_buff *skb;
+	u8 space;
+	int err;
+
+	if (c->is_serv && !c->addr_validated) {
+		/* RFC 9000 section 8.1: three times what we received */
+		if (c->bytes_tx + QUIC_MAX_DATAGRAM > 3 * c->bytes_rx)
+			return 0;
+	}
+	for (space = 0; space < QUIC_PNSPACE_MAX; space++)
+		if (quic_space_wants_send(c, space) &&
+		    quic_space_tx_keys(c, space))
+			break;
+	if (space == QUIC_PNSPACE_MAX)
+		return 0;
+
+	skb = alloc_skb(QUIC_HEADROOM + limit + QUIC_TAG_LEN, GFP_ATOMIC);
+	if (!skb)
+		return 0;
+	skb_reserve(skb, QUIC_HEADROOM);
+
+	for (; space < QUIC_PNSPACE_MAX; space++) {
+		if (!quic_space_wants_send(c, space) ||
+		    !quic_space_tx_keys(c, space))
+			continue;
+		/* a short header packet cannot be followed by another */
+		if (limit - skb->len < 64)
+			break;
+		if (pkt.open) {
+			err = quic_pkt_close(sk, skb, &pkt, 0);
+			if (err)
+				goto err;
+		}
+		err = quic_pkt_open(c, skb, &pkt, space);
+		if (err)
+			goto err;
+		pkt.sent = kzalloc(sizeof(*pkt.sent), GFP_ATOMIC);
+		if (!pkt.sent) {
+			err = -ENOMEM;
+			goto err;
+		}
+		err = quic_pkt_fill(sk, skb, &pkt, limit);
+		if (err)
+			goto err;
+		if (pkt.initial && pkt.eliciting)
+			initial = true;
+		/* more CRYPTO data than fits: the next datagram takes it */
+		if (c->ctx[space].sent < c->ctx[space].len)
+			break;
+	}
+	err = quic_pkt_close(sk, skb, &pkt, initial ? QUIC_MIN_INITIAL_SIZE : 0);
+	if (err)
+		goto err;
+	err = quic_packet_xmit(sk, skb);
+	return err ? 0 : 1;
+err:
+	if (pkt.open)
+		kfree(pkt.sent);
+	kfree_skb(skb);
+	return 0;
+}
+
+/**
+ * quic_packet_send_close - tell the peer the connection is closed
+ * @sk: the connection
+ * @errcode: transport error code for CONNECTION_CLOSE
+ *
+ * One datagram with a CONNECTION_CLOSE frame at every level that still
+ * has keys, so that a peer that lacks some of them can read one (RFC 9000
+ * section 10.2.3).  Best effort: nothing is retransmitted.
+ *
+ * Context: socket lock or bh lock held.
+ */
+void quic_packet_send_close(struct sock *sk, u64 errcode)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_frame f = {
+		.type = QUIC_FRAME_CONNECTION_CLOSE,
+		.close.error = errcode,
+	};
+	struct quic_pkt pkt = {};
+	bool initial = false;
+	struct sk_buff *skb;
+	u8 space;
+	int n;
+
+	skb = alloc_skb(QUIC_HEADROOM + QUIC_MAX_DATAGRAM + QUIC_TAG_LEN,
+			GFP_ATOMIC);
+	if (!skb)
+		return;
+	skb_reserve(skb, QUIC_HEADROOM);
+	for (space = 0; space < QUIC_PNSPACE_MAX; space++) {
+		if (c->space[space].discarded || !quic_space_tx_keys(c, space))
+			continue;
+		if (pkt.open && quic_pkt_close(sk, skb, &pkt, 0))
+			goto err;
+		if (quic_pkt_open(c, skb, &pkt, space))
+			goto err;
+		n = quic_frame_encode(skb_tail_pointer(skb),
+				      QUIC_MAX_DATAGRAM - skb->len - QUIC_TAG_LEN,
+				      &f);
+		if (n < 0)
+			goto err;
+		skb_put(skb, n);
+		initial |= space == QUIC_PNSPACE_INITIAL;
+	}
+	if (!pkt.open)
+		goto err;
+	/* a client pads every datagram with an Initial packet (section 14.1) */
+	if (quic_pkt_close(sk, skb, &pkt, initial && !c->is_serv ?
+			   QUIC_MIN_INITIAL_SIZE : 0))
+		goto err;
+	quic_packet_xmit(sk, skb);
+	return;
+err:
+	kfree_skb(skb);
+}
+
+/**
+ * quic_packet_flush - send what the connection has queued
+ * @sk: the socket
+ *
+ * Context: socket lock or bh lock held.
+ */
+void quic_packet_flush(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	unsigned int n;
+
+	if (sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV &&
+	    sk->sk_state != TCP_ESTABLISHED)
+		return;
+	for (n = 0; n < 64; n++)
+		if (!quic_packet_datagram(sk))
+			break;
+	/* the client discards Initial keys once it sends Handshake packets */
+	if (!c->is_serv && c->ctx[QUIC_PNSPACE_HANDSHAKE].sent &&
+	    !c->space[QUIC_PNSPACE_INITIAL].discarded)
+		quic_conn_discard(sk, QUIC_PNSPACE_INITIAL);
+	quic_conn_arm_pto(sk);
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Packet receive and send paths, see packet.c.
+ */
+
+#ifndef __NET_QUIC_PACKET_H
+#define __NET_QUIC_PACKET_H
+
+#include <linux/skbuff.h>
+
+#include "udp.h"
+
+void quic_packet_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb);
+void quic_packet_deliver(struct sock *sk, struct sk_buff *skb);
+int quic_packet_rcv(struct sock *sk, struct sk_buff *skb);
+void quic_packet_flush(struct sock *sk);
+void quic_packet_send_close(struct sock *sk, u64 errcode);
+
+#endif /* __NET_QUIC_PACKET_H */

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Tests of the handshake transport of the QUIC module, without TLS:
+ * connect(), listen(), accept(), handshake messages carried by
+ * sendmsg()/recvmsg() with the QUIC_HANDSHAKE_INFO cmsg at each level,
+ * secrets installed with QUIC_SOCKOPT_CRYPTO_SECRET (made-up secrets
+ * that match on both sides), transport parameters exchanged with
+ * QUIC_SOCKOPT_TRANSPORT_PARAM_EXT, and garbage datagrams thrown at the
+ * listener.  Prints TAP.  Needs quic.ko loaded.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/tls.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <linux/quic.h>
+
+static int tests_run, tests_failed;
+
+#define CHECK(cond, ...) check(!!(cond), #cond, __LINE__, __VA_ARGS__)
+
+static void check(int ok, const char *expr, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void check(int ok, const char *expr, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	tests_run++;
+	if (!ok)
+		tests_failed++;
+	printf("%s %d - ", ok ? "ok" : "not ok", tests_run);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	if (!ok)
+		printf("# line %d: %s (errno %d: %s)\n", line, expr, errno,
+		       strerror(errno));
+	fflush(stdout);
+}
+
+union addr {
+	struct sockaddr sa;
+	struct sockaddr_in v4;
+	struct sockaddr_in6 v6;
+};
+
+static ssize_t hs_send(int s, uint8_t level, const void *buf, size_t len)
+{
+	char ctl[CMSG_SPACE(sizeof(struct quic_handshake_info))] = { 0 };
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr m = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl, .msg_controllen = sizeof(ctl),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	struct quic_handshake_info info = { .crypto_level = level };
+
+	c->cmsg_level = SOL_QUIC;
+	c->cmsg_type = QUIC_HANDSHAKE_INFO;
+	c->cmsg_len = CMSG_LEN(sizeof(info));
+	memcpy(CMSG_DATA(c), &info, sizeof(info));
+	return sendmsg(s, &m, 0);
+}
+
+/* Receive exactly @len bytes of handshake data; all must be at @level. */
+static int hs_recv(int s, uint8_t level, void *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		char ctl[CMSG_SPACE(sizeof(struct quic_handshake_info))];
+		struct iovec iov = { (char *)buf + got, len - got };
+		struct msghdr m = {
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = ctl, .msg_controllen = sizeof(ctl),
+		};
+		struct quic_handshake_info info;
+		struct cmsghdr *c;
+		ssize_t n = recvmsg(s, &m, 0);
+
+		if (n <= 0)
+			return -1;
+		c = CMSG_FIRSTHDR(&m);
+		if (!c || c->cmsg_level != SOL_QUIC ||
+		    c->cmsg_type != QUIC_HANDSHAKE_INFO)
+			return -2;
+		memcpy(&info, CMSG_DATA(c), sizeof(info));
+		if (info.crypto_level != level)
+			return -3;
+		got += n;
+	}
+	return 0;
+}
+
+static int set_secret(int s, uint8_t level, int send, uint8_t fill,
+		      uint32_t type)
+{
+	struct quic_crypto_secret sec = {
+		.send = send, .level = level, .type = type,
+	};
+
+	memset(sec.secret, fill, sizeof(sec.secret));
+	return setsockopt(s, SOL_QUIC, QUIC_SOCKOPT_CRYPTO_SECRET, &sec,
+			  sizeof(sec));
+}
+
+static void set_timeout(int s, int secs)
+{
+	struct timeval tv = { secs, 0 };
+
+	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
+static void fill(uint8_t *p, size_t len, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (uint8_t)(seed + i * 7);
+}
+
+/* The whole exchange between one client and the listener @l. */
+static void test_exchange(int family, const char *name, uint32_t cipher,
+			  const char *cname)
+{
+	static uint8_t a[20000], b[20000];
+	union addr addr = { 0 };
+	socklen_t alen;
+	int l, c, s;
+	unsigned char tp[1024];
+	socklen_t tplen;
+	struct pollfd pfd;
+
+	l = socket(family, SOCK_DGRAM, IPPROTO_QUIC);
+	c = socket(family, SOCK_DGRAM, IPPROTO_QUIC);
+	addr.sa.sa_family = family;
+	if (family == AF_INET6) {
+		addr.v6.sin6_addr = in6addr_loopback;
+		alen = sizeof(addr.v6);
+	} else {
+		addr.v4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		alen = sizeof(addr.v4);
+	}
+	CHECK(l >= 0 && c >= 0 && !bind(l, &addr.sa, alen) &&
+	      !getsockname(l, &addr.sa, &alen) && !listen(l, 8),
+	      "%s %s: listener bound and listening", name, cname);
+	set_timeout(l, 5);
+	set_timeout(c, 5);
+
+	CHECK(!connect(c, &addr.sa, alen), "%s %s: connect()", name, cname);
+	CHECK(hs_send(c, QUIC_CRYPTO_INITIAL, a, 0) == 0,
+	      "%s %s: an empty handshake message is accepted", name, cname);
+
+	fill(a, 3000, 1);
+	CHECK(hs_send(c, QUIC_CRYPTO_INITIAL, a, 3000) == 3000,
+	      "%s %s: client sends a 3000-byte first flight", name, cname);
+	s = accept(l, NULL, NULL);
+	CHECK(s >= 0, "%s %s: accept() returns the new connection", name,
+	      cname);
+	if (s < 0)
+		goto out;
+	set_timeout(s, 5);
+	CHECK(!hs_recv(s, QUIC_CRYPTO_INITIAL, b, 3000) && !memcmp(a, b, 3000),
+	      "%s %s: server receives it, in order, at the Initial level",
+	      name, cname);
+
+	fill(a, 100, 2);
+	CHECK(hs_send(s, QUIC_CRYPTO_INITIAL, a, 100) == 100 &&
+	      !hs_recv(c, QUIC_CRYPTO_INITIAL, b, 100) && !memcmp(a, b, 100),
+	      "%s %s: server's Initial data reaches the client", name, cname);
+
+	/* Handshake keys: client sends with 0x11, server with 0x22 */
+	CHECK(!set_secret(c, QUIC_CRYPTO_HANDSHAKE, 1, 0x11, cipher) &&
+	      !set_secret(c, QUIC_CRYPTO_HANDSHAKE, 0, 0x22, cipher) &&
+	      !set_secret(s, QUIC_CRYPTO_HANDSHAKE, 1, 0x22, cipher) &&
+	      !set_secret(s, QUIC_CRYPTO_HANDSHAKE, 0, 0x11, cipher),
+	      "%s %s: Handshake secrets installed", name, cname);
+	fill(a, 6000, 3);
+	CHECK(hs_send(s, QUIC_CRYPTO_HANDSHAKE, a, 6000) == 6000 &&
+	      !hs_recv(c, QUIC_CRYPTO_HANDSHAKE, b, 6000) && !memcmp(a, b, 6000),
+	      "%s %s: 6000 bytes at the Handshake level reach the client",
+	      name, cname);
+
+	tplen = sizeof(tp);
+	CHECK(!getsockopt(s, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM_EXT, tp,
+			  &tplen) && tplen > 20 &&
+	      !setsockopt(c, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM_EXT, tp,
+			  tplen),
+	      "%s %s: server transport parameters accepted by the client",
+	      name, cname);
+	CHECK(setsockopt(s, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM_EXT, tp,
+			 tplen) < 0 && errno == EINVAL,
+	      "%s %s: server-only parameters from a client are refused",
+	      name, cname);
+	tplen = sizeof(tp);
+	CHECK(!getsockopt(c, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM_EXT, tp,
+			  &tplen) &&
+	      !setsockopt(s, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM_EXT, tp,
+			  tplen),
+	      "%s %s: client transport parameters accepted by the server",
+	      name, cname);
+
+	/* 1-RTT keys: the client first, then its Finished, then the server */
+	CHECK(!set_secret(c, QUIC_CRYPTO_APP, 1, 0x33, cipher) &&
+	      !set_secret(c, QUIC_CRYPTO_APP, 0, 0x44, cipher) &&
+	      !set_secret(s, QUIC_CRYPTO_APP, 1, 0x44, cipher),
+	      "%s %s: 1-RTT secrets installed", name, cname);
+	fill(a, 52, 4);
+	CHECK(hs_send(c, QUIC_CRYPTO_HANDSHAKE, a, 52) == 52 &&
+	      !hs_recv(s, QUIC_CRYPTO_HANDSHAKE, b, 52) && !memcmp(a, b, 52),
+	      "%s %s: client's last Handshake message reaches the server",
+	      name, cname);
+	CHECK(!set_secret(s, QUIC_CRYPTO_APP, 0, 0x33, cipher),
+	      "%s %s: server completes the handshake", name, cname);
+
+	/* post-handshake messages travel in 1-RTT packets */
+	fill(a, 200, 5);
+	CHECK(hs_send(s, QUIC_CRYPTO_APP, a, 200) == 200 &&
+	      !hs_recv(c, QUIC_CRYPTO_APP, b, 200) && !memcmp(a, b, 200),
+	      "%s %s: a post-handshake message in 1-RTT packets", name, cname);
+	pfd.fd = c;
+	pfd.events = POLLIN | POLLOUT;
+	CHECK(poll(&pfd, 1, 0) == 1 && pfd.revents == POLLOUT,
+	      "%s %s: poll() on the client: writable, nothing to read", name,
+	      cname);
+	close(s);
+out:
+	close(c);
+	close(l);
+}
+
+static void test_errors(void)
+{
+	union addr addr = { 0 };
+	socklen_t alen = sizeof(addr.v4);
+	int l, u, c, n, i;
+	char junk[1500];
+	struct pollfd pfd;
+
+	l = socket(AF_INET, SOCK_STREAM, IPPROTO_QUIC);
+	addr.v4.sin_family = AF_INET;
+	addr.v4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	CHECK(l >= 0 && listen(l, 1) < 0 && errno == EINVAL,
+	      "listen() before bind() gives EINVAL");
+	CHECK(!bind(l, &addr.sa, alen) && !getsockname(l, &addr.sa, &alen) &&
+	      !listen(l, 4), "listener up");
+	CHECK(connect(l, &addr.sa, alen) < 0 && errno == EINVAL,
+	      "connect() on a listener gives EINVAL");
+	CHECK(hs_send(l, QUIC_CRYPTO_INITIAL, junk, 10) < 0 && errno == ENOTCONN,
+	      "handshake data on a listener gives ENOTCONN");
+
+	/* garbage of every shape to the listener's port: all dropped */
+	u = socket(AF_INET, SOCK_DGRAM, 0);
+	srand(7);
+	for (i = 0; i < 2000; i++) {
+		int len = 1 + rand() % (int)sizeof(junk), j;
+
+		for (j = 0; j < len; j++)
+			junk[j] = rand();
+		if (i % 3 == 0)
+			junk[0] |= 0xc0;	/* long header */
+		if (i % 6 == 0) {
+			junk[1] = 0;		/* version 1 Initial */
+			junk[2] = 0;
+			junk[3] = 0;
+			junk[4] = 1;
+			junk[5] = 8;
+		}
+		sendto(u, junk, len, 0, &addr.sa, alen);
+	}
+	usleep(200000);
+	pfd.fd = l;
+	pfd.events = POLLIN;
+	n = poll(&pfd, 1, 0);
+	CHECK(n == 0, "2000 garbage datagrams create no connection");
+
+	c = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	CHECK(!connect(c, &addr.sa, alen) &&
+	      connect(c, &addr.sa, alen) < 0 && errno == EISCONN,
+	      "a second connect() gives EISCONN");
+	CHECK(hs_send(c, QUIC_CRYPTO_INITIAL, junk, 200) == 200 &&
+	      (pfd.revents = 0, poll(&pfd, 1, 2000)) == 1,
+	      "the listener still accepts a real Initial afterwards");
+	CHECK(set_secret(c, QUIC_CRYPTO_INITIAL, 1, 1, TLS_CIPHER_AES_GCM_128) < 0 &&
+	      errno == EINVAL, "Initial secrets cannot be set");
+	CHECK(set_secret(c, QUIC_CRYPTO_HANDSHAKE, 1, 1, 9999) < 0 &&
+	      errno == EINVAL, "an unknown cipher gives EINVAL");
+	close(c);
+	close(u);
+	close(l);	/* with a connection still waiting to be accepted */
+	CHECK(1, "listener closed with an unaccepted connection");
+}
+
+int main(void)
+{
+	static const struct {
+		uint32_t type;
+		const char *name;
+	} ciphers[] = {
+		{ TLS_CIPHER_AES_GCM_128, "AES-128-GCM" },
+		{ TLS_CIPHER_AES_GCM_256, "AES-256-GCM" },
+		{ TLS_CIPHER_CHACHA20_POLY1305, "ChaCha20-Poly1305" },
+		{ TLS_CIPHER_AES_CCM_128, "AES-128-CCM" },
+	};
+	unsigned int i;
+
+	printf("TAP version 13\n");
+	for (i = 0; i < 4; i++)
+		test_exchange(AF_INET, "IPv4", ciphers[i].type, ciphers[i].name);
+	test_exchange(AF_INET6, "IPv6", TLS_CIPHER_AES_GCM_128, "AES-128-GCM");
+	test_errors();
+	printf("1..%d\n", tests_run);
+	printf("# handshake_test: pass %d fail %d\n", tests_run - tests_failed,
+	       tests_failed);
+	return tests_failed ? 1 : 0;
+}
