@@ -139,6 +139,8 @@ static int quic_secret_func(gnutls_session_t session,
 	uint8_t level = quic_level(glevel);
 	int ret;
 
+	quic_log_debug("handshake: level %u secrets:%s%s", level,
+		       rx ? " receive" : "", tx ? " send" : "");
 	if (level == QUIC_CRYPTO_EARLY)
 		return 0;		/* 0-RTT keys: not supported yet */
 	hs->cipher = quic_cipher_type(session);
@@ -337,6 +339,7 @@ static int quic_hs_input(struct quic_hs *hs, ssize_t n)
 	struct cmsghdr *cmsg;
 	int ret;
 
+	quic_log_debug("handshake: received %zd bytes", n);
 	if (n < 0)
 		return (int)n;
 	if (n == 0)
@@ -431,6 +434,8 @@ QUIC_EXPORT int quic_handshake_step(gnutls_session_t session,
 	step = *pstep;
 	*pstep = NULL;
 	if (step->op == QUIC_HANDSHAKE_STEP_OP_SENDMSG) {
+		quic_log_debug("handshake: sent %zd bytes at level %u",
+			       step->s_sendmsg.retval, hs->head->level);
 		if (step->s_sendmsg.retval < 0)
 			return (int)step->s_sendmsg.retval;
 		m = hs->head;
@@ -495,5 +500,195 @@ QUIC_EXPORT int quic_handshake(gnutls_session_t session)
 	if (ret)
 		quic_log_error("handshake failed: %s", strerror(-ret));
 	quic_handshake_deinit(session);
+	return ret;
+}
+
+/* A PSK file line "identity:hexkey", as gnutls_psk_set_server_credentials_file()
+ * reads it; the client uses the first line.
+ */
+static int quic_psk_client(gnutls_session_t session, const char *file,
+			   gnutls_psk_client_credentials_t *cred)
+{
+	char line[1024], *colon, *end;
+	gnutls_datum_t key;
+	FILE *f;
+	int ret;
+
+	f = fopen(file, "r");
+	if (!f) {
+		ret = -errno;
+		quic_log_error("psk: %s: %s", file, strerror(errno));
+		return ret;
+	}
+	if (!fgets(line, sizeof(line), f)) {
+		fclose(f);
+		quic_log_error("psk: %s: empty", file);
+		return -EINVAL;
+	}
+	fclose(f);
+	colon = strchr(line, ':');
+	end = line + strcspn(line, "\r\n");
+	*end = '\0';
+	if (!colon || colon == line || colon + 1 == end) {
+		quic_log_error("psk: %s: expected identity:hexkey", file);
+		return -EINVAL;
+	}
+	*colon = '\0';
+	key.data = (unsigned char *)colon + 1;
+	key.size = (unsigned int)(end - colon - 1);
+	if (gnutls_psk_allocate_client_credentials(cred))
+		return -ENOMEM;
+	ret = gnutls_psk_set_client_credentials(*cred, line, &key,
+						GNUTLS_PSK_KEY_HEX);
+	memset(line, 0, sizeof(line));
+	if (!ret)
+		ret = gnutls_credentials_set(session, GNUTLS_CRD_PSK, *cred);
+	if (ret) {
+		quic_log_error("psk: %s", gnutls_strerror(ret));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int quic_session_alpns(gnutls_session_t session, int sd,
+			      const char *alpns)
+{
+	char buf[256];
+	socklen_t len = sizeof(buf);
+
+	if (alpns && *alpns)
+		return quic_session_set_alpn(session, alpns, strlen(alpns));
+	/* a server takes the list set on the listening socket */
+	if (getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_ALPN, buf, &len) || !len)
+		return 0;
+	return quic_session_set_alpn(session, buf, len);
+}
+
+/**
+ * quic_client_handshake - run the client side of the handshake
+ * @sd: a connected QUIC socket
+ * @pkey_file: PSK file ("identity:hexkey") for PSK mode, or NULL for X.509
+ * @hostname: server name to send and to verify the certificate against
+ *            (X.509, against the system trust store), or NULL
+ * @alpns: protocols to offer, separated by commas, or NULL
+ *
+ * Return: 0 or a negative errno.
+ */
+QUIC_EXPORT int quic_client_handshake(int sd, const char *pkey_file,
+				      const char *hostname, const char *alpns)
+{
+	gnutls_certificate_credentials_t xcred = NULL;
+	gnutls_psk_client_credentials_t pcred = NULL;
+	gnutls_session_t session;
+	int ret;
+
+	if (gnutls_init(&session, GNUTLS_CLIENT | GNUTLS_NO_END_OF_EARLY_DATA))
+		return -ENOMEM;
+	ret = gnutls_priority_set_direct(session, QUIC_PRIORITY, NULL);
+	if (ret)
+		goto tls_err;
+	if (pkey_file) {
+		ret = quic_psk_client(session, pkey_file, &pcred);
+		if (ret)
+			goto out;
+	} else {
+		ret = gnutls_certificate_allocate_credentials(&xcred);
+		if (!ret)
+			ret = gnutls_certificate_set_x509_system_trust(xcred);
+		if (ret < 0)
+			goto tls_err;
+		ret = gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE,
+					     xcred);
+		if (ret)
+			goto tls_err;
+	}
+	if (hostname) {
+		ret = gnutls_server_name_set(session, GNUTLS_NAME_DNS, hostname,
+					     strlen(hostname));
+		if (ret)
+			goto tls_err;
+		if (!pkey_file)
+			gnutls_session_set_verify_cert(session, hostname, 0);
+	} else if (!pkey_file) {
+		gnutls_session_set_verify_cert(session, NULL, 0);
+	}
+	ret = quic_session_alpns(session, sd, alpns);
+	if (ret)
+		goto out;
+	gnutls_transport_set_int(session, sd);
+	ret = quic_handshake(session);
+	goto out;
+tls_err:
+	quic_log_error("client handshake: %s", gnutls_strerror(ret));
+	ret = -EINVAL;
+out:
+	gnutls_deinit(session);
+	if (xcred)
+		gnutls_certificate_free_credentials(xcred);
+	if (pcred)
+		gnutls_psk_free_client_credentials(pcred);
+	return ret;
+}
+
+/**
+ * quic_server_handshake - run the server side of the handshake
+ * @sd: an accepted QUIC socket
+ * @pkey_file: private key file (X.509), or PSK file (identity:hexkey lines)
+ * @cert_file: certificate chain file for X.509, or NULL for PSK mode
+ * @alpns: protocols to accept, separated by commas, or NULL for the list
+ *         set on the socket with QUIC_SOCKOPT_ALPN
+ *
+ * Return: 0 or a negative errno.
+ */
+QUIC_EXPORT int quic_server_handshake(int sd, const char *pkey_file,
+				      const char *cert_file, const char *alpns)
+{
+	gnutls_certificate_credentials_t xcred = NULL;
+	gnutls_psk_server_credentials_t pcred = NULL;
+	gnutls_session_t session;
+	int ret;
+
+	if (!pkey_file)
+		return -EINVAL;
+	if (gnutls_init(&session, GNUTLS_SERVER | GNUTLS_NO_END_OF_EARLY_DATA))
+		return -ENOMEM;
+	ret = gnutls_priority_set_direct(session, QUIC_PRIORITY, NULL);
+	if (ret)
+		goto tls_err;
+	if (cert_file) {
+		ret = gnutls_certificate_allocate_credentials(&xcred);
+		if (!ret)
+			ret = gnutls_certificate_set_x509_key_file(xcred,
+					cert_file, pkey_file, GNUTLS_X509_FMT_PEM);
+		if (!ret)
+			ret = gnutls_credentials_set(session,
+						     GNUTLS_CRD_CERTIFICATE,
+						     xcred);
+	} else {
+		ret = gnutls_psk_allocate_server_credentials(&pcred);
+		if (!ret)
+			ret = gnutls_psk_set_server_credentials_file(pcred,
+								     pkey_file);
+		if (!ret)
+			ret = gnutls_credentials_set(session, GNUTLS_CRD_PSK,
+						     pcred);
+	}
+	if (ret)
+		goto tls_err;
+	ret = quic_session_alpns(session, sd, alpns);
+	if (ret)
+		goto out;
+	gnutls_transport_set_int(session, sd);
+	ret = quic_handshake(session);
+	goto out;
+tls_err:
+	quic_log_error("server handshake: %s", gnutls_strerror(ret));
+	ret = -EINVAL;
+out:
+	gnutls_deinit(session);
+	if (xcred)
+		gnutls_certificate_free_credentials(xcred);
+	if (pcred)
+		gnutls_psk_free_server_credentials(pcred);
 	return ret;
 }

@@ -5,10 +5,12 @@
 # selftests, leak checks, unload.  Prints TAP lines.  Run by run-check.sh,
 # directly or inside a quic-vm guest.
 #
-# usage: kmod-tests.sh QUIC_KO SELFTEST_DIR
+# usage: kmod-tests.sh QUIC_KO SELFTEST_DIR [LIBQUIC_TEST CERT_DIR]
 
 KO=$1
 SELFTESTS=$2
+LIBQUIC_TEST=${3:-}
+CERTS=${4:-}
 n=0
 result() {	# status description
 	n=$((n + 1))
@@ -35,6 +37,32 @@ result $? "socket_test exits 0"
 ip link set lo up
 timeout 300 "$SELFTESTS/handshake_test"
 result $? "handshake_test exits 0"
+if [ -n "$LIBQUIC_TEST" ]; then
+	timeout 600 "$LIBQUIC_TEST" "$CERTS"
+	result $? "libquic_test (TLS handshakes with GnuTLS) exits 0"
+
+	# Interop: the ngtcp2 client (HTTP/3, ALPN h3) against our server, up
+	# to a confirmed handshake; streams are not there yet.
+	server=$(dirname "$LIBQUIC_TEST")/quic_server
+	if command -v gtlsclient > /dev/null && [ -x "$server" ]; then
+		log=$(mktemp -d)
+		"$server" 127.0.0.1 4433 "$CERTS/server.key" "$CERTS/server.pem" \
+			h3 1 1000 > "$log/server" 2>&1 &
+		pid=$!
+		sleep 0.5
+		timeout 60 gtlsclient --timeout=5s --exit-on-all-streams-close \
+			127.0.0.1 4433 https://localhost:4433/ > "$log/client" 2>&1
+		wait $pid
+		rc=$?
+		sed 's/^/# server: /' "$log/server"
+		grep -E 'handshake has|Negotiated' "$log/client" | sed 's/^/# ngtcp2: /'
+		[ $rc = 0 ] && grep -q 'QUIC handshake has been confirmed' "$log/client"
+		result $? "interop: ngtcp2 client (gtlsclient) completes the handshake with our server"
+		rm -rf "$log"
+	else
+		echo "# skip: interop with ngtcp2 (gtlsclient not installed)"
+	fi
+fi
 
 # Packet protection against the RFC 9001 and RFC 9369 sample packets: the
 # test module logs one TAP line per check.

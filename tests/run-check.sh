@@ -111,10 +111,13 @@ for k in $klist; do
 	fi
 	log=$logdir/kmod-$k.tap
 	if [ $mode = host ]; then
-		"$srcdir/tests/kmod-tests.sh" "$ko" "$selftests" > "$log" 2>&1
+		"$srcdir/tests/kmod-tests.sh" "$ko" "$selftests" \
+			"$builddir/tests/libquic_test" "$srcdir/tests/certs" \
+			> "$log" 2>&1
 	else
 		"$srcdir/tests/vm/quic-vm" -k "$k" -d "$builddir" -t 1800 -- \
 			"$srcdir/tests/kmod-tests.sh" "$ko" "$selftests" \
+			"$builddir/tests/libquic_test" "$srcdir/tests/certs" \
 			> "$log" 2>&1
 	fi
 	rc=$?

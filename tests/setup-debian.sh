@@ -40,7 +40,7 @@ apt-get update -q
 pkgs=(build-essential autoconf automake libtool pkg-config
 	libgnutls28-dev libnl-3-dev libnl-genl-3-dev
 	qemu-system-x86 busybox-static dkms kmod cpio file xz-utils zstd
-	iproute2 sparse clang libclang-rt-dev
+	iproute2 sparse clang libclang-rt-dev ngtcp2-client
 	linux-image-amd64 linux-headers-amd64)
 
 want=${QUIC_KVER_612:-6.12.95+deb12-amd64}
