@@ -69,7 +69,7 @@ void quic_conn_free(struct sock *sk)
 	struct quic_conn *c = quic_conn(sk);
 	int i;
 
-	sk_stop_timer(sk, &c->pto_timer);
+	sk_stop_timer_sync(sk, &c->pto_timer);
 	quic_cid_hash_del(&c->scid_node);
 	quic_cid_hash_del(&c->odcid_node);
 	for (i = 0; i < QUIC_PNSPACE_MAX; i++)

@@ -516,11 +516,11 @@ static int quic_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		return -EOPNOTSUPP;	/* stream data is not there yet */
 
 	lock_sock(sk);
+	err = sock_error(sk);		/* why the connection went away */
+	if (err)
+		goto out;
 	err = -ENOTCONN;
 	if (!quic_conn_active(sk))
-		goto out;
-	err = sock_error(sk);
-	if (err)
 		goto out;
 	err = quic_outq_crypto_queue(sk, hinfo->crypto_level, &msg->msg_iter,
 				     len);
