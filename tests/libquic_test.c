@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -168,7 +169,7 @@ static int run(struct client *c, struct server *s)
 	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
 	struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
 	struct quic_config cfg = { 0 };
-	struct timeval tv = { 10, 0 };
+	struct timeval tv = { 30, 0 };
 	socklen_t len, clen = sizeof(cfg);
 	pthread_t t;
 	int sd;
@@ -207,6 +208,61 @@ static int run(struct client *c, struct server *s)
 		close(sd);
 	close(s->listener);
 	return c->ret;
+}
+
+/* Two listeners on one port, told apart by ALPN. */
+static void test_alpn_dispatch(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct timeval tv = { 30, 0 };
+	struct server s[2] = { { .alpns = NULL }, { .alpns = NULL } };
+	const char *names[2] = { "alpha", "beta" };
+	socklen_t len = sizeof(a);
+	struct pollfd pfd;
+	pthread_t t;
+	int i, sd, other;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (i = 0; i < 2; i++) {
+		s[i].listener = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+		if (bind(s[i].listener, (struct sockaddr *)&a, len) ||
+		    getsockname(s[i].listener, (struct sockaddr *)&a, &len) ||
+		    setsockopt(s[i].listener, SOL_QUIC, QUIC_SOCKOPT_ALPN,
+			       names[i], strlen(names[i])) ||
+		    listen(s[i].listener, 4)) {
+			check(0, "two listeners on one port (errno %d)", errno);
+			return;
+		}
+		setsockopt(s[i].listener, SOL_SOCKET, SO_RCVTIMEO, &tv,
+			   sizeof(tv));
+	}
+	for (i = 1; i >= 0; i--) {
+		struct client c = {
+			.family = AF_INET, .version = QUIC_VERSION_V1,
+			.alpns = names[i], .ca = "ca.pem",
+		};
+
+		other = s[!i].listener;
+		s[i].ret = -EINPROGRESS;
+		pthread_create(&t, NULL, server_thread, &s[i]);
+		sd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+		setsockopt(sd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		c.ret = connect(sd, (struct sockaddr *)&a, len) ? -errno :
+			client_handshake(sd, &c);
+		if (c.ret)
+			close(sd);
+		pthread_join(t, NULL);
+		if (!c.ret)
+			close(sd);
+		pfd.fd = other;
+		pfd.events = POLLIN;
+		check(!c.ret && !s[i].ret && !strcmp(c.alpn, names[i]) &&
+		      poll(&pfd, 1, 0) == 0,
+		      "ALPN %s reaches the listener for %s, not the other (client %d, server %d)",
+		      names[i], names[i], c.ret, s[i].ret);
+	}
+	close(s[0].listener);
+	close(s[1].listener);
 }
 
 int main(int argc, char **argv)
@@ -282,6 +338,7 @@ int main(int argc, char **argv)
 		      "a certificate from an unknown CA is rejected (client %d, server %d)",
 		      c.ret, s.ret);
 	}
+	test_alpn_dispatch();
 	printf("1..%d\n", tests_run);
 	printf("# libquic_test: pass %d fail %d\n", tests_run - tests_failed,
 	       tests_failed);

@@ -27,6 +27,7 @@
 #include <net/udp.h>
 #include <net/udp_tunnel.h>
 
+#include "alpn.h"
 #include "frame.h"
 #include "frame_wire.h"
 #include "varint.h"
@@ -250,6 +251,82 @@ int quic_packet_rcv(struct sock *sk, struct sk_buff *skb)
 out:
 	kfree_skb(skb);
 	return 0;
+}
+
+/**
+ * quic_packet_client_alpn - the ALPN a new connection's client offers
+ * @skb: the client's first datagram, data at its Initial packet
+ * @h: the parsed header of that packet
+ * @buf: room for the start of the ClientHello
+ * @size: its size
+ * @alpn: set to the ProtocolNameList, inside @buf
+ * @alpn_len: its length
+ *
+ * Decrypts a copy of the packet with the Initial keys and reads the
+ * ClientHello from its CRYPTO frames.  Context: process, may sleep.
+ *
+ * Return: 0 or a negative error (no ALPN, ClientHello not in this packet).
+ */
+int quic_packet_client_alpn(struct sk_buff *skb, const struct quic_hdr *h,
+			    u8 *buf, size_t size, const u8 **alpn,
+			    size_t *alpn_len)
+{
+	struct quic_crypto_pkt p = {};
+	struct sk_buff *copy = NULL;
+	struct quic_crypto *cr;
+	size_t covered = 0, off, hlen, len;
+	struct quic_frame f;
+	bool more = true;
+	int n, err;
+
+	cr = kzalloc(sizeof(*cr), GFP_KERNEL);
+	if (!cr)
+		return -ENOMEM;
+	quic_crypto_init(cr);
+	err = quic_crypto_initial_keys(cr, h->dcid, h->dcid_len, h->version,
+				       true);
+	if (err)
+		goto out;
+	copy = skb_copy(skb, GFP_KERNEL);
+	err = -ENOMEM;
+	if (!copy)
+		goto out;
+	p.pn_offset = h->pn_offset;
+	p.len = h->len;
+	p.largest_pn = -1;
+	err = quic_crypto_decrypt(cr, copy, &p);
+	if (err)
+		goto out;
+	hlen = h->pn_offset + p.pn_len;
+	/* CRYPTO frames may come in any order: grow the covered prefix
+	 * until a pass adds nothing
+	 */
+	do {
+		more = false;
+		for (off = hlen; off < h->len - QUIC_TAG_LEN; off += n) {
+			n = quic_frame_decode(copy->data + off,
+					      h->len - QUIC_TAG_LEN - off, &f);
+			if (n < 0)
+				break;
+			if (f.type != QUIC_FRAME_CRYPTO ||
+			    f.data.offset > covered ||
+			    f.data.offset + f.data.len <= covered ||
+			    covered >= size)
+				continue;
+			len = min_t(size_t, f.data.offset + f.data.len, size) -
+			      covered;
+			memcpy(buf + covered,
+			       f.data.data + (covered - f.data.offset), len);
+			covered += len;
+			more = true;
+		}
+	} while (more);
+	err = quic_alpn_from_client_hello(buf, covered, alpn, alpn_len);
+out:
+	kfree_skb(copy);
+	quic_crypto_free(cr);
+	kfree(cr);
+	return err;
 }
 
 /* Datagram building */

@@ -8,6 +8,7 @@
 
 #include <linux/skbuff.h>
 
+#include "header.h"
 #include "udp.h"
 
 void quic_packet_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb);
@@ -15,5 +16,8 @@ void quic_packet_deliver(struct sock *sk, struct sk_buff *skb);
 int quic_packet_rcv(struct sock *sk, struct sk_buff *skb);
 void quic_packet_flush(struct sock *sk);
 void quic_packet_send_close(struct sock *sk, u64 errcode);
+int quic_packet_client_alpn(struct sk_buff *skb, const struct quic_hdr *h,
+			    u8 *buf, size_t size, const u8 **alpn,
+			    size_t *alpn_len);
 
 #endif /* __NET_QUIC_PACKET_H */

@@ -9,6 +9,7 @@
 #include <net/ip.h>
 #include <net/udp.h>
 
+#include "alpn.h"
 #include "compat.h"
 #include "packet.h"
 #include "socket.h"
@@ -408,16 +409,88 @@ err:
 	return NULL;
 }
 
+#define QUIC_LISTEN_SCAN	8	/* listeners considered per port */
+
+/* Does listener @sk accept one of @alpn's protocols?  No ALPN list at all
+ * counts as a wildcard, reported in *any.
+ */
+static bool quic_listen_alpn(struct sock *sk, const u8 *alpn, size_t len,
+			     bool *any)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	bool match = false;
+
+	lock_sock(sk);
+	if (sk->sk_state == TCP_LISTEN) {
+		if (!qs->alpn)
+			*any = true;
+		else
+			match = quic_alpn_match(qs->alpn, qs->alpn_len, alpn,
+						len);
+	}
+	release_sock(sk);
+	return match;
+}
+
+/* The listener a new connection goes to.  Listeners sharing a port are
+ * told apart by ALPN: the first whose list has one of the client's
+ * protocols, else the first without a list, else @lsk, where TLS will
+ * fail with no_application_protocol.  Returns a held socket.
+ */
+static struct sock *quic_listen_select(struct sock *lsk, struct sk_buff *skb,
+				       const struct quic_hdr *h)
+{
+	struct quic_udp_sock *us = quic_sk(lsk)->udp;
+	struct sock *cand[QUIC_LISTEN_SCAN], *pick = NULL, *wild = NULL;
+	unsigned int n = 0, i;
+	const u8 *alpn;
+	struct quic_conn *c;
+	size_t alpn_len;
+	bool any;
+	u8 *buf;
+
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(c, &us->listeners, listen_node) {
+		struct sock *sk = quic_conn_sk(c);
+
+		if (n < QUIC_LISTEN_SCAN &&
+		    refcount_inc_not_zero(&sk->sk_refcnt))
+			cand[n++] = sk;
+	}
+	rcu_read_unlock();
+
+	buf = n > 1 ? kmalloc(PAGE_SIZE, GFP_KERNEL) : NULL;
+	if (buf && !quic_packet_client_alpn(skb, h, buf, PAGE_SIZE, &alpn,
+					    &alpn_len)) {
+		for (i = 0; i < n && !pick; i++) {
+			any = false;
+			if (quic_listen_alpn(cand[i], alpn, alpn_len, &any))
+				pick = cand[i];
+			else if (any && !wild)
+				wild = cand[i];
+		}
+	}
+	if (!pick)
+		pick = wild ?: lsk;
+	sock_hold(pick);
+	kfree(buf);
+	for (i = 0; i < n; i++)
+		sock_put(cand[i]);
+	return pick;
+}
+
+/* New connections on the port: create each, on the listener its ALPN
+ * selects, and queue it for accept().
+ */
 static void quic_listen_work(struct work_struct *work)
 {
 	struct quic_conn *c = container_of(work, struct quic_conn, req_work);
-	struct sock *sk = quic_conn_sk(c), *nsk;
+	struct sock *sk = quic_conn_sk(c), *nsk, *lsk;
 	struct sk_buff *skb;
 	struct quic_hdr h;
 
-	lock_sock(sk);
 	while ((skb = skb_dequeue(&c->reqq))) {
-		if (sk->sk_state != TCP_LISTEN ||
+		if (READ_ONCE(sk->sk_state) != TCP_LISTEN ||
 		    quic_hdr_parse(skb->data, skb->len, QUIC_CID_LEN,
 				   QUIC_HDR_GREASE_OK, &h)) {
 			kfree_skb(skb);
@@ -432,24 +505,26 @@ static void quic_listen_work(struct work_struct *work)
 			sock_put(nsk);
 			continue;
 		}
-		if (sk_acceptq_is_full(sk)) {
+		lsk = quic_listen_select(sk, skb, &h);
+		lock_sock(lsk);
+		nsk = NULL;
+		if (lsk->sk_state == TCP_LISTEN && !sk_acceptq_is_full(lsk))
+			nsk = quic_sock_child(lsk, skb, &h);
+		if (nsk) {
+			local_bh_disable();
+			quic_packet_deliver(nsk, skb);
+			local_bh_enable();
+			list_add_tail(&quic_conn(nsk)->accept_node,
+				      &quic_conn(lsk)->accept_q);
+			sk_acceptq_added(lsk);
+			sock_put(nsk);	/* the clone's extra reference */
+			lsk->sk_data_ready(lsk);
+		} else {
 			kfree_skb(skb);
-			continue;
 		}
-		nsk = quic_sock_child(sk, skb, &h);
-		if (!nsk) {
-			kfree_skb(skb);
-			continue;
-		}
-		local_bh_disable();
-		quic_packet_deliver(nsk, skb);
-		local_bh_enable();
-		list_add_tail(&quic_conn(nsk)->accept_node, &c->accept_q);
-		sk_acceptq_added(sk);
-		sock_put(nsk);		/* the clone's extra reference */
-		sk->sk_data_ready(sk);
+		release_sock(lsk);
+		sock_put(lsk);
 	}
-	release_sock(sk);
 	sock_put(sk);
 }
 
