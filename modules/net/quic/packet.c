@@ -37,6 +37,10 @@
 #define QUIC_HEADROOM	(MAX_HEADER + sizeof(struct ipv6hdr) + \
 			 sizeof(struct udphdr))
 
+static void quic_packet_version_negotiation(struct quic_udp_sock *us,
+					    struct sk_buff *skb,
+					    const struct quic_hdr *h);
+
 /* Deliver a datagram to a connection's socket, from softirq context. */
 void quic_packet_deliver(struct sock *sk, struct sk_buff *skb)
 {
@@ -81,6 +85,7 @@ void quic_packet_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb)
 	struct quic_hdr h;
 	struct sock *sk;
 	u8 dcid_len;
+	int err;
 
 	if (skb_linearize(skb) || skb->len < sizeof(struct udphdr) + 1)
 		goto drop;
@@ -88,9 +93,19 @@ void quic_packet_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb)
 	__skb_pull(skb, sizeof(struct udphdr));
 
 	if (skb->data[0] & QUIC_HDR_FORM_LONG) {
-		/* unknown versions are dropped until Version Negotiation */
-		if (quic_hdr_parse(skb->data, skb->len, QUIC_CID_LEN,
-				   QUIC_HDR_GREASE_OK, &h))
+		err = quic_hdr_parse(skb->data, skb->len, QUIC_CID_LEN,
+				     QUIC_HDR_GREASE_OK, &h);
+		if (err == -EPROTONOSUPPORT) {
+			/* a client trying a version we lack, if a listener
+			 * could take it (and never in answer to a small
+			 * datagram: no amplification)
+			 */
+			if (skb->len >= QUIC_MIN_INITIAL_SIZE &&
+			    !hlist_empty(&us->listeners))
+				quic_packet_version_negotiation(us, skb, &h);
+			goto drop;
+		}
+		if (err)
 			goto drop;
 		dcid = h.dcid;
 		dcid_len = h.dcid_len;
@@ -135,6 +150,29 @@ static u8 quic_packet_level(u8 type)
 	}
 }
 
+/* A Version Negotiation packet reached a client (RFC 9000 section 6.2,
+ * RFC 9368 section 4): without a version in common the attempt fails;
+ * one that lists the version in use is ignored.
+ */
+static int quic_packet_rcv_vn(struct sock *sk, const struct quic_hdr *h)
+{
+	struct quic_conn *c = quic_conn(sk);
+	unsigned int i;
+
+	if (c->is_serv || c->dcid_final || sk->sk_state != TCP_SYN_SENT ||
+	    !quic_cid_equal(&c->scid, h->dcid, h->dcid_len) ||
+	    !quic_cid_equal(&c->odcid, h->scid, h->scid_len))
+		return -EINVAL;
+	for (i = 0; i < h->nversions; i++)
+		if (quic_vn_version(h, i) == c->version)
+			return -EINVAL;
+	WRITE_ONCE(sk->sk_err, EPROTONOSUPPORT);
+	inet_sk_set_state(sk, TCP_CLOSE);
+	sk_stop_timer(sk, &c->pto_timer);
+	sk_error_report(sk);
+	return -EPROTONOSUPPORT;
+}
+
 /* One packet at skb->data.  Returns its length in *len (0 when the rest
  * of the datagram cannot be parsed), and 0, -EAGAIN when its keys are not
  * there yet, or another error for a dropped packet.
@@ -158,6 +196,8 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 			   QUIC_HDR_GREASE_OK, &h))
 		return -EINVAL;
 	*len = h.len;
+	if (h.type == QUIC_PACKET_VERSION_NEGOTIATION)
+		return quic_packet_rcv_vn(sk, &h);
 	if (!quic_cid_equal(&c->scid, h.dcid, h.dcid_len) &&
 	    !(c->is_serv && !c->hs_confirmed &&
 	      quic_cid_equal(&c->odcid, h.dcid, h.dcid_len)))
@@ -511,24 +551,25 @@ static int quic_pkt_fill(struct sock *sk, struct sk_buff *skb,
 	return 0;
 }
 
-static int quic_packet_xmit(struct sock *sk, struct sk_buff *skb)
+/* Send a datagram from the tunnel socket @usk: source @saddr (any when
+ * unspecified) and the tunnel's port, to @to.
+ */
+static int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
+			 const union quic_addr *saddr, const union quic_addr *to,
+			 int oif)
 {
-	struct quic_conn *c = quic_conn(sk);
-	struct inet_sock *inet = inet_sk(sk);
-	struct sock *usk = quic_sk(sk)->udp->sock->sk;
-	struct net *net = sock_net(sk);
-	unsigned int len = skb->len;
+	__be16 sport = inet_sk(usk)->inet_sport;
+	struct net *net = sock_net(usk);
 
 	skb->ignore_df = 1;
-	if (sk->sk_family == AF_INET6) {
+	if (to->sa.sa_family == AF_INET6) {
 		struct flowi6 fl6 = {
-			.flowi6_oif = c->peer.v6.sin6_scope_id ?:
-				      sk->sk_bound_dev_if,
+			.flowi6_oif = to->v6.sin6_scope_id ?: oif,
 			.flowi6_proto = IPPROTO_UDP,
-			.daddr = c->peer.v6.sin6_addr,
-			.saddr = sk->sk_v6_rcv_saddr,
-			.fl6_dport = c->peer.v6.sin6_port,
-			.fl6_sport = inet->inet_sport,
+			.daddr = to->v6.sin6_addr,
+			.saddr = saddr->v6.sin6_addr,
+			.fl6_dport = to->v6.sin6_port,
+			.fl6_sport = sport,
 		};
 		struct dst_entry *dst;
 
@@ -538,29 +579,76 @@ static int quic_packet_xmit(struct sock *sk, struct sk_buff *skb)
 			return PTR_ERR(dst);
 		}
 		udp_tunnel6_xmit_skb(dst, usk, skb, NULL, &fl6.saddr, &fl6.daddr,
-				     0, ip6_dst_hoplimit(dst), 0,
-				     inet->inet_sport, c->peer.v6.sin6_port,
-				     false);
+				     0, ip6_dst_hoplimit(dst), 0, sport,
+				     to->v6.sin6_port, false);
 	} else {
 		struct flowi4 fl4 = {};
 		struct rtable *rt;
 
 		rt = ip_route_output_ports(net, &fl4, NULL,
-					   c->peer.v4.sin_addr.s_addr,
-					   inet->inet_saddr,
-					   c->peer.v4.sin_port, inet->inet_sport,
-					   IPPROTO_UDP, 0, sk->sk_bound_dev_if);
+					   to->v4.sin_addr.s_addr,
+					   saddr->v4.sin_addr.s_addr,
+					   to->v4.sin_port, sport,
+					   IPPROTO_UDP, 0, oif);
 		if (IS_ERR(rt)) {
 			kfree_skb(skb);
 			return PTR_ERR(rt);
 		}
 		udp_tunnel_xmit_skb(rt, usk, skb, fl4.saddr, fl4.daddr, 0,
-				    ip4_dst_hoplimit(&rt->dst), 0,
-				    inet->inet_sport, c->peer.v4.sin_port,
-				    false, false);
+				    ip4_dst_hoplimit(&rt->dst), 0, sport,
+				    to->v4.sin_port, false, false);
 	}
-	c->bytes_tx += len;
 	return 0;
+}
+
+static int quic_packet_xmit(struct sock *sk, struct sk_buff *skb)
+{
+	struct quic_conn *c = quic_conn(sk);
+	unsigned int len = skb->len;
+	union quic_addr saddr = {};
+	int err;
+
+	if (sk->sk_family == AF_INET6)
+		saddr.v6.sin6_addr = sk->sk_v6_rcv_saddr;
+	else
+		saddr.v4.sin_addr.s_addr = inet_sk(sk)->inet_saddr;
+	err = quic_udp_xmit(quic_sk(sk)->udp->sock->sk, skb, &saddr, &c->peer,
+			    sk->sk_bound_dev_if);
+	if (!err)
+		c->bytes_tx += len;
+	return err;
+}
+
+/* Answer a client's first datagram of a version we do not speak with the
+ * versions we do (RFC 9000 section 6).
+ */
+static void quic_packet_version_negotiation(struct quic_udp_sock *us,
+					    struct sk_buff *skb,
+					    const struct quic_hdr *h)
+{
+	static const u32 versions[] = { QUIC_VERSION_V1, QUIC_VERSION_V2 };
+	union quic_addr saddr = {};
+	struct sk_buff *nskb;
+	int n;
+
+	nskb = alloc_skb(QUIC_HEADROOM + 7 + 2 * QUIC_CID_MAX_LEN_ANY +
+			 sizeof(versions), GFP_ATOMIC);
+	if (!nskb)
+		return;
+	skb_reserve(nskb, QUIC_HEADROOM);
+	n = quic_vn_put(skb_tail_pointer(nskb), skb_tailroom(nskb),
+			get_random_u8() & 0x7f, h->scid, h->scid_len, h->dcid,
+			h->dcid_len, versions, ARRAY_SIZE(versions));
+	if (n < 0) {
+		kfree_skb(nskb);
+		return;
+	}
+	skb_put(nskb, n);
+	if (ip_hdr(skb)->version == 4)
+		saddr.v4.sin_addr.s_addr = ip_hdr(skb)->daddr;
+	else
+		saddr.v6.sin6_addr = ipv6_hdr(skb)->daddr;
+	quic_udp_xmit(us->sock->sk, nskb, &saddr, &QUIC_SKB_CB(skb)->peer, 0);
 }
 
 /* Build and send one datagram.  Returns 1 when one was sent, 0 when there

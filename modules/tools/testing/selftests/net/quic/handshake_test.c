@@ -303,6 +303,106 @@ static void test_errors(void)
 	CHECK(1, "listener closed with an unaccepted connection");
 }
 
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
+/* Version Negotiation: the server's answer to an unknown version, and a
+ * client's reaction to one.
+ */
+static void test_version_negotiation(void)
+{
+	union addr addr = { 0 }, from;
+	socklen_t alen = sizeof(addr.v4), flen;
+	struct timeval tv = { 2, 0 };
+	uint8_t pkt[1500], buf[1500];
+	int l, u, c, n, i, vn_ok;
+
+	addr.v4.sin_family = AF_INET;
+	addr.v4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	l = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	u = socket(AF_INET, SOCK_DGRAM, 0);
+	CHECK(l >= 0 && u >= 0 && !bind(l, &addr.sa, alen) &&
+	      !getsockname(l, &addr.sa, &alen) && !listen(l, 4),
+	      "VN: listener up");
+	setsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+
+	memset(pkt, 0, sizeof(pkt));
+	pkt[0] = 0xc0;
+	put32(pkt + 1, 0x1a2a3a4a);
+	pkt[5] = 8;
+	memset(pkt + 6, 0xaa, 8);
+	pkt[14] = 5;
+	memset(pkt + 15, 0xbb, 5);
+	sendto(u, pkt, 100, 0, &addr.sa, alen);
+	tv.tv_sec = 0;
+	tv.tv_usec = 300000;
+	setsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	CHECK(recv(u, buf, sizeof(buf), 0) < 0,
+	      "VN: no answer to a small datagram of an unknown version");
+	tv.tv_sec = 2;
+	setsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	sendto(u, pkt, 1200, 0, &addr.sa, alen);
+	n = recv(u, buf, sizeof(buf), 0);
+	vn_ok = n == 7 + 5 + 8 + 8 && (buf[0] & 0x80) && !get32(buf + 1) &&
+		buf[5] == 5 && buf[6] == 0xbb && buf[11] == 8 &&
+		buf[12] == 0xaa;
+	for (i = 20; vn_ok && i < n; i += 4)
+		vn_ok = get32(buf + i) == QUIC_VERSION_V1 ||
+			get32(buf + i) == QUIC_VERSION_V2;
+	CHECK(vn_ok, "VN: an unknown version gets Version Negotiation with v1 and v2 (%d bytes)",
+	      n);
+	close(l);
+
+	/* a UDP socket plays a server that speaks another version */
+	u = socket(AF_INET, SOCK_DGRAM, 0);
+	addr.v4.sin_port = 0;
+	alen = sizeof(addr.v4);
+	bind(u, &addr.sa, alen);
+	getsockname(u, &addr.sa, &alen);
+	setsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	c = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	set_timeout(c, 1);
+	CHECK(!connect(c, &addr.sa, alen) &&
+	      hs_send(c, QUIC_CRYPTO_INITIAL, buf, 200) == 200,
+	      "VN: client sends its Initial");
+	flen = sizeof(from);
+	n = recvfrom(u, pkt, sizeof(pkt), 0, &from.sa, &flen);
+	CHECK(n >= 1200 && (pkt[0] & 0x80) && get32(pkt + 1) == QUIC_VERSION_V1,
+	      "VN: the client's Initial arrives (%d bytes)", n);
+	if (n < 1200)
+		goto out;
+	/* swap the connection IDs of the Initial */
+	buf[0] = 0x80;
+	put32(buf + 1, 0);
+	buf[5] = pkt[6 + pkt[5]];
+	memcpy(buf + 6, pkt + 7 + pkt[5], buf[5]);
+	n = 6 + buf[5];
+	buf[n] = pkt[5];
+	memcpy(buf + n + 1, pkt + 6, pkt[5]);
+	n += 1 + pkt[5];
+	put32(buf + n, QUIC_VERSION_V1);	/* lists our version: ignored */
+	sendto(u, buf, n + 4, 0, &from.sa, flen);
+	CHECK(recv(c, pkt, sizeof(pkt), 0) < 0 && errno == EAGAIN,
+	      "VN: one listing the version in use is ignored");
+	put32(buf + n, 0x1a2a3a4a);
+	sendto(u, buf, n + 4, 0, &from.sa, flen);
+	CHECK(recv(c, pkt, sizeof(pkt), 0) < 0 && errno == EPROTONOSUPPORT,
+	      "VN: without a common version the connection fails with EPROTONOSUPPORT");
+out:
+	close(c);
+	close(u);
+}
+
 int main(void)
 {
 	static const struct {
@@ -321,6 +421,7 @@ int main(void)
 		test_exchange(AF_INET, "IPv4", ciphers[i].type, ciphers[i].name);
 	test_exchange(AF_INET6, "IPv6", TLS_CIPHER_AES_GCM_128, "AES-128-GCM");
 	test_errors();
+	test_version_negotiation();
 	printf("1..%d\n", tests_run);
 	printf("# handshake_test: pass %d fail %d\n", tests_run - tests_failed,
 	       tests_failed);
