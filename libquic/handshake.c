@@ -630,6 +630,28 @@ out:
 	return ret;
 }
 
+/* Client certificates, as the socket's certificate_request config says
+ * (set by kernel consumers, inherited from the listener); they are
+ * verified against the system trust store.
+ */
+static int quic_server_cert_request(gnutls_session_t session,
+				    gnutls_certificate_credentials_t xcred,
+				    int sd)
+{
+	struct quic_config cfg = {};
+	socklen_t len = sizeof(cfg);
+
+	if (getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, &len) ||
+	    cfg.certificate_request == QUIC_CERT_REQUEST_IGNORE)
+		return 0;
+	if (gnutls_certificate_set_x509_system_trust(xcred) < 0)
+		quic_log_notice("server handshake: no system trust store");
+	gnutls_certificate_server_set_request(session,
+		cfg.certificate_request == QUIC_CERT_REQUEST_REQUIRE ?
+		GNUTLS_CERT_REQUIRE : GNUTLS_CERT_REQUEST);
+	return 0;
+}
+
 /**
  * quic_server_handshake - run the server side of the handshake
  * @sd: an accepted QUIC socket
@@ -664,6 +686,8 @@ QUIC_EXPORT int quic_server_handshake(int sd, const char *pkey_file,
 			ret = gnutls_credentials_set(session,
 						     GNUTLS_CRD_CERTIFICATE,
 						     xcred);
+		if (!ret)
+			ret = quic_server_cert_request(session, xcred, sd);
 	} else {
 		ret = gnutls_psk_allocate_server_credentials(&pcred);
 		if (!ret)

@@ -58,9 +58,50 @@ static char *path(const char *name)
 struct server {
 	int listener;
 	int psk;
+	int require_cert;	/* own session: client certificate, test CA */
 	const char *alpns;
 	int ret;
 };
+
+/* A server on its own GnuTLS session that requires a client certificate
+ * signed by the test CA.
+ */
+static int server_require_cert(int sd, struct server *s)
+{
+	gnutls_certificate_credentials_t xcred;
+	gnutls_session_t session;
+	int ret;
+
+	if (gnutls_init(&session, GNUTLS_SERVER | GNUTLS_NO_END_OF_EARLY_DATA))
+		return -ENOMEM;
+	gnutls_certificate_allocate_credentials(&xcred);
+	ret = gnutls_priority_set_direct(session, QUIC_PRIORITY, NULL);
+	if (!ret)
+		ret = gnutls_certificate_set_x509_key_file(xcred,
+				path("server.pem"), path("server.key"),
+				GNUTLS_X509_FMT_PEM);
+	if (!ret)
+		ret = gnutls_certificate_set_x509_trust_file(xcred,
+				path("ca.pem"), GNUTLS_X509_FMT_PEM) == 1 ? 0 : -1;
+	if (!ret)
+		ret = gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE,
+					     xcred);
+	if (!ret)
+		ret = quic_session_set_alpn(session, s->alpns,
+					    strlen(s->alpns));
+	if (!ret) {
+		gnutls_certificate_server_set_request(session,
+						      GNUTLS_CERT_REQUIRE);
+		gnutls_session_set_verify_cert(session, NULL, 0);
+		gnutls_transport_set_int(session, sd);
+		ret = quic_handshake(session);
+	} else {
+		ret = -EINVAL;
+	}
+	gnutls_deinit(session);
+	gnutls_certificate_free_credentials(xcred);
+	return ret;
+}
 
 static void *server_thread(void *arg)
 {
@@ -71,7 +112,9 @@ static void *server_thread(void *arg)
 		s->ret = -errno;
 		return NULL;
 	}
-	if (s->psk)
+	if (s->require_cert)
+		s->ret = server_require_cert(sd, s);
+	else if (s->psk)
 		s->ret = quic_server_handshake(sd, path("psk.txt"), NULL,
 					       s->alpns);
 	else
@@ -88,7 +131,9 @@ struct client {
 	const char *cipher;	/* GnuTLS priority name, or NULL for all */
 	const char *alpns;
 	const char *ca;
+	int cert;		/* present the client certificate */
 	int ret;
+	int after;		/* recv() once the server is done: -errno */
 	char alpn[64];
 	gnutls_cipher_algorithm_t negotiated;
 };
@@ -133,6 +178,10 @@ static int client_handshake(int sd, struct client *c)
 		if (!ret)
 			ret = gnutls_certificate_set_x509_trust_file(xcred,
 					path(c->ca), GNUTLS_X509_FMT_PEM) == 1 ? 0 : -1;
+		if (!ret && c->cert)
+			ret = gnutls_certificate_set_x509_key_file(xcred,
+					path("client.pem"), path("client.key"),
+					GNUTLS_X509_FMT_PEM);
 		if (!ret)
 			ret = gnutls_credentials_set(session,
 						     GNUTLS_CRD_CERTIFICATE, xcred);
@@ -204,8 +253,14 @@ static int run(struct client *c, struct server *s)
 	if (c->ret)
 		close(sd);
 	pthread_join(t, NULL);
-	if (!c->ret)
+	if (!c->ret) {
+		struct pollfd pfd = { .fd = sd, .events = POLLIN };
+		char b;
+
+		poll(&pfd, 1, 2000);
+		c->after = recv(sd, &b, 1, MSG_DONTWAIT) < 0 ? -errno : 0;
 		close(sd);
+	}
 	close(s->listener);
 	return c->ret;
 }
@@ -337,6 +392,31 @@ int main(int argc, char **argv)
 		check(c.ret == -EKEYREJECTED && s.ret == -ECONNRESET,
 		      "a certificate from an unknown CA is rejected (client %d, server %d)",
 		      c.ret, s.ret);
+	}
+	{
+		struct client c = {
+			.family = AF_INET, .version = QUIC_VERSION_V1,
+			.alpns = "quictest", .ca = "ca.pem", .cert = 1,
+		};
+		struct server s = { .alpns = "quictest", .require_cert = 1 };
+
+		run(&c, &s);
+		check(!c.ret && !s.ret,
+		      "client certificate required and presented (client %d, server %d)",
+		      c.ret, s.ret);
+	}
+	{
+		struct client c = {
+			.family = AF_INET6, .version = QUIC_VERSION_V2,
+			.alpns = "quictest", .ca = "ca.pem",
+		};
+		struct server s = { .alpns = "quictest", .require_cert = 1 };
+
+		run(&c, &s);
+		/* TLS 1.3: the client is done before the server checks */
+		check(s.ret < 0 && (c.ret < 0 || c.after == -ECONNRESET),
+		      "client certificate required and missing: the server refuses, the client sees the connection reset (client %d/%d, server %d)",
+		      c.ret, c.after, s.ret);
 	}
 	test_alpn_dispatch();
 	printf("1..%d\n", tests_run);
