@@ -59,6 +59,7 @@ struct server {
 	int listener;
 	int psk;
 	int require_cert;	/* own session: client certificate, test CA */
+	int validate;		/* validate_peer_address: Retry first */
 	const char *alpns;
 	int ret;
 };
@@ -238,6 +239,12 @@ static int run(struct client *c, struct server *s)
 		return -errno;
 	setsockopt(s->listener, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(sd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (s->validate) {
+		getsockopt(s->listener, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, &clen);
+		cfg.validate_peer_address = 1;
+		setsockopt(s->listener, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, clen);
+		clen = sizeof(cfg);
+	}
 	getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, &clen);
 	cfg.version = c->version;
 	setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, clen);
@@ -417,6 +424,18 @@ int main(int argc, char **argv)
 		check(s.ret < 0 && (c.ret < 0 || c.after == -ECONNRESET),
 		      "client certificate required and missing: the server refuses, the client sees the connection reset (client %d/%d, server %d)",
 		      c.ret, c.after, s.ret);
+	}
+	for (f = 0; f < 2; f++) {
+		struct client c = {
+			.family = families[f], .version = versions[f],
+			.alpns = "quictest", .ca = "ca.pem",
+		};
+		struct server s = { .alpns = "quictest", .validate = 1 };
+
+		run(&c, &s);
+		check(!c.ret && !s.ret,
+		      "Retry: a server validating addresses, QUIC v%u, %s (client %d, server %d)",
+		      f + 1, f ? "IPv6" : "IPv4", c.ret, s.ret);
 	}
 	test_alpn_dispatch();
 	printf("1..%d\n", tests_run);

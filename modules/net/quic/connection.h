@@ -28,6 +28,7 @@
 #define QUIC_MAX_DATAGRAM	1200	/* datagram size until PMTU discovery */
 #define QUIC_PTO_INITIAL_MS	1000	/* RFC 9002 section 6.2.2 */
 #define QUIC_PTO_MAX_COUNT	8	/* give up after that many probes */
+#define QUIC_TOKEN_MAX_LEN	64	/* Retry tokens we keep */
 
 /* The receive side of a CRYPTO stream. */
 struct quic_crypto_rx {
@@ -62,11 +63,15 @@ struct quic_conn {
 	u8 addr_validated:1;		/* server: anti-amplification lifted */
 	u8 ping_pending:1;		/* a probe is due */
 	u8 dcid_final:1;		/* client: took the server's CID */
+	u8 retried:1;			/* a Retry was used */
+	u8 token_len;
 	u8 pto_count;
 
 	struct quic_cid scid;		/* ours */
 	struct quic_cid dcid;		/* the peer's */
 	struct quic_cid odcid;		/* client's first Destination CID */
+	struct quic_cid retry_scid;	/* the Retry's Source CID */
+	u8 token[QUIC_TOKEN_MAX_LEN];	/* client: from the Retry */
 	struct quic_cid_node scid_node;
 	struct quic_cid_node odcid_node;
 	union quic_addr peer;
@@ -81,6 +86,7 @@ struct quic_conn {
 
 	struct sk_buff_head pending;	/* datagrams waiting for keys */
 	struct timer_list pto_timer;
+	struct work_struct retry_work;	/* client: rekey after a Retry */
 	u64 bytes_rx;			/* server, before validation */
 	u64 bytes_tx;
 

@@ -10,6 +10,7 @@
 #include <net/sock.h>
 
 #include "packet.h"
+#include "retry.h"
 #include "socket.h"
 
 static void quic_conn_pto_timer(struct timer_list *t);
@@ -35,6 +36,7 @@ void quic_conn_init(struct sock *sk)
 	INIT_LIST_HEAD(&c->accept_node);
 	INIT_HLIST_NODE(&c->listen_node);
 	timer_setup(&c->pto_timer, quic_conn_pto_timer, 0);
+	quic_retry_conn_init(c);
 }
 
 static void quic_conn_free_space(struct quic_conn *c, u8 space)

@@ -32,6 +32,7 @@
 #include "frame_wire.h"
 #include "varint.h"
 #include "packet.h"
+#include "retry.h"
 #include "socket.h"
 
 #define QUIC_HEADROOM	(MAX_HEADER + sizeof(struct ipv6hdr) + \
@@ -81,6 +82,7 @@ static void quic_packet_set_peer(struct sk_buff *skb)
 void quic_packet_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb)
 {
 	struct net *net = sock_net(us->sock->sk);
+	struct quic_cid odcid;
 	const u8 *dcid;
 	struct quic_hdr h;
 	struct sock *sk;
@@ -129,6 +131,12 @@ void quic_packet_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb)
 	sk = quic_udp_listener(us);
 	if (!sk)
 		goto drop;
+	if (READ_ONCE(quic_sk(sk)->config.validate_peer_address) &&
+	    quic_retry_token_check(skb, &h, &odcid)) {
+		quic_retry_send(us, skb, &h);	/* stateless */
+		sock_put(sk);
+		goto drop;
+	}
 	quic_sock_listen_rcv(sk, skb);
 	sock_put(sk);
 	return;
@@ -161,7 +169,7 @@ static int quic_packet_rcv_vn(struct sock *sk, const struct quic_hdr *h)
 
 	if (c->is_serv || c->dcid_final || sk->sk_state != TCP_SYN_SENT ||
 	    !quic_cid_equal(&c->scid, h->dcid, h->dcid_len) ||
-	    !quic_cid_equal(&c->odcid, h->scid, h->scid_len))
+	    !quic_cid_equal(&c->dcid, h->scid, h->scid_len))
 		return -EINVAL;
 	for (i = 0; i < h->nversions; i++)
 		if (quic_vn_version(h, i) == c->version)
@@ -200,11 +208,12 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 		return quic_packet_rcv_vn(sk, &h);
 	if (!quic_cid_equal(&c->scid, h.dcid, h.dcid_len) &&
 	    !(c->is_serv && !c->hs_confirmed &&
-	      quic_cid_equal(&c->odcid, h.dcid, h.dcid_len)))
+	      quic_cid_equal(&c->odcid_node.cid, h.dcid, h.dcid_len)))
 		return -EINVAL;
-	if (h.type > QUIC_PACKET_1RTT || h.type == QUIC_PACKET_RETRY ||
-	    h.type == QUIC_PACKET_0RTT)
-		return -EINVAL;		/* Retry, 0-RTT: not yet */
+	if (h.type == QUIC_PACKET_RETRY)
+		return quic_retry_rcv(sk, skb, &h);
+	if (h.type > QUIC_PACKET_1RTT || h.type == QUIC_PACKET_0RTT)
+		return -EINVAL;		/* 0-RTT: not yet */
 	if (h.type != QUIC_PACKET_1RTT && h.version != c->version)
 		return -EINVAL;
 
@@ -417,6 +426,10 @@ static int quic_pkt_open(struct quic_conn *c, struct sk_buff *skb,
 	unsigned int pn_off;
 	int n;
 
+	if (space == QUIC_PNSPACE_INITIAL && !c->is_serv && c->token_len) {
+		ho.token = c->token;
+		ho.token_len = c->token_len;
+	}
 	memset(pkt, 0, sizeof(*pkt));
 	pkt->pn = s->next_pn;
 	n = quic_pn_encode_len(pkt->pn, s->largest_acked);
@@ -551,12 +564,19 @@ static int quic_pkt_fill(struct sock *sk, struct sk_buff *skb,
 	return 0;
 }
 
-/* Send a datagram from the tunnel socket @usk: source @saddr (any when
- * unspecified) and the tunnel's port, to @to.
+/**
+ * quic_udp_xmit - send a datagram from a tunnel socket
+ * @usk: the tunnel socket, whose port is the source port
+ * @skb: the datagram, with headroom for UDP and IP headers
+ * @saddr: source address (any when unspecified)
+ * @to: destination
+ * @oif: output interface, or 0
+ *
+ * Return: 0 or a negative error; @skb is consumed either way.
  */
-static int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
-			 const union quic_addr *saddr, const union quic_addr *to,
-			 int oif)
+int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
+		  const union quic_addr *saddr, const union quic_addr *to,
+		  int oif)
 {
 	__be16 sport = inet_sk(usk)->inet_sport;
 	struct net *net = sock_net(usk);

@@ -16,6 +16,9 @@ void quic_packet_deliver(struct sock *sk, struct sk_buff *skb);
 int quic_packet_rcv(struct sock *sk, struct sk_buff *skb);
 void quic_packet_flush(struct sock *sk);
 void quic_packet_send_close(struct sock *sk, u64 errcode);
+int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
+		  const union quic_addr *saddr, const union quic_addr *to,
+		  int oif);
 int quic_packet_client_alpn(struct sk_buff *skb, const struct quic_hdr *h,
 			    u8 *buf, size_t size, const u8 **alpn,
 			    size_t *alpn_len);

@@ -13,6 +13,7 @@
 #include "compat.h"
 #include "cid.h"
 #include "crypto.h"
+#include "retry.h"
 #include "socket.h"
 
 static int quic_inet_bind(struct socket *sock, struct sockaddr *uaddr,
@@ -139,6 +140,7 @@ static int __init quic_init(void)
 	err = quic_cid_init();
 	if (err)
 		goto err_cid;
+	quic_retry_init();
 	err = register_pernet_subsys(&quic_net_ops);
 	if (err)
 		goto err_crypto;

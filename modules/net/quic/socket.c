@@ -12,6 +12,7 @@
 #include "alpn.h"
 #include "compat.h"
 #include "packet.h"
+#include "retry.h"
 #include "socket.h"
 #include "tparam.h"
 
@@ -178,6 +179,8 @@ static void quic_close(struct sock *sk, long timeout)
 
 	if (cancel_work_sync(&c->req_work))
 		sock_put(sk);		/* the reference of the queued work */
+	if (cancel_work_sync(&c->retry_work))
+		sock_put(sk);
 	lock_sock(sk);
 	if (sk->sk_state == TCP_LISTEN) {
 		quic_udp_listen_del(quic_sk(sk)->udp, sk);
@@ -338,7 +341,8 @@ void quic_sock_listen_rcv(struct sock *sk, struct sk_buff *skb)
 
 /* A new server connection from the client's first Initial. */
 static struct sock *quic_sock_child(struct sock *lsk, struct sk_buff *skb,
-				    const struct quic_hdr *h)
+				    const struct quic_hdr *h,
+				    const struct quic_cid *odcid)
 {
 	struct quic_sock *lqs = quic_sk(lsk), *qs;
 	struct quic_crypto *cr;
@@ -373,7 +377,15 @@ static struct sock *quic_sock_child(struct sock *lsk, struct sk_buff *skb,
 	c->version = h->version;
 	c->peer = QUIC_SKB_CB(skb)->peer;
 	quic_cid_set(&c->dcid, h->scid, h->scid_len);
-	quic_cid_set(&c->odcid, h->dcid, h->dcid_len);
+	if (odcid) {
+		/* validated by a Retry: the client's first ID was another */
+		c->odcid = *odcid;
+		quic_cid_set(&c->retry_scid, h->dcid, h->dcid_len);
+		c->retried = 1;
+		c->addr_validated = 1;
+	} else {
+		quic_cid_set(&c->odcid, h->dcid, h->dcid_len);
+	}
 	quic_cid_random(&c->scid, QUIC_CID_LEN);
 	if (sk->sk_family == AF_INET6) {
 		sk->sk_v6_rcv_saddr = ipv6_hdr(skb)->daddr;
@@ -395,7 +407,7 @@ static struct sock *quic_sock_child(struct sock *lsk, struct sk_buff *skb,
 				     true))
 		goto err;
 	c->scid_node.cid = c->scid;
-	c->odcid_node.cid = c->odcid;
+	quic_cid_set(&c->odcid_node.cid, h->dcid, h->dcid_len);
 	if (quic_cid_hash_add(&c->scid_node, sk) ||
 	    quic_cid_hash_add(&c->odcid_node, sk))
 		goto err;
@@ -486,8 +498,10 @@ static void quic_listen_work(struct work_struct *work)
 {
 	struct quic_conn *c = container_of(work, struct quic_conn, req_work);
 	struct sock *sk = quic_conn_sk(c), *nsk, *lsk;
+	struct quic_cid odcid;
 	struct sk_buff *skb;
 	struct quic_hdr h;
+	bool retry;
 
 	while ((skb = skb_dequeue(&c->reqq))) {
 		if (READ_ONCE(sk->sk_state) != TCP_LISTEN ||
@@ -508,8 +522,11 @@ static void quic_listen_work(struct work_struct *work)
 		lsk = quic_listen_select(sk, skb, &h);
 		lock_sock(lsk);
 		nsk = NULL;
-		if (lsk->sk_state == TCP_LISTEN && !sk_acceptq_is_full(lsk))
-			nsk = quic_sock_child(lsk, skb, &h);
+		retry = quic_sk(lsk)->config.validate_peer_address;
+		if (lsk->sk_state == TCP_LISTEN && !sk_acceptq_is_full(lsk) &&
+		    (!retry || !quic_retry_token_check(skb, &h, &odcid)))
+			nsk = quic_sock_child(lsk, skb, &h,
+					      retry ? &odcid : NULL);
 		if (nsk) {
 			local_bh_disable();
 			quic_packet_deliver(nsk, skb);
@@ -942,6 +959,12 @@ static void quic_tparams_from_sock(struct sock *sk, struct quic_tparams *tp)
 		tp->present |= QUIC_TP_BIT(QUIC_TP_ORIGINAL_DCID);
 		memcpy(tp->original_dcid, c->odcid.data, c->odcid.len);
 		tp->original_dcid_len = c->odcid.len;
+		if (c->retried) {
+			tp->present |= QUIC_TP_BIT(QUIC_TP_RETRY_SCID);
+			memcpy(tp->retry_scid, c->retry_scid.data,
+			       c->retry_scid.len);
+			tp->retry_scid_len = c->retry_scid.len;
+		}
 	}
 }
 
@@ -1007,6 +1030,12 @@ static int quic_set_transport_param_ext(struct sock *sk, sockptr_t optval,
 	    (!(tp->present & QUIC_TP_BIT(QUIC_TP_ORIGINAL_DCID)) ||
 	     !quic_cid_equal(&c->odcid, tp->original_dcid,
 			     tp->original_dcid_len)))
+		goto out;
+	/* retry_source_connection_id: present exactly after a Retry */
+	if (!c->is_serv &&
+	    (!!(tp->present & QUIC_TP_BIT(QUIC_TP_RETRY_SCID)) != c->retried ||
+	     (c->retried && !quic_cid_equal(&c->retry_scid, tp->retry_scid,
+					    tp->retry_scid_len))))
 		goto out;
 	p->remote = 1;
 	p->max_idle_timeout = min_t(u64, tp->max_idle_timeout, U32_MAX / 1000) * 1000;

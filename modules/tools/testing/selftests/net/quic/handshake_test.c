@@ -363,6 +363,42 @@ static void test_version_negotiation(void)
 	      n);
 	close(l);
 
+	/* a server validating addresses answers a token-less Initial with a
+	 * Retry, and creates no connection for it
+	 */
+	{
+		struct quic_config cfg;
+		socklen_t clen = sizeof(cfg);
+		struct pollfd pfd;
+
+		l = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+		addr.v4.sin_port = 0;
+		alen = sizeof(addr.v4);
+		getsockopt(l, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, &clen);
+		cfg.validate_peer_address = 1;
+		CHECK(!setsockopt(l, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, clen) &&
+		      !bind(l, &addr.sa, alen) &&
+		      !getsockname(l, &addr.sa, &alen) && !listen(l, 4),
+		      "Retry: validating listener up");
+		put32(pkt + 1, QUIC_VERSION_V1);
+		pkt[0] = 0xc0;		/* Initial, no token, Length 0x4000 */
+		pkt[20] = 0;
+		pkt[21] = 0x44;
+		pkt[22] = 0x80;
+		sendto(u, pkt, 1200, 0, &addr.sa, alen);
+		n = recv(u, buf, sizeof(buf), 0);
+		CHECK(n > 7 + 5 + 8 + 16 && (buf[0] & 0xf0) == 0xf0 &&
+		      get32(buf + 1) == QUIC_VERSION_V1 && buf[5] == 5 &&
+		      buf[6] == 0xbb && buf[11] == 8 && buf[12] != 0xaa,
+		      "Retry: a token-less Initial gets a v1 Retry with a new connection ID (%d bytes)",
+		      n);
+		pfd.fd = l;
+		pfd.events = POLLIN;
+		CHECK(poll(&pfd, 1, 200) == 0,
+		      "Retry: no connection is created before the token comes back");
+		close(l);
+	}
+
 	/* a UDP socket plays a server that speaks another version */
 	u = socket(AF_INET, SOCK_DGRAM, 0);
 	addr.v4.sin_port = 0;

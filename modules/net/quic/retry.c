@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Address validation with Retry packets (RFC 9000 section 8.1.2).
+ *
+ * A listener with validate_peer_address set answers a first Initial that
+ * carries no valid token with a Retry packet, without keeping any state:
+ * the token binds the client's address and port, the connection ID the
+ * client used first, the one it must use next, and an expiry time, under
+ * a MAC keyed with a secret drawn at module load.  The client's next
+ * Initial carries the token; the connection is created only then.
+ *
+ * Token: 'R' | expiry (4, seconds, big endian) | ODCID length | ODCID |
+ * MAC (16 bytes: two SipHash-2-4 values under independent keys).
+ *
+ * On the client, a Retry switches the Destination Connection ID and the
+ * Initial keys; rekeying may sleep (transform keys), so it runs from a
+ * work item, which then sends the ClientHello again with the token.
+ */
+
+#include <crypto/algapi.h>
+#include <linux/random.h>
+#include <linux/siphash.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+
+#include "packet.h"
+#include "retry.h"
+#include "socket.h"
+
+#define QUIC_TOKEN_RETRY	'R'
+#define QUIC_TOKEN_LIFETIME	10	/* seconds */
+#define QUIC_TOKEN_MAC_LEN	16
+
+static siphash_key_t quic_token_key[2];
+
+/* MAC over the client's address, the token body and the new DCID. */
+static void quic_token_mac(const union quic_addr *peer, const u8 *body,
+			   unsigned int len, const u8 *dcid, u8 dcid_len,
+			   u8 *mac)
+{
+	u8 buf[sizeof(struct in6_addr) + 2 + 1 + 4 + 1 + 2 * QUIC_CID_MAX_LEN + 1];
+	unsigned int n = 0, i;
+	u64 v;
+
+	if (peer->sa.sa_family == AF_INET6) {
+		memcpy(buf, &peer->v6.sin6_addr, sizeof(struct in6_addr));
+		n = sizeof(struct in6_addr);
+	} else {
+		memcpy(buf, &peer->v4.sin_addr, sizeof(struct in_addr));
+		n = sizeof(struct in_addr);
+	}
+	memcpy(buf + n, &peer->v4.sin_port, 2);
+	n += 2;
+	memcpy(buf + n, body, len);
+	n += len;
+	buf[n++] = dcid_len;
+	memcpy(buf + n, dcid, dcid_len);
+	n += dcid_len;
+	for (i = 0; i < 2; i++) {
+		v = siphash(buf, n, &quic_token_key[i]);
+		memcpy(mac + 8 * i, &v, 8);
+	}
+}
+
+/**
+ * quic_retry_send - answer a first Initial with a Retry packet
+ * @us: the tunnel socket it arrived on
+ * @skb: the datagram (peer address in its control block)
+ * @h: its parsed header
+ *
+ * Context: softirq.
+ * Return: 0 or a negative error.
+ */
+int quic_retry_send(struct quic_udp_sock *us, struct sk_buff *skb,
+		    const struct quic_hdr *h)
+{
+	u8 token[1 + 4 + 1 + QUIC_CID_MAX_LEN + QUIC_TOKEN_MAC_LEN];
+	union quic_addr saddr = {};
+	struct sk_buff *nskb;
+	struct quic_cid scid;
+	unsigned int tlen;
+	u32 expiry;
+	int n, err;
+
+	quic_cid_random(&scid, QUIC_CID_LEN);
+	expiry = (u32)ktime_get_real_seconds() + QUIC_TOKEN_LIFETIME;
+	token[0] = QUIC_TOKEN_RETRY;
+	token[1] = expiry >> 24;
+	token[2] = expiry >> 16;
+	token[3] = expiry >> 8;
+	token[4] = expiry;
+	token[5] = h->dcid_len;
+	memcpy(token + 6, h->dcid, h->dcid_len);
+	tlen = 6 + h->dcid_len;
+	quic_token_mac(&QUIC_SKB_CB(skb)->peer, token, tlen, scid.data,
+		       scid.len, token + tlen);
+	tlen += QUIC_TOKEN_MAC_LEN;
+
+	nskb = alloc_skb(MAX_HEADER + sizeof(struct ipv6hdr) +
+			 sizeof(struct udphdr) + 64 + QUIC_CID_MAX_LEN * 2 +
+			 tlen, GFP_ATOMIC);
+	if (!nskb)
+		return -ENOMEM;
+	skb_reserve(nskb, MAX_HEADER + sizeof(struct ipv6hdr) +
+		    sizeof(struct udphdr));
+	n = quic_retry_put(skb_tail_pointer(nskb), skb_tailroom(nskb),
+			   get_random_u8(), h->version, h->scid, h->scid_len,
+			   scid.data, scid.len, token, tlen);
+	if (n < 0 || skb_tailroom(nskb) < n + QUIC_RETRY_TAG_LEN) {
+		kfree_skb(nskb);
+		return -EINVAL;
+	}
+	err = quic_crypto_retry_tag(h->version, h->dcid, h->dcid_len,
+				    skb_tail_pointer(nskb), n,
+				    skb_tail_pointer(nskb) + n);
+	if (err) {
+		kfree_skb(nskb);
+		return err;
+	}
+	skb_put(nskb, n + QUIC_RETRY_TAG_LEN);
+	if (ip_hdr(skb)->version == 4)
+		saddr.v4.sin_addr.s_addr = ip_hdr(skb)->daddr;
+	else
+		saddr.v6.sin6_addr = ipv6_hdr(skb)->daddr;
+	return quic_udp_xmit(us->sock->sk, nskb, &saddr,
+			     &QUIC_SKB_CB(skb)->peer, 0);
+}
+
+/**
+ * quic_retry_token_check - validate the token of an Initial
+ * @skb: the datagram (peer address in its control block)
+ * @h: the Initial's header, with its token
+ * @odcid: set to the connection ID the client used first
+ *
+ * Return: 0 for a valid Retry token, -EINVAL otherwise.
+ */
+int quic_retry_token_check(struct sk_buff *skb, const struct quic_hdr *h,
+			   struct quic_cid *odcid)
+{
+	u8 mac[QUIC_TOKEN_MAC_LEN];
+	unsigned int body;
+	u32 expiry;
+
+	if (h->token_len < 6 + QUIC_TOKEN_MAC_LEN ||
+	    h->token_len > QUIC_TOKEN_MAX_LEN || h->token[0] != QUIC_TOKEN_RETRY)
+		return -EINVAL;
+	body = 6 + h->token[5];
+	if (h->token[5] > QUIC_CID_MAX_LEN ||
+	    h->token_len != body + QUIC_TOKEN_MAC_LEN)
+		return -EINVAL;
+	quic_token_mac(&QUIC_SKB_CB(skb)->peer, h->token, body, h->dcid,
+		       h->dcid_len, mac);
+	if (crypto_memneq(mac, h->token + body, QUIC_TOKEN_MAC_LEN))
+		return -EINVAL;
+	expiry = (u32)h->token[1] << 24 | (u32)h->token[2] << 16 |
+		 (u32)h->token[3] << 8 | h->token[4];
+	if ((s32)(expiry - (u32)ktime_get_real_seconds()) < 0)
+		return -EINVAL;
+	quic_cid_set(odcid, h->token + 6, h->token[5]);
+	return 0;
+}
+
+/**
+ * quic_retry_rcv - a client received a Retry packet
+ * @sk: the connection
+ * @skb: the datagram, data at the Retry packet
+ * @h: its header
+ *
+ * Checks the integrity tag (RFC 9001 section 5.8), keeps the token and the
+ * server's new connection ID, and leaves rekeying and resending to a work
+ * item.  Only the first Retry counts (RFC 9000 section 17.2.5.2).
+ *
+ * Return: 0, or -EINVAL for a Retry to discard.
+ */
+int quic_retry_rcv(struct sock *sk, struct sk_buff *skb,
+		   const struct quic_hdr *h)
+{
+	struct quic_conn *c = quic_conn(sk);
+	u8 tag[QUIC_RETRY_TAG_LEN];
+
+	if (c->is_serv || c->retried || c->dcid_final ||
+	    sk->sk_state != TCP_SYN_SENT || !h->token_len ||
+	    h->token_len > QUIC_TOKEN_MAX_LEN ||
+	    quic_cid_equal(&c->dcid, h->scid, h->scid_len))
+		return -EINVAL;
+	if (quic_crypto_retry_tag(h->version, c->odcid.data, c->odcid.len,
+				  skb->data, h->len - QUIC_RETRY_TAG_LEN, tag) ||
+	    crypto_memneq(tag, skb->data + h->len - QUIC_RETRY_TAG_LEN,
+			  QUIC_RETRY_TAG_LEN))
+		return -EINVAL;
+	memcpy(c->token, h->token, h->token_len);
+	c->token_len = h->token_len;
+	quic_cid_set(&c->dcid, h->scid, h->scid_len);
+	c->retry_scid = c->dcid;
+	c->retried = 1;
+	sock_hold(sk);
+	if (!quic_udp_queue_work(&c->retry_work))
+		sock_put(sk);
+	return 0;
+}
+
+/* Rekey the Initial level for the new connection ID and resend. */
+static void quic_retry_work(struct work_struct *work)
+{
+	struct quic_conn *c = container_of(work, struct quic_conn, retry_work);
+	struct sock *sk = quic_conn_sk(c);
+	struct quic_sent *s, *tmp;
+	int err;
+
+	lock_sock(sk);
+	if (sk->sk_state != TCP_SYN_SENT || !c->crypto[QUIC_CRYPTO_INITIAL])
+		goto out;
+	err = quic_crypto_initial_keys(c->crypto[QUIC_CRYPTO_INITIAL],
+				       c->dcid.data, c->dcid.len, c->version,
+				       false);
+	if (err) {
+		quic_conn_close(sk, QUIC_TRANSPORT_ERROR_INTERNAL);
+		goto out;
+	}
+	/* what was sent went to a server that kept nothing: send again */
+	list_for_each_entry_safe(s, tmp, &c->sent[QUIC_PNSPACE_INITIAL], list) {
+		list_del(&s->list);
+		kfree(s);
+	}
+	c->ctx[QUIC_PNSPACE_INITIAL].sent = 0;
+	local_bh_disable();
+	quic_packet_flush(sk);
+	local_bh_enable();
+out:
+	release_sock(sk);
+	sock_put(sk);
+}
+
+void quic_retry_conn_init(struct quic_conn *c)
+{
+	INIT_WORK(&c->retry_work, quic_retry_work);
+}
+
+void quic_retry_init(void)
+{
+	get_random_bytes(quic_token_key, sizeof(quic_token_key));
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Address validation with Retry packets (RFC 9000 section 8.1.2), see
+ * retry.c.
+ */
+
+#ifndef __NET_QUIC_RETRY_H
+#define __NET_QUIC_RETRY_H
+
+#include <linux/skbuff.h>
+
+#include "cid.h"
+#include "header.h"
+#include "udp.h"
+
+
+int quic_retry_send(struct quic_udp_sock *us, struct sk_buff *skb,
+		    const struct quic_hdr *h);
+int quic_retry_token_check(struct sk_buff *skb, const struct quic_hdr *h,
+			   struct quic_cid *odcid);
+int quic_retry_rcv(struct sock *sk, struct sk_buff *skb,
+		   const struct quic_hdr *h);
+struct quic_conn;
+
+void quic_retry_conn_init(struct quic_conn *c);
+void quic_retry_init(void);
+
+#endif /* __NET_QUIC_RETRY_H */
