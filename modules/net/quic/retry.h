@@ -13,7 +13,6 @@
 #include "header.h"
 #include "udp.h"
 
-
 int quic_retry_send(struct quic_udp_sock *us, struct sk_buff *skb,
 		    const struct quic_hdr *h);
 int quic_retry_token_check(struct sk_buff *skb, const struct quic_hdr *h,
