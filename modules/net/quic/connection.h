@@ -87,6 +87,7 @@ struct quic_conn {
 	struct sk_buff_head pending;	/* datagrams waiting for keys */
 	struct timer_list pto_timer;
 	struct work_struct retry_work;	/* client: rekey after a Retry */
+	unsigned long last_rx;		/* jiffies of the last packet in */
 	u64 bytes_rx;			/* server, before validation */
 	u64 bytes_tx;
 

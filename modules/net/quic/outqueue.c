@@ -136,6 +136,16 @@ static unsigned long quic_conn_pto(struct quic_conn *c)
 	return msecs_to_jiffies(QUIC_PTO_INITIAL_MS) << min_t(u8, c->pto_count, 6);
 }
 
+/* The idle timeout (RFC 9000 section 10.1) in jiffies, 0 for none: ours,
+ * as the peer's is only known once the handshake is done.
+ */
+static unsigned long quic_conn_idle(struct sock *sk)
+{
+	u32 us = quic_sk(sk)->local.max_idle_timeout;
+
+	return us ? usecs_to_jiffies(us) : 0;
+}
+
 /**
  * quic_conn_arm_pto - keep the probe timer running while needed
  * @sk: the connection
@@ -156,19 +166,28 @@ void quic_conn_arm_pto(struct sock *sk)
 		sk_stop_timer(sk, &c->pto_timer);
 		return;
 	}
-	if (!timer_pending(&c->pto_timer))
-		sk_reset_timer(sk, &c->pto_timer, jiffies + quic_conn_pto(c));
+	if (!timer_pending(&c->pto_timer)) {
+		unsigned long expires = jiffies + quic_conn_pto(c);
+		unsigned long idle = quic_conn_idle(sk);
+
+		if (idle && time_before(c->last_rx + idle, expires))
+			expires = c->last_rx + idle + 1;
+		sk_reset_timer(sk, &c->pto_timer, expires);
+	}
 }
 
 /* Declare what is in flight lost and resend it, or probe. */
 static void quic_conn_pto_fire(struct sock *sk)
 {
 	struct quic_conn *c = quic_conn(sk);
+	unsigned long idle = quic_conn_idle(sk);
 	struct quic_sent *s, *tmp;
 	bool resend = false;
 	int i;
 
-	if (++c->pto_count > QUIC_PTO_MAX_COUNT) {
+	/* idle for too long: close silently (section 10.1) */
+	if (++c->pto_count > QUIC_PTO_MAX_COUNT ||
+	    (idle && time_after_eq(jiffies, c->last_rx + idle))) {
 		WRITE_ONCE(sk->sk_err, ETIMEDOUT);
 		inet_sk_set_state(sk, TCP_CLOSE);
 		sk_error_report(sk);

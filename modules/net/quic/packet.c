@@ -231,6 +231,7 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 	err = quic_crypto_decrypt(cr, skb, &p);
 	if (err)
 		return err;
+	c->last_rx = jiffies;
 	if (quic_hdr_check_reserved(skb->data[0])) {
 		quic_conn_close(sk, QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION);
 		return -EPROTO;

@@ -276,6 +276,7 @@ static int quic_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 		inet_sk(sk)->inet_daddr = a.v4.sin_addr.s_addr;
 		inet_sk(sk)->inet_dport = a.v4.sin_port;
 	}
+	c->last_rx = jiffies;		/* the idle timer starts now */
 	inet_sk_set_state(sk, TCP_SYN_SENT);
 	return 0;
 }
@@ -374,6 +375,7 @@ static struct sock *quic_sock_child(struct sock *lsk, struct sk_buff *skb,
 	}
 
 	c->is_serv = 1;
+	c->last_rx = jiffies;
 	c->version = h->version;
 	c->peer = QUIC_SKB_CB(skb)->peer;
 	quic_cid_set(&c->dcid, h->scid, h->scid_len);

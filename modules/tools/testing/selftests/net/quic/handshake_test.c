@@ -439,6 +439,37 @@ out:
 	close(u);
 }
 
+/* A server that never answers: the handshake ends with ETIMEDOUT once
+ * the idle timeout (here 2 s, set in the local transport parameters)
+ * expires, and the socket closes cleanly.
+ */
+static void test_idle_timeout(void)
+{
+	union addr addr = { 0 };
+	socklen_t alen = sizeof(addr.v4), plen;
+	struct quic_transport_param p;
+	char buf[256];
+	int u, c;
+
+	addr.v4.sin_family = AF_INET;
+	addr.v4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	u = socket(AF_INET, SOCK_DGRAM, 0);
+	c = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	bind(u, &addr.sa, alen);
+	getsockname(u, &addr.sa, &alen);
+	plen = sizeof(p);
+	CHECK(!getsockopt(c, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &p, &plen) &&
+	      (p.max_idle_timeout = 2000000,
+	       !setsockopt(c, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &p, plen)) &&
+	      !connect(c, &addr.sa, alen) &&
+	      hs_send(c, QUIC_CRYPTO_INITIAL, buf, 100) == 100,
+	      "idle: a client Initial to a silent peer, idle timeout 2 s");
+	CHECK(recv(c, buf, sizeof(buf), 0) < 0 && errno == ETIMEDOUT,
+	      "idle: the handshake fails with ETIMEDOUT");
+	close(c);
+	close(u);
+}
+
 int main(void)
 {
 	static const struct {
@@ -458,6 +489,7 @@ int main(void)
 	test_exchange(AF_INET6, "IPv6", TLS_CIPHER_AES_GCM_128, "AES-128-GCM");
 	test_errors();
 	test_version_negotiation();
+	test_idle_timeout();
 	printf("1..%d\n", tests_run);
 	printf("# handshake_test: pass %d fail %d\n", tests_run - tests_failed,
 	       tests_failed);
