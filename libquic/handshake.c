@@ -139,6 +139,8 @@ static int quic_secret_func(gnutls_session_t session,
 	uint8_t level = quic_level(glevel);
 	int ret;
 
+	if (!hs)
+		return 0;	/* after the handshake: nothing to install */
 	quic_log_debug("handshake: level %u secrets:%s%s", level,
 		       rx ? " receive" : "", tx ? " send" : "");
 	if (level == QUIC_CRYPTO_EARLY)
@@ -182,7 +184,7 @@ static int quic_read_func(gnutls_session_t session,
 	struct quic_hs_msg *m;
 
 	(void)htype;
-	if (!len)
+	if (!len || !hs)
 		return 0;
 	m = malloc(sizeof(*m) + len);
 	if (!m) {
@@ -209,6 +211,8 @@ static int quic_alert_func(gnutls_session_t session,
 	struct quic_hs *hs = quic_hs_get(session);
 
 	(void)level;
+	if (!hs)
+		return 0;
 	quic_log_error("handshake: TLS alert %s (%s)",
 		       gnutls_alert_get_strname(desc),
 		       alert_level == GNUTLS_AL_FATAL ? "fatal" : "warning");
@@ -328,6 +332,11 @@ static int quic_hs_advance(struct quic_hs *hs)
 		if (ret)
 			return ret;
 	}
+	/* a resumption ticket, when the session has a ticket key (with
+	 * GNUTLS_NO_AUTO_SEND_TICKET, or GnuTLS sent one already)
+	 */
+	if (hs->is_serv && !gnutls_session_ticket_send(hs->session, 1, 0))
+		quic_log_debug("handshake: session ticket queued");
 	quic_log_debug("handshake: complete");
 	return 0;
 }
@@ -652,6 +661,23 @@ static int quic_server_cert_request(gnutls_session_t session,
 	return 0;
 }
 
+/* Resumption tickets under the key of the listening socket. */
+static int quic_server_tickets(gnutls_session_t session, int sd)
+{
+	uint8_t key[64];
+	socklen_t len = sizeof(key);
+	gnutls_datum_t k = { key, 0 };
+	int ret;
+
+	if (getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_SESSION_TICKET, key, &len) ||
+	    len != sizeof(key))
+		return 0;	/* no key: no tickets */
+	k.size = len;
+	ret = gnutls_session_ticket_enable_server(session, &k);
+	memset(key, 0, sizeof(key));
+	return ret;
+}
+
 /**
  * quic_server_handshake - run the server side of the handshake
  * @sd: an accepted QUIC socket
@@ -672,9 +698,13 @@ QUIC_EXPORT int quic_server_handshake(int sd, const char *pkey_file,
 
 	if (!pkey_file)
 		return -EINVAL;
-	if (gnutls_init(&session, GNUTLS_SERVER | GNUTLS_NO_END_OF_EARLY_DATA))
+	if (gnutls_init(&session, GNUTLS_SERVER | GNUTLS_NO_END_OF_EARLY_DATA |
+			GNUTLS_NO_AUTO_SEND_TICKET))
 		return -ENOMEM;
 	ret = gnutls_priority_set_direct(session, QUIC_PRIORITY, NULL);
+	if (ret)
+		goto tls_err;
+	ret = quic_server_tickets(session, sd);
 	if (ret)
 		goto tls_err;
 	if (cert_file) {

@@ -12,6 +12,30 @@
 
 #define QUIC_ALPN_MAX		16	/* protocols in one list */
 
+/* NewSessionTicket messages the kernel kept for a client (they arrive
+ * after the handshake) go to GnuTLS, once each.
+ */
+static void quic_session_take_tickets(gnutls_session_t session)
+{
+	uint8_t buf[4096];
+	socklen_t len = sizeof(buf);
+	int sd = gnutls_transport_get_int(session);
+	int ret;
+
+	if (sd < 0 || getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_SESSION_TICKET,
+				 buf, &len) || !len)
+		return;
+	if (gnutls_session_get_ptr(session))
+		return;		/* a handshake is running on it */
+	ret = gnutls_handshake_write(session,
+				     GNUTLS_ENCRYPTION_LEVEL_APPLICATION,
+				     buf, len);
+	if (ret)
+		quic_log_notice("session ticket: %s", gnutls_strerror(ret));
+	else
+		quic_log_debug("session ticket: %u bytes to GnuTLS", len);
+}
+
 /**
  * quic_session_get_data - export the resumption data of a session
  * @session: GnuTLS session, after a handshake that received a ticket
@@ -29,6 +53,7 @@ QUIC_EXPORT int quic_session_get_data(gnutls_session_t session, void *data,
 
 	if (!session || !size)
 		return -EINVAL;
+	quic_session_take_tickets(session);
 	ret = gnutls_session_get_data2(session, &d);
 	if (ret) {
 		quic_log_error("session data: %s", gnutls_strerror(ret));

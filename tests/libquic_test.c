@@ -60,6 +60,10 @@ struct server {
 	int psk;
 	int require_cert;	/* own session: client certificate, test CA */
 	int validate;		/* validate_peer_address: Retry first */
+	int keep;		/* leave the listener open after run() */
+	int existing;		/* run() on the listener kept before */
+	struct sockaddr_storage ss;
+	socklen_t len;
 	const char *alpns;
 	int ret;
 };
@@ -135,6 +139,12 @@ struct client {
 	int cert;		/* present the client certificate */
 	int ret;
 	int after;		/* recv() once the server is done: -errno */
+	int want_ticket;	/* export resumption data after the handshake */
+	uint8_t ticket[4096];
+	size_t ticket_len;
+	const uint8_t *resume;	/* resume with this data */
+	size_t resume_len;
+	int resumed;
 	char alpn[64];
 	gnutls_cipher_algorithm_t negotiated;
 };
@@ -191,6 +201,8 @@ static int client_handshake(int sd, struct client *c)
 	}
 	if (!ret && c->alpns)
 		ret = quic_session_set_alpn(session, c->alpns, strlen(c->alpns));
+	if (!ret && c->resume)
+		ret = quic_session_set_data(session, c->resume, c->resume_len);
 	if (ret) {
 		ret = -EINVAL;
 		goto out;
@@ -202,6 +214,25 @@ static int client_handshake(int sd, struct client *c)
 		if (!quic_session_get_alpn(session, c->alpn, &len))
 			c->alpn[len] = '\0';
 		c->negotiated = gnutls_cipher_get(session);
+		c->resumed = gnutls_session_is_resumed(session);
+	}
+	if (!ret && c->want_ticket) {
+		socklen_t tlen;
+		char t[4096];
+		int i;
+
+		/* the ticket comes after the handshake */
+		for (i = 0; i < 100; i++) {
+			tlen = sizeof(t);
+			if (!getsockopt(sd, SOL_QUIC,
+					QUIC_SOCKOPT_SESSION_TICKET, t, &tlen) &&
+			    tlen)
+				break;
+			usleep(20000);
+		}
+		c->ticket_len = sizeof(c->ticket);
+		if (quic_session_get_data(session, c->ticket, &c->ticket_len))
+			c->ticket_len = 0;
 	}
 out:
 	gnutls_deinit(session);
@@ -230,13 +261,20 @@ static int run(struct client *c, struct server *s)
 	else
 		a4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	len = c->family == AF_INET6 ? sizeof(*a6) : sizeof(*a4);
-	s->listener = socket(c->family, SOCK_DGRAM, IPPROTO_QUIC);
 	sd = socket(c->family, SOCK_DGRAM, IPPROTO_QUIC);
-	if (s->listener < 0 || sd < 0 ||
-	    bind(s->listener, (struct sockaddr *)&ss, len) ||
-	    getsockname(s->listener, (struct sockaddr *)&ss, &len) ||
-	    listen(s->listener, 4))
-		return -errno;
+	if (s->existing) {
+		ss = s->ss;
+		len = s->len;
+	} else {
+		s->listener = socket(c->family, SOCK_DGRAM, IPPROTO_QUIC);
+		if (s->listener < 0 || sd < 0 ||
+		    bind(s->listener, (struct sockaddr *)&ss, len) ||
+		    getsockname(s->listener, (struct sockaddr *)&ss, &len) ||
+		    listen(s->listener, 4))
+			return -errno;
+		s->ss = ss;
+		s->len = len;
+	}
 	setsockopt(s->listener, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(sd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (s->validate) {
@@ -268,7 +306,8 @@ static int run(struct client *c, struct server *s)
 		c->after = recv(sd, &b, 1, MSG_DONTWAIT) < 0 ? -errno : 0;
 		close(sd);
 	}
-	close(s->listener);
+	if (!s->keep)
+		close(s->listener);
 	return c->ret;
 }
 
@@ -346,6 +385,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	certdir = argv[1];
+	if (getenv("QUIC_DEBUG"))
+		quic_set_log_level(7);
 	printf("TAP version 13\n");
 
 	for (p = 0; p < 2; p++)
@@ -436,6 +477,35 @@ int main(int argc, char **argv)
 		check(!c.ret && !s.ret,
 		      "Retry: a server validating addresses, QUIC v%u, %s (client %d, server %d)",
 		      f + 1, f ? "IPv6" : "IPv4", c.ret, s.ret);
+	}
+	{
+		struct client c = {
+			.family = AF_INET, .version = QUIC_VERSION_V1,
+			.alpns = "quictest", .ca = "ca.pem", .want_ticket = 1,
+		};
+		struct server s = { .alpns = "quictest", .keep = 1 };
+		struct client r = {
+			.family = AF_INET, .version = QUIC_VERSION_V1,
+			.alpns = "quictest", .ca = "ca.pem",
+		};
+		struct server s2;
+
+		run(&c, &s);
+		s2 = s;
+		s2.keep = 0;
+		s2.existing = 1;
+		check(!c.ret && !s.ret && c.ticket_len > 0,
+		      "resumption: the first connection yields session data (%zu bytes)",
+		      c.ticket_len);
+		r.resume = c.ticket;
+		r.resume_len = c.ticket_len;
+		if (c.ticket_len)
+			run(&r, &s2);
+		else
+			close(s.listener);
+		check(c.ticket_len && !r.ret && !s2.ret && r.resumed,
+		      "resumption: a second connection resumes the session (client %d, server %d, resumed %d)",
+		      r.ret, s2.ret, r.resumed);
 	}
 	test_alpn_dispatch();
 	printf("1..%d\n", tests_run);

@@ -29,6 +29,8 @@
 #define QUIC_PTO_INITIAL_MS	1000	/* RFC 9002 section 6.2.2 */
 #define QUIC_PTO_MAX_COUNT	8	/* give up after that many probes */
 #define QUIC_TOKEN_MAX_LEN	64	/* Retry tokens we keep */
+#define QUIC_TICKET_MAX_LEN	4096	/* NewSessionTicket messages kept */
+#define QUIC_TICKET_KEY_LEN	64	/* session ticket key (GnuTLS size) */
 
 /* The receive side of a CRYPTO stream. */
 struct quic_crypto_rx {
@@ -72,6 +74,10 @@ struct quic_conn {
 	struct quic_cid odcid;		/* client's first Destination CID */
 	struct quic_cid retry_scid;	/* the Retry's Source CID */
 	u8 token[QUIC_TOKEN_MAX_LEN];	/* client: from the Retry */
+	u8 *ticket;			/* client: NewSessionTicket messages */
+	u16 ticket_len;
+	u8 ticket_key_set:1;		/* server: ticket_key is valid */
+	u8 ticket_key[QUIC_TICKET_KEY_LEN];
 	struct quic_cid_node scid_node;
 	struct quic_cid_node odcid_node;
 	union quic_addr peer;

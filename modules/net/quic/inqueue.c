@@ -16,6 +16,25 @@ struct quic_ooo_cb {
 
 #define QUIC_OOO_CB(skb)	((struct quic_ooo_cb *)&((skb)->cb[0]))
 
+/* A client keeps post-handshake messages (NewSessionTicket) for
+ * QUIC_SOCKOPT_SESSION_TICKET instead of queueing them.
+ */
+static int quic_inq_ticket(struct sock *sk, const u8 *data, unsigned int len)
+{
+	struct quic_conn *c = quic_conn(sk);
+	u8 *t;
+
+	if (c->ticket_len + len > QUIC_TICKET_MAX_LEN)
+		return 0;		/* keep the first tickets only */
+	t = krealloc(c->ticket, c->ticket_len + len, GFP_ATOMIC);
+	if (!t)
+		return 0;
+	memcpy(t + c->ticket_len, data, len);
+	c->ticket = t;
+	c->ticket_len += len;
+	return 0;
+}
+
 /* Queue @len bytes of level @level for recvmsg(). */
 static int quic_inq_deliver(struct sock *sk, u8 level, const u8 *data,
 			    unsigned int len)
@@ -24,6 +43,8 @@ static int quic_inq_deliver(struct sock *sk, u8 level, const u8 *data,
 
 	if (!len)
 		return 0;
+	if (level == QUIC_CRYPTO_APP && !quic_conn(sk)->is_serv)
+		return quic_inq_ticket(sk, data, len);
 	if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf))
 		return -ENOBUFS;
 	skb = alloc_skb(len, GFP_ATOMIC);

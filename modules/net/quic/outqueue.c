@@ -80,6 +80,9 @@ void quic_conn_free(struct sock *sk)
 		quic_conn_free_keys(c, i);
 	skb_queue_purge(&c->pending);
 	skb_queue_purge(&c->reqq);
+	kfree(c->ticket);
+	c->ticket = NULL;
+	memzero_explicit(c->ticket_key, sizeof(c->ticket_key));
 }
 
 /**

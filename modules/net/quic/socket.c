@@ -4,6 +4,7 @@
  * and the SOL_QUIC socket options.
  */
 
+#include <linux/random.h>
 #include <linux/tls.h>
 #include <net/inet_common.h>
 #include <net/ip.h>
@@ -306,6 +307,11 @@ int quic_inet_listen(struct socket *sock, int backlog)
 			 sk->sk_state != TCP_LISTEN))
 		goto out;
 	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+	if (!qs->conn.ticket_key_set) {
+		/* resumption tickets of this listener's connections */
+		get_random_bytes(qs->conn.ticket_key, QUIC_TICKET_KEY_LEN);
+		qs->conn.ticket_key_set = 1;
+	}
 	if (sk->sk_state != TCP_LISTEN) {
 		inet_sk_set_state(sk, TCP_LISTEN);
 		quic_udp_listen_add(qs->udp, sk);
@@ -376,6 +382,8 @@ static struct sock *quic_sock_child(struct sock *lsk, struct sk_buff *skb,
 
 	c->is_serv = 1;
 	c->last_rx = jiffies;
+	memcpy(c->ticket_key, lqs->conn.ticket_key, QUIC_TICKET_KEY_LEN);
+	c->ticket_key_set = lqs->conn.ticket_key_set;
 	c->version = h->version;
 	c->peer = QUIC_SKB_CB(skb)->peer;
 	quic_cid_set(&c->dcid, h->scid, h->scid_len);
@@ -972,6 +980,40 @@ static void quic_tparams_from_sock(struct sock *sk, struct quic_tparams *tp)
 
 #define QUIC_TPARAM_EXT_MAX	1024
 
+/* Servers: the session ticket key of the listener.  Clients: the
+ * NewSessionTicket messages received so far.
+ */
+static int quic_get_session_ticket(struct sock *sk, sockptr_t optval,
+				   unsigned int *optlen)
+{
+	struct quic_conn *c = quic_conn(sk);
+	u8 key[QUIC_TICKET_KEY_LEN];
+	const u8 *data;
+	unsigned int len;
+	int err = 0;
+
+	if (c->ticket_key_set) {
+		/* staged: the socket slab is not open to usercopy */
+		memcpy(key, c->ticket_key, sizeof(key));
+		data = key;
+		len = QUIC_TICKET_KEY_LEN;
+	} else if (!c->is_serv && (c->ticket_len || quic_conn_active(sk))) {
+		/* tickets stay readable after the peer closed */
+		data = c->ticket;
+		len = c->ticket_len;
+	} else {
+		return -ENOTCONN;
+	}
+	if (*optlen < len)
+		err = -EINVAL;
+	else if (len && copy_to_sockptr(optval, data, len))
+		err = -EFAULT;
+	else
+		*optlen = len;
+	memzero_explicit(key, sizeof(key));
+	return err;
+}
+
 static int quic_get_transport_param_ext(struct sock *sk, sockptr_t optval,
 					unsigned int *optlen)
 {
@@ -1232,6 +1274,8 @@ static int quic_do_getsockopt(struct sock *sk, int optname, sockptr_t optval,
 		err = quic_get_transport_param_ext(sk, optval, optlen);
 		break;
 	case QUIC_SOCKOPT_SESSION_TICKET:
+		err = quic_get_session_ticket(sk, optval, optlen);
+		break;
 	case QUIC_SOCKOPT_STREAM_PEELOFF:
 		err = quic_conn_active(sk) ? -EOPNOTSUPP : -ENOTCONN;
 		break;
