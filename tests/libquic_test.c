@@ -24,26 +24,10 @@
 
 #include <netinet/quic.h>
 
-static int tests_run, tests_failed;
+#include "quic_tap.h"
+
 static const char *certdir;
 
-static void check(int ok, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	tests_run++;
-	if (!ok)
-		tests_failed++;
-	printf("%s %d - ", ok ? "ok" : "not ok", tests_run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
 
 static char *path(const char *name)
 {
@@ -331,7 +315,7 @@ static void test_alpn_dispatch(void)
 		    setsockopt(s[i].listener, SOL_QUIC, QUIC_SOCKOPT_ALPN,
 			       names[i], strlen(names[i])) ||
 		    listen(s[i].listener, 4)) {
-			check(0, "two listeners on one port (errno %d)", errno);
+			CHECK(0, "two listeners on one port (errno %d)", errno);
 			return;
 		}
 		setsockopt(s[i].listener, SOL_SOCKET, SO_RCVTIMEO, &tv,
@@ -357,7 +341,7 @@ static void test_alpn_dispatch(void)
 			close(sd);
 		pfd.fd = other;
 		pfd.events = POLLIN;
-		check(!c.ret && !s[i].ret && !strcmp(c.alpn, names[i]) &&
+		CHECK(!c.ret && !s[i].ret && !strcmp(c.alpn, names[i]) &&
 		      poll(&pfd, 1, 0) == 0,
 		      "ALPN %s reaches the listener for %s, not the other (client %d, server %d)",
 		      names[i], names[i], c.ret, s[i].ret);
@@ -408,7 +392,7 @@ int main(int argc, char **argv)
 					};
 
 					run(&c, &s);
-					check(!c.ret && !s.ret &&
+					CHECK(!c.ret && !s.ret &&
 					      c.negotiated == ciphers[i].alg &&
 					      !strcmp(c.alpn, "quictest"),
 					      "%s, QUIC v%u, %s, %s: handshake (client %d, server %d)",
@@ -425,7 +409,7 @@ int main(int argc, char **argv)
 		struct server s = { .alpns = "smbd" };
 
 		run(&c, &s);
-		check(c.ret == -ECONNRESET && s.ret == -ENOPROTOOPT,
+		CHECK(c.ret == -ECONNRESET && s.ret == -ENOPROTOOPT,
 		      "ALPN mismatch fails cleanly (client %d, server %d)",
 		      c.ret, s.ret);
 	}
@@ -437,7 +421,7 @@ int main(int argc, char **argv)
 		struct server s = { .alpns = "quictest" };
 
 		run(&c, &s);
-		check(c.ret == -EKEYREJECTED && s.ret == -ECONNRESET,
+		CHECK(c.ret == -EKEYREJECTED && s.ret == -ECONNRESET,
 		      "a certificate from an unknown CA is rejected (client %d, server %d)",
 		      c.ret, s.ret);
 	}
@@ -449,7 +433,7 @@ int main(int argc, char **argv)
 		struct server s = { .alpns = "quictest", .require_cert = 1 };
 
 		run(&c, &s);
-		check(!c.ret && !s.ret,
+		CHECK(!c.ret && !s.ret,
 		      "client certificate required and presented (client %d, server %d)",
 		      c.ret, s.ret);
 	}
@@ -462,7 +446,7 @@ int main(int argc, char **argv)
 
 		run(&c, &s);
 		/* TLS 1.3: the client is done before the server checks */
-		check(s.ret < 0 && (c.ret < 0 || c.after == -ECONNRESET),
+		CHECK(s.ret < 0 && (c.ret < 0 || c.after == -ECONNRESET),
 		      "client certificate required and missing: the server refuses, the client sees the connection reset (client %d/%d, server %d)",
 		      c.ret, c.after, s.ret);
 	}
@@ -474,7 +458,7 @@ int main(int argc, char **argv)
 		struct server s = { .alpns = "quictest", .validate = 1 };
 
 		run(&c, &s);
-		check(!c.ret && !s.ret,
+		CHECK(!c.ret && !s.ret,
 		      "Retry: a server validating addresses, QUIC v%u, %s (client %d, server %d)",
 		      f + 1, f ? "IPv6" : "IPv4", c.ret, s.ret);
 	}
@@ -494,7 +478,7 @@ int main(int argc, char **argv)
 		s2 = s;
 		s2.keep = 0;
 		s2.existing = 1;
-		check(!c.ret && !s.ret && c.ticket_len > 0,
+		CHECK(!c.ret && !s.ret && c.ticket_len > 0,
 		      "resumption: the first connection yields session data (%zu bytes)",
 		      c.ticket_len);
 		r.resume = c.ticket;
@@ -503,13 +487,10 @@ int main(int argc, char **argv)
 			run(&r, &s2);
 		else
 			close(s.listener);
-		check(c.ticket_len && !r.ret && !s2.ret && r.resumed,
+		CHECK(c.ticket_len && !r.ret && !s2.ret && r.resumed,
 		      "resumption: a second connection resumes the session (client %d, server %d, resumed %d)",
 		      r.ret, s2.ret, r.resumed);
 	}
 	test_alpn_dispatch();
-	printf("1..%d\n", tests_run);
-	printf("# libquic_test: pass %d fail %d\n", tests_run - tests_failed,
-	       tests_failed);
-	return tests_failed ? 1 : 0;
+	return tap_done("libquic_test");
 }

@@ -25,30 +25,7 @@
 
 #include <linux/quic.h>
 
-static int tests_run, tests_failed;
-
-#define CHECK(cond, ...) check(!!(cond), #cond, __LINE__, __VA_ARGS__)
-
-static void check(int ok, const char *expr, int line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void check(int ok, const char *expr, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	tests_run++;
-	if (!ok)
-		tests_failed++;
-	printf("%s %d - ", ok ? "ok" : "not ok", tests_run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (!ok)
-		printf("# line %d: %s (errno %d: %s)\n", line, expr, errno,
-		       strerror(errno));
-	fflush(stdout);
-}
+#include "quic_tap.h"
 
 union addr {
 	struct sockaddr sa;
@@ -507,8 +484,5 @@ int main(void)
 	test_errors();
 	test_version_negotiation();
 	test_idle_timeout();
-	printf("1..%d\n", tests_run);
-	printf("# handshake_test: pass %d fail %d\n", tests_run - tests_failed,
-	       tests_failed);
-	return tests_failed ? 1 : 0;
+	return tap_done("handshake_test");
 }

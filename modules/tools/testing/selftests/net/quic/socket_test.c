@@ -19,34 +19,7 @@
 
 #include <linux/quic.h>
 
-static int tests_run, tests_failed;
-
-#define CHECK(cond, ...) check(!!(cond), #cond, __LINE__, __VA_ARGS__)
-
-#ifndef __printf
-#define __printf(a, b) __attribute__((format(printf, a, b)))
-#endif
-
-static __printf(4, 5)
-void check(int ok, const char *expr, int line, const char *fmt, ...);
-
-static void check(int ok, const char *expr, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	tests_run++;
-	if (!ok)
-		tests_failed++;
-	printf("%s %d - ", ok ? "ok" : "not ok", tests_run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (!ok)
-		printf("# line %d: %s (errno %d: %s)\n", line, expr, errno,
-		       strerror(errno));
-	fflush(stdout);
-}
+#include "quic_tap.h"
 
 /* The call fails with the given errno. */
 #define FAILS_WITH(call, err) ((call) < 0 && errno == (err))
@@ -490,8 +463,5 @@ int main(void)
 		test_other_options(s);
 		close(s);
 	}
-	printf("1..%d\n", tests_run);
-	printf("# socket_test: pass %d fail %d\n", tests_run - tests_failed,
-	       tests_failed);
-	return tests_failed ? 1 : 0;
+	return tap_done("socket_test");
 }
