@@ -167,10 +167,15 @@ static bool quic_conn_active(const struct sock *sk)
 	       (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_ESTABLISHED);
 }
 
-/* Release a connection that was never accepted. */
+/* Release a connection that was never accepted.  Its state changes under
+ * its lock, so that the receive path, which checks it under the same
+ * lock, is out of the way before the connection is torn down.
+ */
 static void quic_child_release(struct sock *sk)
 {
+	lock_sock_nested(sk, SINGLE_DEPTH_NESTING);
 	inet_sk_set_state(sk, TCP_CLOSE);
+	release_sock(sk);
 	sk_common_release(sk);
 }
 
