@@ -143,6 +143,7 @@ struct sock;
 void quic_conn_init(struct sock *sk);
 void quic_conn_free(struct sock *sk);
 void quic_conn_close(struct sock *sk, u64 errcode);
+void quic_conn_abort(struct sock *sk, int err);
 void quic_conn_discard(struct sock *sk, u8 space);
 void quic_conn_arm_pto(struct sock *sk);
 int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s);

@@ -71,9 +71,7 @@ int quic_frame_process(struct sock *sk, u8 level, u8 packet_type,
 			break;
 		case QUIC_FRAME_CONNECTION_CLOSE:
 		case QUIC_FRAME_CONNECTION_CLOSE_APP:
-			WRITE_ONCE(sk->sk_err, ECONNRESET);
-			inet_sk_set_state(sk, TCP_CLOSE);
-			sk_error_report(sk);
+			quic_conn_abort(sk, ECONNRESET);
 			return 0;
 		default:
 			break;

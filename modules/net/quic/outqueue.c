@@ -127,8 +127,22 @@ void quic_conn_close(struct sock *sk, u64 errcode)
 	if (sk->sk_state == TCP_CLOSE)
 		return;
 	quic_packet_send_close(sk, errcode);
-	WRITE_ONCE(sk->sk_err, errcode == QUIC_TRANSPORT_ERROR_CRYPTO_BUF_EXCEEDED ?
-		   ENOBUFS : EPROTO);
+	quic_conn_abort(sk, errcode == QUIC_TRANSPORT_ERROR_CRYPTO_BUF_EXCEEDED ?
+			ENOBUFS : EPROTO);
+}
+
+/**
+ * quic_conn_abort - the connection is gone: tell the application
+ * @sk: the connection
+ * @err: the errno its calls report from now on
+ *
+ * Nothing is sent; the probe timer stops.
+ */
+void quic_conn_abort(struct sock *sk, int err)
+{
+	if (sk->sk_state == TCP_CLOSE)
+		return;
+	WRITE_ONCE(sk->sk_err, err);
 	inet_sk_set_state(sk, TCP_CLOSE);
 	sk_stop_timer(sk, &quic_conn(sk)->pto_timer);
 	sk_error_report(sk);
@@ -191,9 +205,7 @@ static void quic_conn_pto_fire(struct sock *sk)
 	/* idle for too long: close silently (section 10.1) */
 	if (++c->pto_count > QUIC_PTO_MAX_COUNT ||
 	    (idle && time_after_eq(jiffies, c->last_rx + idle))) {
-		WRITE_ONCE(sk->sk_err, ETIMEDOUT);
-		inet_sk_set_state(sk, TCP_CLOSE);
-		sk_error_report(sk);
+		quic_conn_abort(sk, ETIMEDOUT);
 		return;
 	}
 	for (i = 0; i < QUIC_PNSPACE_MAX; i++) {

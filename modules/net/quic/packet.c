@@ -174,10 +174,7 @@ static int quic_packet_rcv_vn(struct sock *sk, const struct quic_hdr *h)
 	for (i = 0; i < h->nversions; i++)
 		if (quic_vn_version(h, i) == c->version)
 			return -EINVAL;
-	WRITE_ONCE(sk->sk_err, EPROTONOSUPPORT);
-	inet_sk_set_state(sk, TCP_CLOSE);
-	sk_stop_timer(sk, &c->pto_timer);
-	sk_error_report(sk);
+	quic_conn_abort(sk, EPROTONOSUPPORT);
 	return -EPROTONOSUPPORT;
 }
 
