@@ -53,6 +53,12 @@ static inline struct sock *quic_conn_sk(struct quic_conn *c)
 	return &container_of(c, struct quic_sock, conn)->inet.sk;
 }
 
+static inline bool quic_conn_active(const struct sock *sk)
+{
+	return (1 << sk->sk_state) &
+	       (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_ESTABLISHED);
+}
+
 extern struct proto quic_prot;
 extern struct proto quicv6_prot;
 
@@ -61,6 +67,11 @@ void quic_sock_listen_rcv(struct sock *sk, struct sk_buff *skb);
 int quic_inet_connect(struct socket *sock, struct sockaddr *uaddr,
 		      int addr_len, int flags);
 int quic_inet_listen(struct socket *sock, int backlog);
+void quic_sockopt_defaults(struct quic_sock *qs);
+int quic_setsockopt(struct sock *sk, int level, int optname,
+		    sockptr_t optval, unsigned int optlen);
+int quic_getsockopt(struct sock *sk, int level, int optname,
+		    char __user *optval, int __user *optlen);
 __poll_t quic_poll(struct file *file, struct socket *sock, poll_table *wait);
 
 #endif /* __NET_QUIC_SOCKET_H */

@@ -1,0 +1,653 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * SOL_QUIC socket options: configuration and transport parameters, the
+ * handshake interface (secrets, the peer's transport parameters, ALPN,
+ * tokens, session tickets) and events, for userspace and for kernel
+ * consumers (quic_kernel_setsockopt/getsockopt).
+ */
+
+#include <linux/tls.h>
+#include <net/sock.h>
+
+#include "socket.h"
+#include "tparam.h"
+
+static const struct quic_config quic_default_config = {
+	.version		= QUIC_VERSION_V1,
+	.initial_smoothed_rtt	= 333000,
+	.congestion_control_algo = QUIC_CONG_ALG_RENO,
+};
+
+static const struct quic_transport_param quic_default_param = {
+	.active_connection_id_limit	= 7,
+	.ack_delay_exponent		= 3,
+	.max_udp_payload_size		= 65527,
+	.max_idle_timeout		= 30000000,
+	.max_ack_delay			= 25000,
+	.max_streams_bidi		= 100,
+	.max_streams_uni		= 100,
+	.max_data			= 65536 * 32,
+	.max_stream_data_bidi_local	= 65536 * 4,
+	.max_stream_data_bidi_remote	= 65536 * 4,
+	.max_stream_data_uni		= 65536 * 4,
+};
+
+/* RFC 9000 section 18.2 limits */
+#define QUIC_MIN_UDP_PAYLOAD	1200
+#define QUIC_MAX_UDP_PAYLOAD	65527
+#define QUIC_MAX_ACK_DELAY_EXP	20
+#define QUIC_MAX_ACK_DELAY	(16384 * 1000)	/* 2^14 ms, in us */
+#define QUIC_MIN_ACTIVE_CID	2
+#define QUIC_VARINT_MAX		((1ULL << 62) - 1)
+
+void quic_sockopt_defaults(struct quic_sock *qs)
+{
+	qs->config = quic_default_config;
+	qs->local = quic_default_param;
+	qs->remote = quic_default_param;
+}
+
+/* Copy a structure that grew over time from the caller, the way
+ * copy_struct_from_user() does: a shorter caller (down to @minsize) keeps
+ * @dst's values for the missing tail, a longer one must pass zeros beyond
+ * what the kernel knows.
+ */
+static int quic_copy_struct(void *dst, size_t ksize, size_t minsize,
+			    sockptr_t src, unsigned int len)
+{
+	int ret;
+
+	if (len < minsize)
+		return -EINVAL;
+	if (len > ksize) {
+		ret = check_zeroed_sockptr(src, ksize, len - ksize);
+		if (ret <= 0)
+			return ret ?: -E2BIG;
+	}
+	if (copy_from_sockptr(dst, src, min_t(size_t, len, ksize)))
+		return -EFAULT;
+	return 0;
+}
+
+static int quic_set_config(struct sock *sk, sockptr_t optval,
+			   unsigned int optlen)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_config c = qs->config;
+	int err;
+
+	err = quic_copy_struct(&c, sizeof(c), QUIC_CONFIG_SIZE_VER0, optval,
+			       optlen);
+	if (err)
+		return err;
+
+	if (!c.version)
+		c.version = QUIC_VERSION_V1;
+	if (c.version != QUIC_VERSION_V1 && c.version != QUIC_VERSION_V2)
+		return -EINVAL;
+	if (c.plpmtud_probe_interval &&
+	    c.plpmtud_probe_interval < QUIC_MIN_PROBE_TIMEOUT)
+		return -EINVAL;
+	if (!c.initial_smoothed_rtt)
+		c.initial_smoothed_rtt = quic_default_config.initial_smoothed_rtt;
+	if (c.initial_smoothed_rtt < QUIC_RTO_MIN ||
+	    c.initial_smoothed_rtt >= QUIC_RTO_MAX)
+		return -EINVAL;
+	switch (c.payload_cipher_type) {
+	case 0:
+	case TLS_CIPHER_AES_GCM_128:
+	case TLS_CIPHER_AES_GCM_256:
+	case TLS_CIPHER_AES_CCM_128:
+	case TLS_CIPHER_CHACHA20_POLY1305:
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (c.congestion_control_algo >= QUIC_CONG_ALG_MAX ||
+	    c.certificate_request > QUIC_CERT_REQUEST_REQUIRE)
+		return -EINVAL;
+	c.validate_peer_address = !!c.validate_peer_address;
+	c.stream_data_nodelay = !!c.stream_data_nodelay;
+	memset(c.reserved, 0, sizeof(c.reserved));
+	memset(c.reserved1, 0, sizeof(c.reserved1));
+
+	if (sk->sk_state != TCP_CLOSE)
+		return -EISCONN;
+	qs->config = c;
+	return 0;
+}
+
+static int quic_set_transport_param(struct sock *sk, sockptr_t optval,
+				    unsigned int optlen)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_transport_param p;
+	u8 remote;
+	int err;
+
+	if (optlen < QUIC_TRANSPORT_PARAM_SIZE_VER0)
+		return -EINVAL;
+	if (copy_from_sockptr(&remote, optval, sizeof(remote)))
+		return -EFAULT;
+	p = remote ? qs->remote : qs->local;
+	err = quic_copy_struct(&p, sizeof(p), QUIC_TRANSPORT_PARAM_SIZE_VER0,
+			       optval, optlen);
+	if (err)
+		return err;
+
+	if (p.max_udp_payload_size < QUIC_MIN_UDP_PAYLOAD ||
+	    p.max_udp_payload_size > QUIC_MAX_UDP_PAYLOAD ||
+	    p.ack_delay_exponent > QUIC_MAX_ACK_DELAY_EXP ||
+	    p.max_ack_delay >= QUIC_MAX_ACK_DELAY ||
+	    p.active_connection_id_limit < QUIC_MIN_ACTIVE_CID ||
+	    p.max_data > QUIC_VARINT_MAX ||
+	    p.max_stream_data_bidi_local > QUIC_VARINT_MAX ||
+	    p.max_stream_data_bidi_remote > QUIC_VARINT_MAX ||
+	    p.max_stream_data_uni > QUIC_VARINT_MAX)
+		return -EINVAL;
+	p.remote = !!p.remote;
+	p.disable_active_migration = !!p.disable_active_migration;
+	p.grease_quic_bit = !!p.grease_quic_bit;
+	p.stateless_reset = !!p.stateless_reset;
+	p.disable_1rtt_encryption = !!p.disable_1rtt_encryption;
+	p.disable_compatible_version = !!p.disable_compatible_version;
+	memset(p.reserved, 0, sizeof(p.reserved));
+
+	if (sk->sk_state != TCP_CLOSE)
+		return -EISCONN;
+	if (p.remote)
+		qs->remote = p;
+	else
+		qs->local = p;
+	return 0;
+}
+
+static int quic_set_event(struct sock *sk, sockptr_t optval,
+			  unsigned int optlen)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_event_option ev;
+
+	if (optlen < sizeof(ev))
+		return -EINVAL;
+	if (copy_from_sockptr(&ev, optval, sizeof(ev)))
+		return -EFAULT;
+	if (ev.type <= QUIC_EVENT_NONE || ev.type >= QUIC_EVENT_MAX)
+		return -EINVAL;
+	if (ev.on)
+		qs->events |= BIT(ev.type);
+	else
+		qs->events &= ~BIT(ev.type);
+	return 0;
+}
+
+/* A list of 1..255 byte protocol ids separated by single commas. */
+static bool quic_alpn_valid(const char *s, unsigned int len)
+{
+	unsigned int i, start = 0;
+
+	for (i = 0; i <= len; i++) {
+		if (i < len && s[i] != ',') {
+			if (!s[i])
+				return false;
+			continue;
+		}
+		if (i == start || i - start > 255)
+			return false;
+		start = i + 1;
+	}
+	return true;
+}
+
+static int quic_set_alpn(struct sock *sk, sockptr_t optval,
+			 unsigned int optlen)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	unsigned int size = optlen + 1, len = optlen;
+	char *alpn = NULL;
+
+	/* A trailing NUL, as strlen() + 1 callers pass, is not part of it. */
+	if (optlen > QUIC_ALPN_MAX_LEN + 1)
+		return -EINVAL;
+	if (sk->sk_state == TCP_LISTEN)
+		return -EISCONN;
+	if (optlen) {
+		alpn = sock_kmalloc(sk, size, GFP_KERNEL);
+		if (!alpn)
+			return -ENOMEM;
+		if (copy_from_sockptr(alpn, optval, optlen)) {
+			sock_kfree_s(sk, alpn, size);
+			return -EFAULT;
+		}
+		if (!alpn[len - 1])
+			len--;
+		alpn[len] = '\0';
+		if (!len || len > QUIC_ALPN_MAX_LEN ||
+		    !quic_alpn_valid(alpn, len)) {
+			sock_kfree_s(sk, alpn, size);
+			return -EINVAL;
+		}
+	}
+	if (qs->alpn)
+		sock_kfree_s(sk, qs->alpn, qs->alpn_size);
+	qs->alpn = alpn;
+	qs->alpn_len = alpn ? len : 0;
+	qs->alpn_size = alpn ? size : 0;
+	return 0;
+}
+
+static int quic_set_crypto_secret(struct sock *sk, sockptr_t optval,
+				  unsigned int optlen)
+{
+	struct quic_crypto_secret secret;
+	int err;
+
+	if (optlen != sizeof(secret))
+		return -EINVAL;
+	if (copy_from_sockptr(&secret, optval, sizeof(secret)))
+		return -EFAULT;
+	err = quic_conn_set_secret(sk, &secret);
+	memzero_explicit(&secret, sizeof(secret));
+	return err;
+}
+
+/* Microseconds in struct quic_transport_param, milliseconds on the wire. */
+static void quic_tparams_from_sock(struct sock *sk, struct quic_tparams *tp)
+{
+	struct quic_transport_param *p = &quic_sk(sk)->local;
+	struct quic_conn *c = quic_conn(sk);
+
+	quic_tparams_defaults(tp);
+	tp->present = QUIC_TP_BIT(QUIC_TP_MAX_IDLE_TIMEOUT) |
+		      QUIC_TP_BIT(QUIC_TP_MAX_UDP_PAYLOAD_SIZE) |
+		      QUIC_TP_BIT(QUIC_TP_INITIAL_MAX_DATA) |
+		      QUIC_TP_BIT(QUIC_TP_INITIAL_MAX_STREAM_DATA_BIDI_LOCAL) |
+		      QUIC_TP_BIT(QUIC_TP_INITIAL_MAX_STREAM_DATA_BIDI_REMOTE) |
+		      QUIC_TP_BIT(QUIC_TP_INITIAL_MAX_STREAM_DATA_UNI) |
+		      QUIC_TP_BIT(QUIC_TP_INITIAL_MAX_STREAMS_BIDI) |
+		      QUIC_TP_BIT(QUIC_TP_INITIAL_MAX_STREAMS_UNI) |
+		      QUIC_TP_BIT(QUIC_TP_ACK_DELAY_EXPONENT) |
+		      QUIC_TP_BIT(QUIC_TP_MAX_ACK_DELAY) |
+		      QUIC_TP_BIT(QUIC_TP_ACTIVE_CONNECTION_ID_LIMIT) |
+		      QUIC_TP_BIT(QUIC_TP_INITIAL_SCID);
+	tp->max_idle_timeout = p->max_idle_timeout / 1000;
+	tp->max_udp_payload_size = p->max_udp_payload_size;
+	tp->initial_max_data = p->max_data;
+	tp->initial_max_stream_data_bidi_local = p->max_stream_data_bidi_local;
+	tp->initial_max_stream_data_bidi_remote = p->max_stream_data_bidi_remote;
+	tp->initial_max_stream_data_uni = p->max_stream_data_uni;
+	tp->initial_max_streams_bidi = p->max_streams_bidi;
+	tp->initial_max_streams_uni = p->max_streams_uni;
+	tp->ack_delay_exponent = p->ack_delay_exponent;
+	tp->max_ack_delay = p->max_ack_delay / 1000;
+	tp->active_connection_id_limit = p->active_connection_id_limit;
+	if (p->max_datagram_frame_size) {
+		tp->present |= QUIC_TP_BIT(QUIC_TP_MAX_DATAGRAM_FRAME_SIZE);
+		tp->max_datagram_frame_size = p->max_datagram_frame_size;
+	}
+	if (p->disable_active_migration) {
+		tp->present |= QUIC_TP_BIT(QUIC_TP_DISABLE_ACTIVE_MIGRATION);
+		tp->disable_active_migration = 1;
+	}
+	if (p->grease_quic_bit) {
+		tp->present |= QUIC_TP_BIT(QUIC_TP_GREASE_QUIC_BIT);
+		tp->grease_quic_bit = 1;
+	}
+	memcpy(tp->initial_scid, c->scid.data, c->scid.len);
+	tp->initial_scid_len = c->scid.len;
+	if (c->is_serv) {
+		tp->present |= QUIC_TP_BIT(QUIC_TP_ORIGINAL_DCID);
+		memcpy(tp->original_dcid, c->odcid.data, c->odcid.len);
+		tp->original_dcid_len = c->odcid.len;
+		if (c->retried) {
+			tp->present |= QUIC_TP_BIT(QUIC_TP_RETRY_SCID);
+			memcpy(tp->retry_scid, c->retry_scid.data,
+			       c->retry_scid.len);
+			tp->retry_scid_len = c->retry_scid.len;
+		}
+	}
+}
+
+#define QUIC_TPARAM_EXT_MAX	1024
+
+/* Servers: the session ticket key of the listener.  Clients: the
+ * NewSessionTicket messages received so far.
+ */
+static int quic_get_session_ticket(struct sock *sk, sockptr_t optval,
+				   unsigned int *optlen)
+{
+	struct quic_conn *c = quic_conn(sk);
+	u8 key[QUIC_TICKET_KEY_LEN];
+	const u8 *data;
+	unsigned int len;
+	int err = 0;
+
+	if (c->ticket_key_set) {
+		/* staged: the socket slab is not open to usercopy */
+		memcpy(key, c->ticket_key, sizeof(key));
+		data = key;
+		len = QUIC_TICKET_KEY_LEN;
+	} else if (!c->is_serv && (c->ticket_len || quic_conn_active(sk))) {
+		/* tickets stay readable after the peer closed */
+		data = c->ticket;
+		len = c->ticket_len;
+	} else {
+		return -ENOTCONN;
+	}
+	if (*optlen < len)
+		err = -EINVAL;
+	else if (len && copy_to_sockptr(optval, data, len))
+		err = -EFAULT;
+	else
+		*optlen = len;
+	memzero_explicit(key, sizeof(key));
+	return err;
+}
+
+static int quic_get_transport_param_ext(struct sock *sk, sockptr_t optval,
+					unsigned int *optlen)
+{
+	struct quic_tparams tp;
+	int len, err = 0;
+	u8 *buf;
+
+	if (!quic_conn_active(sk))
+		return -ENOTCONN;
+	buf = kmalloc(QUIC_TPARAM_EXT_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	quic_tparams_from_sock(sk, &tp);
+	len = quic_tparams_encode(buf, QUIC_TPARAM_EXT_MAX, &tp,
+				  quic_conn(sk)->is_serv);
+	if (len < 0)
+		err = len;
+	else if (*optlen < (unsigned int)len)
+		err = -EINVAL;
+	else if (copy_to_sockptr(optval, buf, len))
+		err = -EFAULT;
+	else
+		*optlen = len;
+	kfree(buf);
+	return err;
+}
+
+/* The peer's transport parameters, from its TLS extension (RFC 9000
+ * section 7.3 checks included).
+ */
+static int quic_set_transport_param_ext(struct sock *sk, sockptr_t optval,
+					unsigned int optlen)
+{
+	struct quic_transport_param *p = &quic_sk(sk)->remote;
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_tparams *tp;
+	int err = -EINVAL;
+	u8 *buf;
+
+	if (!quic_conn_active(sk))
+		return -ENOTCONN;
+	if (!optlen || optlen > QUIC_TPARAM_EXT_MAX)
+		return -EINVAL;
+	buf = memdup_sockptr(optval, optlen);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	tp = kmalloc(sizeof(*tp), GFP_KERNEL);
+	if (!tp) {
+		kfree(buf);
+		return -ENOMEM;
+	}
+	if (quic_tparams_decode(buf, optlen, !c->is_serv, tp))
+		goto out;
+	if (!(tp->present & QUIC_TP_BIT(QUIC_TP_INITIAL_SCID)) ||
+	    !quic_cid_equal(&c->dcid, tp->initial_scid, tp->initial_scid_len))
+		goto out;
+	if (!c->is_serv &&
+	    (!(tp->present & QUIC_TP_BIT(QUIC_TP_ORIGINAL_DCID)) ||
+	     !quic_cid_equal(&c->odcid, tp->original_dcid,
+			     tp->original_dcid_len)))
+		goto out;
+	/* retry_source_connection_id: present exactly after a Retry */
+	if (!c->is_serv &&
+	    (!!(tp->present & QUIC_TP_BIT(QUIC_TP_RETRY_SCID)) != c->retried ||
+	     (c->retried && !quic_cid_equal(&c->retry_scid, tp->retry_scid,
+					    tp->retry_scid_len))))
+		goto out;
+	p->remote = 1;
+	p->max_idle_timeout = min_t(u64, tp->max_idle_timeout, U32_MAX / 1000) * 1000;
+	p->max_udp_payload_size = min_t(u64, tp->max_udp_payload_size, U16_MAX);
+	p->max_data = tp->initial_max_data;
+	p->max_stream_data_bidi_local = tp->initial_max_stream_data_bidi_local;
+	p->max_stream_data_bidi_remote = tp->initial_max_stream_data_bidi_remote;
+	p->max_stream_data_uni = tp->initial_max_stream_data_uni;
+	p->max_streams_bidi = min_t(u64, tp->initial_max_streams_bidi, U16_MAX);
+	p->max_streams_uni = min_t(u64, tp->initial_max_streams_uni, U16_MAX);
+	p->ack_delay_exponent = tp->ack_delay_exponent;
+	p->max_ack_delay = tp->max_ack_delay * 1000;
+	p->active_connection_id_limit = min_t(u64, tp->active_connection_id_limit,
+					      U8_MAX);
+	p->max_datagram_frame_size = min_t(u64, tp->max_datagram_frame_size,
+					   U16_MAX);
+	p->disable_active_migration = tp->disable_active_migration;
+	p->grease_quic_bit = tp->grease_quic_bit;
+	err = 0;
+out:
+	kfree(tp);
+	kfree(buf);
+	return err;
+}
+
+static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
+			      unsigned int optlen)
+{
+	int err;
+
+	if (optlen && sockptr_is_null(optval))
+		return -EFAULT;
+
+	lock_sock(sk);
+	switch (optname) {
+	case QUIC_SOCKOPT_CONFIG:
+		err = quic_set_config(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_TRANSPORT_PARAM:
+		err = quic_set_transport_param(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_EVENT:
+		err = quic_set_event(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_ALPN:
+		err = quic_set_alpn(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_CRYPTO_SECRET:
+		err = quic_set_crypto_secret(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_TRANSPORT_PARAM_EXT:
+		err = quic_set_transport_param_ext(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_STREAM_RESET:
+	case QUIC_SOCKOPT_STREAM_STOP_SENDING:
+	case QUIC_SOCKOPT_CONNECTION_ID:
+	case QUIC_SOCKOPT_CONNECTION_CLOSE:
+	case QUIC_SOCKOPT_CONNECTION_MIGRATION:
+	case QUIC_SOCKOPT_KEY_UPDATE:
+	case QUIC_SOCKOPT_TOKEN:
+	case QUIC_SOCKOPT_SESSION_TICKET:
+		/* Need a connection; on one, these come with streams. */
+		err = quic_conn_active(sk) ? -EOPNOTSUPP : -ENOTCONN;
+		break;
+	default:
+		err = -ENOPROTOOPT;
+		break;
+	}
+	release_sock(sk);
+	return err;
+}
+
+int quic_setsockopt(struct sock *sk, int level, int optname,
+		    sockptr_t optval, unsigned int optlen)
+{
+	if (level != SOL_QUIC)
+		return -ENOPROTOOPT;
+	return quic_do_setsockopt(sk, optname, optval, optlen);
+}
+
+/**
+ * quic_kernel_setsockopt - set a SOL_QUIC option from kernel memory
+ * @sk: QUIC socket
+ * @optname: QUIC_SOCKOPT_*
+ * @optval: option value
+ * @optlen: its length
+ *
+ * Return: 0 or a negative errno, as setsockopt(2) would.
+ */
+int quic_kernel_setsockopt(struct sock *sk, int optname, void *optval,
+			   unsigned int optlen)
+{
+	return quic_do_setsockopt(sk, optname, KERNEL_SOCKPTR(optval), optlen);
+}
+EXPORT_SYMBOL_GPL(quic_kernel_setsockopt);
+
+/* Give a structure that grew over time to a caller that may know a shorter
+ * or longer version of it.  It is staged on the stack: the socket slab is
+ * not whitelisted for copies to userspace.
+ */
+static int quic_get_struct(const void *kval, size_t ksize, size_t minsize,
+			   sockptr_t optval, unsigned int *optlen)
+{
+	unsigned int len = min_t(unsigned int, *optlen, ksize);
+	u8 buf[QUIC_TRANSPORT_PARAM_SIZE_VER1];
+
+	BUILD_BUG_ON(sizeof(struct quic_config) > sizeof(buf));
+	if (*optlen < minsize)
+		return -EINVAL;
+	if (WARN_ON_ONCE(ksize > sizeof(buf)))
+		return -EINVAL;
+	memcpy(buf, kval, ksize);
+	if (copy_to_sockptr(optval, buf, len))
+		return -EFAULT;
+	*optlen = len;
+	return 0;
+}
+
+static int quic_get_transport_param(struct sock *sk, sockptr_t optval,
+				    unsigned int *optlen)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	u8 remote;
+
+	if (*optlen < QUIC_TRANSPORT_PARAM_SIZE_VER0)
+		return -EINVAL;
+	if (copy_from_sockptr(&remote, optval, sizeof(remote)))
+		return -EFAULT;
+	return quic_get_struct(remote ? &qs->remote : &qs->local,
+			       sizeof(qs->local),
+			       QUIC_TRANSPORT_PARAM_SIZE_VER0, optval, optlen);
+}
+
+static int quic_get_event(struct sock *sk, sockptr_t optval,
+			  unsigned int *optlen)
+{
+	struct quic_event_option ev;
+
+	if (*optlen < sizeof(ev))
+		return -EINVAL;
+	if (copy_from_sockptr(&ev, optval, sizeof(ev)))
+		return -EFAULT;
+	if (ev.type <= QUIC_EVENT_NONE || ev.type >= QUIC_EVENT_MAX)
+		return -EINVAL;
+	ev.on = !!(quic_sk(sk)->events & BIT(ev.type));
+	if (copy_to_sockptr(optval, &ev, sizeof(ev)))
+		return -EFAULT;
+	*optlen = sizeof(ev);
+	return 0;
+}
+
+static int quic_get_alpn(struct sock *sk, sockptr_t optval,
+			 unsigned int *optlen)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	unsigned int len = qs->alpn_len;
+
+	if (*optlen < len)
+		return -EINVAL;
+	if (len && copy_to_sockptr(optval, qs->alpn, len))
+		return -EFAULT;
+	*optlen = len;
+	return 0;
+}
+
+static int quic_do_getsockopt(struct sock *sk, int optname, sockptr_t optval,
+			      unsigned int *optlen)
+{
+	int err;
+
+	lock_sock(sk);
+	switch (optname) {
+	case QUIC_SOCKOPT_CONFIG:
+		err = quic_get_struct(&quic_sk(sk)->config,
+				      sizeof(struct quic_config),
+				      QUIC_CONFIG_SIZE_VER0, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_TRANSPORT_PARAM:
+		err = quic_get_transport_param(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_EVENT:
+		err = quic_get_event(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_ALPN:
+		err = quic_get_alpn(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_STREAM_OPEN:
+	case QUIC_SOCKOPT_CONNECTION_ID:
+	case QUIC_SOCKOPT_CONNECTION_CLOSE:
+	case QUIC_SOCKOPT_TOKEN:
+	case QUIC_SOCKOPT_TRANSPORT_PARAM_EXT:
+		err = quic_get_transport_param_ext(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_SESSION_TICKET:
+		err = quic_get_session_ticket(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_STREAM_PEELOFF:
+		err = quic_conn_active(sk) ? -EOPNOTSUPP : -ENOTCONN;
+		break;
+	default:
+		err = -ENOPROTOOPT;
+		break;
+	}
+	release_sock(sk);
+	return err;
+}
+
+int quic_getsockopt(struct sock *sk, int level, int optname,
+		    char __user *optval, int __user *optlen)
+{
+	unsigned int len;
+	int ulen, err;
+
+	if (level != SOL_QUIC)
+		return -ENOPROTOOPT;
+	if (get_user(ulen, optlen))
+		return -EFAULT;
+	if (ulen < 0)
+		return -EINVAL;
+	len = ulen;
+	err = quic_do_getsockopt(sk, optname, USER_SOCKPTR(optval), &len);
+	if (err)
+		return err;
+	return put_user(len, optlen) ? -EFAULT : 0;
+}
+
+/**
+ * quic_kernel_getsockopt - read a SOL_QUIC option into kernel memory
+ * @sk: QUIC socket
+ * @optname: QUIC_SOCKOPT_*
+ * @optval: buffer
+ * @optlen: its size on entry, the option's length on return
+ *
+ * Return: 0 or a negative errno, as getsockopt(2) would.
+ */
+int quic_kernel_getsockopt(struct sock *sk, int optname, void *optval,
+			   unsigned int *optlen)
+{
+	return quic_do_getsockopt(sk, optname, KERNEL_SOCKPTR(optval), optlen);
+}
+EXPORT_SYMBOL_GPL(quic_kernel_getsockopt);
