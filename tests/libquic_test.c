@@ -3,7 +3,8 @@
  * libquic functional tests against the loaded module: real TLS 1.3
  * handshakes over QUIC sockets between a client and a server thread, with
  * X.509 and PSK, QUIC v1 and v2, each cipher suite, IPv4 and IPv6, ALPN
- * selection and mismatch, and a certificate from an unknown CA.
+ * selection and mismatch, a certificate from an unknown CA, Retry,
+ * resumption and compatible version negotiation.
  * Prints TAP.
  *
  * usage: libquic_test CERTDIR
@@ -39,6 +40,16 @@ static char *path(const char *name)
 	return buf[i];
 }
 
+/* The version a connection uses, as QUIC_SOCKOPT_CONFIG reports it. */
+static unsigned int config_version(int sd)
+{
+	struct quic_config cfg = { 0 };
+	socklen_t len = sizeof(cfg);
+
+	return getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, &len) ?
+	       0 : cfg.version;
+}
+
 struct server {
 	int listener;
 	int psk;
@@ -46,6 +57,8 @@ struct server {
 	int validate;		/* validate_peer_address: Retry first */
 	int keep;		/* leave the listener open after run() */
 	int existing;		/* run() on the listener kept before */
+	unsigned int version;	/* the listener's preferred version */
+	unsigned int got_version;	/* the connection's, after it */
 	struct sockaddr_storage ss;
 	socklen_t len;
 	const char *alpns;
@@ -109,6 +122,7 @@ static void *server_thread(void *arg)
 	else
 		s->ret = quic_server_handshake(sd, path("server.key"),
 					       path("server.pem"), s->alpns);
+	s->got_version = config_version(sd);
 	close(sd);
 	return NULL;
 }
@@ -117,6 +131,8 @@ struct client {
 	int family;
 	int psk;
 	unsigned int version;
+	unsigned int got_version;	/* in use after the handshake */
+	int no_compat;		/* disable_compatible_version */
 	const char *cipher;	/* GnuTLS priority name, or NULL for all */
 	const char *alpns;
 	const char *ca;
@@ -251,31 +267,44 @@ static int run(struct client *c, struct server *s)
 		len = s->len;
 	} else {
 		s->listener = socket(c->family, SOCK_DGRAM, IPPROTO_QUIC);
-		if (s->listener < 0 || sd < 0 ||
+		if (s->listener < 0 || sd < 0)
+			return -errno;
+		/* the configuration is fixed by listen() */
+		getsockopt(s->listener, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg,
+			   &clen);
+		cfg.validate_peer_address = s->validate;
+		if (s->version)
+			cfg.version = s->version;
+		if (setsockopt(s->listener, SOL_QUIC, QUIC_SOCKOPT_CONFIG,
+			       &cfg, clen) ||
 		    bind(s->listener, (struct sockaddr *)&ss, len) ||
 		    getsockname(s->listener, (struct sockaddr *)&ss, &len) ||
 		    listen(s->listener, 4))
 			return -errno;
 		s->ss = ss;
 		s->len = len;
+		clen = sizeof(cfg);
 	}
 	setsockopt(s->listener, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(sd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (s->validate) {
-		getsockopt(s->listener, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, &clen);
-		cfg.validate_peer_address = 1;
-		setsockopt(s->listener, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, clen);
-		clen = sizeof(cfg);
-	}
 	getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, &clen);
 	cfg.version = c->version;
 	setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, clen);
+	if (c->no_compat) {
+		struct quic_transport_param tp = { 0 };
+		socklen_t tlen = sizeof(tp);
+
+		getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &tp, &tlen);
+		tp.disable_compatible_version = 1;
+		setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &tp, tlen);
+	}
 	s->ret = -EINPROGRESS;
 	pthread_create(&t, NULL, server_thread, s);
 	if (connect(sd, (struct sockaddr *)&ss, len))
 		c->ret = -errno;
 	else
 		c->ret = client_handshake(sd, c);
+	c->got_version = config_version(sd);
 	/* a client that succeeded lets the server complete before closing;
 	 * one that failed closes, which tells the server
 	 */
@@ -348,6 +377,51 @@ static void test_alpn_dispatch(void)
 	}
 	close(s[0].listener);
 	close(s[1].listener);
+}
+
+/* Compatible version negotiation (RFC 9368): a server that prefers v2
+ * moves a v1 client to v2 unless the client disables it.
+ */
+static void test_compatible_version(void)
+{
+	static const struct {
+		unsigned int client, server;
+		int family, psk, no_compat, validate;
+		unsigned int want;
+		const char *what;
+	} t[] = {
+		{ QUIC_VERSION_V1, QUIC_VERSION_V2, AF_INET, 0, 0, 0,
+		  QUIC_VERSION_V2, "v1 client, v2 server: upgraded to v2" },
+		{ QUIC_VERSION_V1, QUIC_VERSION_V2, AF_INET6, 1, 0, 0,
+		  QUIC_VERSION_V2, "v1 client, v2 server, PSK, IPv6: upgraded to v2" },
+		{ QUIC_VERSION_V1, QUIC_VERSION_V2, AF_INET, 0, 0, 1,
+		  QUIC_VERSION_V2, "v1 client, v2 server after a Retry: upgraded to v2" },
+		{ QUIC_VERSION_V2, QUIC_VERSION_V1, AF_INET, 0, 0, 0,
+		  QUIC_VERSION_V2, "v2 client, v1 server: stays v2 (no downgrade)" },
+		{ QUIC_VERSION_V1, QUIC_VERSION_V2, AF_INET, 0, 1, 0,
+		  QUIC_VERSION_V1, "v1 client with disable_compatible_version, v2 server: stays v1" },
+		{ QUIC_VERSION_V2, QUIC_VERSION_V2, AF_INET, 0, 0, 0,
+		  QUIC_VERSION_V2, "v2 client, v2 server: v2" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct client c = {
+			.family = t[i].family, .version = t[i].client,
+			.psk = t[i].psk, .no_compat = t[i].no_compat,
+			.alpns = "quictest", .ca = "ca.pem",
+		};
+		struct server s = {
+			.alpns = "quictest", .psk = t[i].psk,
+			.version = t[i].server, .validate = t[i].validate,
+		};
+
+		run(&c, &s);
+		CHECK(!c.ret && !s.ret && c.got_version == t[i].want &&
+		      s.got_version == t[i].want,
+		      "compatible VN: %s (client %d v%#x, server %d v%#x)",
+		      t[i].what, c.ret, c.got_version, s.ret, s.got_version);
+	}
 }
 
 int main(int argc, char **argv)
@@ -492,5 +566,6 @@ int main(int argc, char **argv)
 		      r.ret, s2.ret, r.resumed);
 	}
 	test_alpn_dispatch();
+	test_compatible_version();
 	return tap_done("libquic_test");
 }

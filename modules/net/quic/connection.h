@@ -57,7 +57,9 @@ struct quic_sent {
 };
 
 struct quic_conn {
-	u32 version;
+	u32 version;			/* in use */
+	u32 orig_version;		/* of the client's first Initial */
+	u32 vn_target;			/* server: may switch to it, sends held */
 	u8 is_serv:1;
 	u8 hs_complete:1;		/* TLS handshake complete */
 	u8 hs_confirmed:1;		/* RFC 9001 section 4.1.2 */
@@ -84,6 +86,7 @@ struct quic_conn {
 
 	/* indexed by enum quic_crypto_level */
 	struct quic_crypto *crypto[QUIC_CRYPTO_MAX];
+	struct quic_crypto *initial_alt;	/* client: the other version's */
 	/* indexed by enum quic_pnspace_id */
 	struct quic_pnspace space[QUIC_PNSPACE_MAX];
 	struct quic_crypto_rx crx[QUIC_PNSPACE_MAX];

@@ -12,6 +12,7 @@
 #include "packet.h"
 #include "retry.h"
 #include "socket.h"
+#include "version.h"
 
 static void quic_conn_pto_timer(struct timer_list *t);
 
@@ -78,6 +79,11 @@ void quic_conn_free(struct sock *sk)
 		quic_conn_free_space(c, i);
 	for (i = 0; i < QUIC_CRYPTO_MAX; i++)
 		quic_conn_free_keys(c, i);
+	if (c->initial_alt) {
+		quic_crypto_free(c->initial_alt);
+		kfree(c->initial_alt);
+		c->initial_alt = NULL;
+	}
 	skb_queue_purge(&c->pending);
 	skb_queue_purge(&c->reqq);
 	kfree(c->ticket);
@@ -343,6 +349,7 @@ int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s)
 				     s->send, s->level == QUIC_CRYPTO_APP);
 	if (err)
 		return err;
+	quic_version_release(sk);
 
 	if (s->level == QUIC_CRYPTO_APP && cr->tx.ready && cr->rx.ready &&
 	    !c->hs_complete) {

@@ -34,6 +34,7 @@
 #include "packet.h"
 #include "retry.h"
 #include "socket.h"
+#include "version.h"
 
 #define QUIC_HEADROOM	(MAX_HEADER + sizeof(struct ipv6hdr) + \
 			 sizeof(struct udphdr))
@@ -211,12 +212,15 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 		return quic_retry_rcv(sk, skb, &h);
 	if (h.type > QUIC_PACKET_1RTT || h.type == QUIC_PACKET_0RTT)
 		return -EINVAL;		/* 0-RTT: not yet */
-	if (h.type != QUIC_PACKET_1RTT && h.version != c->version)
-		return -EINVAL;
 
 	level = quic_packet_level(h.type);
 	space = &c->space[quic_level_space(level)];
 	cr = c->crypto[level];
+	if (h.type != QUIC_PACKET_1RTT && h.version != c->version) {
+		cr = quic_version_rx_keys(sk, &h);	/* RFC 9368 */
+		if (!cr)
+			return -EINVAL;
+	}
 	if (space->discarded)
 		return -EINVAL;
 	if (!cr || !cr->rx.ready)
@@ -233,6 +237,8 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 		quic_conn_close(sk, QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION);
 		return -EPROTO;
 	}
+	if (cr == c->initial_alt)
+		quic_version_client_switch(sk);
 	if (quic_pnspace_record(space, p.pn))
 		return 0;			/* duplicate */
 
@@ -810,6 +816,8 @@ void quic_packet_flush(struct sock *sk)
 	if (sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV &&
 	    sk->sk_state != TCP_ESTABLISHED)
 		return;
+	if (c->vn_target)
+		return;		/* the version is not settled: see version.c */
 	for (n = 0; n < 64; n++)
 		if (!quic_packet_datagram(sk))
 			break;

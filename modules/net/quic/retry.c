@@ -28,6 +28,7 @@
 #include "packet.h"
 #include "retry.h"
 #include "socket.h"
+#include "version.h"
 
 #define QUIC_TOKEN_RETRY	'R'
 #define QUIC_TOKEN_LIFETIME	10	/* seconds */
@@ -215,6 +216,8 @@ static void quic_retry_work(struct work_struct *work)
 	err = quic_crypto_initial_keys(c->crypto[QUIC_CRYPTO_INITIAL],
 				       c->dcid.data, c->dcid.len, c->version,
 				       false);
+	if (!err)
+		err = quic_version_client_keys(sk);
 	if (err) {
 		quic_conn_close(sk, QUIC_TRANSPORT_ERROR_INTERNAL);
 		goto out;

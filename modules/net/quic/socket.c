@@ -6,7 +6,6 @@
  */
 
 #include <linux/random.h>
-#include <linux/tls.h>
 #include <net/inet_common.h>
 #include <net/ip.h>
 #include <net/udp.h>
@@ -16,7 +15,7 @@
 #include "packet.h"
 #include "retry.h"
 #include "socket.h"
-#include "tparam.h"
+#include "version.h"
 
 
 static void quic_listen_work(struct work_struct *work);
@@ -228,12 +227,15 @@ static int quic_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	quic_crypto_init(cr);
 	c->crypto[QUIC_CRYPTO_INITIAL] = cr;
 	c->version = version;
+	c->orig_version = version;
 	c->peer = a;
 	quic_cid_random(&c->scid, QUIC_CID_LEN);
 	quic_cid_random(&c->dcid, QUIC_CID_LEN);	/* at least 8 bytes */
 	c->odcid = c->dcid;
 	err = quic_crypto_initial_keys(cr, c->dcid.data, c->dcid.len, version,
 				       false);
+	if (!err)
+		err = quic_version_client_keys(sk);
 	if (err)
 		return err;
 	c->scid_node.cid = c->scid;
@@ -355,7 +357,7 @@ static struct sock *quic_sock_child(struct sock *lsk, struct sk_buff *skb,
 	c->last_rx = jiffies;
 	memcpy(c->ticket_key, lqs->conn.ticket_key, QUIC_TICKET_KEY_LEN);
 	c->ticket_key_set = lqs->conn.ticket_key_set;
-	c->version = h->version;
+	quic_version_server_init(sk, h->version);
 	c->peer = QUIC_SKB_CB(skb)->peer;
 	quic_cid_set(&c->dcid, h->scid, h->scid_len);
 	if (odcid) {

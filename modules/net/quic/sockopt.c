@@ -11,6 +11,7 @@
 
 #include "socket.h"
 #include "tparam.h"
+#include "version.h"
 
 static const struct quic_config quic_default_config = {
 	.version		= QUIC_VERSION_V1,
@@ -306,6 +307,7 @@ static void quic_tparams_from_sock(struct sock *sk, struct quic_tparams *tp)
 			tp->retry_scid_len = c->retry_scid.len;
 		}
 	}
+	quic_version_local_params(sk, tp);
 }
 
 #define QUIC_TPARAM_EXT_MAX	1024
@@ -411,6 +413,16 @@ static int quic_set_transport_param_ext(struct sock *sk, sockptr_t optval,
 	     (c->retried && !quic_cid_equal(&c->retry_scid, tp->retry_scid,
 					    tp->retry_scid_len))))
 		goto out;
+	err = quic_version_peer_params(sk, tp);
+	if (err) {
+		if (err == -EPROTO) {
+			local_bh_disable();
+			quic_conn_close(sk,
+					QUIC_TRANSPORT_ERROR_VERSION_NEGOTIATION);
+			local_bh_enable();
+		}
+		goto out;
+	}
 	p->remote = 1;
 	p->max_idle_timeout = min_t(u64, tp->max_idle_timeout, U32_MAX / 1000) * 1000;
 	p->max_udp_payload_size = min_t(u64, tp->max_udp_payload_size, U16_MAX);
