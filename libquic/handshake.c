@@ -337,6 +337,12 @@ static int quic_hs_advance(struct quic_hs *hs)
 	 */
 	if (hs->is_serv && !gnutls_session_ticket_send(hs->session, 1, 0))
 		quic_log_debug("handshake: session ticket queued");
+	/* and an address validation token for the client's next connection
+	 * (NEW_TOKEN); a kernel without them is no reason to fail
+	 */
+	if (hs->is_serv && !setsockopt(hs->sd, SOL_QUIC, QUIC_SOCKOPT_TOKEN,
+				       NULL, 0))
+		quic_log_debug("handshake: address validation token queued");
 	quic_log_debug("handshake: complete");
 	return 0;
 }

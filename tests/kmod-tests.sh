@@ -31,6 +31,8 @@ insmod "$KO"
 result $? "insmod quic.ko on $kver"
 grep -q '^QUIC ' /proc/net/protocols && grep -q '^QUICv6 ' /proc/net/protocols
 result $? "QUIC and QUICv6 are listed in /proc/net/protocols"
+grep -q '^QuicConnEstablished[[:space:]]*0$' /proc/net/quic/snmp
+result $? "/proc/net/quic/snmp lists the counters, all zero after load"
 
 "$SELFTESTS/socket_test"
 result $? "socket_test exits 0"
@@ -82,6 +84,7 @@ done <<< "$lines"
 rmmod quic_crypto_test
 result $? "rmmod quic_crypto_test"
 
+sed 's/^/# snmp: /' /proc/net/quic/snmp
 sleep 0.2	# tunnel sockets are released from a work item
 sockets=$(awk '$1 == "QUIC" || $1 == "QUICv6" { s += $3 } END { print s + 0 }' \
 	/proc/net/protocols)
@@ -90,8 +93,8 @@ result $? "no QUIC socket left in use after the tests ($sockets)"
 
 rmmod quic
 result $? "rmmod quic"
-! lsmod | grep -q '^quic '
-result $? "the module is gone"
+! lsmod | grep -q '^quic ' && [ ! -e /proc/net/quic ]
+result $? "the module and /proc/net/quic are gone"
 
 # Load and unload again with sockets open in between, closed before rmmod.
 insmod "$KO" && "$SELFTESTS/socket_test" > /dev/null && rmmod quic

@@ -40,6 +40,23 @@ static char *path(const char *name)
 	return buf[i];
 }
 
+/* A counter of /proc/net/quic/snmp, or -1. */
+static long mib(const char *name)
+{
+	char line[128], key[64];
+	long val = -1, v;
+	FILE *f;
+
+	f = fopen("/proc/net/quic/snmp", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %ld", key, &v) == 2 && !strcmp(key, name))
+			val = v;
+	fclose(f);
+	return val;
+}
+
 /* The version a connection uses, as QUIC_SOCKOPT_CONFIG reports it. */
 static unsigned int config_version(int sd)
 {
@@ -142,6 +159,11 @@ struct client {
 	int want_ticket;	/* export resumption data after the handshake */
 	uint8_t ticket[4096];
 	size_t ticket_len;
+	int want_token;		/* wait for a NEW_TOKEN token after it */
+	uint8_t token[512];
+	socklen_t token_len;
+	const uint8_t *use_token;	/* QUIC_SOCKOPT_TOKEN before connect */
+	socklen_t use_token_len;
 	const uint8_t *resume;	/* resume with this data */
 	size_t resume_len;
 	int resumed;
@@ -234,6 +256,19 @@ static int client_handshake(int sd, struct client *c)
 		if (quic_session_get_data(session, c->ticket, &c->ticket_len))
 			c->ticket_len = 0;
 	}
+	if (!ret && c->want_token) {
+		int i;
+
+		for (i = 0; i < 100; i++) {
+			c->token_len = sizeof(c->token);
+			if (getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_TOKEN,
+				       c->token, &c->token_len))
+				c->token_len = 0;
+			if (c->token_len)
+				break;
+			usleep(20000);
+		}
+	}
 out:
 	gnutls_deinit(session);
 	if (xcred)
@@ -290,6 +325,10 @@ static int run(struct client *c, struct server *s)
 	getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, &clen);
 	cfg.version = c->version;
 	setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, clen);
+	if (c->use_token &&
+	    setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_TOKEN, c->use_token,
+		       c->use_token_len))
+		return -errno;
 	if (c->no_compat) {
 		struct quic_transport_param tp = { 0 };
 		socklen_t tlen = sizeof(tp);
@@ -404,6 +443,7 @@ static void test_compatible_version(void)
 		  QUIC_VERSION_V2, "v2 client, v2 server: v2" },
 	};
 	unsigned int i;
+	long up;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		struct client c = {
@@ -416,12 +456,78 @@ static void test_compatible_version(void)
 			.version = t[i].server, .validate = t[i].validate,
 		};
 
+		up = mib("QuicVersionUpgraded");
 		run(&c, &s);
+		/* both ends count a change */
 		CHECK(!c.ret && !s.ret && c.got_version == t[i].want &&
-		      s.got_version == t[i].want,
+		      s.got_version == t[i].want &&
+		      mib("QuicVersionUpgraded") - up ==
+		      (t[i].want != t[i].client ? 2 : 0),
 		      "compatible VN: %s (client %d v%#x, server %d v%#x)",
 		      t[i].what, c.ret, c.got_version, s.ret, s.got_version);
 	}
+}
+
+/* NEW_TOKEN (RFC 9000 section 8.1.3): a server validating addresses hands
+ * out a token; a later connection that presents it skips the Retry, one
+ * with a forged token gets a Retry and still connects.
+ */
+static void test_new_token(void)
+{
+	struct client c = {
+		.family = AF_INET, .version = QUIC_VERSION_V1,
+		.alpns = "quictest", .ca = "ca.pem", .want_token = 1,
+	};
+	struct server s = { .alpns = "quictest", .validate = 1, .keep = 1 };
+	struct client r = c, f = c;
+	struct server s2, s3;
+	uint8_t forged[29];
+	long retries, ok;
+	socklen_t len;
+	int sd;
+
+	run(&c, &s);
+	CHECK(!c.ret && !s.ret && c.token_len > 0,
+	      "NEW_TOKEN: the client reads the server's token with QUIC_SOCKOPT_TOKEN (%u bytes)",
+	      (unsigned int)c.token_len);
+
+	s2 = s;
+	s2.existing = 1;
+	r.want_token = 0;
+	r.use_token = c.token;
+	r.use_token_len = c.token_len;
+	retries = mib("QuicRetrySnd");
+	ok = mib("QuicTokenNewValid");
+	run(&r, &s2);
+	CHECK(!r.ret && !s2.ret && mib("QuicRetrySnd") == retries &&
+	      mib("QuicTokenNewValid") == ok + 1,
+	      "NEW_TOKEN: a connection with the token skips the Retry (client %d, server %d, Retry %ld)",
+	      r.ret, s2.ret, mib("QuicRetrySnd") - retries);
+
+	s3 = s;
+	s3.existing = 1;
+	s3.keep = 0;
+	memcpy(forged, c.token, sizeof(forged));
+	forged[sizeof(forged) - 1] ^= 1;
+	f.want_token = 0;
+	f.use_token = forged;
+	f.use_token_len = c.token_len < sizeof(forged) ? c.token_len :
+			  sizeof(forged);
+	retries = mib("QuicRetrySnd");
+	run(&f, &s3);
+	CHECK(!f.ret && !s3.ret && mib("QuicRetrySnd") == retries + 1,
+	      "NEW_TOKEN: a forged token gets a Retry, then connects (client %d, server %d)",
+	      f.ret, s3.ret);
+
+	sd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	memset(forged, 0, sizeof(forged));
+	len = sizeof(forged);
+	CHECK(!getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_TOKEN, forged, &len) &&
+	      len == 0 &&
+	      setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_TOKEN, forged, 200) < 0 &&
+	      errno == EINVAL,
+	      "QUIC_SOCKOPT_TOKEN: none kept yet; an oversized token is refused");
+	close(sd);
 }
 
 int main(int argc, char **argv)
@@ -530,9 +636,11 @@ int main(int argc, char **argv)
 			.alpns = "quictest", .ca = "ca.pem",
 		};
 		struct server s = { .alpns = "quictest", .validate = 1 };
+		long retries = mib("QuicRetrySnd"), ok = mib("QuicTokenRetryValid");
 
 		run(&c, &s);
-		CHECK(!c.ret && !s.ret,
+		CHECK(!c.ret && !s.ret && mib("QuicRetrySnd") == retries + 1 &&
+		      mib("QuicTokenRetryValid") == ok + 1,
 		      "Retry: a server validating addresses, QUIC v%u, %s (client %d, server %d)",
 		      f + 1, f ? "IPv6" : "IPv4", c.ret, s.ret);
 	}
@@ -567,5 +675,6 @@ int main(int argc, char **argv)
 	}
 	test_alpn_dispatch();
 	test_compatible_version();
+	test_new_token();
 	return tap_done("libquic_test");
 }

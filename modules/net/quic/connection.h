@@ -28,7 +28,8 @@
 #define QUIC_MAX_DATAGRAM	1200	/* datagram size until PMTU discovery */
 #define QUIC_PTO_INITIAL_MS	1000	/* RFC 9002 section 6.2.2 */
 #define QUIC_PTO_MAX_COUNT	8	/* give up after that many probes */
-#define QUIC_TOKEN_MAX_LEN	64	/* Retry tokens we keep */
+#define QUIC_TOKEN_MAX_LEN	128	/* tokens a client sends */
+#define QUIC_NEW_TOKEN_MAX	512	/* NEW_TOKEN tokens a client keeps */
 #define QUIC_TICKET_MAX_LEN	4096	/* NewSessionTicket messages kept */
 #define QUIC_TICKET_KEY_LEN	64	/* session ticket key (GnuTLS size) */
 
@@ -54,6 +55,7 @@ struct quic_sent {
 	u32 crypto_off;			/* CRYPTO bytes it carried */
 	u32 crypto_len;
 	u8 handshake_done:1;
+	u8 new_token:1;
 };
 
 struct quic_conn {
@@ -68,6 +70,7 @@ struct quic_conn {
 	u8 ping_pending:1;		/* a probe is due */
 	u8 dcid_final:1;		/* client: took the server's CID */
 	u8 retried:1;			/* a Retry was used */
+	u8 new_token_pending:1;		/* server: NEW_TOKEN to send */
 	u8 token_len;
 	u8 pto_count;
 
@@ -75,7 +78,9 @@ struct quic_conn {
 	struct quic_cid dcid;		/* the peer's */
 	struct quic_cid odcid;		/* client's first Destination CID */
 	struct quic_cid retry_scid;	/* the Retry's Source CID */
-	u8 token[QUIC_TOKEN_MAX_LEN];	/* client: from the Retry */
+	u8 token[QUIC_TOKEN_MAX_LEN];	/* client: Retry's or the user's */
+	u8 *new_token;			/* client: the last NEW_TOKEN's */
+	u16 new_token_len;
 	u8 *ticket;			/* client: NewSessionTicket messages */
 	u16 ticket_len;
 	u8 ticket_key_set:1;		/* server: ticket_key is valid */
@@ -157,5 +162,6 @@ void quic_outq_ack(struct sock *sk, u8 space, const struct quic_frame *f);
 
 int quic_inq_crypto(struct sock *sk, u8 level, const struct quic_frame *f);
 void quic_inq_replay_pending(struct sock *sk);
+void quic_inq_new_token(struct sock *sk, const struct quic_frame *f);
 
 #endif /* __NET_QUIC_CONNECTION_H */

@@ -69,6 +69,9 @@ int quic_frame_process(struct sock *sk, u8 level, u8 packet_type,
 				quic_conn_discard(sk, QUIC_PNSPACE_HANDSHAKE);
 			}
 			break;
+		case QUIC_FRAME_NEW_TOKEN:
+			quic_inq_new_token(sk, &f);
+			break;
 		case QUIC_FRAME_CONNECTION_CLOSE:
 		case QUIC_FRAME_CONNECTION_CLOSE_APP:
 			quic_conn_abort(sk, ECONNRESET);

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Receive queue of the handshake: CRYPTO frames reassembled per level and
- * delivered in order to recvmsg() with their level, and datagrams that
- * wait for their keys (RFC 9001 section 5.7).
+ * delivered in order to recvmsg() with their level, datagrams that wait
+ * for their keys (RFC 9001 section 5.7), and what a client keeps for its
+ * later connections: session tickets and NEW_TOKEN tokens.
  */
 
 #include <net/sock.h>
 
+#include "mib.h"
 #include "packet.h"
 #include "socket.h"
 
@@ -33,6 +35,32 @@ static int quic_inq_ticket(struct sock *sk, const u8 *data, unsigned int len)
 	c->ticket = t;
 	c->ticket_len += len;
 	return 0;
+}
+
+/**
+ * quic_inq_new_token - a client received a NEW_TOKEN frame
+ * @sk: the connection
+ * @f: the frame
+ *
+ * The last token is kept for QUIC_SOCKOPT_TOKEN, charged to the socket;
+ * one too long to keep is ignored.
+ */
+void quic_inq_new_token(struct sock *sk, const struct quic_frame *f)
+{
+	struct quic_conn *c = quic_conn(sk);
+	u8 *t;
+
+	if (f->data.len > QUIC_NEW_TOKEN_MAX)
+		return;
+	t = sock_kmalloc(sk, f->data.len, GFP_ATOMIC);
+	if (!t)
+		return;
+	memcpy(t, f->data.data, f->data.len);
+	if (c->new_token)
+		sock_kfree_s(sk, c->new_token, c->new_token_len);
+	c->new_token = t;
+	c->new_token_len = f->data.len;
+	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_NEW_TOKEN_RCV);
 }
 
 /* Queue @len bytes of level @level for recvmsg(). */

@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include <net/sock.h>
 
+#include "mib.h"
 #include "packet.h"
 #include "retry.h"
 #include "socket.h"
@@ -88,6 +89,9 @@ void quic_conn_free(struct sock *sk)
 	skb_queue_purge(&c->reqq);
 	kfree(c->ticket);
 	c->ticket = NULL;
+	if (c->new_token)
+		sock_kfree_s(sk, c->new_token, c->new_token_len);
+	c->new_token = NULL;
 	memzero_explicit(c->ticket_key, sizeof(c->ticket_key));
 }
 
@@ -148,6 +152,8 @@ void quic_conn_abort(struct sock *sk, int err)
 {
 	if (sk->sk_state == TCP_CLOSE)
 		return;
+	QUIC_INC_STATS(sock_net(sk), err == ETIMEDOUT ? QUIC_MIB_CONN_TIMEDOUT :
+						      QUIC_MIB_CONN_ABORTED);
 	WRITE_ONCE(sk->sk_err, err);
 	inet_sk_set_state(sk, TCP_CLOSE);
 	sk_stop_timer(sk, &quic_conn(sk)->pto_timer);
@@ -208,6 +214,7 @@ static void quic_conn_pto_fire(struct sock *sk)
 	bool resend = false;
 	int i;
 
+	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PTO);
 	/* idle for too long: close silently (section 10.1) */
 	if (++c->pto_count > QUIC_PTO_MAX_COUNT ||
 	    (idle && time_after_eq(jiffies, c->last_rx + idle))) {
@@ -222,6 +229,8 @@ static void quic_conn_pto_fire(struct sock *sk)
 				t->sent = s->crypto_off;
 			if (s->handshake_done)
 				c->hs_done_pending = 1;
+			if (s->new_token)
+				c->new_token_pending = 1;
 			resend = true;
 			list_del(&s->list);
 			kfree(s);
@@ -354,6 +363,7 @@ int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s)
 	if (s->level == QUIC_CRYPTO_APP && cr->tx.ready && cr->rx.ready &&
 	    !c->hs_complete) {
 		c->hs_complete = 1;
+		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_CONN_ESTABLISHED);
 		inet_sk_set_state(sk, TCP_ESTABLISHED);
 		if (c->is_serv) {
 			c->hs_confirmed = 1;

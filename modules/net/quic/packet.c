@@ -31,6 +31,7 @@
 #include "frame.h"
 #include "frame_wire.h"
 #include "varint.h"
+#include "mib.h"
 #include "packet.h"
 #include "retry.h"
 #include "socket.h"
@@ -175,6 +176,7 @@ static int quic_packet_rcv_vn(struct sock *sk, const struct quic_hdr *h)
 	for (i = 0; i < h->nversions; i++)
 		if (quic_vn_version(h, i) == c->version)
 			return -EINVAL;
+	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_VN_RCV);
 	quic_conn_abort(sk, EPROTONOSUPPORT);
 	return -EPROTONOSUPPORT;
 }
@@ -230,8 +232,11 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 	p.len = h.len;
 	p.largest_pn = quic_pnspace_largest_rx(space);
 	err = quic_crypto_decrypt(cr, skb, &p);
-	if (err)
+	if (err) {
+		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_DECDROP);
 		return err;
+	}
+	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_RCV);
 	c->last_rx = jiffies;
 	if (quic_hdr_check_reserved(skb->data[0])) {
 		quic_conn_close(sk, QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION);
@@ -403,7 +408,8 @@ static bool quic_space_wants_send(struct quic_conn *c, u8 space)
 	if (c->space[space].discarded)
 		return false;
 	return c->space[space].ack_pending || t->sent < t->len ||
-	       (space == QUIC_PNSPACE_APP && c->hs_done_pending) ||
+	       (space == QUIC_PNSPACE_APP &&
+		(c->hs_done_pending || c->new_token_pending)) ||
 	       c->ping_pending;
 }
 
@@ -496,6 +502,7 @@ static int quic_pkt_close(struct sock *sk, struct sk_buff *skb,
 		return err;
 	}
 	c->space[pkt->space].next_pn++;
+	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_SND);
 	if (pkt->sent) {
 		pkt->sent->pn = pkt->pn;
 		list_add_tail(&pkt->sent->list, &c->sent[pkt->space]);
@@ -553,6 +560,25 @@ static int quic_pkt_fill(struct sock *sk, struct sk_buff *skb,
 		room--;
 		c->hs_done_pending = 0;
 		pkt->sent->handshake_done = 1;
+		pkt->eliciting = 1;
+	}
+
+	if (pkt->space == QUIC_PNSPACE_APP && c->new_token_pending &&
+	    room > QUIC_NEW_TOKEN_LEN + 2) {
+		u8 token[QUIC_NEW_TOKEN_LEN];
+
+		memset(&f, 0, sizeof(f));
+		f.type = QUIC_FRAME_NEW_TOKEN;
+		f.data.data = token;
+		f.data.len = quic_retry_new_token(&c->peer, token);
+		n = quic_frame_encode(skb_tail_pointer(skb), room, &f);
+		if (n < 0)
+			return n;
+		skb_put(skb, n);
+		room -= n;
+		c->new_token_pending = 0;
+		pkt->sent->new_token = 1;
+		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_NEW_TOKEN_SND);
 		pkt->eliciting = 1;
 	}
 
@@ -672,7 +698,9 @@ static void quic_packet_version_negotiation(struct quic_udp_sock *us,
 		saddr.v4.sin_addr.s_addr = ip_hdr(skb)->daddr;
 	else
 		saddr.v6.sin6_addr = ipv6_hdr(skb)->daddr;
-	quic_udp_xmit(us->sock->sk, nskb, &saddr, &QUIC_SKB_CB(skb)->peer, 0);
+	if (!quic_udp_xmit(us->sock->sk, nskb, &saddr,
+			   &QUIC_SKB_CB(skb)->peer, 0))
+		QUIC_INC_STATS(sock_net(us->sock->sk), QUIC_MIB_VN_SND);
 }
 
 /* Build and send one datagram.  Returns 1 when one was sent, 0 when there

@@ -13,6 +13,7 @@
 #include "compat.h"
 #include "cid.h"
 #include "crypto.h"
+#include "mib.h"
 #include "retry.h"
 #include "socket.h"
 
@@ -107,13 +108,22 @@ static struct inet_protosw quicv6_protosw[] = {
 	},
 };
 
+static int __net_init quic_net_init(struct net *net)
+{
+	return quic_mib_net_init(net);
+}
+
 static void __net_exit quic_net_exit(struct net *net)
 {
 	quic_udp_net_exit(net);
+	quic_mib_net_exit(net);
 }
 
 static struct pernet_operations quic_net_ops = {
+	.init	= quic_net_init,
 	.exit	= quic_net_exit,
+	.id	= &quic_net_id,
+	.size	= sizeof(struct quic_net),
 };
 
 static void quic_protosw_unregister(int n4, int n6)

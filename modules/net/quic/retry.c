@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Address validation with Retry packets (RFC 9000 section 8.1.2).
+ * Address validation (RFC 9000 section 8.1): Retry packets and tokens for
+ * later connections (NEW_TOKEN).
  *
  * A listener with validate_peer_address set answers a first Initial that
  * carries no valid token with a Retry packet, without keeping any state:
@@ -11,6 +12,13 @@
  *
  * Token: 'R' | expiry (4, seconds, big endian) | ODCID length | ODCID |
  * MAC (16 bytes: two SipHash-2-4 values under independent keys).
+ *
+ * A server connection issues a token for later connections when asked
+ * (QUIC_SOCKOPT_TOKEN); it binds the client's address but not its port,
+ * which NATs change, and lives longer:
+ * 'N' | expiry (4) | random (8) | MAC (16).  A client Initial carrying a
+ * valid one skips the Retry and lifts the anti-amplification limit at
+ * once; an invalid one is treated as no token (section 8.1.3).
  *
  * On the client, a Retry switches the Destination Connection ID and the
  * Initial keys; rekeying may sleep (transform keys), so it runs from a
@@ -25,18 +33,43 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 
+#include "mib.h"
 #include "packet.h"
 #include "retry.h"
 #include "socket.h"
 #include "version.h"
 
 #define QUIC_TOKEN_RETRY	'R'
-#define QUIC_TOKEN_LIFETIME	10	/* seconds */
+#define QUIC_TOKEN_NEW		'N'
+#define QUIC_TOKEN_LIFETIME	10	/* seconds, Retry */
+#define QUIC_NEW_TOKEN_LIFETIME	(24 * 3600)
 #define QUIC_TOKEN_MAC_LEN	16
 
 static siphash_key_t quic_token_key[2];
 
-/* MAC over the client's address, the token body and the new DCID. */
+static u32 quic_token_expiry(const u8 *p)
+{
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+static void quic_token_put_expiry(u8 *p, u32 lifetime)
+{
+	u32 expiry = (u32)ktime_get_real_seconds() + lifetime;
+
+	p[0] = expiry >> 24;
+	p[1] = expiry >> 16;
+	p[2] = expiry >> 8;
+	p[3] = expiry;
+}
+
+static bool quic_token_expired(const u8 *p)
+{
+	return (s32)(quic_token_expiry(p) - (u32)ktime_get_real_seconds()) < 0;
+}
+
+/* MAC over the client's address (and port, for Retry tokens), the token
+ * body and, for Retry tokens, the new DCID.
+ */
 static void quic_token_mac(const union quic_addr *peer, const u8 *body,
 			   unsigned int len, const u8 *dcid, u8 dcid_len,
 			   u8 *mac)
@@ -52,12 +85,15 @@ static void quic_token_mac(const union quic_addr *peer, const u8 *body,
 		memcpy(buf, &peer->v4.sin_addr, sizeof(struct in_addr));
 		n = sizeof(struct in_addr);
 	}
-	memcpy(buf + n, &peer->v4.sin_port, 2);
-	n += 2;
+	if (body[0] == QUIC_TOKEN_RETRY) {
+		memcpy(buf + n, &peer->v4.sin_port, 2);
+		n += 2;
+	}
 	memcpy(buf + n, body, len);
 	n += len;
 	buf[n++] = dcid_len;
-	memcpy(buf + n, dcid, dcid_len);
+	if (dcid_len)
+		memcpy(buf + n, dcid, dcid_len);
 	n += dcid_len;
 	for (i = 0; i < 2; i++) {
 		v = siphash(buf, n, &quic_token_key[i]);
@@ -82,16 +118,11 @@ int quic_retry_send(struct quic_udp_sock *us, struct sk_buff *skb,
 	struct sk_buff *nskb;
 	struct quic_cid scid;
 	unsigned int tlen;
-	u32 expiry;
 	int n, err;
 
 	quic_cid_random(&scid, QUIC_CID_LEN);
-	expiry = (u32)ktime_get_real_seconds() + QUIC_TOKEN_LIFETIME;
 	token[0] = QUIC_TOKEN_RETRY;
-	token[1] = expiry >> 24;
-	token[2] = expiry >> 16;
-	token[3] = expiry >> 8;
-	token[4] = expiry;
+	quic_token_put_expiry(token + 1, QUIC_TOKEN_LIFETIME);
 	token[5] = h->dcid_len;
 	memcpy(token + 6, h->dcid, h->dcid_len);
 	tlen = 6 + h->dcid_len;
@@ -125,25 +156,61 @@ int quic_retry_send(struct quic_udp_sock *us, struct sk_buff *skb,
 		saddr.v4.sin_addr.s_addr = ip_hdr(skb)->daddr;
 	else
 		saddr.v6.sin6_addr = ipv6_hdr(skb)->daddr;
-	return quic_udp_xmit(us->sock->sk, nskb, &saddr,
-			     &QUIC_SKB_CB(skb)->peer, 0);
+	err = quic_udp_xmit(us->sock->sk, nskb, &saddr,
+			    &QUIC_SKB_CB(skb)->peer, 0);
+	if (!err)
+		QUIC_INC_STATS(sock_net(us->sock->sk), QUIC_MIB_RETRY_SND);
+	return err;
+}
+
+/**
+ * quic_retry_new_token - a token for the peer's later connections
+ * @peer: the client's address
+ * @token: room for QUIC_NEW_TOKEN_LEN bytes
+ *
+ * Return: its length, QUIC_NEW_TOKEN_LEN.
+ */
+unsigned int quic_retry_new_token(const union quic_addr *peer, u8 *token)
+{
+	token[0] = QUIC_TOKEN_NEW;
+	quic_token_put_expiry(token + 1, QUIC_NEW_TOKEN_LIFETIME);
+	get_random_bytes(token + 5, 8);
+	quic_token_mac(peer, token, 13, NULL, 0, token + 13);
+	return QUIC_NEW_TOKEN_LEN;
+}
+
+static int quic_new_token_check(struct sk_buff *skb, const struct quic_hdr *h)
+{
+	u8 mac[QUIC_TOKEN_MAC_LEN];
+
+	BUILD_BUG_ON(13 + QUIC_TOKEN_MAC_LEN != QUIC_NEW_TOKEN_LEN);
+	if (h->token_len != QUIC_NEW_TOKEN_LEN)
+		return -EINVAL;
+	quic_token_mac(&QUIC_SKB_CB(skb)->peer, h->token, 13, NULL, 0, mac);
+	if (crypto_memneq(mac, h->token + 13, QUIC_TOKEN_MAC_LEN) ||
+	    quic_token_expired(h->token + 1))
+		return -EINVAL;
+	return 0;
 }
 
 /**
  * quic_retry_token_check - validate the token of an Initial
  * @skb: the datagram (peer address in its control block)
  * @h: the Initial's header, with its token
- * @odcid: set to the connection ID the client used first
+ * @odcid: set to the connection ID the client used first, for a Retry
+ *	token; zero length for a NEW_TOKEN one
  *
- * Return: 0 for a valid Retry token, -EINVAL otherwise.
+ * Return: 0 for a valid token, -EINVAL otherwise.
  */
 int quic_retry_token_check(struct sk_buff *skb, const struct quic_hdr *h,
 			   struct quic_cid *odcid)
 {
 	u8 mac[QUIC_TOKEN_MAC_LEN];
 	unsigned int body;
-	u32 expiry;
 
+	odcid->len = 0;
+	if (h->token_len && h->token[0] == QUIC_TOKEN_NEW)
+		return quic_new_token_check(skb, h);
 	if (h->token_len < 6 + QUIC_TOKEN_MAC_LEN ||
 	    h->token_len > QUIC_TOKEN_MAX_LEN || h->token[0] != QUIC_TOKEN_RETRY)
 		return -EINVAL;
@@ -153,11 +220,8 @@ int quic_retry_token_check(struct sk_buff *skb, const struct quic_hdr *h,
 		return -EINVAL;
 	quic_token_mac(&QUIC_SKB_CB(skb)->peer, h->token, body, h->dcid,
 		       h->dcid_len, mac);
-	if (crypto_memneq(mac, h->token + body, QUIC_TOKEN_MAC_LEN))
-		return -EINVAL;
-	expiry = (u32)h->token[1] << 24 | (u32)h->token[2] << 16 |
-		 (u32)h->token[3] << 8 | h->token[4];
-	if ((s32)(expiry - (u32)ktime_get_real_seconds()) < 0)
+	if (crypto_memneq(mac, h->token + body, QUIC_TOKEN_MAC_LEN) ||
+	    quic_token_expired(h->token + 1))
 		return -EINVAL;
 	quic_cid_set(odcid, h->token + 6, h->token[5]);
 	return 0;
@@ -196,6 +260,7 @@ int quic_retry_rcv(struct sock *sk, struct sk_buff *skb,
 	quic_cid_set(&c->dcid, h->scid, h->scid_len);
 	c->retry_scid = c->dcid;
 	c->retried = 1;
+	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_RETRY_RCV);
 	sock_hold(sk);
 	if (!quic_udp_queue_work(&c->retry_work))
 		sock_put(sk);

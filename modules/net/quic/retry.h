@@ -15,6 +15,9 @@
 
 int quic_retry_send(struct quic_udp_sock *us, struct sk_buff *skb,
 		    const struct quic_hdr *h);
+#define QUIC_NEW_TOKEN_LEN	29
+
+unsigned int quic_retry_new_token(const union quic_addr *peer, u8 *token);
 int quic_retry_token_check(struct sk_buff *skb, const struct quic_hdr *h,
 			   struct quic_cid *odcid);
 int quic_retry_rcv(struct sock *sk, struct sk_buff *skb,

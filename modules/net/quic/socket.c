@@ -12,6 +12,7 @@
 
 #include "alpn.h"
 #include "compat.h"
+#include "mib.h"
 #include "packet.h"
 #include "retry.h"
 #include "socket.h"
@@ -251,6 +252,7 @@ static int quic_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 		inet_sk(sk)->inet_dport = a.v4.sin_port;
 	}
 	c->last_rx = jiffies;		/* the idle timer starts now */
+	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_CONN_ACTIVEOPENS);
 	inet_sk_set_state(sk, TCP_SYN_SENT);
 	return 0;
 }
@@ -319,7 +321,10 @@ void quic_sock_listen_rcv(struct sock *sk, struct sk_buff *skb)
 		sock_put(sk);
 }
 
-/* A new server connection from the client's first Initial. */
+/* A new server connection from the client's first Initial.  @odcid is
+ * non-NULL when its token validated the address: the connection ID the
+ * client used before a Retry, or an empty one for a NEW_TOKEN token.
+ */
 static struct sock *quic_sock_child(struct sock *lsk, struct sk_buff *skb,
 				    const struct quic_hdr *h,
 				    const struct quic_cid *odcid)
@@ -360,13 +365,14 @@ static struct sock *quic_sock_child(struct sock *lsk, struct sk_buff *skb,
 	quic_version_server_init(sk, h->version);
 	c->peer = QUIC_SKB_CB(skb)->peer;
 	quic_cid_set(&c->dcid, h->scid, h->scid_len);
-	if (odcid) {
+	if (odcid && odcid->len) {
 		/* validated by a Retry: the client's first ID was another */
 		c->odcid = *odcid;
 		quic_cid_set(&c->retry_scid, h->dcid, h->dcid_len);
 		c->retried = 1;
 		c->addr_validated = 1;
 	} else {
+		c->addr_validated = !!odcid;	/* a NEW_TOKEN token */
 		quic_cid_set(&c->odcid, h->dcid, h->dcid_len);
 	}
 	quic_cid_random(&c->scid, QUIC_CID_LEN);
@@ -394,6 +400,10 @@ static struct sock *quic_sock_child(struct sock *lsk, struct sk_buff *skb,
 	if (quic_cid_hash_add(&c->scid_node, sk) ||
 	    quic_cid_hash_add(&c->odcid_node, sk))
 		goto err;
+	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_CONN_PASSIVEOPENS);
+	if (odcid)
+		QUIC_INC_STATS(sock_net(sk), odcid->len ?
+			       QUIC_MIB_TOKEN_RETRY_OK : QUIC_MIB_TOKEN_NEW_OK);
 	inet_sk_set_state(sk, TCP_SYN_RECV);
 	bh_unlock_sock(sk);
 	return sk;
@@ -484,7 +494,7 @@ static void quic_listen_work(struct work_struct *work)
 	struct quic_cid odcid;
 	struct sk_buff *skb;
 	struct quic_hdr h;
-	bool retry;
+	bool validated;
 
 	while ((skb = skb_dequeue(&c->reqq))) {
 		if (READ_ONCE(sk->sk_state) != TCP_LISTEN ||
@@ -505,11 +515,12 @@ static void quic_listen_work(struct work_struct *work)
 		lsk = quic_listen_select(sk, skb, &h);
 		lock_sock(lsk);
 		nsk = NULL;
-		retry = quic_sk(lsk)->config.validate_peer_address;
+		validated = h.token_len &&
+			    !quic_retry_token_check(skb, &h, &odcid);
 		if (lsk->sk_state == TCP_LISTEN && !sk_acceptq_is_full(lsk) &&
-		    (!retry || !quic_retry_token_check(skb, &h, &odcid)))
+		    (validated || !quic_sk(lsk)->config.validate_peer_address))
 			nsk = quic_sock_child(lsk, skb, &h,
-					      retry ? &odcid : NULL);
+					      validated ? &odcid : NULL);
 		if (nsk) {
 			local_bh_disable();
 			quic_packet_deliver(nsk, skb);

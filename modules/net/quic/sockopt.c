@@ -9,6 +9,7 @@
 #include <linux/tls.h>
 #include <net/sock.h>
 
+#include "packet.h"
 #include "socket.h"
 #include "tparam.h"
 #include "version.h"
@@ -346,6 +347,55 @@ static int quic_get_session_ticket(struct sock *sk, sockptr_t optval,
 	return err;
 }
 
+/* Clients: the token for the next connection, set before connect().
+ * Server connections: issue a NEW_TOKEN for the client's next connections.
+ */
+static int quic_set_token(struct sock *sk, sockptr_t optval,
+			  unsigned int optlen)
+{
+	struct quic_conn *c = quic_conn(sk);
+	u8 token[QUIC_TOKEN_MAX_LEN];
+
+	if (c->is_serv) {
+		if (!c->hs_complete || !quic_conn_active(sk))
+			return -ENOTCONN;
+		c->new_token_pending = 1;
+		local_bh_disable();
+		quic_packet_flush(sk);
+		local_bh_enable();
+		return 0;
+	}
+	if (sk->sk_state == TCP_LISTEN)
+		return -EINVAL;
+	if (sk->sk_state != TCP_CLOSE || c->crypto[QUIC_CRYPTO_INITIAL])
+		return -EISCONN;
+	if (optlen > QUIC_TOKEN_MAX_LEN)
+		return -EINVAL;
+	/* staged: the socket slab is not open to usercopy */
+	if (copy_from_sockptr(token, optval, optlen))
+		return -EFAULT;
+	memcpy(c->token, token, optlen);
+	c->token_len = optlen;
+	return 0;
+}
+
+/* Clients: the last token a NEW_TOKEN frame brought, also after close. */
+static int quic_get_token(struct sock *sk, sockptr_t optval,
+			  unsigned int *optlen)
+{
+	struct quic_conn *c = quic_conn(sk);
+	unsigned int len = c->new_token_len;
+
+	if (c->is_serv || sk->sk_state == TCP_LISTEN)
+		return -EINVAL;
+	if (*optlen < len)
+		return -EINVAL;
+	if (len && copy_to_sockptr(optval, c->new_token, len))
+		return -EFAULT;
+	*optlen = len;
+	return 0;
+}
+
 static int quic_get_transport_param_ext(struct sock *sk, sockptr_t optval,
 					unsigned int *optlen)
 {
@@ -475,13 +525,15 @@ static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 	case QUIC_SOCKOPT_TRANSPORT_PARAM_EXT:
 		err = quic_set_transport_param_ext(sk, optval, optlen);
 		break;
+	case QUIC_SOCKOPT_TOKEN:
+		err = quic_set_token(sk, optval, optlen);
+		break;
 	case QUIC_SOCKOPT_STREAM_RESET:
 	case QUIC_SOCKOPT_STREAM_STOP_SENDING:
 	case QUIC_SOCKOPT_CONNECTION_ID:
 	case QUIC_SOCKOPT_CONNECTION_CLOSE:
 	case QUIC_SOCKOPT_CONNECTION_MIGRATION:
 	case QUIC_SOCKOPT_KEY_UPDATE:
-	case QUIC_SOCKOPT_TOKEN:
 	case QUIC_SOCKOPT_SESSION_TICKET:
 		/* Need a connection; on one, these come with streams. */
 		err = quic_conn_active(sk) ? -EOPNOTSUPP : -ENOTCONN;
@@ -608,17 +660,20 @@ static int quic_do_getsockopt(struct sock *sk, int optname, sockptr_t optval,
 	case QUIC_SOCKOPT_ALPN:
 		err = quic_get_alpn(sk, optval, optlen);
 		break;
-	case QUIC_SOCKOPT_STREAM_OPEN:
-	case QUIC_SOCKOPT_CONNECTION_ID:
-	case QUIC_SOCKOPT_CONNECTION_CLOSE:
-	case QUIC_SOCKOPT_TOKEN:
 	case QUIC_SOCKOPT_TRANSPORT_PARAM_EXT:
 		err = quic_get_transport_param_ext(sk, optval, optlen);
 		break;
 	case QUIC_SOCKOPT_SESSION_TICKET:
 		err = quic_get_session_ticket(sk, optval, optlen);
 		break;
+	case QUIC_SOCKOPT_TOKEN:
+		err = quic_get_token(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_STREAM_OPEN:
+	case QUIC_SOCKOPT_CONNECTION_ID:
+	case QUIC_SOCKOPT_CONNECTION_CLOSE:
 	case QUIC_SOCKOPT_STREAM_PEELOFF:
+		/* Need a connection; on one, these come with streams. */
 		err = quic_conn_active(sk) ? -EOPNOTSUPP : -ENOTCONN;
 		break;
 	default:

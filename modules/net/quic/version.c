@@ -23,6 +23,7 @@
 #include <linux/slab.h>
 #include <net/sock.h>
 
+#include "mib.h"
 #include "socket.h"
 #include "tparam.h"
 #include "version.h"
@@ -98,6 +99,7 @@ void quic_version_client_switch(struct sock *sk)
 	swap(c->crypto[QUIC_CRYPTO_INITIAL], c->initial_alt);
 	c->version = quic_version_other(c->version);
 	quic_sk(sk)->config.version = c->version;
+	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_VERSION_UPGRADED);
 }
 
 /**
@@ -207,5 +209,6 @@ int quic_version_peer_params(struct sock *sk, const struct quic_tparams *tp)
 		return err;
 	c->version = target;
 	quic_sk(sk)->config.version = target;
+	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_VERSION_UPGRADED);
 	return 0;
 }

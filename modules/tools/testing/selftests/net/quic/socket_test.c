@@ -435,6 +435,48 @@ static void test_other_options(int s)
 	CHECK(FAILS_WITH(setsockopt(s, SOL_QUIC, QUIC_SOCKOPT_KEY_UPDATE, NULL,
 				    0), ENOTCONN),
 	      "KEY_UPDATE before a connection gives ENOTCONN");
+	{
+		static const int conn_set[] = {
+			QUIC_SOCKOPT_STREAM_RESET,
+			QUIC_SOCKOPT_STREAM_STOP_SENDING,
+			QUIC_SOCKOPT_CONNECTION_ID,
+			QUIC_SOCKOPT_CONNECTION_CLOSE,
+			QUIC_SOCKOPT_CONNECTION_MIGRATION,
+			QUIC_SOCKOPT_KEY_UPDATE,
+			QUIC_SOCKOPT_SESSION_TICKET,
+			QUIC_SOCKOPT_TRANSPORT_PARAM_EXT,
+		}, conn_get[] = {
+			QUIC_SOCKOPT_STREAM_OPEN,
+			QUIC_SOCKOPT_CONNECTION_ID,
+			QUIC_SOCKOPT_CONNECTION_CLOSE,
+			QUIC_SOCKOPT_STREAM_PEELOFF,
+			QUIC_SOCKOPT_TRANSPORT_PARAM_EXT,
+			QUIC_SOCKOPT_SESSION_TICKET,
+		};
+		char buf[64] = { 0 };
+		unsigned int k;
+		int bad = 0;
+
+		for (k = 0; k < sizeof(conn_set) / sizeof(conn_set[0]); k++)
+			if (!FAILS_WITH(setsockopt(s, SOL_QUIC, conn_set[k],
+						   buf, 16), ENOTCONN))
+				bad = conn_set[k];
+		for (k = 0; k < sizeof(conn_get) / sizeof(conn_get[0]); k++) {
+			len = sizeof(buf);
+			if (!FAILS_WITH(getsockopt(s, SOL_QUIC, conn_get[k],
+						   buf, &len), ENOTCONN))
+				bad = conn_get[k];
+		}
+		CHECK(!bad, "connection options before a connection give ENOTCONN (first wrong: %d)",
+		      bad);
+		len = sizeof(buf);
+		CHECK(setsockopt(s, SOL_QUIC, QUIC_SOCKOPT_TOKEN, buf, 16) == 0 &&
+		      getsockopt(s, SOL_QUIC, QUIC_SOCKOPT_TOKEN, buf, &len) == 0 &&
+		      len == 0 &&
+		      FAILS_WITH(setsockopt(s, SOL_QUIC, QUIC_SOCKOPT_TOKEN, buf,
+					    4096), EINVAL),
+		      "TOKEN: a client sets one before connect(); none received yet");
+	}
 	CHECK(setsockopt(s, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v)) == 0,
 	      "SOL_SOCKET options work");
 }

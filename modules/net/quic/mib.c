@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Counters per network namespace and /proc/net/quic/snmp, one "Name Value"
+ * line per counter, in the style of /proc/net/sctp/snmp.
+ */
+
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+
+#include "mib.h"
+
+unsigned int quic_net_id __read_mostly;
+
+static const char *const quic_mib_names[QUIC_MIB_MAX] = {
+	[QUIC_MIB_CONN_ACTIVEOPENS]	= "QuicConnActiveOpens",
+	[QUIC_MIB_CONN_PASSIVEOPENS]	= "QuicConnPassiveOpens",
+	[QUIC_MIB_CONN_ESTABLISHED]	= "QuicConnEstablished",
+	[QUIC_MIB_CONN_ABORTED]		= "QuicConnAborted",
+	[QUIC_MIB_CONN_TIMEDOUT]	= "QuicConnTimedOut",
+	[QUIC_MIB_PKT_RCV]		= "QuicPktRcv",
+	[QUIC_MIB_PKT_DECDROP]		= "QuicPktDecryptDrop",
+	[QUIC_MIB_PKT_SND]		= "QuicPktSnd",
+	[QUIC_MIB_PTO]			= "QuicProbeTimeouts",
+	[QUIC_MIB_VN_SND]		= "QuicVersionNegotiationSnd",
+	[QUIC_MIB_VN_RCV]		= "QuicVersionNegotiationRcv",
+	[QUIC_MIB_VERSION_UPGRADED]	= "QuicVersionUpgraded",
+	[QUIC_MIB_RETRY_SND]		= "QuicRetrySnd",
+	[QUIC_MIB_RETRY_RCV]		= "QuicRetryRcv",
+	[QUIC_MIB_TOKEN_RETRY_OK]	= "QuicTokenRetryValid",
+	[QUIC_MIB_TOKEN_NEW_OK]		= "QuicTokenNewValid",
+	[QUIC_MIB_NEW_TOKEN_SND]	= "QuicNewTokenSnd",
+	[QUIC_MIB_NEW_TOKEN_RCV]	= "QuicNewTokenRcv",
+};
+
+static int quic_snmp_show(struct seq_file *seq, void *v)
+{
+	struct quic_net *qn = quic_net(seq_file_single_net(seq));
+	unsigned long val;
+	int i, cpu;
+
+	for (i = 0; i < QUIC_MIB_MAX; i++) {
+		val = 0;
+		for_each_possible_cpu(cpu)
+			val += per_cpu_ptr(qn->stat, cpu)->mibs[i];
+		seq_printf(seq, "%-32s\t%lu\n", quic_mib_names[i], val);
+	}
+	return 0;
+}
+
+/**
+ * quic_mib_net_init - counters and /proc/net/quic of a namespace
+ * @net: the namespace
+ *
+ * Return: 0 or a negative error.
+ */
+int quic_mib_net_init(struct net *net)
+{
+	struct quic_net *qn = quic_net(net);
+	struct proc_dir_entry *dir;
+
+	qn->stat = alloc_percpu(struct quic_mib);
+	if (!qn->stat)
+		return -ENOMEM;
+	dir = proc_net_mkdir(net, "quic", net->proc_net);
+	if (!dir || !proc_create_net_single("snmp", 0444, dir, quic_snmp_show,
+					    NULL)) {
+		remove_proc_subtree("quic", net->proc_net);
+		free_percpu(qn->stat);
+		qn->stat = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void quic_mib_net_exit(struct net *net)
+{
+	struct quic_net *qn = quic_net(net);
+
+	remove_proc_subtree("quic", net->proc_net);
+	free_percpu(qn->stat);
+	qn->stat = NULL;
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Per network namespace counters, shown in /proc/net/quic/snmp.
+ */
+
+#ifndef __NET_QUIC_MIB_H
+#define __NET_QUIC_MIB_H
+
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <net/snmp.h>
+
+enum quic_mib_field {
+	QUIC_MIB_CONN_ACTIVEOPENS,	/* connect() */
+	QUIC_MIB_CONN_PASSIVEOPENS,	/* connections a listener created */
+	QUIC_MIB_CONN_ESTABLISHED,	/* handshakes completed */
+	QUIC_MIB_CONN_ABORTED,		/* ended by an error or the peer */
+	QUIC_MIB_CONN_TIMEDOUT,		/* idle timeout or too many probes */
+	QUIC_MIB_PKT_RCV,		/* packets decrypted */
+	QUIC_MIB_PKT_DECDROP,		/* packets that failed to decrypt */
+	QUIC_MIB_PKT_SND,		/* packets sent */
+	QUIC_MIB_PTO,			/* probe timeouts */
+	QUIC_MIB_VN_SND,		/* Version Negotiation sent */
+	QUIC_MIB_VN_RCV,		/* Version Negotiation that failed a
+					 * connection
+					 */
+	QUIC_MIB_VERSION_UPGRADED,	/* compatible negotiation changed it */
+	QUIC_MIB_RETRY_SND,		/* Retry packets sent */
+	QUIC_MIB_RETRY_RCV,		/* Retry packets accepted */
+	QUIC_MIB_TOKEN_RETRY_OK,	/* Initials with a valid Retry token */
+	QUIC_MIB_TOKEN_NEW_OK,		/* ... with a valid NEW_TOKEN token */
+	QUIC_MIB_NEW_TOKEN_SND,		/* NEW_TOKEN frames sent */
+	QUIC_MIB_NEW_TOKEN_RCV,		/* NEW_TOKEN frames received */
+	QUIC_MIB_MAX
+};
+
+struct quic_mib {
+	unsigned long mibs[QUIC_MIB_MAX];
+};
+
+struct quic_net {
+	DEFINE_SNMP_STAT(struct quic_mib, stat);
+};
+
+extern unsigned int quic_net_id;
+
+static inline struct quic_net *quic_net(struct net *net)
+{
+	return net_generic(net, quic_net_id);
+}
+
+#define QUIC_INC_STATS(net, field) \
+	SNMP_INC_STATS(quic_net(net)->stat, field)
+
+int quic_mib_net_init(struct net *net);
+void quic_mib_net_exit(struct net *net);
+
+#endif /* __NET_QUIC_MIB_H */
