@@ -451,6 +451,20 @@ QUIC_EXPORT int quic_handshake_step(gnutls_session_t session,
 	if (step->op == QUIC_HANDSHAKE_STEP_OP_SENDMSG) {
 		quic_log_debug("handshake: sent %zd bytes at level %u",
 			       step->s_sendmsg.retval, hs->head->level);
+		if (step->s_sendmsg.retval < 0 && hs->done &&
+		    hs->head->level == QUIC_CRYPTO_APP) {
+			/* a session ticket for a peer that closed first: the
+			 * handshake itself is complete
+			 */
+			quic_log_debug("handshake: post-handshake message not sent: %s",
+				       strerror((int)-step->s_sendmsg.retval));
+			while ((m = hs->head)) {
+				hs->head = m->next;
+				free(m);
+			}
+			hs->tail = NULL;
+			return 0;
+		}
 		if (step->s_sendmsg.retval < 0)
 			return (int)step->s_sendmsg.retval;
 		m = hs->head;

@@ -43,27 +43,15 @@ if [ -n "$LIBQUIC_TEST" ]; then
 	timeout 600 "$LIBQUIC_TEST" "$CERTS"
 	result $? "libquic_test (TLS handshakes with GnuTLS) exits 0"
 
-	# Interop: the ngtcp2 client (HTTP/3, ALPN h3) against our server, up
-	# to a confirmed handshake; streams are not there yet.
-	server=$(dirname "$LIBQUIC_TEST")/quic_server
-	if command -v gtlsclient > /dev/null && [ -x "$server" ]; then
-		log=$(mktemp -d)
-		"$server" 127.0.0.1 4433 "$CERTS/server.key" "$CERTS/server.pem" \
-			h3 1 1000 > "$log/server" 2>&1 &
-		pid=$!
-		sleep 0.5
-		timeout 60 gtlsclient --timeout=5s --exit-on-all-streams-close \
-			127.0.0.1 4433 https://localhost:4433/ > "$log/client" 2>&1
-		wait $pid
-		rc=$?
-		sed 's/^/# server: /' "$log/server"
-		grep -E 'handshake has|Negotiated' "$log/client" | sed 's/^/# ngtcp2: /'
-		[ $rc = 0 ] && grep -q 'QUIC handshake has been confirmed' "$log/client"
-		result $? "interop: ngtcp2 client (gtlsclient) completes the handshake with our server"
-		rm -rf "$log"
-	else
-		echo "# skip: interop with ngtcp2 (gtlsclient not installed)"
-	fi
+	# Interop with ngtcp2 and aioquic, up to completed handshakes.
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*)	result 0 "${line#ok - }" ;;
+		"not ok - "*)	result 1 "${line#not ok - }" ;;
+		*)		echo "$line" ;;
+		esac
+	done < <("$(dirname "$0")/interop.sh" "$(dirname "$LIBQUIC_TEST")" \
+		 "$CERTS")
 fi
 
 # Packet protection against the RFC 9001 and RFC 9369 sample packets: the

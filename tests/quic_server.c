@@ -5,8 +5,9 @@
  * and reports the result, then keeps the connection open for LINGER
  * milliseconds so that the peer sees a working connection.
  *
- * usage: quic_server ADDR PORT KEYFILE CERTFILE ALPNS COUNT LINGER_MS
- * Exit status 0 when every handshake completed.
+ * usage: quic_server ADDR PORT KEYFILE CERTFILE ALPNS COUNT LINGER_MS [VERSION]
+ * VERSION 2 makes the listener prefer QUIC v2 (compatible version
+ * negotiation).  Exit status 0 when every handshake completed.
  */
 
 #include <arpa/inet.h>
@@ -30,8 +31,8 @@ int main(int argc, char **argv)
 	int l, sd, i, count, linger, ret, failed = 0;
 	socklen_t len;
 
-	if (argc != 8) {
-		fprintf(stderr, "usage: %s ADDR PORT KEYFILE CERTFILE ALPNS COUNT LINGER_MS\n",
+	if (argc != 8 && argc != 9) {
+		fprintf(stderr, "usage: %s ADDR PORT KEYFILE CERTFILE ALPNS COUNT LINGER_MS [VERSION]\n",
 			argv[0]);
 		return 2;
 	}
@@ -51,6 +52,17 @@ int main(int argc, char **argv)
 	linger = atoi(argv[7]);
 
 	l = socket(ss.ss_family, SOCK_DGRAM, IPPROTO_QUIC);
+	if (l >= 0 && argc == 9) {
+		struct quic_config cfg = { 0 };
+		socklen_t clen = sizeof(cfg);
+
+		if (getsockopt(l, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, &clen))
+			return 1;
+		cfg.version = atoi(argv[8]) == 2 ? QUIC_VERSION_V2 :
+						   QUIC_VERSION_V1;
+		if (setsockopt(l, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, clen))
+			return 1;
+	}
 	if (l < 0 || bind(l, (struct sockaddr *)&ss, len) ||
 	    setsockopt(l, SOL_QUIC, QUIC_SOCKOPT_ALPN, argv[5],
 		       strlen(argv[5])) ||
@@ -70,8 +82,16 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		ret = quic_server_handshake(sd, argv[3], argv[4], NULL);
-		printf("quic_server: connection %d: handshake %s (%d)\n", i + 1,
-		       ret ? "failed" : "completed", ret);
+		{
+			struct quic_config cfg = { 0 };
+			socklen_t clen = sizeof(cfg);
+
+			getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg,
+				   &clen);
+			printf("quic_server: connection %d: handshake %s (%d), QUIC version 0x%08x\n",
+			       i + 1, ret ? "failed" : "completed", ret,
+			       cfg.version);
+		}
 		fflush(stdout);
 		failed |= !!ret;
 		if (!ret)

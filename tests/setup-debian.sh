@@ -3,8 +3,10 @@
 #
 # Install what building and testing this project needs on Debian 12
 # (bookworm), as root: the toolchain, GnuTLS and libnl, QEMU, DKMS,
-# busybox, and two kernels with headers to test in guests, 6.1 from
-# bookworm and 6.12 from bookworm-backports.
+# busybox, two kernels with headers to test in guests, 6.1 from bookworm
+# and 6.12 from bookworm-backports, the ngtcp2 peers, and aioquic (Debian
+# trixie's, in a chroot at QUIC_AIOQUIC_ROOT, default
+# /var/cache/quic-dev/trixie-aioquic).
 #
 # The backports suite is added from the mirror this machine already uses.
 # Set QUIC_KVER_612 to choose the 6.12 release (default: the one CI uses
@@ -40,7 +42,8 @@ apt-get update -q
 pkgs=(build-essential autoconf automake libtool pkg-config
 	libgnutls28-dev libnl-3-dev libnl-genl-3-dev
 	qemu-system-x86 busybox-static dkms kmod cpio file xz-utils zstd
-	iproute2 sparse clang libclang-rt-dev ngtcp2-client
+	iproute2 sparse clang libclang-rt-dev ngtcp2-client ngtcp2-server
+	debootstrap
 	linux-image-amd64 linux-headers-amd64)
 
 want=${QUIC_KVER_612:-6.12.95+deb12-amd64}
@@ -59,3 +62,21 @@ fi
 # Versioned names without -t bookworm-backports, so that linux-libc-dev
 # (the userspace kernel headers) stays at bookworm's version.
 apt-get install -y -q --no-install-recommends "${pkgs[@]}"
+
+# aioquic needs trixie's Python: a minimal trixie chroot from the same
+# mirror (debootstrap's resolver does not handle python3-cryptography's
+# virtual dependencies, so apt installs it inside).
+root=${QUIC_AIOQUIC_ROOT:-/var/cache/quic-dev/trixie-aioquic}
+if [ -n "$mirror" ] &&
+   ! chroot "$root" /usr/bin/python3 -c 'import aioquic' 2>/dev/null; then
+	rm -rf "$root"
+	mkdir -p "$(dirname "$root")"
+	if debootstrap --variant=minbase trixie "$root" "$mirror" &&
+	   chroot "$root" apt-get install -y -q --no-install-recommends \
+		python3-aioquic; then
+		chroot "$root" apt-get clean
+	else
+		echo "setup-debian.sh: no aioquic chroot, its interop tests will be skipped" >&2
+		rm -rf "$root"
+	fi
+fi

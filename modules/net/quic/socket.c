@@ -324,6 +324,9 @@ void quic_sock_listen_rcv(struct sock *sk, struct sk_buff *skb)
 /* A new server connection from the client's first Initial.  @odcid is
  * non-NULL when its token validated the address: the connection ID the
  * client used before a Retry, or an empty one for a NEW_TOKEN token.
+ *
+ * Context: process, the listener owned.  The clone comes bh-locked, so
+ * what may sleep (transforms for the Initial keys) is done before it.
  */
 static struct sock *quic_sock_child(struct sock *lsk, struct sk_buff *skb,
 				    const struct quic_hdr *h,
@@ -334,9 +337,22 @@ static struct sock *quic_sock_child(struct sock *lsk, struct sk_buff *skb,
 	struct quic_conn *c;
 	struct sock *sk;
 
-	sk = sk_clone_lock(lsk, GFP_KERNEL);
-	if (!sk)
+	cr = kzalloc(sizeof(*cr), GFP_KERNEL);
+	if (!cr)
 		return NULL;
+	quic_crypto_init(cr);
+	if (quic_crypto_initial_keys(cr, h->dcid, h->dcid_len, h->version,
+				     true)) {
+		quic_crypto_free(cr);
+		kfree(cr);
+		return NULL;
+	}
+	sk = sk_clone_lock(lsk, GFP_KERNEL);
+	if (!sk) {
+		quic_crypto_free(cr);
+		kfree(cr);
+		return NULL;
+	}
 	__acquire(&sk->sk_lock.slock);	/* the clone comes bh-locked */
 	qs = quic_sk(sk);
 	c = &qs->conn;
@@ -345,12 +361,13 @@ static struct sock *quic_sock_child(struct sock *lsk, struct sk_buff *skb,
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
 	refcount_inc(&qs->udp->refcnt);
 	quic_conn_init(sk);
+	c->crypto[QUIC_CRYPTO_INITIAL] = cr;
 	INIT_WORK(&c->req_work, quic_listen_work);
 	qs->alpn = NULL;
 	qs->alpn_len = 0;
 	qs->alpn_size = 0;
 	if (lqs->alpn) {
-		qs->alpn = sock_kmalloc(sk, lqs->alpn_size, GFP_KERNEL);
+		qs->alpn = sock_kmalloc(sk, lqs->alpn_size, GFP_ATOMIC);
 		if (!qs->alpn)
 			goto err;
 		memcpy(qs->alpn, lqs->alpn, lqs->alpn_size);
@@ -387,14 +404,6 @@ static struct sock *quic_sock_child(struct sock *lsk, struct sk_buff *skb,
 	}
 	inet_sk(sk)->inet_dport = c->peer.v4.sin_port;
 
-	cr = kzalloc(sizeof(*cr), GFP_KERNEL);
-	if (!cr)
-		goto err;
-	quic_crypto_init(cr);
-	c->crypto[QUIC_CRYPTO_INITIAL] = cr;
-	if (quic_crypto_initial_keys(cr, h->dcid, h->dcid_len, h->version,
-				     true))
-		goto err;
 	c->scid_node.cid = c->scid;
 	quic_cid_set(&c->odcid_node.cid, h->dcid, h->dcid_len);
 	if (quic_cid_hash_add(&c->scid_node, sk) ||

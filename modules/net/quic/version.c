@@ -4,7 +4,8 @@
  * RFC 9369 section 4).
  *
  * The client starts in its configured version (the original version) and
- * lists both in its version_information transport parameter.  A server
+ * lists both in its version_information transport parameter, version 2
+ * first as the one it prefers.  A server
  * configured with version 2 moves a version 1 client that offers it to
  * version 2; servers never move clients down.  Its first packets are
  * already in the negotiated version, protected with that version's Initial
@@ -153,9 +154,17 @@ void quic_version_local_params(struct sock *sk, struct quic_tparams *tp)
 	tp->chosen_version = c->version;
 	tp->available_versions[0] = c->version;
 	tp->navailable = 1;
-	if (quic_version_compatible(sk))
-		tp->available_versions[tp->navailable++] =
-			quic_version_other(c->version);
+	if (!quic_version_compatible(sk))
+		return;
+	/* a client lists them by preference (RFC 9368 section 5): v2
+	 * first, whatever its first Initial used
+	 */
+	tp->available_versions[tp->navailable++] =
+		quic_version_other(c->version);
+	if (!c->is_serv) {
+		tp->available_versions[0] = QUIC_VERSION_V2;
+		tp->available_versions[1] = QUIC_VERSION_V1;
+	}
 }
 
 static bool quic_version_listed(const struct quic_tparams *tp, u32 version)
