@@ -75,6 +75,8 @@ struct server {
 	int keep;		/* leave the listener open after run() */
 	int existing;		/* run() on the listener kept before */
 	unsigned int version;	/* the listener's preferred version */
+	const uint8_t *ticket_key;	/* QUIC_SOCKOPT_SESSION_TICKET, 64 */
+	int key_ok;		/* the listener reported that key back */
 	unsigned int got_version;	/* the connection's, after it */
 	struct sockaddr_storage ss;
 	socklen_t len;
@@ -319,6 +321,19 @@ static int run(struct client *c, struct server *s)
 		s->ss = ss;
 		s->len = len;
 		clen = sizeof(cfg);
+		if (s->ticket_key) {
+			uint8_t key[64];
+			socklen_t klen = sizeof(key);
+
+			if (setsockopt(s->listener, SOL_QUIC,
+				       QUIC_SOCKOPT_SESSION_TICKET,
+				       s->ticket_key, 64))
+				return -errno;
+			s->key_ok = !getsockopt(s->listener, SOL_QUIC,
+						QUIC_SOCKOPT_SESSION_TICKET,
+						key, &klen) &&
+				    klen == 64 && !memcmp(key, s->ticket_key, 64);
+		}
 	}
 	setsockopt(s->listener, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(sd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -416,6 +431,35 @@ static void test_alpn_dispatch(void)
 	}
 	close(s[0].listener);
 	close(s[1].listener);
+}
+
+/* Two listeners given the same session ticket key resume each other's
+ * sessions.
+ */
+static void test_shared_ticket_key(void)
+{
+	static const uint8_t key[64] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+	struct client c = {
+		.family = AF_INET, .version = QUIC_VERSION_V1,
+		.alpns = "quictest", .ca = "ca.pem", .want_ticket = 1,
+	};
+	struct client r = {
+		.family = AF_INET, .version = QUIC_VERSION_V1,
+		.alpns = "quictest", .ca = "ca.pem",
+	};
+	struct server a = { .alpns = "quictest", .ticket_key = key };
+	struct server b = { .alpns = "quictest", .ticket_key = key };
+
+	run(&c, &a);
+	CHECK(!c.ret && !a.ret && a.key_ok && c.ticket_len > 0,
+	      "SESSION_TICKET: a listener takes a ticket key and reports it back (client %d, server %d)",
+	      c.ret, a.ret);
+	r.resume = c.ticket;
+	r.resume_len = c.ticket_len;
+	run(&r, &b);
+	CHECK(!r.ret && !b.ret && r.resumed,
+	      "SESSION_TICKET: another listener with the same key resumes the session (client %d, server %d, resumed %d)",
+	      r.ret, b.ret, r.resumed);
 }
 
 /* Compatible version negotiation (RFC 9368): a server that prefers v2
@@ -674,6 +718,7 @@ int main(int argc, char **argv)
 		      r.ret, s2.ret, r.resumed);
 	}
 	test_alpn_dispatch();
+	test_shared_ticket_key();
 	test_compatible_version();
 	test_new_token();
 	return tap_done("libquic_test");

@@ -83,6 +83,7 @@ struct quic_conn {
 	u16 new_token_len;
 	u8 *ticket;			/* client: NewSessionTicket messages */
 	u16 ticket_len;
+	u8 ticket_user:1;		/* ticket: session data set by the user */
 	u8 ticket_key_set:1;		/* server: ticket_key is valid */
 	u8 ticket_key[QUIC_TICKET_KEY_LEN];
 	struct quic_cid_node scid_node;

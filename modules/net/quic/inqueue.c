@@ -19,13 +19,20 @@ struct quic_ooo_cb {
 #define QUIC_OOO_CB(skb)	((struct quic_ooo_cb *)&((skb)->cb[0]))
 
 /* A client keeps post-handshake messages (NewSessionTicket) for
- * QUIC_SOCKOPT_SESSION_TICKET instead of queueing them.
+ * QUIC_SOCKOPT_SESSION_TICKET instead of queueing them.  They replace
+ * session data the user set (a kernel consumer's, for its handshake).
  */
 static int quic_inq_ticket(struct sock *sk, const u8 *data, unsigned int len)
 {
 	struct quic_conn *c = quic_conn(sk);
 	u8 *t;
 
+	if (c->ticket_user) {
+		kfree(c->ticket);
+		c->ticket = NULL;
+		c->ticket_len = 0;
+		c->ticket_user = 0;
+	}
 	if (c->ticket_len + len > QUIC_TICKET_MAX_LEN)
 		return 0;		/* keep the first tickets only */
 	t = krealloc(c->ticket, c->ticket_len + len, GFP_ATOMIC);

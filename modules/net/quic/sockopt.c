@@ -347,6 +347,44 @@ static int quic_get_session_ticket(struct sock *sk, sockptr_t optval,
 	return err;
 }
 
+/* Listeners: the session ticket key, shared by servers that resume each
+ * other's sessions.  Clients: session data, which a kernel consumer hands
+ * to the userspace handshake before it and gets back after it.
+ */
+static int quic_set_session_ticket(struct sock *sk, sockptr_t optval,
+				   unsigned int optlen)
+{
+	struct quic_conn *c = quic_conn(sk);
+	u8 key[QUIC_TICKET_KEY_LEN];
+	u8 *data = NULL;
+
+	if (sk->sk_state == TCP_LISTEN) {
+		if (optlen != QUIC_TICKET_KEY_LEN)
+			return -EINVAL;
+		/* staged: the socket slab is not open to usercopy */
+		if (copy_from_sockptr(key, optval, sizeof(key)))
+			return -EFAULT;
+		memcpy(c->ticket_key, key, sizeof(key));
+		memzero_explicit(key, sizeof(key));
+		c->ticket_key_set = 1;
+		return 0;
+	}
+	if (c->is_serv)
+		return -EINVAL;
+	if (optlen > QUIC_TICKET_MAX_LEN)
+		return -EINVAL;
+	if (optlen) {
+		data = memdup_sockptr(optval, optlen);
+		if (IS_ERR(data))
+			return PTR_ERR(data);
+	}
+	kfree(c->ticket);
+	c->ticket = data;
+	c->ticket_len = optlen;
+	c->ticket_user = !!optlen;
+	return 0;
+}
+
 /* Clients: the token for the next connection, set before connect().
  * Server connections: issue a NEW_TOKEN for the client's next connections.
  */
@@ -528,13 +566,15 @@ static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 	case QUIC_SOCKOPT_TOKEN:
 		err = quic_set_token(sk, optval, optlen);
 		break;
+	case QUIC_SOCKOPT_SESSION_TICKET:
+		err = quic_set_session_ticket(sk, optval, optlen);
+		break;
 	case QUIC_SOCKOPT_STREAM_RESET:
 	case QUIC_SOCKOPT_STREAM_STOP_SENDING:
 	case QUIC_SOCKOPT_CONNECTION_ID:
 	case QUIC_SOCKOPT_CONNECTION_CLOSE:
 	case QUIC_SOCKOPT_CONNECTION_MIGRATION:
 	case QUIC_SOCKOPT_KEY_UPDATE:
-	case QUIC_SOCKOPT_SESSION_TICKET:
 		/* Need a connection; on one, these come with streams. */
 		err = quic_conn_active(sk) ? -EOPNOTSUPP : -ENOTCONN;
 		break;

@@ -443,7 +443,6 @@ static void test_other_options(int s)
 			QUIC_SOCKOPT_CONNECTION_CLOSE,
 			QUIC_SOCKOPT_CONNECTION_MIGRATION,
 			QUIC_SOCKOPT_KEY_UPDATE,
-			QUIC_SOCKOPT_SESSION_TICKET,
 			QUIC_SOCKOPT_TRANSPORT_PARAM_EXT,
 		}, conn_get[] = {
 			QUIC_SOCKOPT_STREAM_OPEN,
@@ -476,6 +475,28 @@ static void test_other_options(int s)
 		      FAILS_WITH(setsockopt(s, SOL_QUIC, QUIC_SOCKOPT_TOKEN, buf,
 					    4096), EINVAL),
 		      "TOKEN: a client sets one before connect(); none received yet");
+		{
+			static char big[4097];
+			char t[64];
+
+			memset(buf, 0x5a, 16);
+			len = sizeof(t);
+			CHECK(setsockopt(s, SOL_QUIC, QUIC_SOCKOPT_SESSION_TICKET,
+					 buf, 16) == 0 &&
+			      getsockopt(s, SOL_QUIC, QUIC_SOCKOPT_SESSION_TICKET,
+					 t, &len) == 0 &&
+			      len == 16 && !memcmp(t, buf, 16) &&
+			      FAILS_WITH(setsockopt(s, SOL_QUIC,
+						    QUIC_SOCKOPT_SESSION_TICKET,
+						    big, sizeof(big)), EINVAL),
+			      "SESSION_TICKET: session data set on a client reads back; oversized data is refused");
+			CHECK(setsockopt(s, SOL_QUIC, QUIC_SOCKOPT_SESSION_TICKET,
+					 NULL, 0) == 0 &&
+			      FAILS_WITH(getsockopt(s, SOL_QUIC,
+						    QUIC_SOCKOPT_SESSION_TICKET,
+						    t, &len), ENOTCONN),
+			      "SESSION_TICKET: an empty value clears it");
+		}
 	}
 	CHECK(setsockopt(s, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v)) == 0,
 	      "SOL_SOCKET options work");
