@@ -18,7 +18,6 @@
 #include "socket.h"
 #include "version.h"
 
-
 static void quic_listen_work(struct work_struct *work);
 
 static int quic_init_sock(struct sock *sk)
@@ -709,7 +708,6 @@ __poll_t quic_poll(struct file *file, struct socket *sock, poll_table *wait)
 		mask |= EPOLLHUP;	/* was connected */
 	return mask;
 }
-
 
 struct proto quic_prot = {
 	.name		= "QUIC",
