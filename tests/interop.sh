@@ -13,7 +13,7 @@
 # (QUIC_AIOQUIC_ROOT, default /var/cache/quic-dev/trixie-aioquic, made by
 # setup-debian.sh); tests whose peer is missing are skipped.
 #
-# usage: interop.sh BINDIR CERTDIR     (BINDIR has quic_server, quic_client)
+# usage: interop.sh BINDIR CERTDIR     (BINDIR has quic-server, quic-client)
 # Prints TAP lines without numbers.
 
 BIN=$1
@@ -35,10 +35,10 @@ show() {	# file prefix
 	sed "s/^/# $2: /" "$1"
 }
 
-# Wait until a UDP port has a listener (the peer is up), at most 20 s.
+# Wait until a UDP port has a listener (the peer is up), at most 60 s.
 wait_udp() {
 	local i
-	for i in $(seq 100); do
+	for i in $(seq 300); do
 		ss -Hlun "sport = :$1" 2>/dev/null | grep -q . && return 0
 		sleep 0.2
 	done
@@ -48,11 +48,11 @@ wait_udp() {
 # --- ngtcp2 -------------------------------------------------------------
 if command -v gtlsclient > /dev/null; then
 	port=$((port + 1))
-	"$BIN/quic_server" 127.0.0.1 $port "$CERTS/server.key" \
-		"$CERTS/server.pem" h3 1 1000 > "$log/server" 2>&1 &
+	"$BIN/quic-server" -c 1 -l 1000 127.0.0.1 $port \
+		"$CERTS/server.key" "$CERTS/server.pem" h3 > "$log/server" 2>&1 &
 	pid=$!
 	sleep 0.5
-	timeout 60 gtlsclient --timeout=5s --exit-on-all-streams-close \
+	timeout 90 gtlsclient --timeout=30s --exit-on-all-streams-close \
 		127.0.0.1 $port https://localhost:$port/ > "$log/client" 2>&1
 	wait $pid
 	rc=$?
@@ -70,7 +70,7 @@ if command -v gtlsserver > /dev/null; then
 		"$CERTS/server.pem" > "$log/server" 2>&1 &
 	pid=$!
 	sleep 0.5
-	timeout 60 "$BIN/quic_client" 127.0.0.1 $port "$CERTS/ca.pem" h3 1 300 \
+	timeout 60 "$BIN/quic-client" -l 300 127.0.0.1 $port "$CERTS/ca.pem" h3 \
 		> "$log/client" 2>&1
 	rc=$?
 	kill $pid 2>/dev/null
@@ -103,8 +103,9 @@ if [ -x "$root/usr/bin/python3" ] &&
 				> "$log/server" 2>&1 &
 			pid=$!
 			wait_udp $port
-			timeout 60 "$BIN/quic_client" 127.0.0.1 $port \
-				"$CERTS/ca.pem" quictest "$1" 300 > "$log/client" 2>&1
+			timeout 60 "$BIN/quic-client" -v "$1" -l 300 \
+				127.0.0.1 $port "$CERTS/ca.pem" quictest \
+				> "$log/client" 2>&1
 			rc=$?
 			wait $pid
 			src=$?
@@ -120,12 +121,13 @@ if [ -x "$root/usr/bin/python3" ] &&
 		for t in "1 1 0x00000001" "2 1 0x6b3343cf" "1,2 2 0x6b3343cf"; do
 			set -- $t
 			port=$((port + 1))
-			"$BIN/quic_server" 127.0.0.1 $port "$CERTS/server.key" \
-				"$CERTS/server.pem" quictest 1 2000 "$2" \
-				> "$log/server" 2>&1 &
+			# Python starts slowly under emulation: wait long
+			"$BIN/quic-server" -c 1 -l 2000 -t 180 -v "$2" 127.0.0.1 \
+				$port "$CERTS/server.key" "$CERTS/server.pem" \
+				quictest > "$log/server" 2>&1 &
 			pid=$!
 			sleep 0.3
-			timeout 90 chroot "$root" /usr/bin/python3 \
+			timeout 200 chroot "$root" /usr/bin/python3 \
 				/mnt/aioquic_peer.py client 127.0.0.1 $port \
 				--versions "$1" --ca /srv/ca.pem > "$log/client" 2>&1
 			rc=$?

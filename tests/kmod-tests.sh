@@ -45,7 +45,8 @@ if [ -n "$LIBQUIC_TEST" ]; then
 
 	# Interop with ngtcp2 and aioquic, up to completed handshakes.
 	interop=$(mktemp)
-	"$(dirname "$0")/interop.sh" "$(dirname "$LIBQUIC_TEST")" "$CERTS" \
+	"$(dirname "$0")/interop.sh" "$(dirname "$LIBQUIC_TEST")/../examples" \
+		"$CERTS" \
 		> "$interop" 2>&1
 	while IFS= read -r line; do
 		case $line in
@@ -98,8 +99,31 @@ result $? "a second load, test run and unload"
 # A packaged (DKMS) module for this kernel, when one is installed.
 if modinfo -k "$kver" -n quic 2>/dev/null | grep -q "^/lib/modules/$kver/"; then
 	path=$(modinfo -k "$kver" -n quic)
-	modprobe quic && "$SELFTESTS/socket_test" > /dev/null && rmmod quic
-	result $? "modprobe quic ($path), socket tests, rmmod"
+	modprobe quic && "$SELFTESTS/socket_test" > /dev/null
+	result $? "modprobe quic ($path), socket tests"
+	# the packaged example programs (quic-tools), when installed
+	if [ -x /usr/bin/quic-server ] && [ -x /usr/bin/quic-client ] &&
+	   [ -n "$CERTS" ]; then
+		log=$(mktemp -d)
+		/usr/bin/quic-server -c 1 -l 200 127.0.0.1 4499 \
+			"$CERTS/server.key" "$CERTS/server.pem" quictest \
+			> "$log/server" 2>&1 &
+		pid=$!
+		sleep 0.5
+		timeout 60 /usr/bin/quic-client -v 2 127.0.0.1 4499 \
+			"$CERTS/ca.pem" quictest > "$log/client" 2>&1
+		rc=$?
+		wait $pid
+		src=$?
+		sed 's/^/# /' "$log/server" "$log/client"
+		[ $rc = 0 ] && [ $src = 0 ] &&
+			grep -q 'handshake complete: ALPN quictest' "$log/client"
+		result $? "packaged quic-client and quic-server complete a handshake"
+		rm -rf "$log"
+	fi
+	sleep 0.5
+	rmmod quic
+	result $? "rmmod of the packaged module"
 fi
 
 new=$(dmesg | tail -n +"$((dmesg_start + 1))")

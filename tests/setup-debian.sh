@@ -43,7 +43,7 @@ pkgs=(build-essential autoconf automake libtool pkg-config
 	libgnutls28-dev libnl-3-dev libnl-genl-3-dev
 	qemu-system-x86 busybox-static dkms kmod cpio file xz-utils zstd
 	iproute2 sparse clang libclang-rt-dev ngtcp2-client ngtcp2-server
-	debootstrap
+	debootstrap debhelper dh-dkms lintian rpm
 	linux-image-amd64 linux-headers-amd64)
 
 want=${QUIC_KVER_612:-6.12.95+deb12-amd64}

@@ -1,0 +1,95 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Packages: build them from the "make dist" tarball, check them, install
+# them, and after the module tests remove them and look for leftovers.
+#
+#   packaging.sh build TARBALL OUTDIR   .debs with dpkg-buildpackage (lintian
+#                                       must report no error or warning),
+#                                       binary RPMs with rpmbuild
+#   packaging.sh install OUTDIR         install quic-dkms, libquic1 and
+#                                       quic-tools: DKMS builds the module
+#                                       for every kernel with headers
+#   packaging.sh remove                 purge them; nothing may be left
+#
+# Run as root on a Debian 12 machine set up by setup-debian.sh.
+
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+pkgs=(quic-dkms libquic1 libquic-dev quic-tools)
+
+build() {
+	local tarball out src rc
+	tarball=$(realpath "$1")
+	mkdir -p "$2"
+	out=$(realpath "$2")
+	src=$(mktemp -d)
+	tar -C "$src" -xzf "$tarball"
+	(cd "$src"/quic-* && dpkg-buildpackage -us -uc -b) \
+		> "$out/dpkg-buildpackage.log" 2>&1 ||
+		{ tail -n 40 "$out/dpkg-buildpackage.log"; return 1; }
+	mv "$src"/*.deb "$src"/*.changes "$src"/*.buildinfo "$out/"
+	echo "# debs: $(cd "$out" && echo ./*.deb)"
+	# errors and warnings fail; informational and pedantic tags are shown
+	if lintian --pedantic --fail-on error,warning --tag-display-limit 0 \
+		"$out"/*.changes > "$out/lintian.log" 2>&1; then
+		rc=0
+	else
+		rc=1
+	fi
+	grep -v 'running with root privileges' "$out/lintian.log" |
+		sed 's/^/# lintian: /' || true
+	[ $rc = 0 ] || { echo "lintian reports errors or warnings"; return 1; }
+	echo "# lintian: no error, no warning"
+
+	mkdir -p "$src/rpm/SOURCES"
+	cp "$tarball" "$src/rpm/SOURCES/"
+	tar -C "$src" -xzf "$tarball" --wildcards '*/rpm/quic.spec'
+	# Debian has no RPM packages for the build dependencies
+	rpmbuild -bb --nodeps --define "_topdir $src/rpm" "$src"/quic-*/rpm/quic.spec \
+		> "$out/rpmbuild.log" 2>&1 ||
+		{ tail -n 40 "$out/rpmbuild.log"; return 1; }
+	find "$src/rpm/RPMS" -name '*.rpm' -exec mv {} "$out/" \;
+	echo "# rpms: $(cd "$out" && echo ./*.rpm)"
+	rm -rf "$src"
+}
+
+install_pkgs() {
+	local dir
+	dir=$(realpath "$1")
+	apt-get install -y -q --no-install-recommends \
+		"$dir"/quic-dkms_*_all.deb "$dir"/libquic1_*.deb \
+		"$dir"/libquic-dev_*.deb "$dir"/quic-tools_*.deb
+	dkms status -m quic
+}
+
+remove_pkgs() {
+	local left
+	apt-get purge -y -q "${pkgs[@]}"
+	# (each lookup may find nothing and fail)
+	left=$(
+		set +e +o pipefail
+		ls -d /usr/src/quic-* /var/lib/dkms/quic 2>/dev/null
+		find /lib/modules -path '*/updates/dkms/quic.ko*' 2>/dev/null
+		ls /usr/bin/quic-client /usr/bin/quic-server \
+			/usr/include/netinet/quic.h 2>/dev/null
+		find /usr/lib -name 'libquic.so*' 2>/dev/null
+		dpkg -l "${pkgs[@]}" 2>/dev/null |
+			awk '/^[a-z][a-z] / && $1 != "un" && $1 != "pn" { print $2 }'
+		true
+	)
+	if [ -n "$left" ]; then
+		echo "left behind after purge:"
+		echo "$left"
+		return 1
+	fi
+	echo "# packages purged, nothing left behind"
+}
+
+case ${1:-} in
+build)		build "$2" "$3" ;;
+install)	install_pkgs "$2" ;;
+remove)		remove_pkgs ;;
+*)		sed -n 's/^#   //p' "$0" >&2; exit 2 ;;
+esac
