@@ -17,8 +17,8 @@ set -eu
 srcdir=$(cd "${srcdir:-.}" && pwd)
 CLANG=${CLANG:-clang}
 out=build/fuzz
-targets="header frame tparam"
-codecs="varint header frame_wire tparam"
+targets="header frame tparam alpn"
+codecs="varint header frame_wire tparam alpn"
 
 build() {
 	local t c srcs

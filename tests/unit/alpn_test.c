@@ -77,6 +77,19 @@ int main(void)
 	TAP_CHECK(quic_alpn_from_client_hello(buf, sizeof(buf), &alpn,
 					      &alpn_len) == -EINVAL,
 		  "alpn: a ClientHello shorter than its fields");
+	/* the name's length byte, just before "alpn" */
+	memcpy(buf, client_hello, sizeof(buf));
+	for (i = 1; i + 4 <= sizeof(buf) && memcmp(buf + i, "alpn", 4); i++)
+		;
+	i--;
+	buf[i] = 0;
+	TAP_CHECK(quic_alpn_from_client_hello(buf, sizeof(buf), &alpn,
+					      &alpn_len) == -EINVAL,
+		  "alpn: an empty protocol name is refused");
+	buf[i] = 5;
+	TAP_CHECK(quic_alpn_from_client_hello(buf, sizeof(buf), &alpn,
+					      &alpn_len) == -EINVAL,
+		  "alpn: a name running past its list is refused");
 	{
 		static const u8 bad_list[] = { 5, 'a', 'b' };
 

@@ -61,9 +61,10 @@ static bool quic_rd_vec(struct quic_rd *r, unsigned int n)
  * @alpn: set to the ProtocolNameList (1-byte length prefixed names)
  * @alpn_len: its length
  *
- * Return: 0; -ENOENT when the ClientHello has no ALPN extension;
- * -EAGAIN when @len ends before the extensions were all read; -EINVAL
- * when this is not a well-formed ClientHello.
+ * Return: 0, with a well-formed list of non-empty names; -ENOENT when
+ * the ClientHello has no ALPN extension; -EAGAIN when @len ends before
+ * the extensions were all read; -EINVAL when this is not a well-formed
+ * ClientHello.
  */
 int quic_alpn_from_client_hello(const u8 *p, size_t len, const u8 **alpn,
 				size_t *alpn_len)
@@ -98,11 +99,19 @@ int quic_alpn_from_client_hello(const u8 *p, size_t len, const u8 **alpn,
 			return -EINVAL;
 		if (type == QUIC_TLS_EXT_ALPN) {
 			struct quic_rd a = { ext.p, elen };
+			struct quic_rd names;
 			size_t list;
 
 			if (!quic_rd_len(&a, 2, &list) || list != a.left ||
 			    !list)
 				return -EINVAL;
+			/* RFC 7301 section 3.1: non-empty names, no trailing
+			 * bytes
+			 */
+			names = a;
+			while (names.left)
+				if (!names.p[0] || !quic_rd_vec(&names, 1))
+					return -EINVAL;
 			*alpn = a.p;
 			*alpn_len = list;
 			return 0;
