@@ -162,6 +162,9 @@ struct client {
 	uint8_t ticket[4096];
 	size_t ticket_len;
 	int want_token;		/* wait for a NEW_TOKEN token after it */
+	int want_events;	/* NEW_TOKEN and NEW_SESSION_TICKET events */
+	int got_token_event;	/* its content equals the token */
+	int got_ticket_event;	/* starts with a NewSessionTicket */
 	uint8_t token[512];
 	socklen_t token_len;
 	const uint8_t *use_token;	/* QUIC_SOCKOPT_TOKEN before connect */
@@ -172,6 +175,42 @@ struct client {
 	char alpn[64];
 	gnutls_cipher_algorithm_t negotiated;
 };
+
+/* Read notifications for up to 2 s, until both expected types came. */
+static void read_events(int sd, struct client *c)
+{
+	uint8_t buf[4096], token[512];
+	struct pollfd pfd = { .fd = sd, .events = POLLIN };
+	struct msghdr msg = { 0 };
+	struct iovec iov;
+	socklen_t tlen;
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < 100 && !(c->got_token_event && c->got_ticket_event);
+	     i++) {
+		if (poll(&pfd, 1, 20) <= 0)
+			continue;
+		iov.iov_base = buf;
+		iov.iov_len = sizeof(buf);
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_flags = 0;
+		n = recvmsg(sd, &msg, MSG_DONTWAIT);
+		if (n < 1 || !(msg.msg_flags & MSG_QUIC_NOTIFICATION))
+			break;
+		if (buf[0] == QUIC_EVENT_NEW_TOKEN) {
+			tlen = sizeof(token);
+			c->got_token_event =
+				!getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_TOKEN,
+					    token, &tlen) &&
+				tlen == n - 1 && !memcmp(token, buf + 1, tlen);
+		} else if (buf[0] == QUIC_EVENT_NEW_SESSION_TICKET) {
+			/* TLS HandshakeType new_session_ticket(4) */
+			c->got_ticket_event = n > 4 && buf[1] == 4;
+		}
+	}
+}
 
 static int client_handshake(int sd, struct client *c)
 {
@@ -233,6 +272,8 @@ static int client_handshake(int sd, struct client *c)
 	}
 	gnutls_transport_set_int(session, sd);
 	ret = quic_handshake(session);
+	if (!ret && c->want_events)
+		read_events(sd, c);
 	if (!ret) {
 		len = sizeof(c->alpn) - 1;
 		if (!quic_session_get_alpn(session, c->alpn, &len))
@@ -344,6 +385,17 @@ static int run(struct client *c, struct server *s)
 	    setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_TOKEN, c->use_token,
 		       c->use_token_len))
 		return -errno;
+	if (c->want_events) {
+		struct quic_event_option ev = { QUIC_EVENT_NEW_TOKEN, 1 };
+
+		if (setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_EVENT, &ev,
+			       sizeof(ev)))
+			return -errno;
+		ev.type = QUIC_EVENT_NEW_SESSION_TICKET;
+		if (setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_EVENT, &ev,
+			       sizeof(ev)))
+			return -errno;
+	}
 	if (c->no_compat) {
 		struct quic_transport_param tp = { 0 };
 		socklen_t tlen = sizeof(tp);
@@ -574,6 +626,25 @@ static void test_new_token(void)
 	close(sd);
 }
 
+/* NEW_TOKEN and NEW_SESSION_TICKET events through recvmsg() with
+ * MSG_QUIC_NOTIFICATION.
+ */
+static void test_events(void)
+{
+	struct client c = {
+		.family = AF_INET6, .version = QUIC_VERSION_V2,
+		.alpns = "quictest", .ca = "ca.pem", .want_events = 1,
+	};
+	struct server s = { .alpns = "quictest" };
+
+	run(&c, &s);
+	CHECK(!c.ret && !s.ret && c.got_token_event,
+	      "events: NEW_TOKEN carries the token QUIC_SOCKOPT_TOKEN reads (client %d, server %d)",
+	      c.ret, s.ret);
+	CHECK(!c.ret && !s.ret && c.got_ticket_event,
+	      "events: NEW_SESSION_TICKET carries the NewSessionTicket message");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -721,5 +792,6 @@ int main(int argc, char **argv)
 	test_shared_ticket_key();
 	test_compatible_version();
 	test_new_token();
+	test_events();
 	return tap_done("libquic_test");
 }

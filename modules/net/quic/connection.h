@@ -119,6 +119,7 @@ struct quic_conn {
 struct quic_skb_cb {
 	union quic_addr peer;		/* source of the datagram */
 	u8 level;			/* delivered CRYPTO data: its level */
+	u8 event:1;			/* a notification, not data */
 };
 
 #define QUIC_SKB_CB(skb)	((struct quic_skb_cb *)&((skb)->cb[0]))
@@ -164,5 +165,6 @@ void quic_outq_ack(struct sock *sk, u8 space, const struct quic_frame *f);
 int quic_inq_crypto(struct sock *sk, u8 level, const struct quic_frame *f);
 void quic_inq_replay_pending(struct sock *sk);
 void quic_inq_new_token(struct sock *sk, const struct quic_frame *f);
+int quic_inq_event(struct sock *sk, u8 type, const void *data, u32 len);
 
 #endif /* __NET_QUIC_CONNECTION_H */

@@ -18,9 +18,43 @@ struct quic_ooo_cb {
 
 #define QUIC_OOO_CB(skb)	((struct quic_ooo_cb *)&((skb)->cb[0]))
 
+/**
+ * quic_inq_event - queue a notification for recvmsg()
+ * @sk: the connection
+ * @type: enum quic_event_type
+ * @data: the event's content
+ * @len: its length
+ *
+ * Only events enabled with QUIC_SOCKOPT_EVENT are queued; recvmsg()
+ * returns the type byte then the content, with MSG_QUIC_NOTIFICATION.
+ *
+ * Return: 0, or -ENOBUFS/-ENOMEM when it could not be queued.
+ */
+int quic_inq_event(struct sock *sk, u8 type, const void *data, u32 len)
+{
+	struct sk_buff *skb;
+
+	if (!(quic_sk(sk)->events & BIT(type)))
+		return 0;
+	if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf))
+		return -ENOBUFS;
+	skb = alloc_skb(1 + len, GFP_ATOMIC);
+	if (!skb)
+		return -ENOMEM;
+	skb_put_u8(skb, type);
+	skb_put_data(skb, data, len);
+	QUIC_SKB_CB(skb)->level = 0;
+	QUIC_SKB_CB(skb)->event = 1;
+	skb_set_owner_r(skb, sk);
+	skb_queue_tail(&sk->sk_receive_queue, skb);
+	sk->sk_data_ready(sk);
+	return 0;
+}
+
 /* A client keeps post-handshake messages (NewSessionTicket) for
- * QUIC_SOCKOPT_SESSION_TICKET instead of queueing them.  They replace
- * session data the user set (a kernel consumer's, for its handshake).
+ * QUIC_SOCKOPT_SESSION_TICKET instead of queueing them, and reports them
+ * with the NEW_SESSION_TICKET event.  They replace session data the user
+ * set (a kernel consumer's, for its handshake).
  */
 static int quic_inq_ticket(struct sock *sk, const u8 *data, unsigned int len)
 {
@@ -68,6 +102,7 @@ void quic_inq_new_token(struct sock *sk, const struct quic_frame *f)
 	c->new_token = t;
 	c->new_token_len = f->data.len;
 	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_NEW_TOKEN_RCV);
+	quic_inq_event(sk, QUIC_EVENT_NEW_TOKEN, t, f->data.len);
 }
 
 /* Queue @len bytes of level @level for recvmsg(). */
@@ -78,8 +113,10 @@ static int quic_inq_deliver(struct sock *sk, u8 level, const u8 *data,
 
 	if (!len)
 		return 0;
-	if (level == QUIC_CRYPTO_APP && !quic_conn(sk)->is_serv)
+	if (level == QUIC_CRYPTO_APP && !quic_conn(sk)->is_serv) {
+		quic_inq_event(sk, QUIC_EVENT_NEW_SESSION_TICKET, data, len);
 		return quic_inq_ticket(sk, data, len);
+	}
 	if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf))
 		return -ENOBUFS;
 	skb = alloc_skb(len, GFP_ATOMIC);
@@ -87,6 +124,7 @@ static int quic_inq_deliver(struct sock *sk, u8 level, const u8 *data,
 		return -ENOMEM;
 	skb_put_data(skb, data, len);
 	QUIC_SKB_CB(skb)->level = level;
+	QUIC_SKB_CB(skb)->event = 0;
 	skb_set_owner_r(skb, sk);
 	skb_queue_tail(&sk->sk_receive_queue, skb);
 	sk->sk_data_ready(sk);

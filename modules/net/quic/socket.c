@@ -670,11 +670,15 @@ static int quic_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	err = skb_copy_datagram_msg(skb, 0, msg, copied);
 	if (err)
 		goto out;
-	hinfo.crypto_level = QUIC_SKB_CB(skb)->level;
-	err = put_cmsg(msg, SOL_QUIC, QUIC_HANDSHAKE_INFO, sizeof(hinfo),
-		       &hinfo);
-	if (err)
-		goto out;
+	if (QUIC_SKB_CB(skb)->event) {
+		msg->msg_flags |= MSG_QUIC_NOTIFICATION;
+	} else {
+		hinfo.crypto_level = QUIC_SKB_CB(skb)->level;
+		err = put_cmsg(msg, SOL_QUIC, QUIC_HANDSHAKE_INFO,
+			       sizeof(hinfo), &hinfo);
+		if (err)
+			goto out;
+	}
 	if (!(flags & MSG_PEEK)) {
 		if (copied < skb->len) {
 			__skb_pull(skb, copied);
