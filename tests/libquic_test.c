@@ -541,7 +541,7 @@ static void test_compatible_version(void)
 	unsigned int i;
 	long up;
 
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
 		struct client c = {
 			.family = t[i].family, .version = t[i].client,
 			.psk = t[i].psk, .no_compat = t[i].no_compat,

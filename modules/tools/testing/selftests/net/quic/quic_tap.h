@@ -17,6 +17,10 @@ static int tests_run, tests_failed;
 
 #define CHECK(cond, ...) tap_check(!!(cond), #cond, __LINE__, __VA_ARGS__)
 
+#ifndef ARRAY_SIZE	/* as in the kernel and kselftest.h */
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
 #ifndef __printf	/* the kernel's name, for userspace */
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #endif

@@ -456,17 +456,18 @@ static void test_other_options(int s)
 		unsigned int k;
 		int bad = 0;
 
-		for (k = 0; k < sizeof(conn_set) / sizeof(conn_set[0]); k++)
+		for (k = 0; k < ARRAY_SIZE(conn_set); k++)
 			if (!FAILS_WITH(setsockopt(s, SOL_QUIC, conn_set[k],
 						   buf, 16), ENOTCONN))
 				bad = conn_set[k];
-		for (k = 0; k < sizeof(conn_get) / sizeof(conn_get[0]); k++) {
+		for (k = 0; k < ARRAY_SIZE(conn_get); k++) {
 			len = sizeof(buf);
 			if (!FAILS_WITH(getsockopt(s, SOL_QUIC, conn_get[k],
 						   buf, &len), ENOTCONN))
 				bad = conn_get[k];
 		}
-		CHECK(!bad, "connection options before a connection give ENOTCONN (first wrong: %d)",
+		CHECK(!bad,
+		      "connection options before a connection give ENOTCONN (first wrong: %d)",
 		      bad);
 		len = sizeof(buf);
 		CHECK(setsockopt(s, SOL_QUIC, QUIC_SOCKOPT_TOKEN, buf, 16) == 0 &&
