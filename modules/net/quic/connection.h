@@ -15,9 +15,11 @@
 #include <uapi/linux/quic.h>
 
 #include "cid.h"
+#include "cong.h"
 #include "crypto.h"
 #include "frame_wire.h"
 #include "pnspace.h"
+#include "stream.h"
 #include "udp.h"
 
 /* Bytes of CRYPTO data buffered per level, each way (RFC 9000 section 7.5
@@ -48,14 +50,45 @@ struct quic_crypto_tx {
 	u32 sent;			/* next byte to send */
 };
 
-/* A sent ack-eliciting packet, kept until acknowledged or declared lost. */
+/* What a sent packet carried besides CRYPTO data, to act on when it is
+ * acknowledged or lost.
+ */
+enum {
+	QUIC_SF_STREAM,			/* id, off, len, fin */
+	QUIC_SF_RESET,			/* RESET_STREAM of stream id */
+	QUIC_SF_STOP,			/* STOP_SENDING of stream id */
+	QUIC_SF_MAX_STREAM_DATA,	/* of stream id */
+};
+
+struct quic_sent_frame {
+	s64 id;
+	u64 off;
+	u32 len;
+	u8 type;
+	u8 fin;
+};
+
+#define QUIC_SENT_FRAMES	8
+
+/* A sent ack-eliciting packet, kept until acknowledged or declared lost;
+ * a lost one with stream data waits on conn->lost until that is sent
+ * again.
+ */
 struct quic_sent {
 	struct list_head list;
 	u64 pn;
+	ktime_t time;
 	u32 crypto_off;			/* CRYPTO bytes it carried */
 	u32 crypto_len;
+	u16 bytes;			/* size, for bytes in flight */
+	u8 nframes;
+	u8 next;			/* lost: frames already sent again */
 	u8 handshake_done:1;
 	u8 new_token:1;
+	u8 max_data:1;
+	u8 max_streams_bidi:1;
+	u8 max_streams_uni:1;
+	struct quic_sent_frame f[QUIC_SENT_FRAMES];
 };
 
 struct quic_conn {
@@ -99,6 +132,15 @@ struct quic_conn {
 	struct quic_crypto_tx ctx[QUIC_PNSPACE_MAX];
 	struct list_head sent[QUIC_PNSPACE_MAX];
 
+	struct quic_streams streams;
+	struct quic_cong cong;
+	struct list_head lost;		/* sent records with data to resend */
+	struct sk_buff_head dgramq;	/* DATAGRAM frames to send */
+	u32 close_errcode;		/* application close, and received */
+	u8 close_frame;
+	u8 close_phrase_len;
+	u8 close_phrase[QUIC_CLOSE_PHRASE_MAX_LEN];
+
 	struct sk_buff_head pending;	/* datagrams waiting for keys */
 	struct timer_list pto_timer;
 	struct work_struct retry_work;	/* client: rekey after a Retry */
@@ -118,11 +160,25 @@ struct quic_conn {
 /* Per-datagram receive information, in skb->cb. */
 struct quic_skb_cb {
 	union quic_addr peer;		/* source of the datagram */
-	u8 level;			/* delivered CRYPTO data: its level */
-	u8 event:1;			/* a notification, not data */
 };
 
 #define QUIC_SKB_CB(skb)	((struct quic_skb_cb *)&((skb)->cb[0]))
+
+/* What recvmsg() finds on the receive queue, in skb->cb: handshake data,
+ * stream data, a datagram or an event.  Stream data out of order waits
+ * with its offset.
+ */
+struct quic_rcv_cb {
+	s64 stream_id;
+	u64 offset;
+	u8 level;			/* CRYPTO data: its level */
+	u8 event:1;			/* a notification */
+	u8 dgram:1;			/* a DATAGRAM frame */
+	u8 fin:1;			/* the stream's last byte */
+	u8 stream:1;			/* stream data */
+};
+
+#define QUIC_RCV_CB(skb)	((struct quic_rcv_cb *)&((skb)->cb[0]))
 
 static inline u8 quic_level_space(u8 level)
 {
@@ -158,13 +214,28 @@ void quic_conn_discard(struct sock *sk, u8 space);
 void quic_conn_arm_pto(struct sock *sk);
 int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s);
 
+void quic_conn_pto_timer(struct timer_list *t);
+
 int quic_outq_crypto_queue(struct sock *sk, u8 level, struct iov_iter *from,
 			   size_t len);
 void quic_outq_ack(struct sock *sk, u8 space, const struct quic_frame *f);
+void quic_outq_sent(struct sock *sk, u8 space, struct quic_sent *sent);
+void quic_outq_free(struct sock *sk);
+int quic_outq_stream_append(struct sock *sk, struct quic_stream *s,
+			    struct iov_iter *from, size_t len, bool fin);
+int quic_outq_dgram_append(struct sock *sk, struct iov_iter *from,
+			   size_t len);
+bool quic_outq_app_wants(struct sock *sk);
+bool quic_outq_all_acked(struct sock *sk);
+int quic_outq_app_fill(struct sock *sk, struct sk_buff *skb,
+		       struct quic_sent *sent, unsigned int room);
 
 int quic_inq_crypto(struct sock *sk, u8 level, const struct quic_frame *f);
 void quic_inq_replay_pending(struct sock *sk);
 void quic_inq_new_token(struct sock *sk, const struct quic_frame *f);
 int quic_inq_event(struct sock *sk, u8 type, const void *data, u32 len);
+void quic_inq_close(struct sock *sk, const struct quic_frame *f);
+void quic_inq_dgram(struct sock *sk, struct sk_buff *skb,
+		    const struct quic_frame *f);
 
 #endif /* __NET_QUIC_CONNECTION_H */

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Received frames: decode each frame of a packet payload (frame_wire.c),
- * check it may appear in this packet type, and act on it.  Frames of the
- * features not implemented yet (streams, connection ID changes, paths,
- * datagrams) are decoded and validated, then ignored.
+ * check it may appear in this packet type, and hand it to the part that
+ * acts on it: acknowledgments to the send queue, CRYPTO data, datagrams
+ * and closes to the receive queue, stream frames to stream.c.  Frames of
+ * the features not implemented yet (connection ID changes, paths) are
+ * decoded and validated, then ignored.
  */
 
 #include <net/sock.h>
@@ -15,6 +17,7 @@
 /**
  * quic_frame_process - act on the frames of a decrypted packet
  * @sk: the connection
+ * @skb: the datagram, linear, the payload inside it
  * @level: encryption level of the packet
  * @packet_type: enum quic_packet_type of the packet
  * @p: the payload
@@ -25,9 +28,9 @@
  * Return: 0, or a negative error with *errcode set; the connection must
  * then be closed.
  */
-int quic_frame_process(struct sock *sk, u8 level, u8 packet_type,
-		       const u8 *p, unsigned int len, bool *eliciting,
-		       u64 *errcode)
+int quic_frame_process(struct sock *sk, struct sk_buff *skb, u8 level,
+		       u8 packet_type, const u8 *p, unsigned int len,
+		       bool *eliciting, u64 *errcode)
 {
 	struct quic_conn *c = quic_conn(sk);
 	struct quic_frame f;
@@ -51,6 +54,7 @@ int quic_frame_process(struct sock *sk, u8 level, u8 packet_type,
 		if (quic_frame_ack_eliciting(f.type))
 			*eliciting = true;
 
+		err = 0;
 		switch (f.type) {
 		case QUIC_FRAME_ACK:
 		case QUIC_FRAME_ACK_ECN:
@@ -72,13 +76,43 @@ int quic_frame_process(struct sock *sk, u8 level, u8 packet_type,
 		case QUIC_FRAME_NEW_TOKEN:
 			quic_inq_new_token(sk, &f);
 			break;
+		case QUIC_FRAME_STREAM ... QUIC_FRAME_STREAM + 7:
+			err = quic_stream_rcv(sk, skb, &f, errcode);
+			break;
+		case QUIC_FRAME_RESET_STREAM:
+			err = quic_stream_rcv_reset(sk, &f, errcode);
+			break;
+		case QUIC_FRAME_STOP_SENDING:
+			err = quic_stream_rcv_stop(sk, &f, errcode);
+			break;
+		case QUIC_FRAME_MAX_DATA:
+		case QUIC_FRAME_MAX_STREAM_DATA:
+		case QUIC_FRAME_MAX_STREAMS_BIDI:
+		case QUIC_FRAME_MAX_STREAMS_UNI:
+		case QUIC_FRAME_DATA_BLOCKED:
+		case QUIC_FRAME_STREAM_DATA_BLOCKED:
+		case QUIC_FRAME_STREAMS_BLOCKED_BIDI:
+		case QUIC_FRAME_STREAMS_BLOCKED_UNI:
+			err = quic_stream_rcv_limit(sk, &f, errcode);
+			break;
+		case QUIC_FRAME_DATAGRAM:
+		case QUIC_FRAME_DATAGRAM_LEN:
+			/* only if we said we take them, and that large */
+			if (n > quic_sk(sk)->local.max_datagram_frame_size) {
+				*errcode = QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION;
+				return -EPROTO;
+			}
+			quic_inq_dgram(sk, skb, &f);
+			break;
 		case QUIC_FRAME_CONNECTION_CLOSE:
 		case QUIC_FRAME_CONNECTION_CLOSE_APP:
-			quic_conn_abort(sk, ECONNRESET);
+			quic_inq_close(sk, &f);
 			return 0;
 		default:
 			break;
 		}
+		if (err)
+			return err;
 		p += n;
 		len -= n;
 	}

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Receive queue of the handshake: CRYPTO frames reassembled per level and
- * delivered in order to recvmsg() with their level, datagrams that wait
- * for their keys (RFC 9001 section 5.7), and what a client keeps for its
- * later connections: session tickets and NEW_TOKEN tokens.
+ * Receive queue: CRYPTO frames reassembled per level and delivered in
+ * order to recvmsg() with their level, DATAGRAM frames and events (stream
+ * data is reassembled in stream.c), datagrams that wait for their keys
+ * (RFC 9001 section 5.7), and what a client keeps for its later
+ * connections: session tickets and NEW_TOKEN tokens.
  */
 
 #include <net/sock.h>
@@ -43,12 +44,68 @@ int quic_inq_event(struct sock *sk, u8 type, const void *data, u32 len)
 		return -ENOMEM;
 	skb_put_u8(skb, type);
 	skb_put_data(skb, data, len);
-	QUIC_SKB_CB(skb)->level = 0;
-	QUIC_SKB_CB(skb)->event = 1;
+	memset(QUIC_RCV_CB(skb), 0, sizeof(struct quic_rcv_cb));
+	QUIC_RCV_CB(skb)->event = 1;
 	skb_set_owner_r(skb, sk);
 	skb_queue_tail(&sk->sk_receive_queue, skb);
 	sk->sk_data_ready(sk);
 	return 0;
+}
+
+/**
+ * quic_inq_dgram - a DATAGRAM frame arrived
+ * @sk: the connection
+ * @skb: the datagram it is in (linear)
+ * @f: the frame, its data inside @skb
+ *
+ * Queued for recvmsg() as a clone trimmed to the frame's data; dropped
+ * when the receive buffer is full (datagrams are unreliable).
+ */
+void quic_inq_dgram(struct sock *sk, struct sk_buff *skb,
+		    const struct quic_frame *f)
+{
+	struct sk_buff *nskb;
+
+	if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf))
+		return;
+	nskb = skb_clone(skb, GFP_ATOMIC);
+	if (!nskb)
+		return;
+	__skb_pull(nskb, f->data.data - skb->data);
+	__skb_trim(nskb, f->data.len);
+	memset(QUIC_RCV_CB(nskb), 0, sizeof(struct quic_rcv_cb));
+	QUIC_RCV_CB(nskb)->dgram = 1;
+	skb_set_owner_r(nskb, sk);
+	skb_queue_tail(&sk->sk_receive_queue, nskb);
+	sk->sk_data_ready(sk);
+}
+
+/**
+ * quic_inq_close - a CONNECTION_CLOSE frame arrived
+ * @sk: the connection
+ * @f: the frame
+ *
+ * The peer's code, frame type and reason phrase are kept for
+ * getsockopt(QUIC_SOCKOPT_CONNECTION_CLOSE) and reported by the
+ * CONNECTION_CLOSE event; the connection is over (ECONNRESET).
+ */
+void quic_inq_close(struct sock *sk, const struct quic_frame *f)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_connection_close ev = {};
+	u32 len = min_t(u64, f->close.reason_len, QUIC_CLOSE_PHRASE_MAX_LEN - 1);
+
+	c->close_errcode = f->close.error;
+	c->close_frame = f->close.frame_type;
+	c->close_phrase_len = len;
+	memcpy(c->close_phrase, f->close.reason, len);
+	c->close_phrase[len] = 0;
+	ev.errcode = c->close_errcode;
+	ev.frame = c->close_frame;
+	memcpy(ev.phrase, c->close_phrase, len + 1);
+	quic_inq_event(sk, QUIC_EVENT_CONNECTION_CLOSE, &ev,
+		       offsetof(struct quic_connection_close, phrase) + len + 1);
+	quic_conn_abort(sk, ECONNRESET);
 }
 
 /* A client keeps post-handshake messages (NewSessionTicket) for
@@ -123,8 +180,8 @@ static int quic_inq_deliver(struct sock *sk, u8 level, const u8 *data,
 	if (!skb)
 		return -ENOMEM;
 	skb_put_data(skb, data, len);
-	QUIC_SKB_CB(skb)->level = level;
-	QUIC_SKB_CB(skb)->event = 0;
+	memset(QUIC_RCV_CB(skb), 0, sizeof(struct quic_rcv_cb));
+	QUIC_RCV_CB(skb)->level = level;
 	skb_set_owner_r(skb, sk);
 	skb_queue_tail(&sk->sk_receive_queue, skb);
 	sk->sk_data_ready(sk);

@@ -20,6 +20,7 @@ enum quic_mib_field {
 	QUIC_MIB_PKT_DECDROP,		/* packets that failed to decrypt */
 	QUIC_MIB_PKT_SND,		/* packets sent */
 	QUIC_MIB_PTO,			/* probe timeouts */
+	QUIC_MIB_PKT_LOST,		/* packets declared lost */
 	QUIC_MIB_VN_SND,		/* Version Negotiation sent */
 	QUIC_MIB_VN_RCV,		/* Version Negotiation that failed a
 					 * connection

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Send queue of the handshake and connection lifetime: CRYPTO data queued
- * per level by sendmsg(), packets in flight until acknowledged, probe
- * timeouts that resend what was not acknowledged (RFC 9002 section 6.2),
- * key installation and discarding, and closing on errors.
+ * Send queue: CRYPTO data queued per level by sendmsg(), stream data in
+ * chunks per stream, DATAGRAM frames, and the control frames of flow
+ * control; the frames of the 1-RTT packets packet.c builds; packets in
+ * flight until acknowledged or lost (RFC 9002: packet threshold, probe
+ * timeout), with what they carried sent again; the idle timeout.
  */
 
 #include <linux/slab.h>
@@ -15,234 +16,173 @@
 #include "socket.h"
 #include "version.h"
 
-static void quic_conn_pto_timer(struct timer_list *t);
+#define QUIC_PKT_THRESHOLD	3	/* RFC 9002 section 6.1.1 */
+#define QUIC_DGRAM_QUEUE_MAX	256	/* datagrams waiting to be sent */
 
-/**
- * quic_conn_init - empty connection state
- * @sk: the socket; its conn member is zeroed
- */
-void quic_conn_init(struct sock *sk)
+static u32 quic_conn_max_ack_delay(struct sock *sk)
+{
+	return quic_conn(sk)->hs_confirmed ?
+	       quic_sk(sk)->remote.max_ack_delay : 0;
+}
+
+static unsigned long quic_conn_pto(struct sock *sk)
 {
 	struct quic_conn *c = quic_conn(sk);
-	int i;
+	u32 us = quic_cong_pto(&c->cong, quic_conn_max_ack_delay(sk));
 
-	memset(c, 0, sizeof(*c));
-	for (i = 0; i < QUIC_PNSPACE_MAX; i++) {
-		quic_pnspace_init(&c->space[i]);
-		skb_queue_head_init(&c->crx[i].ooo);
-		INIT_LIST_HEAD(&c->sent[i]);
-	}
-	skb_queue_head_init(&c->pending);
-	skb_queue_head_init(&c->reqq);
-	INIT_LIST_HEAD(&c->accept_q);
-	INIT_LIST_HEAD(&c->accept_node);
-	INIT_HLIST_NODE(&c->listen_node);
-	timer_setup(&c->pto_timer, quic_conn_pto_timer, 0);
-	quic_retry_conn_init(c);
+	return usecs_to_jiffies(us) << min_t(u8, c->pto_count, 6);
 }
 
-static void quic_conn_free_space(struct quic_conn *c, u8 space)
-{
-	struct quic_sent *s, *tmp;
-
-	list_for_each_entry_safe(s, tmp, &c->sent[space], list) {
-		list_del(&s->list);
-		kfree(s);
-	}
-	skb_queue_purge(&c->crx[space].ooo);
-	c->crx[space].ooo_bytes = 0;
-	kfree(c->ctx[space].buf);
-	memset(&c->ctx[space], 0, sizeof(c->ctx[space]));
-}
-
-static void quic_conn_free_keys(struct quic_conn *c, u8 level)
-{
-	if (!c->crypto[level])
-		return;
-	quic_crypto_free(c->crypto[level]);
-	kfree(c->crypto[level]);
-	c->crypto[level] = NULL;
-}
-
-/**
- * quic_conn_free - release everything the connection holds
- * @sk: the socket, being destroyed
- */
-void quic_conn_free(struct sock *sk)
-{
-	struct quic_conn *c = quic_conn(sk);
-	int i;
-
-	sk_stop_timer_sync(sk, &c->pto_timer);
-	quic_cid_hash_del(&c->scid_node);
-	quic_cid_hash_del(&c->odcid_node);
-	for (i = 0; i < QUIC_PNSPACE_MAX; i++)
-		quic_conn_free_space(c, i);
-	for (i = 0; i < QUIC_CRYPTO_MAX; i++)
-		quic_conn_free_keys(c, i);
-	if (c->initial_alt) {
-		quic_crypto_free(c->initial_alt);
-		kfree(c->initial_alt);
-		c->initial_alt = NULL;
-	}
-	skb_queue_purge(&c->pending);
-	skb_queue_purge(&c->reqq);
-	kfree(c->ticket);
-	c->ticket = NULL;
-	if (c->new_token)
-		sock_kfree_s(sk, c->new_token, c->new_token_len);
-	c->new_token = NULL;
-	memzero_explicit(c->ticket_key, sizeof(c->ticket_key));
-}
-
-/**
- * quic_conn_discard - drop the keys and state of a packet number space
- * @sk: the connection
- * @space: QUIC_PNSPACE_INITIAL or QUIC_PNSPACE_HANDSHAKE
- *
- * RFC 9001 section 4.9.  Keys are freed later, with the connection: this
- * may run in softirq context, where transforms cannot be freed safely.
- */
-void quic_conn_discard(struct sock *sk, u8 space)
-{
-	struct quic_conn *c = quic_conn(sk);
-	struct quic_sent *s, *tmp;
-	struct quic_crypto *cr;
-
-	if (c->space[space].discarded)
-		return;
-	c->space[space].discarded = 1;
-	c->space[space].ack_pending = 0;
-	list_for_each_entry_safe(s, tmp, &c->sent[space], list) {
-		list_del(&s->list);
-		kfree(s);
-	}
-	cr = c->crypto[quic_space_level(space)];
-	if (cr) {
-		cr->tx.ready = 0;
-		cr->rx.ready = 0;
-	}
-}
-
-/**
- * quic_conn_close - close the connection on an error
- * @sk: the connection
- * @errcode: transport error code
- *
- * Sends CONNECTION_CLOSE once and reports the error to the application;
- * the closing and draining periods come later.
- */
-void quic_conn_close(struct sock *sk, u64 errcode)
-{
-	if (sk->sk_state == TCP_CLOSE)
-		return;
-	quic_packet_send_close(sk, errcode);
-	quic_conn_abort(sk, errcode == QUIC_TRANSPORT_ERROR_CRYPTO_BUF_EXCEEDED ?
-			ENOBUFS : EPROTO);
-}
-
-/**
- * quic_conn_abort - the connection is gone: tell the application
- * @sk: the connection
- * @err: the errno its calls report from now on
- *
- * Nothing is sent; the probe timer stops.
- */
-void quic_conn_abort(struct sock *sk, int err)
-{
-	if (sk->sk_state == TCP_CLOSE)
-		return;
-	QUIC_INC_STATS(sock_net(sk), err == ETIMEDOUT ? QUIC_MIB_CONN_TIMEDOUT :
-						      QUIC_MIB_CONN_ABORTED);
-	WRITE_ONCE(sk->sk_err, err);
-	inet_sk_set_state(sk, TCP_CLOSE);
-	sk_stop_timer(sk, &quic_conn(sk)->pto_timer);
-	sk_error_report(sk);
-}
-
-static unsigned long quic_conn_pto(struct quic_conn *c)
-{
-	return msecs_to_jiffies(QUIC_PTO_INITIAL_MS) << min_t(u8, c->pto_count, 6);
-}
-
-/* The idle timeout (RFC 9000 section 10.1) in jiffies, 0 for none: ours,
- * as the peer's is only known once the handshake is done.
+/* The idle timeout (RFC 9000 section 10.1) in jiffies, 0 for none: the
+ * smaller of both sides' once the peer's is known.
  */
 static unsigned long quic_conn_idle(struct sock *sk)
 {
 	u32 us = quic_sk(sk)->local.max_idle_timeout;
+	u32 peer = quic_sk(sk)->remote.max_idle_timeout;
 
+	if (quic_conn(sk)->hs_complete && peer && (!us || peer < us))
+		us = peer;
 	return us ? usecs_to_jiffies(us) : 0;
 }
 
+static bool quic_conn_inflight(struct quic_conn *c)
+{
+	int i;
+
+	for (i = 0; i < QUIC_PNSPACE_MAX; i++)
+		if (!list_empty(&c->sent[i]))
+			return true;
+	return false;
+}
+
 /**
- * quic_conn_arm_pto - keep the probe timer running while needed
+ * quic_conn_arm_pto - keep the connection's timer running
  * @sk: the connection
  *
- * Until the handshake is confirmed the timer runs whenever packets are in
- * flight, and on the client also when nothing is (RFC 9002 section
- * 6.2.2.1: the server may be blocked by its amplification limit).
+ * With packets in flight it is the probe timeout; until the handshake is
+ * confirmed a client probes even with nothing in flight (RFC 9002
+ * section 6.2.2.1: the server may be blocked by its amplification
+ * limit).  Otherwise it waits for the idle timeout, or the keepalive
+ * interval when one is set.
  */
 void quic_conn_arm_pto(struct sock *sk)
 {
 	struct quic_conn *c = quic_conn(sk);
-	bool inflight = false;
-	int i;
+	unsigned long idle = quic_conn_idle(sk), expires;
+	u32 keepalive = quic_sk(sk)->config.keepalive_probe_interval;
 
-	for (i = 0; i < QUIC_PNSPACE_MAX; i++)
-		inflight |= !list_empty(&c->sent[i]);
-	if (!inflight && (c->is_serv || c->hs_confirmed)) {
-		sk_stop_timer(sk, &c->pto_timer);
+	if (timer_pending(&c->pto_timer))
 		return;
-	}
-	if (!timer_pending(&c->pto_timer)) {
-		unsigned long expires = jiffies + quic_conn_pto(c);
-		unsigned long idle = quic_conn_idle(sk);
-
+	if (quic_conn_inflight(c) || (!c->is_serv && !c->hs_confirmed)) {
+		expires = jiffies + quic_conn_pto(sk);
 		if (idle && time_before(c->last_rx + idle, expires))
 			expires = c->last_rx + idle + 1;
-		sk_reset_timer(sk, &c->pto_timer, expires);
+	} else if (keepalive && c->hs_complete) {
+		expires = c->last_rx + usecs_to_jiffies(keepalive);
+		if (time_before_eq(expires, jiffies))
+			expires = jiffies + usecs_to_jiffies(keepalive);
+	} else if (idle) {
+		expires = c->last_rx + idle + 1;
+	} else {
+		return;
 	}
+	sk_reset_timer(sk, &c->pto_timer, expires);
+}
+
+/* A packet is lost: what it carried goes out again. */
+static void quic_outq_lost(struct sock *sk, u8 space, struct quic_sent *p)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_streams *st = &c->streams;
+	struct quic_crypto_tx *t = &c->ctx[space];
+	bool data = false;
+	int i;
+
+	list_del(&p->list);
+	quic_cong_lost(&c->cong, p->bytes, p->time);
+	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_LOST);
+	if (p->crypto_len && p->crypto_off < t->sent)
+		t->sent = p->crypto_off;
+	c->hs_done_pending |= p->handshake_done;
+	c->new_token_pending |= p->new_token;
+	st->max_data_pending |= p->max_data;
+	st->max_streams_bidi_pending |= p->max_streams_bidi;
+	st->max_streams_uni_pending |= p->max_streams_uni;
+	for (i = 0; i < p->nframes; i++) {
+		struct quic_sent_frame *f = &p->f[i];
+		struct quic_stream *s = quic_stream_find(st, f->id);
+
+		if (!s)
+			continue;
+		switch (f->type) {
+		case QUIC_SF_STREAM:
+			data = true;
+			continue;
+		case QUIC_SF_RESET:
+			s->reset_pending = 1;
+			break;
+		case QUIC_SF_STOP:
+			if (s->recv_state < QUIC_STREAM_RECV_STATE_RECVD)
+				s->stop_pending = 1;
+			break;
+		case QUIC_SF_MAX_STREAM_DATA:
+			if (s->recv_state == QUIC_STREAM_RECV_STATE_RECV)
+				s->max_data_pending = 1;
+			break;
+		}
+		quic_stream_send_queue(st, s);
+	}
+	if (data) {
+		p->next = 0;
+		list_add_tail(&p->list, &c->lost);
+	} else {
+		kfree(p);
+	}
+}
+
+/* The idle timeout: the connection ends silently (RFC 9000 10.1). */
+static bool quic_conn_idle_expired(struct sock *sk)
+{
+	unsigned long idle = quic_conn_idle(sk);
+
+	return idle && time_after_eq(jiffies, quic_conn(sk)->last_rx + idle);
 }
 
 /* Declare what is in flight lost and resend it, or probe. */
 static void quic_conn_pto_fire(struct sock *sk)
 {
 	struct quic_conn *c = quic_conn(sk);
-	unsigned long idle = quic_conn_idle(sk);
 	struct quic_sent *s, *tmp;
-	bool resend = false;
+	bool inflight;
 	int i;
 
-	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PTO);
-	/* idle for too long: close silently (section 10.1) */
-	if (++c->pto_count > QUIC_PTO_MAX_COUNT ||
-	    (idle && time_after_eq(jiffies, c->last_rx + idle))) {
+	if (quic_conn_idle_expired(sk)) {
 		quic_conn_abort(sk, ETIMEDOUT);
 		return;
 	}
-	for (i = 0; i < QUIC_PNSPACE_MAX; i++) {
-		struct quic_crypto_tx *t = &c->ctx[i];
-
-		list_for_each_entry_safe(s, tmp, &c->sent[i], list) {
-			if (s->crypto_len && s->crypto_off < t->sent)
-				t->sent = s->crypto_off;
-			if (s->handshake_done)
-				c->hs_done_pending = 1;
-			if (s->new_token)
-				c->new_token_pending = 1;
-			resend = true;
-			list_del(&s->list);
-			kfree(s);
-		}
+	inflight = quic_conn_inflight(c);
+	if (!inflight && c->hs_confirmed) {
+		c->ping_pending = 1;	/* keepalive */
+		quic_packet_flush(sk);
+		c->ping_pending = 0;
+		return;
 	}
-	if (!resend)
+	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PTO);
+	if (++c->pto_count > QUIC_PTO_MAX_COUNT) {
+		quic_conn_abort(sk, ETIMEDOUT);
+		return;
+	}
+	for (i = 0; i < QUIC_PNSPACE_MAX; i++)
+		list_for_each_entry_safe(s, tmp, &c->sent[i], list)
+			quic_outq_lost(sk, i, s);
+	if (!inflight)
 		c->ping_pending = 1;
 	quic_packet_flush(sk);
 	c->ping_pending = 0;
 }
 
-static void quic_conn_pto_timer(struct timer_list *t)
+void quic_conn_pto_timer(struct timer_list *t)
 {
 	struct quic_conn *c = from_timer(c, t, pto_timer);
 	struct sock *sk = &container_of(c, struct quic_sock, conn)->inet.sk;
@@ -251,43 +191,583 @@ static void quic_conn_pto_timer(struct timer_list *t)
 	if (sock_owned_by_user(sk)) {
 		/* try again shortly rather than race the owner */
 		sk_reset_timer(sk, &c->pto_timer, jiffies + HZ / 20);
-	} else if (sk->sk_state == TCP_SYN_SENT ||
-		   sk->sk_state == TCP_SYN_RECV ||
-		   sk->sk_state == TCP_ESTABLISHED) {
+	} else if (quic_conn_active(sk)) {
 		quic_conn_pto_fire(sk);
+		quic_conn_arm_pto(sk);
 	}
 	bh_unlock_sock(sk);
 	sock_put(sk);
 }
 
 /**
+ * quic_outq_sent - a packet left with ack-eliciting frames
+ * @sk: the connection
+ * @space: its number space
+ * @sent: its record; kept until acknowledged or lost
+ */
+void quic_outq_sent(struct sock *sk, u8 space, struct quic_sent *sent)
+{
+	struct quic_conn *c = quic_conn(sk);
+
+	sent->time = ktime_get();
+	quic_cong_sent(&c->cong, sent->bytes);
+	list_add_tail(&sent->list, &c->sent[space]);
+}
+
+/* What an acknowledged packet carried is delivered. */
+static void quic_outq_acked(struct sock *sk, struct quic_sent *p)
+{
+	int i;
+
+	quic_cong_acked(&quic_conn(sk)->cong, p->bytes, p->time);
+	for (i = 0; i < p->nframes; i++) {
+		struct quic_sent_frame *f = &p->f[i];
+
+		if (f->type == QUIC_SF_STREAM)
+			quic_stream_send_acked(sk, f->id, f->off, f->len,
+					       f->fin);
+		else if (f->type == QUIC_SF_RESET)
+			quic_stream_reset_acked(sk, f->id);
+	}
+	list_del(&p->list);
+	kfree(p);
+}
+
+#define QUIC_ACK_RANGES_MAX	64
+
+/**
  * quic_outq_ack - an ACK frame arrived
  * @sk: the connection
  * @space: packet number space of the packet that carried it
  * @f: the frame
+ *
+ * Acknowledged packets are done; the largest newly acknowledged one
+ * gives an RTT sample; packets QUIC_PKT_THRESHOLD below the largest
+ * acknowledged that are still unacknowledged are lost.
  */
 void quic_outq_ack(struct sock *sk, u8 space, const struct quic_frame *f)
 {
+	struct quic_ack_range ranges[QUIC_ACK_RANGES_MAX];
 	struct quic_conn *c = quic_conn(sk);
 	struct quic_pnspace *s = &c->space[space];
 	struct quic_sent *p, *tmp;
 	struct quic_ack_iter it;
+	int n = 0, r;
 
 	if (f->ack.largest >= s->next_pn)
 		return;		/* acknowledges what we never sent: ignore */
 	if ((s64)f->ack.largest > s->largest_acked)
 		s->largest_acked = f->ack.largest;
 	quic_ack_iter_init(&it, f);
-	while (quic_ack_iter_next(&it)) {
-		list_for_each_entry_safe(p, tmp, &c->sent[space], list) {
-			if (p->pn < it.range.start || p->pn > it.range.end)
-				continue;
-			list_del(&p->list);
-			kfree(p);
+	while (n < QUIC_ACK_RANGES_MAX && quic_ack_iter_next(&it))
+		ranges[n++] = it.range;
+	if (!n)
+		return;
+
+	/* ranges are largest first, the sent list smallest first */
+	r = n - 1;
+	list_for_each_entry_safe(p, tmp, &c->sent[space], list) {
+		while (r >= 0 && p->pn > ranges[r].end)
+			r--;
+		if (r < 0)
+			break;
+		if (p->pn < ranges[r].start)
+			continue;
+		if (p->pn == f->ack.largest) {
+			s64 rtt = ktime_us_delta(ktime_get(), p->time);
+			u32 delay = f->ack.delay <<
+				    quic_sk(sk)->remote.ack_delay_exponent;
+
+			if (space != QUIC_PNSPACE_APP)
+				delay = 0;
+			quic_cong_rtt(&c->cong, max_t(s64, rtt, 1), delay,
+				      quic_conn_max_ack_delay(sk));
 		}
+		quic_outq_acked(sk, p);
+	}
+	list_for_each_entry_safe(p, tmp, &c->sent[space], list) {
+		if (p->pn + QUIC_PKT_THRESHOLD > (u64)s->largest_acked)
+			break;
+		quic_outq_lost(sk, space, p);
 	}
 	c->pto_count = 0;
 	sk_stop_timer(sk, &c->pto_timer);
+}
+
+/**
+ * quic_outq_free - free what waits to be sent or acknowledged
+ * @sk: the connection
+ */
+void quic_outq_free(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_sent *p, *tmp;
+
+	list_for_each_entry_safe(p, tmp, &c->lost, list) {
+		list_del(&p->list);
+		kfree(p);
+	}
+	skb_queue_purge(&c->dgramq);
+}
+
+/**
+ * quic_outq_stream_append - queue stream data from sendmsg()
+ * @sk: the connection, owned by the caller
+ * @s: the stream
+ * @from: the data
+ * @len: its length, at most one chunk
+ * @fin: the stream ends with it
+ *
+ * The data fills the last chunk's room, then a new chunk charged to the
+ * socket's send buffer.
+ *
+ * Return: bytes queued, or a negative error.
+ */
+int quic_outq_stream_append(struct sock *sk, struct quic_stream *s,
+			    struct iov_iter *from, size_t len, bool fin)
+{
+	struct quic_streams *st = &quic_conn(sk)->streams;
+	struct sk_buff *skb = skb_peek_tail(&s->sendq);
+	size_t n = 0, room;
+
+	if (len && skb && skb_tailroom(skb) &&
+	    QUIC_SND_CB(skb)->offset + skb->len == s->send_len) {
+		room = min_t(size_t, len, skb_tailroom(skb));
+		if (!copy_from_iter_full(skb_put(skb, room), room, from)) {
+			__skb_trim(skb, skb->len - room);
+			return -EFAULT;
+		}
+		n = room;
+	}
+	if (n < len) {
+		room = min_t(size_t, len - n, QUIC_STREAM_CHUNK);
+		skb = alloc_skb(QUIC_STREAM_CHUNK, sk->sk_allocation);
+		if (!skb)
+			return n ?: -ENOMEM;
+		if (!copy_from_iter_full(skb_put(skb, room), room, from)) {
+			kfree_skb(skb);
+			return n ?: -EFAULT;
+		}
+		QUIC_SND_CB(skb)->offset = s->send_len + n;
+		QUIC_SND_CB(skb)->acked = 0;
+		skb_set_owner_w(skb, sk);
+		__skb_queue_tail(&s->sendq, skb);
+		n += room;
+	}
+	s->send_len += n;
+	if (s->send_state == QUIC_STREAM_SEND_STATE_READY)
+		s->send_state = QUIC_STREAM_SEND_STATE_SEND;
+	if (fin && n == len)
+		s->fin_queued = 1;
+	quic_stream_send_queue(st, s);
+	return n;
+}
+
+/**
+ * quic_outq_dgram_append - queue a DATAGRAM frame from sendmsg()
+ * @sk: the connection, owned by the caller
+ * @from: the data
+ * @len: its length, checked against what the peer accepts
+ *
+ * Return: 0 or a negative error (-EAGAIN when too many wait).
+ */
+int quic_outq_dgram_append(struct sock *sk, struct iov_iter *from,
+			   size_t len)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct sk_buff *skb;
+
+	if (skb_queue_len(&c->dgramq) >= QUIC_DGRAM_QUEUE_MAX ||
+	    sk_wmem_alloc_get(sk) >= READ_ONCE(sk->sk_sndbuf))
+		return -EAGAIN;
+	skb = alloc_skb(len, sk->sk_allocation);
+	if (!skb)
+		return -ENOMEM;
+	if (!copy_from_iter_full(skb_put(skb, len), len, from)) {
+		kfree_skb(skb);
+		return -EFAULT;
+	}
+	skb_set_owner_w(skb, sk);
+	skb_queue_tail(&c->dgramq, skb);
+	return 0;
+}
+
+/**
+ * quic_outq_all_acked - has the peer acknowledged all stream data?
+ * @sk: the connection
+ *
+ * Return: true when no stream has bytes or a FIN unacknowledged.
+ */
+bool quic_outq_all_acked(struct sock *sk)
+{
+	struct quic_streams *st = &quic_conn(sk)->streams;
+	struct quic_stream *s;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(st->hash); i++)
+		hlist_for_each_entry(s, &st->hash[i], node)
+			if (s->send_state < QUIC_STREAM_SEND_STATE_RECVD &&
+			    (s->send_acked < s->send_len ||
+			     (s->fin_queued && !s->fin_acked)))
+				return false;
+	return true;
+}
+
+static bool quic_stream_wants(const struct quic_streams *st,
+			      const struct quic_stream *s)
+{
+	if (s->reset_pending || s->stop_pending || s->max_data_pending)
+		return true;
+	if (s->send_state >= QUIC_STREAM_SEND_STATE_RESET_SENT)
+		return false;
+	if (s->send_off < s->send_len)
+		return s->send_off < s->send_max &&
+		       st->send_total < st->send_max;
+	return s->fin_queued && !s->fin_sent;
+}
+
+/**
+ * quic_outq_app_wants - the 1-RTT packet number space has frames to send
+ * @sk: the connection
+ *
+ * Return: true when quic_outq_app_fill() would add a frame.
+ */
+bool quic_outq_app_wants(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_streams *st = &c->streams;
+	struct quic_stream *s;
+
+	if (!st->ready)
+		return false;
+	if (st->max_data_pending || st->max_streams_bidi_pending ||
+	    st->max_streams_uni_pending || st->data_blocked_pending ||
+	    st->streams_blocked_bidi || st->streams_blocked_uni)
+		return true;
+	if (!quic_cong_can_send(&c->cong))
+		return false;
+	if (!list_empty(&c->lost) || !skb_queue_empty(&c->dgramq))
+		return true;
+	list_for_each_entry(s, &st->send_list, send_node)
+		if (quic_stream_wants(st, s))
+			return true;
+	return false;
+}
+
+/* Frame writing into the packet being built */
+struct quic_fill {
+	struct sk_buff *skb;
+	struct quic_sent *sent;
+	unsigned int room;
+};
+
+static bool quic_fill_frame(struct quic_fill *w, const struct quic_frame *f)
+{
+	int n = quic_frame_encode(skb_tail_pointer(w->skb), w->room, f);
+
+	if (n < 0)
+		return false;
+	skb_put(w->skb, n);
+	w->room -= n;
+	return true;
+}
+
+static bool quic_fill_record(struct quic_fill *w, u8 type, s64 id, u64 off,
+			     u32 len, u8 fin)
+{
+	struct quic_sent_frame *sf;
+
+	if (w->sent->nframes >= QUIC_SENT_FRAMES)
+		return false;
+	sf = &w->sent->f[w->sent->nframes++];
+	sf->type = type;
+	sf->id = id;
+	sf->off = off;
+	sf->len = len;
+	sf->fin = fin;
+	return true;
+}
+
+/* The chunk holding byte @off of the stream's send buffer. */
+static struct sk_buff *quic_stream_chunk(struct quic_stream *s, u64 off)
+{
+	struct sk_buff *skb;
+
+	skb_queue_reverse_walk(&s->sendq, skb)
+		if (QUIC_SND_CB(skb)->offset <= off)
+			return off < QUIC_SND_CB(skb)->offset + skb->len ?
+			       skb : NULL;
+	return NULL;
+}
+
+/* One STREAM frame of [off, off + len) of @s, or less if it does not
+ * fit; never across chunks.  Returns the bytes sent, -1 when nothing fit.
+ */
+static int quic_fill_stream(struct quic_fill *w, struct quic_stream *s,
+			    u64 off, u32 len, bool fin)
+{
+	struct quic_frame f = { .type = QUIC_FRAME_STREAM | QUIC_STREAM_BIT_LEN };
+	struct sk_buff *chunk = NULL;
+	unsigned int hdr;
+
+	if (w->sent->nframes >= QUIC_SENT_FRAMES)
+		return -1;
+	/* type, id, offset and length, at most 8 bytes each */
+	hdr = 1 + 8 + (off ? 8 : 0) + 2;
+	if (w->room < hdr + (len ? 1 : 0))
+		return -1;
+	if (len) {
+		chunk = quic_stream_chunk(s, off);
+		if (!chunk)
+			return -1;
+		len = min_t(u64, len, QUIC_SND_CB(chunk)->offset + chunk->len -
+			    off);
+		if (len > w->room - hdr) {
+			len = w->room - hdr;
+			fin = false;
+		}
+		f.data.data = chunk->data + (off - QUIC_SND_CB(chunk)->offset);
+	}
+	if (fin && off + len != s->send_len)
+		fin = false;
+	f.data.id = s->id;
+	f.data.offset = off;
+	f.data.len = len;
+	f.data.fin = fin;
+	if (!quic_fill_frame(w, &f))
+		return -1;
+	quic_fill_record(w, QUIC_SF_STREAM, s->id, off, len, fin);
+	if (fin)
+		s->fin_sent = 1;
+	return len;
+}
+
+/* Send again the stream data of lost packets. */
+static void quic_fill_lost(struct sock *sk, struct quic_fill *w)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_sent *p, *tmp;
+	int n;
+
+	list_for_each_entry_safe(p, tmp, &c->lost, list) {
+		for (; p->next < p->nframes; p->next++) {
+			struct quic_sent_frame *f = &p->f[p->next];
+			struct quic_stream *s;
+
+			if (f->type != QUIC_SF_STREAM)
+				continue;
+			s = quic_stream_find(&c->streams, f->id);
+			if (!s || s->send_state >= QUIC_STREAM_SEND_STATE_RECVD)
+				continue;
+			if (f->off < s->send_acked) {	/* partly acked */
+				u64 d = min_t(u64, f->len,
+					      s->send_acked - f->off);
+
+				f->off += d;
+				f->len -= d;
+			}
+			if (!f->len && (!f->fin || s->fin_acked))
+				continue;
+			n = quic_fill_stream(w, s, f->off, f->len, f->fin);
+			if (n < 0)
+				return;
+			if (n < f->len || (f->fin && !s->fin_sent)) {
+				f->off += n;	/* the rest in the next packet */
+				f->len -= n;
+				return;
+			}
+		}
+		list_del(&p->list);
+		kfree(p);
+	}
+}
+
+/* The frames of one stream: control frames, then new data within the
+ * credit.  Returns false when the packet is full.
+ */
+static bool quic_fill_one_stream(struct sock *sk, struct quic_fill *w,
+				 struct quic_stream *s)
+{
+	struct quic_streams *st = &quic_conn(sk)->streams;
+	struct quic_frame f = {};
+	u64 limit;
+	int n;
+
+	if (s->reset_pending) {
+		f.type = QUIC_FRAME_RESET_STREAM;
+		f.reset.id = s->id;
+		f.reset.error = s->send_errcode;
+		f.reset.final_size = s->send_off;
+		if (w->sent->nframes >= QUIC_SENT_FRAMES ||
+		    !quic_fill_frame(w, &f))
+			return false;
+		quic_fill_record(w, QUIC_SF_RESET, s->id, 0, 0, 0);
+		s->reset_pending = 0;
+	}
+	if (s->stop_pending) {
+		f.type = QUIC_FRAME_STOP_SENDING;
+		f.reset.id = s->id;
+		f.reset.error = s->stop_errcode;
+		if (w->sent->nframes >= QUIC_SENT_FRAMES ||
+		    !quic_fill_frame(w, &f))
+			return false;
+		quic_fill_record(w, QUIC_SF_STOP, s->id, 0, 0, 0);
+		s->stop_pending = 0;
+	}
+	if (s->max_data_pending) {
+		f.type = QUIC_FRAME_MAX_STREAM_DATA;
+		f.limit.id = s->id;
+		f.limit.value = s->recv_max;
+		if (w->sent->nframes >= QUIC_SENT_FRAMES ||
+		    !quic_fill_frame(w, &f))
+			return false;
+		quic_fill_record(w, QUIC_SF_MAX_STREAM_DATA, s->id, 0, 0, 0);
+		s->max_data_pending = 0;
+	}
+	if (s->send_state >= QUIC_STREAM_SEND_STATE_RESET_SENT)
+		return true;
+
+	while (s->send_off < s->send_len) {
+		limit = min(s->send_max,
+			    s->send_off + (st->send_max - st->send_total));
+		if (s->send_off >= limit) {
+			if (s->send_off >= s->send_max &&
+			    s->send_blocked_at != s->send_max) {
+				f.type = QUIC_FRAME_STREAM_DATA_BLOCKED;
+				f.limit.id = s->id;
+				f.limit.value = s->send_max;
+				if (!quic_fill_frame(w, &f))
+					return false;
+				s->send_blocked_at = s->send_max;
+			}
+			if (st->send_total >= st->send_max &&
+			    st->send_blocked_at != st->send_max)
+				st->data_blocked_pending = 1;
+			return true;
+		}
+		if (!quic_cong_can_send(&quic_conn(sk)->cong))
+			return false;
+		n = quic_fill_stream(w, s, s->send_off,
+				     min(limit, s->send_len) - s->send_off,
+				     s->fin_queued);
+		if (n <= 0)
+			return false;
+		s->send_off += n;
+		st->send_total += n;
+	}
+	if (s->fin_queued && !s->fin_sent &&
+	    quic_fill_stream(w, s, s->send_off, 0, true) < 0)
+		return false;
+	return true;
+}
+
+static void quic_fill_conn(struct quic_fill *w, struct quic_streams *st)
+{
+	struct quic_frame f = {};
+
+	if (st->max_data_pending) {
+		f.type = QUIC_FRAME_MAX_DATA;
+		f.limit.value = st->recv_max;
+		if (quic_fill_frame(w, &f)) {
+			st->max_data_pending = 0;
+			w->sent->max_data = 1;
+		}
+	}
+	if (st->max_streams_bidi_pending) {
+		f.type = QUIC_FRAME_MAX_STREAMS_BIDI;
+		f.limit.value = st->max_bidi;
+		if (quic_fill_frame(w, &f)) {
+			st->max_streams_bidi_pending = 0;
+			w->sent->max_streams_bidi = 1;
+		}
+	}
+	if (st->max_streams_uni_pending) {
+		f.type = QUIC_FRAME_MAX_STREAMS_UNI;
+		f.limit.value = st->max_uni;
+		if (quic_fill_frame(w, &f)) {
+			st->max_streams_uni_pending = 0;
+			w->sent->max_streams_uni = 1;
+		}
+	}
+	if (st->data_blocked_pending) {
+		f.type = QUIC_FRAME_DATA_BLOCKED;
+		f.limit.value = st->send_max;
+		if (quic_fill_frame(w, &f)) {
+			st->data_blocked_pending = 0;
+			st->send_blocked_at = st->send_max;
+		}
+	}
+	if (st->streams_blocked_bidi) {
+		f.type = QUIC_FRAME_STREAMS_BLOCKED_BIDI;
+		f.limit.value = st->peer_max_bidi;
+		if (quic_fill_frame(w, &f))
+			st->streams_blocked_bidi = 0;
+	}
+	if (st->streams_blocked_uni) {
+		f.type = QUIC_FRAME_STREAMS_BLOCKED_UNI;
+		f.limit.value = st->peer_max_uni;
+		if (quic_fill_frame(w, &f))
+			st->streams_blocked_uni = 0;
+	}
+}
+
+/**
+ * quic_outq_app_fill - add the 1-RTT frames of streams and datagrams
+ * @sk: the connection
+ * @skb: the datagram being built, the packet open at its tail
+ * @sent: the packet's record
+ * @room: bytes the packet may still take
+ *
+ * Connection-level control frames first, then lost stream data, then
+ * datagrams, then each stream in turn; a stream that is done or blocked
+ * leaves the send list, one that filled the packet goes to its end.
+ *
+ * Return: bytes added.
+ */
+int quic_outq_app_fill(struct sock *sk, struct sk_buff *skb,
+		       struct quic_sent *sent, unsigned int room)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_streams *st = &c->streams;
+	struct quic_fill w = { .skb = skb, .sent = sent, .room = room };
+	struct quic_stream *s;
+	struct sk_buff *d;
+	unsigned int len = skb->len;
+
+	if (!st->ready)
+		return 0;
+	quic_fill_conn(&w, st);
+	if (!quic_cong_can_send(&c->cong))
+		return skb->len - len;
+	quic_fill_lost(sk, &w);
+	while ((d = skb_peek(&c->dgramq))) {
+		struct quic_frame f = {
+			.type = QUIC_FRAME_DATAGRAM_LEN,
+			.data = { .data = d->data, .len = d->len },
+		};
+
+		if (!quic_fill_frame(&w, &f))
+			break;
+		skb_unlink(d, &c->dgramq);
+		kfree_skb(d);
+	}
+	while (!list_empty(&st->send_list)) {
+		s = list_first_entry(&st->send_list, struct quic_stream,
+				     send_node);
+		if (!quic_fill_one_stream(sk, &w, s)) {
+			list_move_tail(&s->send_node, &st->send_list);
+			break;
+		}
+		if (!quic_stream_wants(st, s) ||
+		    s->send_off >= s->send_max) {
+			list_del_init(&s->send_node);
+			s->in_send_list = 0;
+		} else {
+			list_move_tail(&s->send_node, &st->send_list);
+			break;	/* blocked by the connection's credit */
+		}
+	}
+	return skb->len - len;
 }
 
 /**
@@ -325,58 +805,3 @@ int quic_outq_crypto_queue(struct sock *sk, u8 level, struct iov_iter *from,
 	return 0;
 }
 
-/**
- * quic_conn_set_secret - install keys handed down by the handshake
- * @sk: the connection, owned by the caller
- * @s: the secret
- *
- * The handshake is complete once both 1-RTT secrets are installed: the
- * server then confirms it with HANDSHAKE_DONE (RFC 9001 section 4.1.2).
- *
- * Return: 0 or a negative error.
- */
-int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s)
-{
-	struct quic_conn *c = quic_conn(sk);
-	struct quic_crypto *cr;
-	int err;
-
-	if (s->level != QUIC_CRYPTO_HANDSHAKE && s->level != QUIC_CRYPTO_APP)
-		return -EINVAL;		/* Initial: derived; 0-RTT: later */
-	if (sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV &&
-	    sk->sk_state != TCP_ESTABLISHED)
-		return -ENOTCONN;
-	cr = c->crypto[s->level];
-	if (!cr) {
-		cr = kzalloc(sizeof(*cr), GFP_KERNEL);
-		if (!cr)
-			return -ENOMEM;
-		quic_crypto_init(cr);
-		c->crypto[s->level] = cr;
-	}
-	err = quic_crypto_set_secret(cr, s->type, c->version, s->secret,
-				     s->send, s->level == QUIC_CRYPTO_APP);
-	if (err)
-		return err;
-	quic_version_release(sk);
-
-	if (s->level == QUIC_CRYPTO_APP && cr->tx.ready && cr->rx.ready &&
-	    !c->hs_complete) {
-		c->hs_complete = 1;
-		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_CONN_ESTABLISHED);
-		inet_sk_set_state(sk, TCP_ESTABLISHED);
-		if (c->is_serv) {
-			c->hs_confirmed = 1;
-			c->hs_done_pending = 1;
-			quic_cid_hash_del(&c->odcid_node);
-			quic_conn_discard(sk, QUIC_PNSPACE_HANDSHAKE);
-		}
-		sk->sk_state_change(sk);
-	}
-	if (!s->send)
-		quic_inq_replay_pending(sk);
-	local_bh_disable();
-	quic_packet_flush(sk);
-	local_bh_enable();
-	return 0;
-}

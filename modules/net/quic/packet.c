@@ -258,7 +258,7 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 	}
 
 	hlen = h.pn_offset + p.pn_len;
-	err = quic_frame_process(sk, level, h.type, skb->data + hlen,
+	err = quic_frame_process(sk, skb, level, h.type, skb->data + hlen,
 				 h.len - hlen - QUIC_TAG_LEN, &eliciting,
 				 &errcode);
 	if (err) {
@@ -288,6 +288,9 @@ int quic_packet_rcv(struct sock *sk, struct sk_buff *skb)
 
 	if (sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV &&
 	    sk->sk_state != TCP_ESTABLISHED)
+		goto out;
+	/* the application is not reading: the peer will send it again */
+	if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf))
 		goto out;
 	if (c->is_serv && !c->addr_validated)
 		c->bytes_rx += skb->len;
@@ -401,15 +404,17 @@ struct quic_pkt {
 	struct quic_sent *sent;
 };
 
-static bool quic_space_wants_send(struct quic_conn *c, u8 space)
+static bool quic_space_wants_send(struct sock *sk, u8 space)
 {
+	struct quic_conn *c = quic_conn(sk);
 	struct quic_crypto_tx *t = &c->ctx[space];
 
 	if (c->space[space].discarded)
 		return false;
 	return c->space[space].ack_pending || t->sent < t->len ||
 	       (space == QUIC_PNSPACE_APP &&
-		(c->hs_done_pending || c->new_token_pending)) ||
+		(c->hs_done_pending || c->new_token_pending ||
+		 quic_outq_app_wants(sk))) ||
 	       c->ping_pending;
 }
 
@@ -505,7 +510,8 @@ static int quic_pkt_close(struct sock *sk, struct sk_buff *skb,
 	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_SND);
 	if (pkt->sent) {
 		pkt->sent->pn = pkt->pn;
-		list_add_tail(&pkt->sent->list, &c->sent[pkt->space]);
+		pkt->sent->bytes = skb->len - pkt->start;
+		quic_outq_sent(sk, pkt->space, pkt->sent);
 	}
 	return 0;
 }
@@ -580,6 +586,14 @@ static int quic_pkt_fill(struct sock *sk, struct sk_buff *skb,
 		pkt->sent->new_token = 1;
 		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_NEW_TOKEN_SND);
 		pkt->eliciting = 1;
+	}
+
+	if (pkt->space == QUIC_PNSPACE_APP && room > 16) {
+		n = quic_outq_app_fill(sk, skb, pkt->sent, room);
+		if (n > 0) {
+			room -= n;
+			pkt->eliciting = 1;
+		}
 	}
 
 	if (c->ping_pending && !pkt->eliciting && room) {
@@ -722,7 +736,7 @@ static int quic_packet_datagram(struct sock *sk)
 			return 0;
 	}
 	for (space = 0; space < QUIC_PNSPACE_MAX; space++)
-		if (quic_space_wants_send(c, space) &&
+		if (quic_space_wants_send(sk, space) &&
 		    quic_space_tx_keys(c, space))
 			break;
 	if (space == QUIC_PNSPACE_MAX)
@@ -734,7 +748,7 @@ static int quic_packet_datagram(struct sock *sk)
 	skb_reserve(skb, QUIC_HEADROOM);
 
 	for (; space < QUIC_PNSPACE_MAX; space++) {
-		if (!quic_space_wants_send(c, space) ||
+		if (!quic_space_wants_send(sk, space) ||
 		    !quic_space_tx_keys(c, space))
 			continue;
 		/* a short header packet cannot be followed by another */
@@ -756,15 +770,29 @@ static int quic_packet_datagram(struct sock *sk)
 		err = quic_pkt_fill(sk, skb, &pkt, limit);
 		if (err)
 			goto err;
+		if (skb->len == pkt.pn_offset + pkt.pn_len) {
+			/* nothing to say after all: drop the packet */
+			skb_trim(skb, pkt.start);
+			pkt.open = 0;
+			kfree(pkt.sent);
+			break;
+		}
 		if (pkt.initial && pkt.eliciting)
 			initial = true;
 		/* more CRYPTO data than fits: the next datagram takes it */
 		if (c->ctx[space].sent < c->ctx[space].len)
 			break;
 	}
-	err = quic_pkt_close(sk, skb, &pkt, initial ? QUIC_MIN_INITIAL_SIZE : 0);
-	if (err)
-		goto err;
+	if (!pkt.open && !skb->len) {
+		kfree_skb(skb);
+		return 0;
+	}
+	if (pkt.open) {
+		err = quic_pkt_close(sk, skb, &pkt,
+				     initial ? QUIC_MIN_INITIAL_SIZE : 0);
+		if (err)
+			goto err;
+	}
 	err = quic_packet_xmit(sk, skb);
 	return err ? 0 : 1;
 err:
@@ -778,6 +806,8 @@ err:
  * quic_packet_send_close - tell the peer the connection is closed
  * @sk: the connection
  * @errcode: transport error code for CONNECTION_CLOSE
+ * @app: an application close instead: the code and phrase the application
+ *	set, in 1-RTT packets; APPLICATION_ERROR in others
  *
  * One datagram with a CONNECTION_CLOSE frame at every level that still
  * has keys, so that a peer that lacks some of them can read one (RFC 9000
@@ -785,12 +815,12 @@ err:
  *
  * Context: socket lock or bh lock held.
  */
-void quic_packet_send_close(struct sock *sk, u64 errcode)
+void quic_packet_send_close(struct sock *sk, u64 errcode, bool app)
 {
 	struct quic_conn *c = quic_conn(sk);
 	struct quic_frame f = {
 		.type = QUIC_FRAME_CONNECTION_CLOSE,
-		.close.error = errcode,
+		.close.error = app ? QUIC_TRANSPORT_ERROR_APPLICATION : errcode,
 	};
 	struct quic_pkt pkt = {};
 	bool initial = false;
@@ -810,6 +840,15 @@ void quic_packet_send_close(struct sock *sk, u64 errcode)
 			goto err;
 		if (quic_pkt_open(c, skb, &pkt, space))
 			goto err;
+		if (app && space == QUIC_PNSPACE_APP) {
+			/* the application's code and phrase are for 1-RTT
+			 * packets only (RFC 9000 section 10.2.3)
+			 */
+			f.type = QUIC_FRAME_CONNECTION_CLOSE_APP;
+			f.close.error = c->close_errcode;
+			f.close.reason = c->close_phrase;
+			f.close.reason_len = c->close_phrase_len;
+		}
 		n = quic_frame_encode(skb_tail_pointer(skb),
 				      QUIC_MAX_DATAGRAM - skb->len - QUIC_TAG_LEN,
 				      &f);

@@ -132,6 +132,34 @@ out:
 	return err;
 }
 
+/* Flush what the connection queued, from process context. */
+static void quic_sock_flush(struct sock *sk)
+{
+	local_bh_disable();
+	quic_packet_flush(sk);
+	local_bh_enable();
+}
+
+/* Wait, the socket lock dropped meanwhile, for @cond or an error. */
+#define quic_sock_wait(sk, timeo, cond)					\
+({									\
+	DEFINE_WAIT_FUNC(__wait, woken_wake_function);			\
+	int __err = 0;							\
+									\
+	add_wait_queue(sk_sleep(sk), &__wait);				\
+	if (!*(timeo))							\
+		__err = -EAGAIN;					\
+	else if (signal_pending(current))				\
+		__err = sock_intr_errno(*(timeo));			\
+	else								\
+		sk_wait_event(sk, timeo, (cond) || (sk)->sk_err ||	\
+			      (sk)->sk_state != TCP_ESTABLISHED ||	\
+			      ((sk)->sk_shutdown & SEND_SHUTDOWN),	\
+			      &__wait);					\
+	remove_wait_queue(sk_sleep(sk), &__wait);			\
+	__err;								\
+})
+
 /* Release a connection that was never accepted.  Its state changes under
  * its lock, so that the receive path, which checks it under the same
  * lock, is out of the way before the connection is torn down.
@@ -153,22 +181,29 @@ static void quic_close(struct sock *sk, long timeout)
 	if (cancel_work_sync(&c->retry_work))
 		sock_put(sk);
 	lock_sock(sk);
-	if (sk->sk_state == TCP_LISTEN) {
+	if (sk->sk_state == TCP_LISTEN)
 		quic_udp_listen_del(quic_sk(sk)->udp, sk);
-		list_for_each_entry_safe(child, tmp, &c->accept_q, accept_node) {
-			list_del_init(&child->accept_node);
-			sk_acceptq_removed(sk);
-			quic_child_release(quic_conn_sk(child));
-		}
+	list_for_each_entry_safe(child, tmp, &c->accept_q, accept_node) {
+		list_del_init(&child->accept_node);
+		sk_acceptq_removed(sk);
+		quic_child_release(quic_conn_sk(child));
 	}
 	if (quic_conn_active(sk)) {
-		/* an application close once the handshake is done, else
-		 * 0x1c with APPLICATION_ERROR (RFC 9000 section 10.2.3)
-		 */
+		/* with SO_LINGER, stream data gets time to be delivered */
+		if (sock_flag(sk, SOCK_LINGER) && sk->sk_lingertime &&
+		    !(sk->sk_shutdown & SEND_SHUTDOWN)) {
+			long timeo = sk->sk_lingertime;
+
+			quic_sock_flush(sk);
+			while (sk->sk_state == TCP_ESTABLISHED && !sk->sk_err &&
+			       !quic_outq_all_acked(sk) &&
+			       !quic_sock_wait(sk, &timeo,
+					       quic_outq_all_acked(sk)))
+				;
+		}
+		/* the application's close (RFC 9000 section 10.2.3) */
 		local_bh_disable();
-		quic_packet_send_close(sk, c->hs_complete ?
-				       QUIC_TRANSPORT_ERROR_NONE :
-				       QUIC_TRANSPORT_ERROR_APPLICATION);
+		quic_packet_send_close(sk, 0, true);
 		local_bh_enable();
 	}
 	inet_sk_set_state(sk, TCP_CLOSE);
@@ -590,24 +625,10 @@ out:
 }
 
 /* Handshake messages: sendmsg() with a QUIC_HANDSHAKE_INFO cmsg. */
-static int quic_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
+static int quic_sendmsg_handshake(struct sock *sk, struct msghdr *msg,
+				  size_t len, struct quic_handshake_info *hinfo)
 {
-	struct quic_handshake_info *hinfo = NULL;
-	struct cmsghdr *cmsg;
 	int err;
-
-	for_each_cmsghdr(cmsg, msg) {
-		if (!CMSG_OK(msg, cmsg))
-			return -EINVAL;
-		if (cmsg->cmsg_level != SOL_QUIC)
-			continue;
-		if (cmsg->cmsg_type != QUIC_HANDSHAKE_INFO ||
-		    cmsg->cmsg_len != CMSG_LEN(sizeof(*hinfo)))
-			return -EINVAL;
-		hinfo = CMSG_DATA(cmsg);
-	}
-	if (!hinfo)
-		return -EOPNOTSUPP;	/* stream data is not there yet */
 
 	lock_sock(sk);
 	err = sock_error(sk);		/* why the connection went away */
@@ -620,27 +641,274 @@ static int quic_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 				     len);
 	if (err)
 		goto out;
-	local_bh_disable();
-	quic_packet_flush(sk);
-	local_bh_enable();
+	quic_sock_flush(sk);
 	err = len;
 out:
 	release_sock(sk);
 	return err;
 }
 
-/* Handshake messages in order per level, with a QUIC_HANDSHAKE_INFO cmsg. */
+static int quic_send_state(struct sock *sk)
+{
+	int err = sock_error(sk);
+
+	if (err)
+		return err;
+	if (sk->sk_shutdown & SEND_SHUTDOWN)
+		return -EPIPE;
+	return sk->sk_state == TCP_ESTABLISHED ? 0 : -ENOTCONN;
+}
+
+#define QUIC_DGRAM_OVERHEAD	(1 + 1 + QUIC_CID_LEN + 4 + QUIC_TAG_LEN + 3)
+
+/* A datagram: one DATAGRAM frame, within what the peer accepts. */
+static int quic_sendmsg_dgram(struct sock *sk, struct msghdr *msg, size_t len)
+{
+	u32 max = quic_sk(sk)->remote.max_datagram_frame_size;
+	long timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
+	int err;
+
+	lock_sock(sk);
+	err = quic_send_state(sk);
+	if (err)
+		goto out;
+	err = -EINVAL;
+	if (!max)
+		goto out;	/* the peer takes none */
+	err = -EMSGSIZE;
+	if (len + 3 > max || len > QUIC_MSS - QUIC_DGRAM_OVERHEAD)
+		goto out;
+	while ((err = quic_outq_dgram_append(sk, &msg->msg_iter, len)) ==
+	       -EAGAIN) {
+		quic_sock_flush(sk);
+		err = quic_sock_wait(sk, &timeo, sk_wmem_alloc_get(sk) <
+				     READ_ONCE(sk->sk_sndbuf));
+		if (!err)
+			err = quic_send_state(sk);
+		if (err)
+			goto out;
+	}
+	if (err)
+		goto out;
+	quic_sock_flush(sk);
+	err = len;
+out:
+	release_sock(sk);
+	return err;
+}
+
+#define QUIC_STREAM_FLAGS	(MSG_QUIC_STREAM_NEW | MSG_QUIC_STREAM_FIN | \
+				 MSG_QUIC_STREAM_UNI | \
+				 MSG_QUIC_STREAM_DONTWAIT | \
+				 MSG_QUIC_STREAM_SNDBLOCK)
+
+/* Stream data: the stream of the QUIC_STREAM_INFO cmsg, or the default
+ * one for send() and write().  Blocks while the send buffer is full, and
+ * while the peer's stream limit keeps the stream from opening unless
+ * MSG_QUIC_STREAM_DONTWAIT.
+ */
+static int quic_sendmsg_stream(struct sock *sk, struct msghdr *msg,
+			       size_t len, s64 id, u32 sflags)
+{
+	struct quic_streams *st = &quic_conn(sk)->streams;
+	long timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
+	bool fin = sflags & MSG_QUIC_STREAM_FIN;
+	struct quic_stream *s;
+	size_t copied = 0;
+	int err, n;
+
+	lock_sock(sk);
+	for (;;) {
+		err = quic_send_state(sk);
+		if (err)
+			goto out;
+		s = quic_stream_send_get(sk, id, sflags, &err);
+		if (s || err != -EAGAIN)
+			break;
+		quic_sock_flush(sk);		/* STREAMS_BLOCKED */
+		if (sflags & MSG_QUIC_STREAM_DONTWAIT)
+			goto out;
+		err = quic_sock_wait(sk, &timeo,
+				     quic_stream_send_get_ready(sk, id, sflags));
+		if (err)
+			goto out;
+	}
+	if (!s)
+		goto out;
+	id = s->id;
+	do {
+		if (sk_wmem_alloc_get(sk) >= READ_ONCE(sk->sk_sndbuf)) {
+			quic_sock_flush(sk);
+			err = quic_sock_wait(sk, &timeo, sk_wmem_alloc_get(sk) <
+					     READ_ONCE(sk->sk_sndbuf));
+			if (!err)
+				err = quic_send_state(sk);
+			if (err)
+				break;
+			/* the stream may have been reset meanwhile */
+			s = quic_stream_find(st, id);
+			if (!s || !quic_stream_can_send(s)) {
+				err = -EPIPE;
+				break;
+			}
+			continue;
+		}
+		n = quic_outq_stream_append(sk, s, &msg->msg_iter,
+					    min_t(size_t, len - copied,
+						  QUIC_STREAM_CHUNK),
+					    fin && len - copied <=
+					    QUIC_STREAM_CHUNK);
+		if (n < 0) {
+			err = n;
+			break;
+		}
+		copied += n;
+	} while (copied < len);
+	quic_sock_flush(sk);
+out:
+	release_sock(sk);
+	return copied ?: err;
+}
+
+static int quic_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
+{
+	struct quic_handshake_info *hinfo = NULL;
+	struct quic_stream_info *sinfo = NULL;
+	u32 sflags = msg->msg_flags & QUIC_STREAM_FLAGS;
+	struct cmsghdr *cmsg;
+	s64 id = -1;
+
+	for_each_cmsghdr(cmsg, msg) {
+		if (!CMSG_OK(msg, cmsg))
+			return -EINVAL;
+		if (cmsg->cmsg_level != SOL_QUIC)
+			continue;
+		if (cmsg->cmsg_type == QUIC_HANDSHAKE_INFO &&
+		    cmsg->cmsg_len == CMSG_LEN(sizeof(*hinfo)))
+			hinfo = CMSG_DATA(cmsg);
+		else if (cmsg->cmsg_type == QUIC_STREAM_INFO &&
+			 cmsg->cmsg_len == CMSG_LEN(sizeof(*sinfo)))
+			sinfo = CMSG_DATA(cmsg);
+		else
+			return -EINVAL;
+	}
+	if (hinfo)
+		return sinfo ? -EINVAL :
+		       quic_sendmsg_handshake(sk, msg, len, hinfo);
+	if (msg->msg_flags & MSG_QUIC_DATAGRAM)
+		return sinfo ? -EINVAL : quic_sendmsg_dgram(sk, msg, len);
+	if (sinfo) {
+		if (sinfo->stream_flags & ~QUIC_STREAM_FLAGS)
+			return -EINVAL;
+		sflags |= sinfo->stream_flags;
+		id = sinfo->stream_id;
+	}
+	return quic_sendmsg_stream(sk, msg, len, id, sflags);
+}
+
+/* Stream data from the head of the receive queue: this and the next
+ * buffers of the same stream, up to the FIN.  The windows grow with what
+ * is read.
+ */
+static int quic_recvmsg_stream(struct sock *sk, struct msghdr *msg,
+			       size_t len, int flags)
+{
+	struct quic_stream_info sinfo = {};
+	struct sk_buff *skb, *tmp;
+	size_t copied = 0;
+	bool fin = false;
+	int n, err;
+
+	skb = skb_peek(&sk->sk_receive_queue);
+	sinfo.stream_id = QUIC_RCV_CB(skb)->stream_id;
+	skb_queue_walk_safe(&sk->sk_receive_queue, skb, tmp) {
+		struct quic_rcv_cb *cb = QUIC_RCV_CB(skb);
+
+		if (!cb->stream || cb->stream_id != sinfo.stream_id)
+			break;
+		n = min_t(size_t, len - copied, skb->len);
+		err = skb_copy_datagram_msg(skb, 0, msg, n);
+		if (err)
+			return copied ?: err;
+		copied += n;
+		if (n == skb->len && cb->fin)
+			fin = true;
+		if (!(flags & MSG_PEEK)) {
+			if (n < skb->len) {
+				__skb_pull(skb, n);
+			} else {
+				skb_unlink(skb, &sk->sk_receive_queue);
+				kfree_skb(skb);
+			}
+		}
+		if (fin || copied == len)
+			break;
+	}
+	if (fin) {
+		sinfo.stream_flags = MSG_QUIC_STREAM_FIN;
+		msg->msg_flags |= MSG_EOR;
+	}
+	if (!(flags & MSG_PEEK)) {
+		quic_stream_read(sk, sinfo.stream_id, copied, fin);
+		quic_sock_flush(sk);
+	}
+	err = put_cmsg(msg, SOL_QUIC, QUIC_STREAM_INFO, sizeof(sinfo), &sinfo);
+	return err ?: copied;
+}
+
+/* Handshake messages, datagrams and events: one buffer at a time, with
+ * MSG_EOR once its end is read.
+ */
+static int quic_recvmsg_one(struct sock *sk, struct msghdr *msg, size_t len,
+			    int flags)
+{
+	struct sk_buff *skb = skb_peek(&sk->sk_receive_queue);
+	struct quic_rcv_cb *cb = QUIC_RCV_CB(skb);
+	struct quic_handshake_info hinfo = {};
+	int copied, err;
+
+	copied = min_t(size_t, len, skb->len);
+	err = skb_copy_datagram_msg(skb, 0, msg, copied);
+	if (err)
+		return err;
+	if (cb->event) {
+		msg->msg_flags |= MSG_QUIC_NOTIFICATION;
+	} else if (cb->dgram) {
+		msg->msg_flags |= MSG_QUIC_DATAGRAM;
+	} else {
+		hinfo.crypto_level = cb->level;
+		err = put_cmsg(msg, SOL_QUIC, QUIC_HANDSHAKE_INFO,
+			       sizeof(hinfo), &hinfo);
+		if (err)
+			return err;
+	}
+	if (copied == skb->len)
+		msg->msg_flags |= MSG_EOR;
+	if (!(flags & MSG_PEEK)) {
+		if (copied < skb->len) {
+			__skb_pull(skb, copied);
+		} else {
+			skb_unlink(skb, &sk->sk_receive_queue);
+			kfree_skb(skb);
+		}
+	}
+	return copied;
+}
+
+/* Handshake messages in order per level, with a QUIC_HANDSHAKE_INFO cmsg;
+ * stream data with a QUIC_STREAM_INFO cmsg; datagrams and events flagged
+ * in msg_flags.
+ */
 static int quic_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			int flags, int *addr_len)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
-	struct quic_handshake_info hinfo = {};
 	struct sk_buff *skb;
-	int copied, err;
 	long timeo;
+	int err;
 
 	if (flags & ~(MSG_DONTWAIT | MSG_PEEK | MSG_CMSG_CLOEXEC |
-		      MSG_CMSG_COMPAT))
+		      MSG_CMSG_COMPAT | MSG_WAITALL | MSG_NOSIGNAL))
 		return -EOPNOTSUPP;
 	lock_sock(sk);
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
@@ -648,6 +916,9 @@ static int quic_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	while (!(skb = skb_peek(&sk->sk_receive_queue))) {
 		err = sock_error(sk);
 		if (err)
+			break;
+		err = 0;
+		if (sk->sk_shutdown & RCV_SHUTDOWN)
 			break;
 		err = -ENOTCONN;
 		if (!quic_conn_active(sk))
@@ -660,35 +931,14 @@ static int quic_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			break;
 		sk_wait_event(sk, &timeo,
 			      !skb_queue_empty(&sk->sk_receive_queue) ||
-			      sk->sk_err || !quic_conn_active(sk), &wait);
+			      sk->sk_err || !quic_conn_active(sk) ||
+			      (sk->sk_shutdown & RCV_SHUTDOWN), &wait);
 	}
 	remove_wait_queue(sk_sleep(sk), &wait);
-	if (!skb)
-		goto out;
-
-	copied = min_t(size_t, len, skb->len);
-	err = skb_copy_datagram_msg(skb, 0, msg, copied);
-	if (err)
-		goto out;
-	if (QUIC_SKB_CB(skb)->event) {
-		msg->msg_flags |= MSG_QUIC_NOTIFICATION;
-	} else {
-		hinfo.crypto_level = QUIC_SKB_CB(skb)->level;
-		err = put_cmsg(msg, SOL_QUIC, QUIC_HANDSHAKE_INFO,
-			       sizeof(hinfo), &hinfo);
-		if (err)
-			goto out;
-	}
-	if (!(flags & MSG_PEEK)) {
-		if (copied < skb->len) {
-			__skb_pull(skb, copied);
-		} else {
-			skb_unlink(skb, &sk->sk_receive_queue);
-			kfree_skb(skb);
-		}
-	}
-	err = copied;
-out:
+	if (skb)
+		err = QUIC_RCV_CB(skb)->stream ?
+		      quic_recvmsg_stream(sk, msg, len, flags) :
+		      quic_recvmsg_one(sk, msg, len, flags);
 	release_sock(sk);
 	return err;
 }
@@ -706,11 +956,56 @@ __poll_t quic_poll(struct file *file, struct socket *sock, poll_table *wait)
 		mask |= EPOLLERR;
 	if (!skb_queue_empty_lockless(&sk->sk_receive_queue))
 		mask |= EPOLLIN | EPOLLRDNORM;
-	if (quic_conn_active(sk))
-		mask |= EPOLLOUT | EPOLLWRNORM;
-	else if (quic_conn(sk)->crypto[QUIC_CRYPTO_INITIAL])
+	if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+	if (READ_ONCE(sk->sk_shutdown) == SHUTDOWN_MASK)
+		mask |= EPOLLHUP;
+	if (quic_conn_active(sk)) {
+		/* handshake messages always; stream data with room */
+		if (READ_ONCE(sk->sk_state) != TCP_ESTABLISHED ||
+		    sk_wmem_alloc_get(sk) < READ_ONCE(sk->sk_sndbuf))
+			mask |= EPOLLOUT | EPOLLWRNORM;
+	} else if (quic_conn(sk)->crypto[QUIC_CRYPTO_INITIAL]) {
 		mask |= EPOLLHUP;	/* was connected */
+	}
 	return mask;
+}
+
+/* shutdown(): SHUT_WR (and SHUT_RDWR) closes the connection with the
+ * application's code; SHUT_RD drops what was received and what comes.
+ * Blocked callers wake up either way.
+ */
+static void quic_shutdown(struct sock *sk, int how)
+{
+	if (how & RCV_SHUTDOWN)
+		skb_queue_purge(&sk->sk_receive_queue);
+	if ((how & SEND_SHUTDOWN) && quic_conn_active(sk)) {
+		local_bh_disable();
+		quic_packet_send_close(sk, 0, true);
+		local_bh_enable();
+		inet_sk_set_state(sk, TCP_CLOSE);
+		sk_stop_timer(sk, &quic_conn(sk)->pto_timer);
+	}
+	sk->sk_state_change(sk);
+}
+
+/* shutdown() of a listener or a connection still connecting. */
+static int quic_disconnect(struct sock *sk, int flags)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	if (sk->sk_state == TCP_LISTEN) {
+		quic_udp_listen_del(qs->udp, sk);
+		inet_sk_set_state(sk, TCP_CLOSE);
+	} else if (quic_conn_active(sk)) {
+		local_bh_disable();
+		quic_packet_send_close(sk, 0, true);
+		local_bh_enable();
+		inet_sk_set_state(sk, TCP_CLOSE);
+		sk_stop_timer(sk, &quic_conn(sk)->pto_timer);
+	}
+	sk->sk_state_change(sk);
+	return 0;
 }
 
 struct proto quic_prot = {
@@ -725,6 +1020,8 @@ struct proto quic_prot = {
 	.hash		= quic_hash,
 	.unhash		= quic_unhash,
 	.connect	= quic_connect,
+	.disconnect	= quic_disconnect,
+	.shutdown	= quic_shutdown,
 	.accept		= quic_accept,
 	.sendmsg	= quic_sendmsg,
 	.recvmsg	= quic_recvmsg,
@@ -745,6 +1042,8 @@ struct proto quicv6_prot = {
 	.hash		= quic_hash,
 	.unhash		= quic_unhash,
 	.connect	= quic_connect,
+	.disconnect	= quic_disconnect,
+	.shutdown	= quic_shutdown,
 	.accept		= quic_accept,
 	.sendmsg	= quic_sendmsg,
 	.recvmsg	= quic_recvmsg,

@@ -42,6 +42,14 @@ static const struct quic_transport_param quic_default_param = {
 #define QUIC_MIN_ACTIVE_CID	2
 #define QUIC_VARINT_MAX		((1ULL << 62) - 1)
 
+/* Stream options need an established connection. */
+static int quic_send_ready(struct sock *sk)
+{
+	if (sk->sk_state != TCP_ESTABLISHED)
+		return -ENOTCONN;
+	return quic_conn(sk)->streams.ready ? 0 : -ENOTCONN;
+}
+
 void quic_sockopt_defaults(struct quic_sock *qs)
 {
 	qs->config = quic_default_config;
@@ -535,6 +543,54 @@ out:
 	return err;
 }
 
+/* QUIC_SOCKOPT_STREAM_RESET and QUIC_SOCKOPT_STREAM_STOP_SENDING */
+static int quic_set_stream_errinfo(struct sock *sk, int optname,
+				   sockptr_t optval, unsigned int optlen)
+{
+	struct quic_errinfo e;
+	int err;
+
+	if (optlen != sizeof(e))
+		return -EINVAL;
+	if (copy_from_sockptr(&e, optval, sizeof(e)))
+		return -EFAULT;
+	err = quic_send_ready(sk);
+	if (err)
+		return err;
+	err = optname == QUIC_SOCKOPT_STREAM_RESET ?
+	      quic_stream_reset(sk, e.stream_id, e.errcode) :
+	      quic_stream_stop_sending(sk, e.stream_id, e.errcode);
+	if (err)
+		return err;
+	local_bh_disable();
+	quic_packet_flush(sk);
+	local_bh_enable();
+	return 0;
+}
+
+/* The application's close code and phrase, for close() */
+static int quic_set_connection_close(struct sock *sk, sockptr_t optval,
+				     unsigned int optlen)
+{
+	struct quic_connection_close cl = {};
+	struct quic_conn *c = quic_conn(sk);
+	unsigned int len;
+
+	len = offsetof(struct quic_connection_close, phrase);
+	if (optlen < len || optlen > sizeof(cl))
+		return -EINVAL;
+	if (copy_from_sockptr(&cl, optval, optlen))
+		return -EFAULT;
+	len = strnlen(cl.phrase, min_t(unsigned int, optlen - len,
+				       QUIC_CLOSE_PHRASE_MAX_LEN - 1));
+	c->close_errcode = cl.errcode;
+	c->close_frame = cl.frame;
+	c->close_phrase_len = len;
+	memcpy(c->close_phrase, cl.phrase, len);
+	c->close_phrase[len] = 0;
+	return 0;
+}
+
 static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 			      unsigned int optlen)
 {
@@ -571,8 +627,12 @@ static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 		break;
 	case QUIC_SOCKOPT_STREAM_RESET:
 	case QUIC_SOCKOPT_STREAM_STOP_SENDING:
-	case QUIC_SOCKOPT_CONNECTION_ID:
+		err = quic_set_stream_errinfo(sk, optname, optval, optlen);
+		break;
 	case QUIC_SOCKOPT_CONNECTION_CLOSE:
+		err = quic_set_connection_close(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_CONNECTION_ID:
 	case QUIC_SOCKOPT_CONNECTION_MIGRATION:
 	case QUIC_SOCKOPT_KEY_UPDATE:
 		/* Need a connection; on one, these come with streams. */
@@ -679,6 +739,60 @@ static int quic_get_alpn(struct sock *sk, sockptr_t optval,
 	return 0;
 }
 
+/* Open a stream: the next of a type (id -1) or a given one of ours. */
+static int quic_get_stream_open(struct sock *sk, sockptr_t optval,
+				unsigned int *optlen)
+{
+	struct quic_stream_info info;
+	struct quic_stream *s;
+	int err;
+
+	if (*optlen < sizeof(info))
+		return -EINVAL;
+	if (copy_from_sockptr(&info, optval, sizeof(info)))
+		return -EFAULT;
+	if (info.stream_flags & ~(MSG_QUIC_STREAM_UNI |
+				  MSG_QUIC_STREAM_DONTWAIT))
+		return -EINVAL;
+	err = quic_send_ready(sk);
+	if (err)
+		return err;
+	if (info.stream_id != -1 &&
+	    quic_stream_find(&quic_conn(sk)->streams, info.stream_id))
+		return -EEXIST;
+	s = quic_stream_send_get(sk, info.stream_id,
+				 info.stream_flags | MSG_QUIC_STREAM_NEW, &err);
+	if (!s) {
+		if (err == -EAGAIN) {	/* STREAMS_BLOCKED goes out */
+			local_bh_disable();
+			quic_packet_flush(sk);
+			local_bh_enable();
+		}
+		return err;
+	}
+	info.stream_id = s->id;
+	*optlen = sizeof(info);
+	return copy_to_sockptr(optval, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static int quic_get_connection_close(struct sock *sk, sockptr_t optval,
+				     unsigned int *optlen)
+{
+	struct quic_connection_close cl = {};
+	struct quic_conn *c = quic_conn(sk);
+	unsigned int len;
+
+	len = offsetof(struct quic_connection_close, phrase) +
+	      c->close_phrase_len + 1;
+	if (*optlen < len)
+		return -EINVAL;
+	cl.errcode = c->close_errcode;
+	cl.frame = c->close_frame;
+	memcpy(cl.phrase, c->close_phrase, c->close_phrase_len);
+	*optlen = len;
+	return copy_to_sockptr(optval, &cl, len) ? -EFAULT : 0;
+}
+
 static int quic_do_getsockopt(struct sock *sk, int optname, sockptr_t optval,
 			      unsigned int *optlen)
 {
@@ -710,8 +824,12 @@ static int quic_do_getsockopt(struct sock *sk, int optname, sockptr_t optval,
 		err = quic_get_token(sk, optval, optlen);
 		break;
 	case QUIC_SOCKOPT_STREAM_OPEN:
-	case QUIC_SOCKOPT_CONNECTION_ID:
+		err = quic_get_stream_open(sk, optval, optlen);
+		break;
 	case QUIC_SOCKOPT_CONNECTION_CLOSE:
+		err = quic_get_connection_close(sk, optval, optlen);
+		break;
+	case QUIC_SOCKOPT_CONNECTION_ID:
 	case QUIC_SOCKOPT_STREAM_PEELOFF:
 		/* Need a connection; on one, these come with streams. */
 		err = quic_conn_active(sk) ? -EOPNOTSUPP : -ENOTCONN;

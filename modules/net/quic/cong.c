@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * RTT estimation (RFC 9002 section 5) and NewReno congestion control
+ * (RFC 9002 section 7): slow start, congestion avoidance, and one window
+ * reduction per round trip of losses.
+ */
+
+#include <linux/minmax.h>
+
+#include "cong.h"
+
+void quic_cong_init(struct quic_cong *cg, u32 initial_rtt)
+{
+	memset(cg, 0, sizeof(*cg));
+	cg->srtt = initial_rtt;
+	cg->rttvar = initial_rtt / 2;
+	cg->cwnd = QUIC_INIT_CWND;
+	cg->ssthresh = U32_MAX;
+}
+
+/**
+ * quic_cong_rtt - a new RTT sample
+ * @cg: the state
+ * @rtt: the sample, microseconds
+ * @ack_delay: the delay the peer reported
+ * @max_ack_delay: the peer's max_ack_delay, 0 before the handshake is
+ *	confirmed
+ */
+void quic_cong_rtt(struct quic_cong *cg, u32 rtt, u32 ack_delay,
+		   u32 max_ack_delay)
+{
+	u32 adjusted = rtt;
+
+	cg->latest_rtt = rtt;
+	if (!cg->sampled) {
+		cg->sampled = 1;
+		cg->min_rtt = rtt;
+		cg->srtt = rtt;
+		cg->rttvar = rtt / 2;
+		return;
+	}
+	cg->min_rtt = min(cg->min_rtt, rtt);
+	ack_delay = min(ack_delay, max_ack_delay);
+	if (rtt >= cg->min_rtt + ack_delay)
+		adjusted = rtt - ack_delay;
+	cg->rttvar = (3 * cg->rttvar + abs((int)cg->srtt - (int)adjusted)) / 4;
+	cg->srtt = (7 * cg->srtt + adjusted) / 8;
+}
+
+/* The probe timeout, microseconds (RFC 9002 section 6.2.1). */
+u32 quic_cong_pto(const struct quic_cong *cg, u32 max_ack_delay)
+{
+	return cg->srtt + max_t(u32, 4 * cg->rttvar, 1000) + max_ack_delay;
+}
+
+void quic_cong_sent(struct quic_cong *cg, u32 bytes)
+{
+	cg->inflight += bytes;
+}
+
+void quic_cong_acked(struct quic_cong *cg, u32 bytes, ktime_t sent)
+{
+	cg->inflight -= min(cg->inflight, bytes);
+	if (!ktime_after(sent, cg->recovery_start))
+		return;		/* sent before the recovery period began */
+	if (cg->cwnd < cg->ssthresh)
+		cg->cwnd += bytes;
+	else
+		cg->cwnd += max_t(u32, QUIC_MSS * bytes / cg->cwnd, 1);
+}
+
+void quic_cong_lost(struct quic_cong *cg, u32 bytes, ktime_t sent)
+{
+	cg->inflight -= min(cg->inflight, bytes);
+	if (!ktime_after(sent, cg->recovery_start))
+		return;		/* already reacted to this round trip */
+	cg->recovery_start = ktime_get();
+	cg->ssthresh = max_t(u32, cg->cwnd / 2, QUIC_MIN_CWND);
+	cg->cwnd = cg->ssthresh;
+}
+
+bool quic_cong_can_send(const struct quic_cong *cg)
+{
+	return cg->inflight + QUIC_MSS <= cg->cwnd;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * RTT estimation (RFC 9002 section 5) and congestion control: NewReno
+ * (RFC 9002 section 7) counting bytes in flight.
+ */
+
+#ifndef __NET_QUIC_CONG_H
+#define __NET_QUIC_CONG_H
+
+#include <linux/ktime.h>
+#include <linux/types.h>
+
+#define QUIC_MSS		1200	/* max_datagram_size until PMTUD */
+#define QUIC_INIT_CWND		(10 * QUIC_MSS)
+#define QUIC_MIN_CWND		(2 * QUIC_MSS)
+
+struct quic_cong {
+	u32 srtt;		/* microseconds */
+	u32 rttvar;
+	u32 min_rtt;
+	u32 latest_rtt;
+	u8 sampled:1;
+	u32 cwnd;		/* bytes */
+	u32 ssthresh;
+	u32 inflight;		/* ack-eliciting bytes in flight */
+	ktime_t recovery_start;	/* packets sent before: no reaction */
+};
+
+void quic_cong_init(struct quic_cong *cg, u32 initial_rtt);
+void quic_cong_rtt(struct quic_cong *cg, u32 rtt, u32 ack_delay,
+		   u32 max_ack_delay);
+u32 quic_cong_pto(const struct quic_cong *cg, u32 max_ack_delay);
+void quic_cong_sent(struct quic_cong *cg, u32 bytes);
+void quic_cong_acked(struct quic_cong *cg, u32 bytes, ktime_t sent);
+void quic_cong_lost(struct quic_cong *cg, u32 bytes, ktime_t sent);
+bool quic_cong_can_send(const struct quic_cong *cg);
+
+#endif /* __NET_QUIC_CONG_H */

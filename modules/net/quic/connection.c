@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Connection lifetime: set up and free the state of a connection, install
+ * the keys the handshake hands down and discard old ones, and end the
+ * connection on errors.
+ */
+
+#include <linux/slab.h>
+#include <net/sock.h>
+
+#include "mib.h"
+#include "packet.h"
+#include "retry.h"
+#include "socket.h"
+#include "version.h"
+
+/**
+ * quic_conn_init - empty connection state
+ * @sk: the socket; its conn member is zeroed
+ */
+void quic_conn_init(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < QUIC_PNSPACE_MAX; i++) {
+		quic_pnspace_init(&c->space[i]);
+		skb_queue_head_init(&c->crx[i].ooo);
+		INIT_LIST_HEAD(&c->sent[i]);
+	}
+	quic_streams_init(&c->streams);
+	quic_cong_init(&c->cong, quic_sk(sk)->config.initial_smoothed_rtt);
+	INIT_LIST_HEAD(&c->lost);
+	skb_queue_head_init(&c->dgramq);
+	skb_queue_head_init(&c->pending);
+	skb_queue_head_init(&c->reqq);
+	INIT_LIST_HEAD(&c->accept_q);
+	INIT_LIST_HEAD(&c->accept_node);
+	INIT_HLIST_NODE(&c->listen_node);
+	timer_setup(&c->pto_timer, quic_conn_pto_timer, 0);
+	quic_retry_conn_init(c);
+}
+
+static void quic_conn_free_space(struct quic_conn *c, u8 space)
+{
+	struct quic_sent *s, *tmp;
+
+	list_for_each_entry_safe(s, tmp, &c->sent[space], list) {
+		list_del(&s->list);
+		kfree(s);
+	}
+	skb_queue_purge(&c->crx[space].ooo);
+	c->crx[space].ooo_bytes = 0;
+	kfree(c->ctx[space].buf);
+	memset(&c->ctx[space], 0, sizeof(c->ctx[space]));
+}
+
+static void quic_conn_free_keys(struct quic_conn *c, u8 level)
+{
+	if (!c->crypto[level])
+		return;
+	quic_crypto_free(c->crypto[level]);
+	kfree(c->crypto[level]);
+	c->crypto[level] = NULL;
+}
+
+/**
+ * quic_conn_free - release everything the connection holds
+ * @sk: the socket, being destroyed
+ */
+void quic_conn_free(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	int i;
+
+	sk_stop_timer_sync(sk, &c->pto_timer);
+	quic_cid_hash_del(&c->scid_node);
+	quic_cid_hash_del(&c->odcid_node);
+	for (i = 0; i < QUIC_PNSPACE_MAX; i++)
+		quic_conn_free_space(c, i);
+	quic_streams_free(sk);
+	quic_outq_free(sk);
+	for (i = 0; i < QUIC_CRYPTO_MAX; i++)
+		quic_conn_free_keys(c, i);
+	if (c->initial_alt) {
+		quic_crypto_free(c->initial_alt);
+		kfree(c->initial_alt);
+		c->initial_alt = NULL;
+	}
+	skb_queue_purge(&c->pending);
+	skb_queue_purge(&c->reqq);
+	kfree(c->ticket);
+	c->ticket = NULL;
+	if (c->new_token)
+		sock_kfree_s(sk, c->new_token, c->new_token_len);
+	c->new_token = NULL;
+	memzero_explicit(c->ticket_key, sizeof(c->ticket_key));
+}
+
+/**
+ * quic_conn_discard - drop the keys and state of a packet number space
+ * @sk: the connection
+ * @space: QUIC_PNSPACE_INITIAL or QUIC_PNSPACE_HANDSHAKE
+ *
+ * RFC 9001 section 4.9.  Keys are freed later, with the connection: this
+ * may run in softirq context, where transforms cannot be freed safely.
+ */
+void quic_conn_discard(struct sock *sk, u8 space)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_sent *s, *tmp;
+	struct quic_crypto *cr;
+
+	if (c->space[space].discarded)
+		return;
+	c->space[space].discarded = 1;
+	c->space[space].ack_pending = 0;
+	list_for_each_entry_safe(s, tmp, &c->sent[space], list) {
+		c->cong.inflight -= min_t(u32, c->cong.inflight, s->bytes);
+		list_del(&s->list);
+		kfree(s);
+	}
+	cr = c->crypto[quic_space_level(space)];
+	if (cr) {
+		cr->tx.ready = 0;
+		cr->rx.ready = 0;
+	}
+}
+
+/**
+ * quic_conn_close - close the connection on an error
+ * @sk: the connection
+ * @errcode: transport error code
+ *
+ * Sends CONNECTION_CLOSE once and reports the error to the application;
+ * the closing and draining periods come later.
+ */
+void quic_conn_close(struct sock *sk, u64 errcode)
+{
+	if (sk->sk_state == TCP_CLOSE)
+		return;
+	quic_packet_send_close(sk, errcode, false);
+	quic_conn_abort(sk, errcode == QUIC_TRANSPORT_ERROR_CRYPTO_BUF_EXCEEDED ?
+			ENOBUFS : EPROTO);
+}
+
+/**
+ * quic_conn_abort - the connection is gone: tell the application
+ * @sk: the connection
+ * @err: the errno its calls report from now on
+ *
+ * Nothing is sent; the probe timer stops.
+ */
+void quic_conn_abort(struct sock *sk, int err)
+{
+	if (sk->sk_state == TCP_CLOSE)
+		return;
+	QUIC_INC_STATS(sock_net(sk), err == ETIMEDOUT ? QUIC_MIB_CONN_TIMEDOUT :
+						      QUIC_MIB_CONN_ABORTED);
+	WRITE_ONCE(sk->sk_err, err);
+	inet_sk_set_state(sk, TCP_CLOSE);
+	sk_stop_timer(sk, &quic_conn(sk)->pto_timer);
+	sk_error_report(sk);
+}
+
+/**
+ * quic_conn_set_secret - install keys handed down by the handshake
+ * @sk: the connection, owned by the caller
+ * @s: the secret
+ *
+ * The handshake is complete once both 1-RTT secrets are installed: the
+ * server then confirms it with HANDSHAKE_DONE (RFC 9001 section 4.1.2).
+ *
+ * Return: 0 or a negative error.
+ */
+int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_crypto *cr;
+	int err;
+
+	if (s->level != QUIC_CRYPTO_HANDSHAKE && s->level != QUIC_CRYPTO_APP)
+		return -EINVAL;		/* Initial: derived; 0-RTT: later */
+	if (sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV &&
+	    sk->sk_state != TCP_ESTABLISHED)
+		return -ENOTCONN;
+	cr = c->crypto[s->level];
+	if (!cr) {
+		cr = kzalloc(sizeof(*cr), GFP_KERNEL);
+		if (!cr)
+			return -ENOMEM;
+		quic_crypto_init(cr);
+		c->crypto[s->level] = cr;
+	}
+	err = quic_crypto_set_secret(cr, s->type, c->version, s->secret,
+				     s->send, s->level == QUIC_CRYPTO_APP);
+	if (err)
+		return err;
+	if (s->level == QUIC_CRYPTO_APP)
+		quic_streams_start(sk);
+	quic_version_release(sk);
+
+	if (s->level == QUIC_CRYPTO_APP && cr->tx.ready && cr->rx.ready &&
+	    !c->hs_complete) {
+		c->hs_complete = 1;
+		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_CONN_ESTABLISHED);
+		inet_sk_set_state(sk, TCP_ESTABLISHED);
+		if (c->is_serv) {
+			c->hs_confirmed = 1;
+			c->hs_done_pending = 1;
+			quic_cid_hash_del(&c->odcid_node);
+			quic_conn_discard(sk, QUIC_PNSPACE_HANDSHAKE);
+		}
+		sk->sk_state_change(sk);
+	}
+	if (!s->send)
+		quic_inq_replay_pending(sk);
+	local_bh_disable();
+	quic_packet_flush(sk);
+	local_bh_enable();
+	return 0;
+}

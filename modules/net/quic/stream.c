@@ -1,0 +1,826 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Streams (RFC 9000 sections 2-4): the connection's table of streams,
+ * opening them (by us on send, by the peer implicitly with its frames,
+ * within the limits each side advertised), the send and receive state
+ * machines, and flow control.
+ *
+ * Receive: STREAM frames arrive from frame.c.  Data in order is queued on
+ * the socket's receive queue as clones of the datagram, trimmed to the
+ * frame's bytes and tagged with the stream id; data out of order waits on
+ * the stream's ooo queue.  recvmsg() reports what it reads through
+ * quic_stream_read(), which grows the receive windows (MAX_DATA,
+ * MAX_STREAM_DATA).
+ *
+ * Send: sendmsg() appends chunks to a stream's sendq (outqueue.c) and
+ * puts the stream on the send list; packet.c builds STREAM frames from
+ * there within the peer's credit.  Acknowledged chunks are freed.
+ *
+ * Everything here runs under the socket lock or its bh lock.
+ */
+
+#include <linux/hash.h>
+#include <linux/slab.h>
+#include <net/sock.h>
+
+#include "socket.h"
+#include "stream.h"
+
+void quic_streams_init(struct quic_streams *st)
+{
+	memset(st, 0, sizeof(*st));
+	INIT_LIST_HEAD(&st->send_list);
+	st->last_id = -1;
+}
+
+static struct hlist_head *quic_stream_bucket(struct quic_streams *st, s64 id)
+{
+	return &st->hash[hash_64(id, QUIC_STREAM_HASH_BITS)];
+}
+
+struct quic_stream *quic_stream_find(struct quic_streams *st, s64 id)
+{
+	struct quic_stream *s;
+
+	hlist_for_each_entry(s, quic_stream_bucket(st, id), node)
+		if (s->id == id)
+			return s;
+	return NULL;
+}
+
+static bool quic_stream_is_local(struct sock *sk, s64 id)
+{
+	return quic_stream_is_server(id) == !!quic_conn(sk)->is_serv;
+}
+
+/* The send side exists unless the peer opened a unidirectional stream,
+ * the receive side unless we did.
+ */
+bool quic_stream_can_send(const struct quic_stream *s)
+{
+	return s->send_state <= QUIC_STREAM_SEND_STATE_SEND && !s->fin_queued;
+}
+
+bool quic_stream_can_recv(const struct quic_stream *s)
+{
+	return s->recv_state <= QUIC_STREAM_RECV_STATE_RECVD;
+}
+
+static struct quic_stream *quic_stream_create(struct sock *sk, s64 id)
+{
+	struct quic_transport_param *l = &quic_sk(sk)->local;
+	struct quic_transport_param *r = &quic_sk(sk)->remote;
+	struct quic_streams *st = &quic_conn(sk)->streams;
+	bool local = quic_stream_is_local(sk, id);
+	struct quic_stream *s;
+
+	s = kzalloc(sizeof(*s), GFP_ATOMIC);
+	if (!s)
+		return NULL;
+	s->id = id;
+	INIT_LIST_HEAD(&s->send_node);
+	skb_queue_head_init(&s->sendq);
+	skb_queue_head_init(&s->ooo);
+	s->final_size = U64_MAX;
+	s->send_state = QUIC_STREAM_SEND_STATE_READY;
+	s->recv_state = QUIC_STREAM_RECV_STATE_RECV;
+	if (quic_stream_is_uni(id)) {
+		if (local) {
+			s->send_max = r->max_stream_data_uni;
+			s->recv_state = QUIC_STREAM_RECV_STATE_READ;
+		} else {
+			s->recv_window = l->max_stream_data_uni;
+			s->send_state = QUIC_STREAM_SEND_STATE_RECVD;
+		}
+	} else if (local) {
+		s->send_max = r->max_stream_data_bidi_remote;
+		s->recv_window = l->max_stream_data_bidi_local;
+	} else {
+		s->send_max = r->max_stream_data_bidi_local;
+		s->recv_window = l->max_stream_data_bidi_remote;
+	}
+	s->recv_max = s->recv_window;
+	hlist_add_head(&s->node, quic_stream_bucket(st, id));
+	st->count++;
+	return s;
+}
+
+static s64 quic_stream_local_id(struct sock *sk, u64 n, bool uni)
+{
+	return (s64)(n << 2) | (uni ? QUIC_STREAM_TYPE_UNI_MASK : 0) |
+	       (quic_conn(sk)->is_serv ? QUIC_STREAM_TYPE_SERVER_MASK : 0);
+}
+
+/* Open our streams up to and including number @n of a type: a stream
+ * opens the lower numbered ones of its type too (RFC 9000 section 3.2).
+ */
+static struct quic_stream *quic_stream_open_local(struct sock *sk, u64 n,
+						  bool uni, int *err)
+{
+	struct quic_streams *st = &quic_conn(sk)->streams;
+	u64 *next = uni ? &st->next_uni : &st->next_bidi;
+	u64 max = uni ? st->peer_max_uni : st->peer_max_bidi;
+	struct quic_stream *s = NULL;
+
+	if (n >= max) {
+		if (uni)
+			st->streams_blocked_uni = 1;
+		else
+			st->streams_blocked_bidi = 1;
+		*err = -EAGAIN;		/* until MAX_STREAMS */
+		return NULL;
+	}
+	while (*next <= n) {
+		s = quic_stream_create(sk, quic_stream_local_id(sk, *next, uni));
+		if (!s) {
+			*err = -ENOMEM;
+			return NULL;
+		}
+		(*next)++;
+	}
+	st->last_id = s->id;
+	return s;
+}
+
+/**
+ * quic_stream_open_next - open our next stream of a type
+ * @sk: the connection, owned by the caller
+ * @uni: unidirectional, else bidirectional
+ *
+ * Return: the stream id, -EAGAIN when the peer's limit is reached (after
+ * queueing STREAMS_BLOCKED), or another negative error.
+ */
+s64 quic_stream_open_next(struct sock *sk, bool uni)
+{
+	struct quic_streams *st = &quic_conn(sk)->streams;
+	struct quic_stream *s;
+	int err = 0;
+
+	if (!st->ready)
+		return -ENOTCONN;
+	s = quic_stream_open_local(sk, uni ? st->next_uni : st->next_bidi, uni,
+				   &err);
+	return s ? s->id : err;
+}
+
+/**
+ * quic_stream_send_get - the stream sendmsg() writes to
+ * @sk: the connection, owned by the caller
+ * @id: the stream id of the QUIC_STREAM_INFO cmsg, -1 for the default
+ * @flags: its stream flags
+ * @err: the error when NULL is returned
+ *
+ * -1 with MSG_QUIC_STREAM_NEW opens our next stream (unidirectional with
+ * MSG_QUIC_STREAM_UNI); -1 alone is the stream last opened, or a new
+ * bidirectional one.  An id of ours not opened yet opens it.
+ *
+ * Return: the stream; NULL with *err -EAGAIN when the peer's stream
+ * limit blocks opening it, -EINVAL for an id that cannot be sent on,
+ * -EPIPE when the send side or the whole stream is closed.
+ */
+struct quic_stream *quic_stream_send_get(struct sock *sk, s64 id, u32 flags,
+					 int *err)
+{
+	struct quic_streams *st = &quic_conn(sk)->streams;
+	struct quic_stream *s;
+	bool uni;
+
+	if (id == -1) {
+		if (!(flags & MSG_QUIC_STREAM_NEW) && st->last_id >= 0) {
+			id = st->last_id;
+		} else {
+			uni = flags & MSG_QUIC_STREAM_UNI;
+			return quic_stream_open_local(sk, uni ? st->next_uni :
+						      st->next_bidi, uni, err);
+		}
+	}
+	*err = -EINVAL;
+	if (id < 0 || id >= (s64)(QUIC_MAX_STREAMS_LIMIT << 2))
+		return NULL;
+	s = quic_stream_find(st, id);
+	if (!s) {
+		u64 n = (u64)id >> 2;
+
+		uni = quic_stream_is_uni(id);
+		if (!quic_stream_is_local(sk, id)) {
+			/* one the peer opened and both sides closed */
+			if (!uni && n < st->opened_bidi)
+				*err = -EPIPE;
+			return NULL;
+		}
+		if (n < (uni ? st->next_uni : st->next_bidi)) {
+			*err = -EPIPE;	/* closed */
+			return NULL;
+		}
+		return quic_stream_open_local(sk, n, uni, err);
+	}
+	if (quic_stream_is_uni(id) && !quic_stream_is_local(sk, id))
+		return NULL;
+	if (!quic_stream_can_send(s)) {
+		*err = -EPIPE;
+		return NULL;
+	}
+	return s;
+}
+
+/**
+ * quic_stream_send_get_ready - would quic_stream_send_get() open the
+ * stream without waiting for the peer's MAX_STREAMS?
+ * @sk: the connection
+ * @id: as for quic_stream_send_get()
+ * @flags: likewise
+ *
+ * Return: true when the peer's limit lets it open.
+ */
+bool quic_stream_send_get_ready(struct sock *sk, s64 id, u32 flags)
+{
+	struct quic_streams *st = &quic_conn(sk)->streams;
+	bool uni;
+	u64 n;
+
+	if (id == -1) {
+		if (!(flags & MSG_QUIC_STREAM_NEW) && st->last_id >= 0)
+			return true;
+		uni = flags & MSG_QUIC_STREAM_UNI;
+		n = uni ? st->next_uni : st->next_bidi;
+	} else {
+		uni = quic_stream_is_uni(id);
+		n = (u64)id >> 2;
+	}
+	return n < (uni ? st->peer_max_uni : st->peer_max_bidi);
+}
+
+/* The stream a frame from the peer refers to, opened if it is the peer's
+ * and new.  NULL with *errcode 0: a closed stream, ignore the frame.
+ * @send: the frame is about our sending side.
+ */
+static struct quic_stream *quic_stream_rcv_get(struct sock *sk, s64 id,
+					       bool send, u64 *errcode)
+{
+	struct quic_streams *st = &quic_conn(sk)->streams;
+	bool uni = quic_stream_is_uni(id);
+	struct quic_stream *s;
+	u64 n = (u64)id >> 2, *opened, max;
+
+	*errcode = QUIC_TRANSPORT_ERROR_STREAM_STATE;
+	if (uni && quic_stream_is_local(sk, id) != send)
+		return NULL;	/* that side does not exist */
+	s = quic_stream_find(st, id);
+	if (s) {
+		*errcode = 0;
+		return s;
+	}
+	if (quic_stream_is_local(sk, id)) {
+		if (n >= (uni ? st->next_uni : st->next_bidi))
+			return NULL;	/* not opened yet */
+		*errcode = 0;
+		return NULL;
+	}
+	opened = uni ? &st->opened_uni : &st->opened_bidi;
+	max = uni ? st->max_uni : st->max_bidi;
+	*errcode = 0;
+	if (n < *opened)
+		return NULL;		/* closed */
+	if (n >= max) {
+		*errcode = QUIC_TRANSPORT_ERROR_STREAM_LIMIT;
+		return NULL;
+	}
+	while (*opened <= n) {
+		s = quic_stream_create(sk, (s64)(*opened << 2) | (id & 0x03));
+		if (!s) {
+			*errcode = QUIC_TRANSPORT_ERROR_INTERNAL;
+			return NULL;
+		}
+		(*opened)++;
+	}
+	if (!uni)
+		st->last_id = s->id;	/* the default stream for send() */
+	return s;
+}
+
+/**
+ * quic_stream_send_queue - the stream has frames to send
+ * @st: the connection's streams
+ * @s: the stream
+ */
+void quic_stream_send_queue(struct quic_streams *st, struct quic_stream *s)
+{
+	if (!s->in_send_list) {
+		list_add_tail(&s->send_node, &st->send_list);
+		s->in_send_list = 1;
+	}
+}
+
+static void quic_stream_update_event(struct sock *sk, struct quic_stream *s,
+				     u8 state, u32 errcode, u64 finalsz)
+{
+	struct quic_stream_update u = {
+		.id = s->id,
+		.state = state,
+		.errcode = errcode,
+		.finalsz = finalsz,
+	};
+
+	quic_inq_event(sk, QUIC_EVENT_STREAM_UPDATE, &u, sizeof(u));
+}
+
+static void quic_stream_free(struct sock *sk, struct quic_stream *s)
+{
+	struct quic_streams *st = &quic_conn(sk)->streams;
+
+	hlist_del(&s->node);
+	if (s->in_send_list)
+		list_del(&s->send_node);
+	skb_queue_purge(&s->sendq);
+	skb_queue_purge(&s->ooo);
+	st->count--;
+	kfree(s);
+}
+
+/**
+ * quic_stream_try_free - forget a stream both sides of which are done
+ * @sk: the connection
+ * @s: the stream
+ *
+ * A stream the peer opened makes room for another: MAX_STREAMS goes out
+ * with the new limit.
+ */
+void quic_stream_try_free(struct sock *sk, struct quic_stream *s)
+{
+	struct quic_streams *st = &quic_conn(sk)->streams;
+
+	if ((s->send_state != QUIC_STREAM_SEND_STATE_RECVD &&
+	     s->send_state != QUIC_STREAM_SEND_STATE_RESET_RECVD) ||
+	    (s->recv_state != QUIC_STREAM_RECV_STATE_READ &&
+	     s->recv_state != QUIC_STREAM_RECV_STATE_RESET_READ))
+		return;
+	if (!quic_stream_is_local(sk, s->id)) {
+		if (quic_stream_is_uni(s->id)) {
+			st->closed_uni++;
+			st->max_uni = st->closed_uni + st->limit_uni;
+			st->max_streams_uni_pending = 1;
+		} else {
+			st->closed_bidi++;
+			st->max_bidi = st->closed_bidi + st->limit_bidi;
+			st->max_streams_bidi_pending = 1;
+		}
+	}
+	quic_stream_free(sk, s);
+}
+
+/**
+ * quic_streams_start - the handshake is complete: streams may open
+ * @sk: the connection
+ *
+ * Limits and credit come from both sides' transport parameters.  Unless
+ * the application fixed them, the socket buffers are sized for the
+ * receive window and the send window we may fill.
+ */
+void quic_streams_start(struct sock *sk)
+{
+	struct quic_transport_param *l = &quic_sk(sk)->local;
+	struct quic_transport_param *r = &quic_sk(sk)->remote;
+	struct quic_streams *st = &quic_conn(sk)->streams;
+
+	if (st->ready)
+		return;
+	st->peer_max_bidi = r->max_streams_bidi;
+	st->peer_max_uni = r->max_streams_uni;
+	st->send_max = r->max_data;
+	st->limit_bidi = l->max_streams_bidi;
+	st->limit_uni = l->max_streams_uni;
+	st->max_bidi = st->limit_bidi;
+	st->max_uni = st->limit_uni;
+	st->recv_window = l->max_data;
+	st->recv_max = l->max_data;
+	st->ready = 1;
+	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK))
+		WRITE_ONCE(sk->sk_rcvbuf,
+			   max_t(u64, sk->sk_rcvbuf,
+				 min_t(u64, 3 * l->max_data, 64 << 20)));
+	if (!(sk->sk_userlocks & SOCK_SNDBUF_LOCK))
+		WRITE_ONCE(sk->sk_sndbuf,
+			   max_t(u64, sk->sk_sndbuf,
+				 min_t(u64, 2 * r->max_data, 64 << 20)));
+}
+
+/**
+ * quic_streams_free - free every stream of a connection
+ * @sk: the connection
+ */
+void quic_streams_free(struct sock *sk)
+{
+	struct quic_streams *st = &quic_conn(sk)->streams;
+	struct quic_stream *s;
+	struct hlist_node *tmp;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(st->hash); i++)
+		hlist_for_each_entry_safe(s, tmp, &st->hash[i], node)
+			quic_stream_free(sk, s);
+}
+
+/* Queue in-order bytes for recvmsg(): @skb, charged to the socket. */
+static void quic_stream_deliver(struct sock *sk, struct quic_stream *s,
+				struct sk_buff *skb)
+{
+	struct quic_rcv_cb *cb = QUIC_RCV_CB(skb);
+
+	s->recv_off += skb->len;
+	memset(cb, 0, sizeof(*cb));
+	cb->stream_id = s->id;
+	cb->stream = 1;
+	cb->fin = s->recv_off == s->final_size;
+	if (cb->fin) {
+		s->recv_fin_delivered = 1;
+		s->recv_state = QUIC_STREAM_RECV_STATE_RECVD;
+	}
+	skb_queue_tail(&sk->sk_receive_queue, skb);
+}
+
+/* Deliver what waited out of order and is now in order. */
+static void quic_stream_ooo_drain(struct sock *sk, struct quic_stream *s)
+{
+	struct sk_buff *skb;
+	u64 off;
+
+	while ((skb = skb_peek(&s->ooo))) {
+		off = QUIC_RCV_CB(skb)->offset;
+		if (off > s->recv_off)
+			break;
+		__skb_unlink(skb, &s->ooo);
+		if (off + skb->len <= s->recv_off &&
+		    !(skb->len == 0 && s->recv_off == s->final_size &&
+		      !s->recv_fin_delivered)) {
+			kfree_skb(skb);
+			continue;
+		}
+		__skb_pull(skb, s->recv_off - off);
+		quic_stream_deliver(sk, s, skb);
+	}
+}
+
+/**
+ * quic_stream_rcv - a STREAM frame arrived
+ * @sk: the connection
+ * @skb: the datagram the frame is in (linear)
+ * @f: the frame; its data points into @skb
+ * @errcode: the transport error on failure
+ *
+ * Return: 0, or a negative error with *errcode set (close the
+ * connection).  Data that cannot be kept now is dropped: the peer sends
+ * it again.
+ */
+int quic_stream_rcv(struct sock *sk, struct sk_buff *skb,
+		    const struct quic_frame *f, u64 *errcode)
+{
+	struct quic_streams *st = &quic_conn(sk)->streams;
+	u64 off = f->data.offset, end = off + f->data.len;
+	struct quic_stream *s;
+	struct sk_buff *nskb, *pos;
+
+	s = quic_stream_rcv_get(sk, f->data.id, false, errcode);
+	if (!s)
+		return *errcode ? -EPROTO : 0;
+	*errcode = QUIC_TRANSPORT_ERROR_FINAL_SIZE;
+	if (end > s->final_size ||
+	    (f->data.fin && s->final_size != U64_MAX && end != s->final_size) ||
+	    (f->data.fin && end < s->recv_highest))
+		return -EPROTO;
+	*errcode = QUIC_TRANSPORT_ERROR_FLOW_CONTROL;
+	if (end > s->recv_max)
+		return -EPROTO;
+	if (end > s->recv_highest) {
+		if (st->recv_total + (end - s->recv_highest) > st->recv_max)
+			return -EPROTO;
+		st->recv_total += end - s->recv_highest;
+		s->recv_highest = end;
+	}
+	*errcode = 0;
+	if (f->data.fin && s->final_size == U64_MAX) {
+		s->final_size = end;
+		if (s->recv_state == QUIC_STREAM_RECV_STATE_RECV)
+			s->recv_state = QUIC_STREAM_RECV_STATE_SIZE_KNOWN;
+	}
+	if (s->recv_state > QUIC_STREAM_RECV_STATE_SIZE_KNOWN)
+		return 0;		/* all received, or reset */
+	if (end < s->recv_off ||
+	    (end == s->recv_off && (s->recv_off != s->final_size ||
+				    s->recv_fin_delivered)))
+		return 0;		/* nothing new */
+
+	nskb = skb_clone(skb, GFP_ATOMIC);
+	if (!nskb)
+		return 0;
+	__skb_pull(nskb, f->data.data - skb->data);
+	__skb_trim(nskb, f->data.len);
+	skb_set_owner_r(nskb, sk);
+	QUIC_RCV_CB(nskb)->offset = off;
+	if (off <= s->recv_off) {
+		__skb_pull(nskb, s->recv_off - off);
+		quic_stream_deliver(sk, s, nskb);
+		quic_stream_ooo_drain(sk, s);
+		sk->sk_data_ready(sk);
+		return 0;
+	}
+	/* out of order: sorted by offset, overlaps trimmed on delivery */
+	skb_queue_walk(&s->ooo, pos)
+		if (QUIC_RCV_CB(pos)->offset > off)
+			break;
+	if (pos == (struct sk_buff *)&s->ooo)
+		__skb_queue_tail(&s->ooo, nskb);
+	else
+		__skb_queue_before(&s->ooo, pos, nskb);
+	return 0;
+}
+
+/**
+ * quic_stream_rcv_reset - a RESET_STREAM frame arrived
+ * @sk: the connection
+ * @f: the frame
+ * @errcode: the transport error on failure
+ *
+ * Data not delivered yet is dropped, and its flow control credit given
+ * back; what was delivered stays readable.
+ *
+ * Return: 0, or a negative error with *errcode set.
+ */
+int quic_stream_rcv_reset(struct sock *sk, const struct quic_frame *f,
+			  u64 *errcode)
+{
+	struct quic_streams *st = &quic_conn(sk)->streams;
+	u64 size = f->reset.final_size;
+	struct quic_stream *s;
+
+	s = quic_stream_rcv_get(sk, f->reset.id, false, errcode);
+	if (!s)
+		return *errcode ? -EPROTO : 0;
+	*errcode = QUIC_TRANSPORT_ERROR_FINAL_SIZE;
+	if (size < s->recv_highest ||
+	    (s->final_size != U64_MAX && size != s->final_size))
+		return -EPROTO;
+	*errcode = QUIC_TRANSPORT_ERROR_FLOW_CONTROL;
+	if (size > s->recv_max ||
+	    st->recv_total + (size - s->recv_highest) > st->recv_max)
+		return -EPROTO;
+	*errcode = 0;
+	if (s->recv_state >= QUIC_STREAM_RECV_STATE_RECVD)
+		return 0;		/* all delivered already, or reset */
+	st->recv_total += size - s->recv_highest;
+	s->recv_highest = size;
+	s->final_size = size;
+	/* the bytes never delivered will not be read: credit them */
+	st->recv_read += size - s->recv_off;
+	skb_queue_purge(&s->ooo);
+	s->recv_errcode = f->reset.error;
+	s->recv_state = QUIC_STREAM_RECV_STATE_RESET_RECVD;
+	quic_stream_update_event(sk, s, QUIC_STREAM_RECV_STATE_RESET_RECVD,
+				 f->reset.error, size);
+	s->recv_state = QUIC_STREAM_RECV_STATE_RESET_READ;
+	quic_stream_try_free(sk, s);
+	return 0;
+}
+
+/**
+ * quic_stream_reset - reset our sending side of a stream
+ * @sk: the connection, owned by the caller
+ * @id: the stream
+ * @errcode: the application error code for RESET_STREAM
+ *
+ * Return: 0, or -EINVAL for a stream we cannot send on.
+ */
+int quic_stream_reset(struct sock *sk, s64 id, u32 errcode)
+{
+	struct quic_streams *st = &quic_conn(sk)->streams;
+	struct quic_stream *s = quic_stream_find(st, id);
+
+	if (!s || s->send_state >= QUIC_STREAM_SEND_STATE_RESET_SENT)
+		return -EINVAL;
+	if (s->send_state == QUIC_STREAM_SEND_STATE_RECVD)
+		return -EINVAL;		/* all acknowledged: nothing to reset */
+	s->send_state = QUIC_STREAM_SEND_STATE_RESET_SENT;
+	s->send_errcode = errcode;
+	s->reset_pending = 1;
+	s->blocked_pending = 0;
+	skb_queue_purge(&s->sendq);
+	quic_stream_send_queue(st, s);
+	return 0;
+}
+
+/**
+ * quic_stream_stop_sending - ask the peer to stop sending on a stream
+ * @sk: the connection, owned by the caller
+ * @id: the stream
+ * @errcode: the application error code for STOP_SENDING
+ *
+ * Return: 0, or -EINVAL for a stream we do not receive on.
+ */
+int quic_stream_stop_sending(struct sock *sk, s64 id, u32 errcode)
+{
+	struct quic_streams *st = &quic_conn(sk)->streams;
+	struct quic_stream *s = quic_stream_find(st, id);
+
+	if (!s || s->recv_state >= QUIC_STREAM_RECV_STATE_RECVD)
+		return -EINVAL;
+	s->stop_errcode = errcode;
+	s->stop_pending = 1;
+	quic_stream_send_queue(st, s);
+	return 0;
+}
+
+/**
+ * quic_stream_rcv_stop - a STOP_SENDING frame arrived
+ * @sk: the connection
+ * @f: the frame
+ * @errcode: the transport error on failure
+ *
+ * We reset the stream with the peer's code (RFC 9000 section 3.5).
+ *
+ * Return: 0, or a negative error with *errcode set.
+ */
+int quic_stream_rcv_stop(struct sock *sk, const struct quic_frame *f,
+			 u64 *errcode)
+{
+	struct quic_stream *s;
+
+	s = quic_stream_rcv_get(sk, f->reset.id, true, errcode);
+	if (!s)
+		return *errcode ? -EPROTO : 0;
+	if (s->send_state >= QUIC_STREAM_SEND_STATE_RECVD)
+		return 0;
+	if (quic_stream_reset(sk, s->id, f->reset.error))
+		return 0;
+	quic_stream_update_event(sk, s, QUIC_STREAM_SEND_STATE_RESET_SENT,
+				 f->reset.error, 0);
+	return 0;
+}
+
+/**
+ * quic_stream_rcv_limit - MAX_DATA, MAX_STREAM_DATA, MAX_STREAMS or a
+ * BLOCKED frame arrived
+ * @sk: the connection
+ * @f: the frame
+ * @errcode: the transport error on failure
+ *
+ * Return: 0, or a negative error with *errcode set.
+ */
+int quic_stream_rcv_limit(struct sock *sk, const struct quic_frame *f,
+			  u64 *errcode)
+{
+	struct quic_streams *st = &quic_conn(sk)->streams;
+	u64 v = f->limit.value;
+	struct quic_stream *s;
+
+	*errcode = 0;
+	switch (f->type) {
+	case QUIC_FRAME_MAX_DATA:
+		if (v > st->send_max) {
+			int i;
+
+			/* streams that waited for it go back to sending */
+			if (st->send_total >= st->send_max)
+				for (i = 0; i < ARRAY_SIZE(st->hash); i++)
+					hlist_for_each_entry(s, &st->hash[i],
+							     node)
+						if (s->send_off < s->send_len)
+							quic_stream_send_queue(st, s);
+			st->send_max = v;
+		}
+		break;
+	case QUIC_FRAME_MAX_STREAM_DATA:
+		s = quic_stream_rcv_get(sk, f->limit.id, true, errcode);
+		if (!s)
+			return *errcode ? -EPROTO : 0;
+		if (v > s->send_max) {
+			struct quic_stream_max_data m = { .id = s->id,
+							  .max_data = v };
+
+			s->send_max = v;
+			if (s->send_off < s->send_len || s->fin_queued)
+				quic_stream_send_queue(st, s);
+			quic_inq_event(sk, QUIC_EVENT_STREAM_MAX_DATA, &m,
+				       sizeof(m));
+		}
+		break;
+	case QUIC_FRAME_MAX_STREAMS_BIDI:
+	case QUIC_FRAME_MAX_STREAMS_UNI: {
+		bool uni = f->type == QUIC_FRAME_MAX_STREAMS_UNI;
+		u64 *max = uni ? &st->peer_max_uni : &st->peer_max_bidi;
+
+		if (v > *max) {
+			u64 id = quic_stream_local_id(sk, v - 1, uni);
+
+			*max = v;
+			quic_inq_event(sk, QUIC_EVENT_STREAM_MAX_STREAM, &id,
+				       sizeof(id));
+			sk->sk_write_space(sk);
+		}
+		break;
+	}
+	case QUIC_FRAME_STREAM_DATA_BLOCKED:
+		s = quic_stream_rcv_get(sk, f->limit.id, false, errcode);
+		if (!s)
+			return *errcode ? -EPROTO : 0;
+		break;
+	default:	/* DATA_BLOCKED, STREAMS_BLOCKED: nothing to do */
+		break;
+	}
+	return 0;
+}
+
+/**
+ * quic_stream_read - the application read stream data
+ * @sk: the connection, owned by the caller
+ * @id: the stream
+ * @len: bytes read
+ * @fin: the stream's last byte was among them
+ *
+ * Half a window read opens a new window: MAX_STREAM_DATA and MAX_DATA
+ * are queued (RFC 9000 section 4.2).
+ */
+void quic_stream_read(struct sock *sk, s64 id, u32 len, bool fin)
+{
+	struct quic_streams *st = &quic_conn(sk)->streams;
+	struct quic_stream *s;
+
+	st->recv_read += len;
+	if (st->recv_max - st->recv_read < st->recv_window / 2) {
+		st->recv_max = st->recv_read + st->recv_window;
+		st->max_data_pending = 1;
+	}
+	s = quic_stream_find(st, id);
+	if (!s)
+		return;
+	s->recv_read += len;
+	if (s->recv_state == QUIC_STREAM_RECV_STATE_RECV &&
+	    s->recv_max - s->recv_read < s->recv_window / 2) {
+		s->recv_max = s->recv_read + s->recv_window;
+		s->max_data_pending = 1;
+		quic_stream_send_queue(st, s);
+	}
+	if (fin) {
+		s->recv_state = QUIC_STREAM_RECV_STATE_READ;
+		quic_stream_try_free(sk, s);
+	}
+}
+
+/**
+ * quic_stream_send_acked - the peer acknowledged stream bytes
+ * @sk: the connection
+ * @id: the stream
+ * @off: the offset of the first byte
+ * @len: the bytes
+ * @fin: the frame carried the FIN
+ *
+ * Fully acknowledged chunks are freed; once everything up to the FIN
+ * is, the send side is done (Data Recvd).
+ */
+void quic_stream_send_acked(struct sock *sk, s64 id, u64 off, u32 len,
+			    bool fin)
+{
+	struct quic_stream *s = quic_stream_find(&quic_conn(sk)->streams, id);
+	struct sk_buff *skb;
+
+	if (!s || s->send_state >= QUIC_STREAM_SEND_STATE_RECVD)
+		return;
+	skb_queue_walk(&s->sendq, skb) {
+		u64 start = QUIC_SND_CB(skb)->offset;
+
+		if (off >= start && off < start + skb->len) {
+			QUIC_SND_CB(skb)->acked += len;
+			break;
+		}
+	}
+	while ((skb = skb_peek(&s->sendq)) &&
+	       QUIC_SND_CB(skb)->acked >= skb->len) {
+		__skb_unlink(skb, &s->sendq);
+		s->send_acked = QUIC_SND_CB(skb)->offset + skb->len;
+		kfree_skb(skb);
+	}
+	if (fin)
+		s->fin_acked = 1;
+	if (s->fin_acked && skb_queue_empty(&s->sendq) &&
+	    s->send_acked == s->send_len) {
+		s->send_state = QUIC_STREAM_SEND_STATE_RECVD;
+		quic_stream_update_event(sk, s, QUIC_STREAM_SEND_STATE_RECVD,
+					 0, s->send_len);
+		quic_stream_try_free(sk, s);
+	}
+}
+
+/**
+ * quic_stream_reset_acked - the peer acknowledged our RESET_STREAM
+ * @sk: the connection
+ * @id: the stream
+ */
+void quic_stream_reset_acked(struct sock *sk, s64 id)
+{
+	struct quic_stream *s = quic_stream_find(&quic_conn(sk)->streams, id);
+
+	if (!s || s->send_state != QUIC_STREAM_SEND_STATE_RESET_SENT)
+		return;
+	s->send_state = QUIC_STREAM_SEND_STATE_RESET_RECVD;
+	quic_stream_update_event(sk, s, QUIC_STREAM_SEND_STATE_RESET_RECVD,
+				 s->send_errcode, 0);
+	quic_stream_try_free(sk, s);
+}

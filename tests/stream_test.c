@@ -1,0 +1,877 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Stream, datagram and close tests against the loaded module: a client
+ * and a server connected over loopback (PSK handshake by libquic), then
+ * data through sendmsg()/recvmsg() with QUIC_STREAM_INFO, send()/recv()
+ * on the default stream, large transfers checked by digest in both
+ * directions, many streams at once, flow control that blocks and
+ * unblocks, stream limits, resets and STOP_SENDING with their events,
+ * datagrams, application close codes, the idle timeout, poll, and bad
+ * input that must fail cleanly.  Prints TAP.
+ *
+ * usage: stream_test CERTDIR [MIB_PER_TRANSFER]
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <netinet/quic.h>
+
+#include "quic_tap.h"
+
+static char psk[4096];
+static unsigned int transfer_mib = 64;
+
+struct pair {
+	int c, s;		/* client and server connection */
+	int listener;
+};
+
+struct opts {
+	struct quic_transport_param cp, sp;	/* zero: defaults */
+	int set_cp, set_sp;
+};
+
+struct accept_arg {
+	int listener, sd, ret;
+};
+
+static void *accept_thread(void *arg)
+{
+	struct accept_arg *a = arg;
+
+	a->sd = accept(a->listener, NULL, NULL);
+	a->ret = a->sd < 0 ? -errno :
+		 quic_server_handshake(a->sd, psk, NULL, "streamtest");
+	return NULL;
+}
+
+static void set_timeouts(int sd, int sec)
+{
+	struct timeval tv = { sec, 0 };
+
+	setsockopt(sd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(sd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+static void get_params(int sd, struct quic_transport_param *p)
+{
+	socklen_t len = sizeof(*p);
+
+	memset(p, 0, sizeof(*p));
+	getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, p, &len);
+}
+
+/* A connected pair over IPv4 loopback; returns 0 or -errno. */
+static int pair_open(struct pair *p, const struct opts *o)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct accept_arg arg;
+	socklen_t len = sizeof(a);
+	pthread_t t;
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	p->listener = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	p->c = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	if (p->listener < 0 || p->c < 0)
+		return -errno;
+	if (o && o->set_sp &&
+	    setsockopt(p->listener, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM,
+		       &o->sp, sizeof(o->sp)))
+		return -errno;
+	if (o && o->set_cp &&
+	    setsockopt(p->c, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &o->cp,
+		       sizeof(o->cp)))
+		return -errno;
+	if (bind(p->listener, (struct sockaddr *)&a, len) ||
+	    getsockname(p->listener, (struct sockaddr *)&a, &len) ||
+	    listen(p->listener, 8))
+		return -errno;
+	set_timeouts(p->listener, 30);
+	set_timeouts(p->c, 30);
+	arg.listener = p->listener;
+	pthread_create(&t, NULL, accept_thread, &arg);
+	ret = connect(p->c, (struct sockaddr *)&a, len) ? -errno :
+	      quic_client_handshake(p->c, psk, NULL, "streamtest");
+	pthread_join(t, NULL);
+	p->s = arg.sd;
+	if (p->s >= 0)
+		set_timeouts(p->s, 30);
+	return ret ?: arg.ret;
+}
+
+static void pair_close(struct pair *p)
+{
+	if (p->c >= 0)
+		close(p->c);
+	if (p->s >= 0)
+		close(p->s);
+	if (p->listener >= 0)
+		close(p->listener);
+}
+
+static ssize_t send_stream(int sd, const void *buf, size_t len, int64_t id,
+			   uint32_t sflags, int flags)
+{
+	char ctl[CMSG_SPACE(sizeof(struct quic_stream_info))] = { 0 };
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	struct quic_stream_info info = { .stream_id = id,
+					 .stream_flags = sflags };
+
+	c->cmsg_level = SOL_QUIC;
+	c->cmsg_type = QUIC_STREAM_INFO;
+	c->cmsg_len = CMSG_LEN(sizeof(info));
+	memcpy(CMSG_DATA(c), &info, sizeof(info));
+	return sendmsg(sd, &m, flags);
+}
+
+/* recvmsg(): *id and *sflags from the cmsg (-1 and 0 without one),
+ * *mflags from msg_flags.
+ */
+static ssize_t recv_any(int sd, void *buf, size_t len, int64_t *id,
+			uint32_t *sflags, int *mflags, int flags)
+{
+	char ctl[CMSG_SPACE(sizeof(struct quic_stream_info))];
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	struct quic_stream_info info = { .stream_id = -1 };
+	struct cmsghdr *c;
+	ssize_t n;
+
+	n = recvmsg(sd, &m, flags);
+	if (n < 0)
+		return n;
+	for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+		if (c->cmsg_level == SOL_QUIC &&
+		    c->cmsg_type == QUIC_STREAM_INFO)
+			memcpy(&info, CMSG_DATA(c), sizeof(info));
+	if (id)
+		*id = info.stream_id;
+	if (sflags)
+		*sflags = info.stream_flags;
+	if (mflags)
+		*mflags = m.msg_flags;
+	return n;
+}
+
+static uint64_t fnv1a(uint64_t h, const uint8_t *p, size_t len)
+{
+	while (len--)
+		h = (h ^ *p++) * 0x100000001b3ULL;
+	return h;
+}
+
+#define FNV_INIT	0xcbf29ce484222325ULL
+
+static void fill(uint8_t *buf, size_t len, uint64_t seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		buf[i] = seed >> 56;
+	}
+}
+
+static int enable_event(int sd, uint8_t type)
+{
+	struct quic_event_option ev = { .type = type, .on = 1 };
+
+	return setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_EVENT, &ev, sizeof(ev));
+}
+
+/* Read until an event of @type arrives (other data is dropped); copies
+ * its content to @out.  Returns its length or -1.
+ */
+static ssize_t wait_event(int sd, uint8_t type, void *out, size_t size)
+{
+	uint8_t buf[2048];
+	ssize_t n;
+	int mflags, i;
+
+	for (i = 0; i < 1000; i++) {
+		n = recv_any(sd, buf, sizeof(buf), NULL, NULL, &mflags, 0);
+		if (n < 0)
+			return -1;
+		if (!(mflags & MSG_QUIC_NOTIFICATION) || n < 1 ||
+		    buf[0] != type)
+			continue;
+		n--;
+		memcpy(out, buf + 1, (size_t)n < size ? (size_t)n : size);
+		return n;
+	}
+	return -1;
+}
+
+static void test_basic(void)
+{
+	char buf[64];
+	struct pair p;
+	uint32_t sflags;
+	int64_t id;
+	ssize_t n;
+	int ret;
+
+	ret = pair_open(&p, NULL);
+	CHECK(!ret, "a connected pair for stream tests (%d)", ret);
+	if (ret) {
+		pair_close(&p);
+		return;
+	}
+	n = send_stream(p.c, "hello", 5, -1, MSG_QUIC_STREAM_NEW |
+			MSG_QUIC_STREAM_FIN, 0);
+	CHECK(n == 5, "client sends 5 bytes with FIN on a new stream (%zd)", n);
+	n = recv_any(p.s, buf, sizeof(buf), &id, &sflags, NULL, 0);
+	CHECK(n == 5 && !memcmp(buf, "hello", 5) && id == 0 &&
+	      (sflags & MSG_QUIC_STREAM_FIN),
+	      "server reads them on stream 0 with FIN (%zd, id %lld, flags %#x)",
+	      n, (long long)id, sflags);
+	n = send_stream(p.s, "world!", 6, 0, MSG_QUIC_STREAM_FIN, 0);
+	CHECK(n == 6, "server answers on stream 0 with FIN");
+	n = recv_any(p.c, buf, 3, &id, &sflags, NULL, 0);
+	CHECK(n == 3 && !memcmp(buf, "wor", 3) && id == 0 &&
+	      !(sflags & MSG_QUIC_STREAM_FIN),
+	      "client reads part of the answer, no FIN yet");
+	n = recv_any(p.c, buf, sizeof(buf), &id, &sflags, NULL, 0);
+	CHECK(n == 3 && !memcmp(buf, "ld!", 3) && id == 0 &&
+	      (sflags & MSG_QUIC_STREAM_FIN),
+	      "client reads the rest with FIN");
+	n = send_stream(p.c, "x", 1, 0, 0, 0);
+	CHECK(n < 0 && errno == EPIPE,
+	      "sending on a stream after its FIN fails with EPIPE");
+
+	/* send()/recv() on the default stream: the last opened */
+	n = send_stream(p.c, "a", 1, -1, MSG_QUIC_STREAM_NEW, 0);
+	CHECK(n == 1, "client opens stream 4");
+	n = send(p.c, "bc", 2, 0);
+	CHECK(n == 2, "send() without cmsg writes to the last opened stream");
+	n = write(p.c, "d", 1);
+	CHECK(n == 1, "write() too");
+	memset(buf, 0, sizeof(buf));
+	n = 0;
+	while (n < 4) {
+		ssize_t r = recv_any(p.s, buf + n, sizeof(buf) - n, &id,
+				     NULL, NULL, 0);
+
+		if (r <= 0)
+			break;
+		n += r;
+	}
+	CHECK(n == 4 && !memcmp(buf, "abcd", 4) && id == 4,
+	      "server reads them in order on stream 4 (%zd, id %lld)", n,
+	      (long long)id);
+	n = send(p.s, "ok", 2, 0);
+	CHECK(n == 2, "server send() on its default stream (the last one)");
+	n = read(p.c, buf, sizeof(buf));
+	CHECK(n == 2 && !memcmp(buf, "ok", 2), "client read() gets it");
+	pair_close(&p);
+}
+
+struct xfer {
+	int sd;
+	size_t len;
+	uint64_t digest;
+	size_t got;
+	int fin;
+	int64_t id;
+};
+
+static void *recv_all(void *arg)
+{
+	struct xfer *x = arg;
+	static __thread uint8_t buf[65536];
+	uint32_t sflags;
+	ssize_t n;
+
+	x->digest = FNV_INIT;
+	while (!x->fin) {
+		n = recv_any(x->sd, buf, sizeof(buf), &x->id, &sflags, NULL, 0);
+		if (n <= 0)
+			break;
+		x->digest = fnv1a(x->digest, buf, n);
+		x->got += n;
+		x->fin = !!(sflags & MSG_QUIC_STREAM_FIN);
+	}
+	return NULL;
+}
+
+/* @len bytes from @from to @to on one stream, checked by digest. */
+static void transfer(int from, int to, size_t len, size_t wsize,
+		     const char *what)
+{
+	uint8_t *buf = malloc(wsize);
+	struct xfer x = { .sd = to, .len = len };
+	uint64_t digest = FNV_INIT;
+	struct timeval t0, t1;
+	size_t sent = 0, chunk;
+	pthread_t t;
+	ssize_t n = 0;
+	double s;
+
+	fill(buf, wsize, len);
+	pthread_create(&t, NULL, recv_all, &x);
+	gettimeofday(&t0, NULL);
+	while (sent < len) {
+		chunk = len - sent < wsize ? len - sent : wsize;
+		/* a new stream first, then the default one: that stream */
+		n = send_stream(from, buf, chunk, -1,
+				(!sent ? MSG_QUIC_STREAM_NEW : 0) |
+				(sent + chunk == len ? MSG_QUIC_STREAM_FIN : 0),
+				0);
+		if (n <= 0)
+			break;
+		digest = fnv1a(digest, buf, n);
+		sent += n;
+	}
+	pthread_join(t, NULL);
+	gettimeofday(&t1, NULL);
+	s = (t1.tv_sec - t0.tv_sec) + (t1.tv_usec - t0.tv_usec) / 1e6;
+	CHECK(sent == len && x.got == len && x.fin && x.digest == digest,
+	      "%s: %zu bytes in %zu-byte writes arrive intact with FIN (sent %zu, got %zu, %.1f MB/s)",
+	      what, len, wsize, sent, x.got, len / s / 1e6);
+	free(buf);
+}
+
+static void test_transfer(void)
+{
+	struct pair p;
+	int ret = pair_open(&p, NULL);
+
+	CHECK(!ret, "a pair for transfers (%d)", ret);
+	if (!ret) {
+		transfer(p.c, p.s, (size_t)transfer_mib << 20, 65536,
+			 "client to server");
+		transfer(p.s, p.c, (size_t)transfer_mib << 20, 16384,
+			 "server to client");
+	}
+	pair_close(&p);
+}
+
+/* 1000 streams open at once, each with a message and FIN both ways. */
+static void test_many_streams(void)
+{
+	struct opts o = { .set_cp = 1, .set_sp = 1 };
+	int i, ret, done = 0, bad = 0, answered = 0;
+	static uint8_t seen[4096];
+	uint32_t sflags;
+	struct pair p;
+	char buf[64];
+	int64_t id;
+	ssize_t n;
+
+	{
+		int sd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+
+		get_params(sd, &o.cp);
+		close(sd);
+	}
+	o.cp.max_streams_bidi = 1000;
+	o.sp = o.cp;
+	ret = pair_open(&p, &o);
+	CHECK(!ret, "a pair allowing 1000 streams (%d)", ret);
+	if (ret) {
+		pair_close(&p);
+		return;
+	}
+	for (i = 0; i < 1000; i++) {
+		snprintf(buf, sizeof(buf), "stream %d", i);
+		if (send_stream(p.c, buf, strlen(buf), (int64_t)i * 4,
+				MSG_QUIC_STREAM_FIN, 0) != (ssize_t)strlen(buf))
+			bad++;
+	}
+	CHECK(!bad, "client sends on 1000 streams it opens by id (%d failed)",
+	      bad);
+	memset(seen, 0, sizeof(seen));
+	while (done < 1000) {
+		n = recv_any(p.s, buf, sizeof(buf) - 1, &id, &sflags, NULL, 0);
+		if (n <= 0)
+			break;
+		buf[n] = 0;
+		if (id < 0 || id >= 4000 || id % 4 ||
+		    atoi(buf + 7) != id / 4 || !(sflags & MSG_QUIC_STREAM_FIN)) {
+			bad++;
+			continue;
+		}
+		seen[id / 4] = 1;
+		done++;
+		if (send_stream(p.s, buf, n, id, MSG_QUIC_STREAM_FIN, 0) != n)
+			bad++;
+	}
+	CHECK(done == 1000 && !bad,
+	      "server reads each stream's message with FIN and answers (%d, %d bad)",
+	      done, bad);
+	while (answered < 1000) {
+		n = recv_any(p.c, buf, sizeof(buf) - 1, &id, &sflags, NULL, 0);
+		if (n <= 0 || !(sflags & MSG_QUIC_STREAM_FIN))
+			break;
+		answered++;
+	}
+	CHECK(answered == 1000, "client reads the 1000 answers (%d)", answered);
+	pair_close(&p);
+}
+
+/* A small receive window blocks the sender until the receiver reads. */
+static void test_flow_control(void)
+{
+	struct opts o = { .set_sp = 1 };
+	size_t total = 1 << 20, sent = 0, got = 0;
+	uint8_t *buf = malloc(total), *in = malloc(total);
+	int sndbuf = 32768, ret, blocked = 0;
+	struct pollfd pfd;
+	struct pair p;
+	ssize_t n;
+	int sd;
+
+	sd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	get_params(sd, &o.sp);
+	close(sd);
+	o.sp.max_stream_data_bidi_remote = 16384;
+	o.sp.max_data = 32768;
+	ret = pair_open(&p, &o);
+	CHECK(!ret, "a pair with a 16 KiB stream and 32 KiB connection window (%d)",
+	      ret);
+	if (ret)
+		goto out;
+	setsockopt(p.c, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	fill(buf, total, 7);
+	while (sent < total) {
+		n = send_stream(p.c, buf + sent, 4096, -1,
+				sent ? 0 : MSG_QUIC_STREAM_NEW, MSG_DONTWAIT);
+		if (n < 0) {
+			blocked = errno == EAGAIN;
+			break;
+		}
+		sent += n;
+	}
+	CHECK(blocked && sent < total,
+	      "non-blocking sends stop with EAGAIN while the peer does not read (%zu accepted)",
+	      sent);
+	pfd.fd = p.c;
+	pfd.events = POLLOUT;
+	CHECK(poll(&pfd, 1, 200) == 0,
+	      "poll() does not report POLLOUT while blocked");
+	/* now read: the windows open and the rest goes through */
+	while (got < total) {
+		if (sent < total) {
+			n = send_stream(p.c, buf + sent,
+					total - sent < 4096 ? total - sent : 4096,
+					-1, sent + 4096 >= total ?
+					MSG_QUIC_STREAM_FIN : 0, MSG_DONTWAIT);
+			if (n > 0)
+				sent += n;
+		}
+		n = recv_any(p.s, in + got, total - got, NULL, NULL, NULL,
+			     MSG_DONTWAIT);
+		if (n > 0)
+			got += n;
+		else if (n < 0 && errno != EAGAIN)
+			break;
+		else
+			usleep(1000);
+	}
+	CHECK(got == total && !memcmp(buf, in, total),
+	      "reading opens the windows: all %zu bytes arrive in order (%zu)",
+	      total, got);
+out:
+	pair_close(&p);
+	free(buf);
+	free(in);
+}
+
+/* The peer's stream limit: opening one more waits for MAX_STREAMS. */
+static void test_stream_limit(void)
+{
+	struct quic_stream_info si = { .stream_id = -1,
+				       .stream_flags = MSG_QUIC_STREAM_DONTWAIT };
+	struct opts o = { .set_sp = 1 };
+	socklen_t len = sizeof(si);
+	uint64_t max = 0;
+	uint32_t sflags;
+	struct pair p;
+	char buf[16];
+	int64_t id;
+	int sd, ret, i;
+	ssize_t n;
+
+	sd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	get_params(sd, &o.sp);
+	close(sd);
+	o.sp.max_streams_bidi = 2;
+	ret = pair_open(&p, &o);
+	CHECK(!ret, "a pair whose server allows 2 bidirectional streams (%d)",
+	      ret);
+	if (ret) {
+		pair_close(&p);
+		return;
+	}
+	enable_event(p.c, QUIC_EVENT_STREAM_MAX_STREAM);
+	ret = getsockopt(p.c, SOL_QUIC, QUIC_SOCKOPT_STREAM_OPEN, &si, &len);
+	CHECK(!ret && si.stream_id == 0, "STREAM_OPEN opens stream 0");
+	si.stream_id = -1;
+	ret = getsockopt(p.c, SOL_QUIC, QUIC_SOCKOPT_STREAM_OPEN, &si, &len);
+	CHECK(!ret && si.stream_id == 4, "STREAM_OPEN opens stream 4");
+	si.stream_id = -1;
+	ret = getsockopt(p.c, SOL_QUIC, QUIC_SOCKOPT_STREAM_OPEN, &si, &len);
+	CHECK(ret < 0 && errno == EAGAIN,
+	      "a third fails with EAGAIN (the limit is 2)");
+	n = send_stream(p.c, "x", 1, 8, MSG_QUIC_STREAM_DONTWAIT, 0);
+	CHECK(n < 0 && errno == EAGAIN,
+	      "sending on stream 8 with MSG_QUIC_STREAM_DONTWAIT fails with EAGAIN");
+	for (i = 0; i < 2; i++)
+		send_stream(p.c, "q", 1, i * 4, MSG_QUIC_STREAM_FIN, 0);
+	for (i = 0; i < 2; i++) {
+		n = recv_any(p.s, buf, sizeof(buf), &id, &sflags, NULL, 0);
+		if (n == 1)
+			send_stream(p.s, "a", 1, id, MSG_QUIC_STREAM_FIN, 0);
+	}
+	n = wait_event(p.c, QUIC_EVENT_STREAM_MAX_STREAM, &max, sizeof(max));
+	CHECK(n == 8 && max >= 8,
+	      "closed streams raise the limit: STREAM_MAX_STREAM event (%zd, max id %llu)",
+	      n, (unsigned long long)max);
+	n = send_stream(p.c, "x", 1, 8, MSG_QUIC_STREAM_FIN, 0);
+	CHECK(n == 1, "stream 8 opens now");
+	pair_close(&p);
+}
+
+/* RESET_STREAM and STOP_SENDING, with their events. */
+static void test_reset(void)
+{
+	struct quic_errinfo e = { 0 };
+	struct quic_stream_update u;
+	struct pair p;
+	char buf[64];
+	ssize_t n;
+	int ret;
+
+	ret = pair_open(&p, NULL);
+	CHECK(!ret, "a pair for resets (%d)", ret);
+	if (ret) {
+		pair_close(&p);
+		return;
+	}
+	enable_event(p.s, QUIC_EVENT_STREAM_UPDATE);
+	enable_event(p.c, QUIC_EVENT_STREAM_UPDATE);
+	n = send_stream(p.c, "data", 4, -1, MSG_QUIC_STREAM_NEW, 0);
+	recv_any(p.s, buf, sizeof(buf), NULL, NULL, NULL, 0);
+	e.stream_id = 0;
+	e.errcode = 7;
+	ret = setsockopt(p.c, SOL_QUIC, QUIC_SOCKOPT_STREAM_RESET, &e,
+			 sizeof(e));
+	CHECK(!ret, "STREAM_RESET of stream 0 with code 7");
+	memset(&u, 0, sizeof(u));
+	n = wait_event(p.s, QUIC_EVENT_STREAM_UPDATE, &u, sizeof(u));
+	CHECK(n == sizeof(u) && u.id == 0 &&
+	      u.state == QUIC_STREAM_RECV_STATE_RESET_RECVD &&
+	      u.errcode == 7 && u.finalsz == 4,
+	      "the server gets RECV_STATE_RESET_RECVD with code 7, final size 4 (state %u)",
+	      u.state);
+	memset(&u, 0, sizeof(u));
+	n = wait_event(p.c, QUIC_EVENT_STREAM_UPDATE, &u, sizeof(u));
+	CHECK(n == sizeof(u) && u.id == 0 &&
+	      u.state == QUIC_STREAM_SEND_STATE_RESET_RECVD && u.errcode == 7,
+	      "the client gets SEND_STATE_RESET_RECVD once it is acknowledged (state %u)",
+	      u.state);
+	n = send_stream(p.c, "x", 1, 0, 0, 0);
+	CHECK(n < 0 && (errno == EPIPE || errno == EINVAL),
+	      "sending on the reset stream fails");
+	ret = setsockopt(p.c, SOL_QUIC, QUIC_SOCKOPT_STREAM_RESET, &e,
+			 sizeof(e));
+	CHECK(ret < 0 && errno == EINVAL, "resetting it again fails with EINVAL");
+
+	/* STOP_SENDING: the client's stream 4 is reset by the client */
+	n = send_stream(p.c, "more", 4, -1, MSG_QUIC_STREAM_NEW, 0);
+	n = recv_any(p.s, buf, sizeof(buf), NULL, NULL, NULL, 0);
+	e.stream_id = 4;
+	e.errcode = 9;
+	ret = setsockopt(p.s, SOL_QUIC, QUIC_SOCKOPT_STREAM_STOP_SENDING, &e,
+			 sizeof(e));
+	CHECK(!ret, "server asks STOP_SENDING on stream 4 with code 9");
+	memset(&u, 0, sizeof(u));
+	n = wait_event(p.c, QUIC_EVENT_STREAM_UPDATE, &u, sizeof(u));
+	CHECK(n == sizeof(u) && u.id == 4 &&
+	      u.state == QUIC_STREAM_SEND_STATE_RESET_SENT && u.errcode == 9,
+	      "the client resets it: SEND_STATE_RESET_SENT with code 9 (state %u)",
+	      u.state);
+	memset(&u, 0, sizeof(u));
+	n = wait_event(p.s, QUIC_EVENT_STREAM_UPDATE, &u, sizeof(u));
+	CHECK(n == sizeof(u) && u.id == 4 &&
+	      u.state == QUIC_STREAM_RECV_STATE_RESET_RECVD && u.errcode == 9,
+	      "the server gets the RESET_STREAM with code 9 (state %u)", u.state);
+	pair_close(&p);
+}
+
+/* DATAGRAM frames, with and without support negotiated. */
+static void test_datagram(void)
+{
+	struct opts o = { .set_cp = 1, .set_sp = 1 };
+	char big[1400] = { 0 }, buf[2048];
+	struct pair p;
+	int mflags = 0, ret, sd;
+	ssize_t n;
+
+	ret = pair_open(&p, NULL);
+	CHECK(!ret, "a pair without datagram support (%d)", ret);
+	if (!ret) {
+		n = send(p.c, "dg", 2, MSG_QUIC_DATAGRAM);
+		CHECK(n < 0 && errno == EINVAL,
+		      "a datagram to a peer that takes none fails with EINVAL");
+	}
+	pair_close(&p);
+
+	sd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	get_params(sd, &o.cp);
+	close(sd);
+	o.cp.max_datagram_frame_size = 1200;
+	o.sp = o.cp;
+	ret = pair_open(&p, &o);
+	CHECK(!ret, "a pair with max_datagram_frame_size 1200 (%d)", ret);
+	if (ret) {
+		pair_close(&p);
+		return;
+	}
+	n = send(p.c, "datagram!", 9, MSG_QUIC_DATAGRAM);
+	CHECK(n == 9, "client sends a datagram");
+	n = recv_any(p.s, buf, sizeof(buf), NULL, NULL, &mflags, 0);
+	CHECK(n == 9 && !memcmp(buf, "datagram!", 9) &&
+	      (mflags & MSG_QUIC_DATAGRAM),
+	      "server receives it with MSG_QUIC_DATAGRAM (%zd, flags %#x)", n,
+	      mflags);
+	n = send(p.s, "back", 4, MSG_QUIC_DATAGRAM);
+	n = recv_any(p.c, buf, 2, NULL, NULL, &mflags, 0);
+	CHECK(n == 2 && !(mflags & MSG_EOR),
+	      "a short read of a datagram has no MSG_EOR");
+	n = recv_any(p.c, buf, sizeof(buf), NULL, NULL, &mflags, 0);
+	CHECK(n == 2 && !memcmp(buf, "ck", 2) && (mflags & MSG_EOR),
+	      "the next read returns the rest with MSG_EOR");
+	n = send(p.c, big, sizeof(big), MSG_QUIC_DATAGRAM);
+	CHECK(n < 0 && errno == EMSGSIZE,
+	      "a datagram larger than the peer accepts fails with EMSGSIZE");
+	pair_close(&p);
+}
+
+/* Application close codes, and what the peer sees. */
+static void test_close(void)
+{
+	struct quic_connection_close cl = { .errcode = 42 }, got;
+	uint8_t ev[128];
+	socklen_t len = sizeof(got);
+	struct pair p;
+	char b;
+	ssize_t n;
+	int ret;
+
+	ret = pair_open(&p, NULL);
+	CHECK(!ret, "a pair for close codes (%d)", ret);
+	if (ret) {
+		pair_close(&p);
+		return;
+	}
+	enable_event(p.c, QUIC_EVENT_CONNECTION_CLOSE);
+	memcpy(cl.phrase, "bye now", 8);
+	ret = setsockopt(p.s, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_CLOSE, &cl,
+			 sizeof(cl));
+	CHECK(!ret, "server sets close code 42 and phrase \"bye now\"");
+	close(p.s);
+	p.s = -1;
+	memset(ev, 0, sizeof(ev));
+	n = wait_event(p.c, QUIC_EVENT_CONNECTION_CLOSE, ev, sizeof(ev));
+	memcpy(&got, ev, sizeof(got) < sizeof(ev) ? sizeof(got) : sizeof(ev));
+	CHECK(n > 8 && got.errcode == 42 && !strcmp((char *)got.phrase, "bye now"),
+	      "client gets the CONNECTION_CLOSE event with code 42 and the phrase (%zd)",
+	      n);
+	memset(&got, 0, sizeof(got));
+	ret = getsockopt(p.c, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_CLOSE, &got,
+			 &len);
+	CHECK(!ret && got.errcode == 42 && !strcmp((char *)got.phrase, "bye now"),
+	      "getsockopt(CONNECTION_CLOSE) reads them too");
+	n = recv(p.c, &b, 1, 0);
+	CHECK(n < 0 && (errno == ECONNRESET || errno == ENOTCONN),
+	      "recv() then fails with ECONNRESET/ENOTCONN (%s)",
+	      strerror(errno));
+	n = send(p.c, "x", 1, 0);
+	CHECK(n < 0, "send() fails as well");
+	pair_close(&p);
+}
+
+/* The idle timeout ends a silent connection: ETIMEDOUT. */
+static void test_idle_timeout(void)
+{
+	struct opts o = { .set_cp = 1, .set_sp = 1 };
+	struct pair p;
+	char b;
+	ssize_t n;
+	int ret, sd;
+
+	sd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	get_params(sd, &o.cp);
+	close(sd);
+	o.cp.max_idle_timeout = 1000000;	/* 1 s */
+	o.sp = o.cp;
+	ret = pair_open(&p, &o);
+	CHECK(!ret, "a pair with a 1 s idle timeout (%d)", ret);
+	if (!ret) {
+		n = recv(p.c, &b, 1, 0);	/* SO_RCVTIMEO is 30 s */
+		CHECK(n < 0 && errno == ETIMEDOUT,
+		      "a blocked recv() returns ETIMEDOUT once idle (%s)",
+		      strerror(errno));
+	}
+	pair_close(&p);
+}
+
+/* Bad control messages, flags and stream ids fail cleanly. */
+static void test_bad_input(void)
+{
+	char ctl[CMSG_SPACE(sizeof(struct quic_stream_info)) +
+		 CMSG_SPACE(sizeof(struct quic_handshake_info))] = { 0 };
+	struct iovec iov = { .iov_base = "x", .iov_len = 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = ctl };
+	struct quic_errinfo e = { .stream_id = 400, .errcode = 1 };
+	struct cmsghdr *c;
+	struct pair p;
+	ssize_t n;
+	int ret;
+
+	ret = pair_open(&p, NULL);
+	CHECK(!ret, "a pair for bad input (%d)", ret);
+	if (ret) {
+		pair_close(&p);
+		return;
+	}
+	m.msg_controllen = CMSG_SPACE(4);
+	c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_QUIC;
+	c->cmsg_type = QUIC_STREAM_INFO;
+	c->cmsg_len = CMSG_LEN(4);
+	n = sendmsg(p.c, &m, 0);
+	CHECK(n < 0 && errno == EINVAL,
+	      "a QUIC_STREAM_INFO cmsg of the wrong size: EINVAL");
+	c->cmsg_type = 77;
+	n = sendmsg(p.c, &m, 0);
+	CHECK(n < 0 && errno == EINVAL, "an unknown SOL_QUIC cmsg type: EINVAL");
+	n = send_stream(p.c, "x", 1, -1, 0x1, 0);
+	CHECK(n < 0 && errno == EINVAL, "an unknown stream flag: EINVAL");
+	n = send_stream(p.c, "x", 1, 3, 0, 0);
+	CHECK(n < 0 && errno == EINVAL,
+	      "sending on the server's unidirectional stream 3: EINVAL");
+	n = send_stream(p.c, "x", 1, 1, 0, 0);
+	CHECK(n < 0 && errno == EINVAL,
+	      "sending on a server stream it never opened: EINVAL");
+	n = send_stream(p.c, "x", 1, -5, 0, 0);
+	CHECK(n < 0 && errno == EINVAL, "a negative stream id: EINVAL");
+	n = send_stream(p.c, "x", 1, 1LL << 62, 0, 0);
+	CHECK(n < 0 && errno == EINVAL, "a stream id beyond 2^62: EINVAL");
+	ret = setsockopt(p.c, SOL_QUIC, QUIC_SOCKOPT_STREAM_RESET, &e,
+			 sizeof(e));
+	CHECK(ret < 0 && errno == EINVAL, "resetting a stream never opened: EINVAL");
+	ret = setsockopt(p.c, SOL_QUIC, QUIC_SOCKOPT_STREAM_RESET, &e, 4);
+	CHECK(ret < 0 && errno == EINVAL, "STREAM_RESET with a short option: EINVAL");
+
+	/* a uni stream of ours cannot be read by us, nor STOP_SENDING'd */
+	n = send_stream(p.c, "u", 1, -1, MSG_QUIC_STREAM_NEW |
+			MSG_QUIC_STREAM_UNI, 0);
+	CHECK(n == 1, "client opens unidirectional stream 2");
+	e.stream_id = 2;
+	ret = setsockopt(p.c, SOL_QUIC, QUIC_SOCKOPT_STREAM_STOP_SENDING, &e,
+			 sizeof(e));
+	CHECK(ret < 0 && errno == EINVAL,
+	      "STOP_SENDING on our own unidirectional stream: EINVAL");
+	n = recv(p.s, ctl, sizeof(ctl), 0);
+	CHECK(n == 1, "the server reads the unidirectional stream");
+	n = send_stream(p.s, "x", 1, 2, 0, 0);
+	CHECK(n < 0 && errno == EINVAL,
+	      "the server cannot send on the client's unidirectional stream");
+	n = send(p.c, "x", 1, MSG_QUIC_DATAGRAM | MSG_QUIC_STREAM_FIN);
+	CHECK(n < 0, "a datagram with stream flags fails");
+	n = send(p.c, "still", 5, 0);
+	CHECK(n == 5, "the connection still works after all that");
+	pair_close(&p);
+}
+
+/* poll() and epoll-style readiness. */
+static void test_poll(void)
+{
+	struct pollfd pfd;
+	struct pair p;
+	char b[8];
+	int ret;
+
+	ret = pair_open(&p, NULL);
+	CHECK(!ret, "a pair for poll (%d)", ret);
+	if (ret) {
+		pair_close(&p);
+		return;
+	}
+	pfd.fd = p.c;
+	pfd.events = POLLIN | POLLOUT;
+	ret = poll(&pfd, 1, 0);
+	CHECK(ret == 1 && pfd.revents == POLLOUT,
+	      "an idle connection polls writable only (%#x)", pfd.revents);
+	pfd.fd = p.s;
+	pfd.events = POLLIN;
+	send_stream(p.c, "ping", 4, -1, MSG_QUIC_STREAM_NEW, 0);
+	ret = poll(&pfd, 1, 5000);
+	CHECK(ret == 1 && (pfd.revents & POLLIN), "data makes the peer readable");
+	CHECK(recv(p.s, b, sizeof(b), MSG_DONTWAIT) == 4, "and it reads it");
+	CHECK(recv(p.s, b, sizeof(b), MSG_DONTWAIT) < 0 && errno == EAGAIN,
+	      "MSG_DONTWAIT with nothing queued: EAGAIN");
+	close(p.s);
+	p.s = -1;
+	pfd.fd = p.c;
+	pfd.events = POLLIN;
+	ret = poll(&pfd, 1, 5000);
+	CHECK(ret == 1 && (pfd.revents & (POLLERR | POLLHUP | POLLIN)),
+	      "the peer's close wakes poll() (%#x)", pfd.revents);
+	pair_close(&p);
+}
+
+int main(int argc, char **argv)
+{
+	FILE *f;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s CERTDIR [MIB]\n", argv[0]);
+		return 2;
+	}
+	snprintf(psk, sizeof(psk), "%s/psk.txt", argv[1]);
+	f = fopen(psk, "r");
+	if (!f) {
+		perror(psk);
+		return 2;
+	}
+	fclose(f);
+	if (argc > 2)
+		transfer_mib = atoi(argv[2]);
+	if (getenv("QUIC_DEBUG"))
+		quic_set_log_level(7);
+	printf("TAP version 13\n");
+	test_basic();
+	test_bad_input();
+	test_poll();
+	test_datagram();
+	test_reset();
+	test_close();
+	test_stream_limit();
+	test_flow_control();
+	test_many_streams();
+	test_idle_timeout();
+	test_transfer();
+	return tap_done("stream_test");
+}
