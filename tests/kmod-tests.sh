@@ -42,6 +42,8 @@ result $? "handshake_test exits 0"
 if [ -n "$LIBQUIC_TEST" ]; then
 	timeout 600 "$LIBQUIC_TEST" "$CERTS"
 	result $? "libquic_test (TLS handshakes with GnuTLS) exits 0"
+	timeout 900 "$(dirname "$LIBQUIC_TEST")/stream_test" "$CERTS" 64
+	result $? "stream_test (streams, datagrams, close, 64 MiB transfers) exits 0"
 
 	# Interop with ngtcp2 and aioquic, up to completed handshakes.
 	interop=$(mktemp)

@@ -440,14 +440,12 @@ static void test_other_options(int s)
 			QUIC_SOCKOPT_STREAM_RESET,
 			QUIC_SOCKOPT_STREAM_STOP_SENDING,
 			QUIC_SOCKOPT_CONNECTION_ID,
-			QUIC_SOCKOPT_CONNECTION_CLOSE,
 			QUIC_SOCKOPT_CONNECTION_MIGRATION,
 			QUIC_SOCKOPT_KEY_UPDATE,
 			QUIC_SOCKOPT_TRANSPORT_PARAM_EXT,
 		}, conn_get[] = {
 			QUIC_SOCKOPT_STREAM_OPEN,
 			QUIC_SOCKOPT_CONNECTION_ID,
-			QUIC_SOCKOPT_CONNECTION_CLOSE,
 			QUIC_SOCKOPT_STREAM_PEELOFF,
 			QUIC_SOCKOPT_TRANSPORT_PARAM_EXT,
 			QUIC_SOCKOPT_SESSION_TICKET,
@@ -469,6 +467,25 @@ static void test_other_options(int s)
 		CHECK(!bad,
 		      "connection options before a connection give ENOTCONN (first wrong: %d)",
 		      bad);
+		{
+			struct quic_connection_close cl = { .errcode = 5 };
+
+			memcpy(cl.phrase, "done", 5);
+			len = sizeof(cl);
+			CHECK(!setsockopt(s, SOL_QUIC,
+					  QUIC_SOCKOPT_CONNECTION_CLOSE, &cl,
+					  sizeof(cl)) &&
+			      !getsockopt(s, SOL_QUIC,
+					  QUIC_SOCKOPT_CONNECTION_CLOSE, &cl,
+					  &len) &&
+			      cl.errcode == 5 && len == 8 + 5 &&
+			      !strcmp((char *)cl.phrase, "done"),
+			      "the close code and phrase are set before a connection, for close()");
+			CHECK(FAILS_WITH(setsockopt(s, SOL_QUIC,
+						    QUIC_SOCKOPT_CONNECTION_CLOSE,
+						    &cl, 4), EINVAL),
+			      "a close option shorter than its fixed part: EINVAL");
+		}
 		len = sizeof(buf);
 		CHECK(setsockopt(s, SOL_QUIC, QUIC_SOCKOPT_TOKEN, buf, 16) == 0 &&
 		      getsockopt(s, SOL_QUIC, QUIC_SOCKOPT_TOKEN, buf, &len) == 0 &&
