@@ -230,8 +230,29 @@ static void test_reserved(void)
 		  out.initial_max_data == 9,
 		  "tparam: reserved and unknown parameters skipped");
 	TAP_CHECK(quic_tp_index(27) == -1 && quic_tp_index(0x11) == 17 &&
-		  quic_tp_index(0x20) == 18 && quic_tp_index(0x2ab2) == 19,
+		  quic_tp_index(0x20) == 18 && quic_tp_index(0x2ab2) == 19 &&
+		  quic_tp_index(0xbaad) == 20,
 		  "tparam: id to index");
+	{
+		struct quic_tparams in, back;
+		u8 ext[64];
+		int len;
+
+		quic_tparams_defaults(&in);
+		in.present = QUIC_TP_BIT(QUIC_TP_DISABLE_1RTT_ENCRYPTION);
+		in.disable_1rtt_encryption = 1;
+		len = quic_tparams_encode(ext, sizeof(ext), &in, false);
+		TAP_CHECK(len == 5 && ext[0] == 0x80 && ext[2] == 0xba &&
+			  ext[3] == 0xad && !ext[4] &&
+			  !quic_tparams_decode(ext, len, false,
+								 &back) &&
+			  back.disable_1rtt_encryption,
+			  "tparam: disable_1rtt_encryption (0xbaad), empty, round trip");
+		ext[4] = 1;	/* with a byte of value: refused */
+		ext[len++] = 0;
+		TAP_CHECK(quic_tparams_decode(ext, len, false, &back),
+			  "tparam: disable_1rtt_encryption with a value is refused");
+	}
 }
 
 static void test_version_information(void)

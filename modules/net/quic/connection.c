@@ -197,8 +197,12 @@ int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s)
 				     s->send, s->level == QUIC_CRYPTO_APP);
 	if (err)
 		return err;
-	if (s->level == QUIC_CRYPTO_APP)
+	if (s->level == QUIC_CRYPTO_APP) {
+		/* both ends asked for unprotected 1-RTT packets */
+		cr->plain = quic_sk(sk)->local.disable_1rtt_encryption &&
+			    quic_sk(sk)->remote.disable_1rtt_encryption;
 		quic_streams_start(sk);
+	}
 	quic_version_release(sk);
 
 	if (s->level == QUIC_CRYPTO_APP && cr->tx.ready && cr->rx.ready &&

@@ -595,6 +595,10 @@ int quic_crypto_encrypt(struct quic_crypto *c, struct sk_buff *skb,
 		hdr[0] = (hdr[0] & ~0x04) | (slot << 2);
 	}
 	p->key_phase = slot;
+	if (c->plain) {
+		memset(pskb_put(skb, trailer, QUIC_TAG_LEN), 0, QUIC_TAG_LEN);
+		return 0;
+	}
 	pskb_put(skb, trailer, QUIC_TAG_LEN);
 	err = quic_crypto_aead(d, slot, skb, hlen, skb->len, nsg,
 			       quic_crypto_nonce(c, d, slot, p->pn), true);
@@ -642,6 +646,18 @@ int quic_crypto_decrypt(struct quic_crypto *c, struct sk_buff *skb,
 	    p->pn_offset + 4 + QUIC_HP_SAMPLE_LEN > p->len ||
 	    !pskb_may_pull(skb, p->pn_offset + 4))
 		return -EINVAL;
+	if (c->plain && !(skb->data[0] & 0x80)) {
+		/* unprotected 1-RTT: the header is in the clear */
+		hdr = skb->data;
+		p->pn_len = (hdr[0] & 0x03) + 1;
+		for (i = 0; i < p->pn_len; i++)
+			truncated = (truncated << 8) | hdr[p->pn_offset + i];
+		p->pn = quic_pn_decode(p->largest_pn, truncated, p->pn_len);
+		p->key_phase = (hdr[0] >> 2) & 1;
+		if (p->pn_offset + p->pn_len + QUIC_TAG_LEN > p->len)
+			return -EINVAL;
+		return 0;
+	}
 	nsg = skb_cow_data(skb, 0, &trailer);
 	if (nsg < 0)
 		return nsg;

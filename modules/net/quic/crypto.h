@@ -66,6 +66,9 @@ struct quic_crypto {
 	u8 secret_len;
 	u8 key_len;
 	u8 rx_old:1;	/* rx.aead[!rx.phase] holds the previous keys */
+	u8 plain:1;	/* 1-RTT without protection: both ends set
+			 * disable_1rtt_encryption; the tag bytes are zero
+			 */
 };
 
 /* Packet geometry for quic_crypto_encrypt() and quic_crypto_decrypt(). */

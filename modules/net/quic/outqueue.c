@@ -72,8 +72,6 @@ void quic_conn_arm_pto(struct sock *sk)
 	unsigned long idle = quic_conn_idle(sk), expires;
 	u32 keepalive = quic_sk(sk)->config.keepalive_probe_interval;
 
-	if (timer_pending(&c->pto_timer))
-		return;
 	if (quic_conn_inflight(c) || (!c->is_serv && !c->hs_confirmed)) {
 		expires = jiffies + quic_conn_pto(sk);
 		if (idle && time_before(c->last_rx + idle, expires))
@@ -87,7 +85,10 @@ void quic_conn_arm_pto(struct sock *sk)
 	} else {
 		return;
 	}
-	sk_reset_timer(sk, &c->pto_timer, expires);
+	/* a pending timer that fires earlier stays: it re-arms itself */
+	if (!timer_pending(&c->pto_timer) ||
+	    time_before(expires, c->pto_timer.expires))
+		sk_reset_timer(sk, &c->pto_timer, expires);
 }
 
 /* A packet is lost: what it carried goes out again. */
@@ -162,10 +163,16 @@ static void quic_conn_pto_fire(struct sock *sk)
 		return;
 	}
 	inflight = quic_conn_inflight(c);
-	if (!inflight && c->hs_confirmed) {
-		c->ping_pending = 1;	/* keepalive */
-		quic_packet_flush(sk);
-		c->ping_pending = 0;
+	if (!inflight && (c->is_serv || c->hs_confirmed)) {
+		u32 keepalive = quic_sk(sk)->config.keepalive_probe_interval;
+
+		if (keepalive && c->hs_complete &&
+		    time_after_eq(jiffies, c->last_rx +
+				  usecs_to_jiffies(keepalive))) {
+			c->ping_pending = 1;	/* keep the peer's timer */
+			quic_packet_flush(sk);
+			c->ping_pending = 0;
+		}
 		return;
 	}
 	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PTO);

@@ -299,6 +299,10 @@ static void quic_tparams_from_sock(struct sock *sk, struct quic_tparams *tp)
 		tp->present |= QUIC_TP_BIT(QUIC_TP_DISABLE_ACTIVE_MIGRATION);
 		tp->disable_active_migration = 1;
 	}
+	if (p->disable_1rtt_encryption) {
+		tp->present |= QUIC_TP_BIT(QUIC_TP_DISABLE_1RTT_ENCRYPTION);
+		tp->disable_1rtt_encryption = 1;
+	}
 	if (p->grease_quic_bit) {
 		tp->present |= QUIC_TP_BIT(QUIC_TP_GREASE_QUIC_BIT);
 		tp->grease_quic_bit = 1;
@@ -536,6 +540,7 @@ static int quic_set_transport_param_ext(struct sock *sk, sockptr_t optval,
 					   U16_MAX);
 	p->disable_active_migration = tp->disable_active_migration;
 	p->grease_quic_bit = tp->grease_quic_bit;
+	p->disable_1rtt_encryption = tp->disable_1rtt_encryption;
 	err = 0;
 out:
 	kfree(tp);

@@ -15,13 +15,13 @@
 #include "tparam.h"
 #include "varint.h"
 
-#define QUIC_TP_COUNT	20
+#define QUIC_TP_COUNT	21
 
 /**
  * quic_tp_index - bit index of a known transport parameter id
  * @id: the parameter id
  *
- * Return: 0 to 19, or -1 for an id this code does not know.
+ * Return: 0 to 20, or -1 for an id this code does not know.
  */
 int quic_tp_index(u64 id)
 {
@@ -31,6 +31,8 @@ int quic_tp_index(u64 id)
 		return 18;
 	if (id == QUIC_TP_GREASE_QUIC_BIT)
 		return 19;
+	if (id == QUIC_TP_DISABLE_1RTT_ENCRYPTION)
+		return 20;
 	return -1;
 }
 EXPORT_SYMBOL_GPL(quic_tp_index);
@@ -199,6 +201,9 @@ static int quic_tp_decode_one(u64 id, const u8 *p, u64 len, bool from_server,
 	case QUIC_TP_GREASE_QUIC_BIT:
 		tp->grease_quic_bit = 1;
 		return len ? -EINVAL : 0;
+	case QUIC_TP_DISABLE_1RTT_ENCRYPTION:
+		tp->disable_1rtt_encryption = 1;
+		return len ? -EINVAL : 0;
 	case QUIC_TP_PREFERRED_ADDRESS:
 		return quic_tp_preferred_address(p, len, &tp->preferred_address);
 	case QUIC_TP_VERSION_INFORMATION:
@@ -321,6 +326,7 @@ int quic_tparams_encode(u8 *buf, size_t size, const struct quic_tparams *tp,
 		0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09,
 		0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11,
 		QUIC_TP_MAX_DATAGRAM_FRAME_SIZE, QUIC_TP_GREASE_QUIC_BIT,
+		QUIC_TP_DISABLE_1RTT_ENCRYPTION,
 	};
 	const struct quic_preferred_address *pa = &tp->preferred_address;
 	struct quic_tp_writer w = { .buf = buf, .size = size };
@@ -354,6 +360,7 @@ int quic_tparams_encode(u8 *buf, size_t size, const struct quic_tparams *tp,
 			break;
 		case QUIC_TP_DISABLE_ACTIVE_MIGRATION:
 		case QUIC_TP_GREASE_QUIC_BIT:
+		case QUIC_TP_DISABLE_1RTT_ENCRYPTION:
 			quic_tp_put(&w, id, NULL, 0);
 			break;
 		case QUIC_TP_PREFERRED_ADDRESS:

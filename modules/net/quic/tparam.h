@@ -32,6 +32,10 @@ enum quic_tp_id {
 	QUIC_TP_VERSION_INFORMATION = 0x11,
 	QUIC_TP_MAX_DATAGRAM_FRAME_SIZE = 0x20,
 	QUIC_TP_GREASE_QUIC_BIT = 0x2ab2,
+	/* both ends agree to send 1-RTT packets unprotected (an extension
+	 * of the reference socket API, for benchmarks and trusted links)
+	 */
+	QUIC_TP_DISABLE_1RTT_ENCRYPTION = 0xbaad,
 };
 
 #define QUIC_TP_MAX_VERSIONS	8	/* Available Versions kept */
@@ -71,6 +75,7 @@ struct quic_tparams {
 	u8 retry_scid_len;
 	u8 disable_active_migration;
 	u8 grease_quic_bit;
+	u8 disable_1rtt_encryption;
 	u8 stateless_reset_token[16];
 	struct quic_preferred_address preferred_address;
 	u32 chosen_version;

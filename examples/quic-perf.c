@@ -1,0 +1,566 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * quic-perf: throughput of QUIC sockets, next to TCP and kTLS.
+ *
+ * Local mode (the default) runs a receiver thread and a sender in one
+ * process over loopback and prints, for each write size, the MB/s of TCP,
+ * kTLS (AES-128-GCM, static keys), QUIC, and QUIC with
+ * disable_1rtt_encryption on both sides, and the ratios QUIC/kTLS and
+ * unencrypted QUIC/TCP.  Server and client modes measure a QUIC transfer
+ * between two hosts with X.509; the server checks the data's digest and
+ * reports it back, so a transfer that went wrong fails.  See quic-perf(1).
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <linux/tls.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <netinet/quic.h>
+
+#ifndef SOL_TLS
+#define SOL_TLS		282
+#endif
+#ifndef TCP_ULP
+#define TCP_ULP		31
+#endif
+
+#define PERF_ALPN	"perf"
+
+enum { M_TCP, M_KTLS, M_QUIC, M_QUIC_PLAIN, M_MAX };
+static const char *const mode_name[M_MAX] = {
+	"tcp", "ktls", "quic", "quic-plain",
+};
+
+static size_t total = 64 << 20;
+static unsigned int count;	/* server: connections to serve, 0: all */
+static unsigned int nstreams = 1;
+static char psk_file[64];
+
+static void usage(const char *prog)
+{
+	fprintf(stderr,
+		"usage: %s [-l BYTES] [-w SIZE[,SIZE...]] [-s STREAMS] [-m MODES]\n"
+		"       %s -S [-c COUNT] [-s STREAMS] ADDR PORT KEYFILE CERTFILE\n"
+		"       %s -C [-l BYTES] [-w SIZE] [-s STREAMS] [-n NAME] ADDR PORT CAFILE\n"
+		"MODES: comma separated of tcp, ktls, quic, quic-plain (default all)\n",
+		prog, prog, prog);
+	exit(2);
+}
+
+static size_t parse_size(const char *s)
+{
+	char *end;
+	size_t v = strtoull(s, &end, 0);
+
+	switch (*end) {
+	case 'k': case 'K':
+		return v << 10;
+	case 'm': case 'M':
+		return v << 20;
+	case 'g': case 'G':
+		return v << 30;
+	}
+	return v;
+}
+
+static uint64_t fnv1a(uint64_t h, const uint8_t *p, size_t len)
+{
+	while (len--)
+		h = (h ^ *p++) * 0x100000001b3ULL;
+	return h;
+}
+
+#define FNV_INIT	0xcbf29ce484222325ULL
+
+static double now(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+static int parse_addr(const char *host, const char *port,
+		      struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons(atoi(port));
+		*len = sizeof(*a6);
+	} else if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons(atoi(port));
+		*len = sizeof(*a4);
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+/* Stream data through quic_sendmsg(): each write on the next stream of
+ * @ids, FIN with each stream's last write.
+ */
+static int quic_send_all(int sd, size_t len, size_t wsize, uint64_t *digest)
+{
+	int64_t ids[64];
+	size_t sent = 0, chunk, per = (len + nstreams - 1) / nstreams;
+	size_t done[64] = { 0 };
+	uint8_t *buf = malloc(wsize);
+	unsigned int i, k = 0;
+	uint32_t flags;
+	ssize_t n;
+
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < wsize; i++)
+		buf[i] = i * 7;
+	for (i = 0; i < nstreams; i++) {
+		struct quic_stream_info si = { .stream_id = -1 };
+		socklen_t l = sizeof(si);
+
+		if (getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_STREAM_OPEN, &si, &l))
+			return -errno;
+		ids[i] = si.stream_id;
+	}
+	*digest = FNV_INIT;
+	while (sent < len) {
+		i = k++ % nstreams;
+		if (done[i] >= per)
+			continue;
+		chunk = per - done[i] < wsize ? per - done[i] : wsize;
+		if (chunk > len - sent)
+			chunk = len - sent;
+		flags = done[i] + chunk == per || sent + chunk == len ?
+			MSG_QUIC_STREAM_FIN : 0;
+		n = quic_sendmsg(sd, buf, chunk, ids[i], flags);
+		if (n < 0)
+			return -errno;
+		if (nstreams == 1)
+			*digest = fnv1a(*digest, buf, n);
+		done[i] += n;
+		sent += n;
+		if ((size_t)n < chunk)	/* the rest of it next time */
+			memmove(buf, buf + n, wsize - n);
+	}
+	free(buf);
+	return 0;
+}
+
+/* Read until every stream ended; the digest covers a single stream. */
+static int quic_recv_all(int sd, size_t *got, uint64_t *digest)
+{
+	static __thread uint8_t buf[1 << 16];
+	unsigned int fins = 0;
+	uint32_t flags;
+	int64_t sid;
+	ssize_t n;
+
+	*got = 0;
+	*digest = FNV_INIT;
+	while (fins < nstreams) {
+		flags = 0;
+		n = quic_recvmsg(sd, buf, sizeof(buf), &sid, &flags);
+		if (n < 0)
+			return -errno;
+		if (flags & (MSG_QUIC_NOTIFICATION | MSG_QUIC_DATAGRAM))
+			continue;
+		if (nstreams == 1)
+			*digest = fnv1a(*digest, buf, n);
+		*got += n;
+		if (flags & MSG_QUIC_STREAM_FIN)
+			fins++;
+	}
+	return 0;
+}
+
+static int set_plain(int sd)
+{
+	struct quic_transport_param p = { 0 };
+	socklen_t len = sizeof(p);
+
+	if (getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &p, &len))
+		return -1;
+	p.disable_1rtt_encryption = 1;
+	return setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &p, len);
+}
+
+/* Local mode */
+
+struct local {
+	int mode;
+	int listener;
+	size_t wsize;
+	size_t got;
+	uint64_t digest;
+	int ret;
+};
+
+static const uint8_t ktls_key[16] = "quic-perf-key-01";
+static const uint8_t ktls_iv[8] = "ivivivi";
+static const uint8_t ktls_salt[4] = "salt";
+
+static int ktls_setup(int fd, int dir)
+{
+	struct tls12_crypto_info_aes_gcm_128 ci = { 0 };
+
+	ci.info.version = TLS_1_3_VERSION;
+	ci.info.cipher_type = TLS_CIPHER_AES_GCM_128;
+	memcpy(ci.key, ktls_key, sizeof(ci.key));
+	memcpy(ci.iv, ktls_iv, sizeof(ci.iv));
+	memcpy(ci.salt, ktls_salt, sizeof(ci.salt));
+	if (setsockopt(fd, IPPROTO_TCP, TCP_ULP, "tls", sizeof("tls")))
+		return -errno;
+	if (setsockopt(fd, SOL_TLS, dir, &ci, sizeof(ci)))
+		return -errno;
+	return 0;
+}
+
+static void *local_receiver(void *arg)
+{
+	static __thread uint8_t buf[1 << 16];
+	struct local *l = arg;
+	int sd = accept(l->listener, NULL, NULL);
+	ssize_t n;
+
+	l->got = 0;
+	l->digest = FNV_INIT;
+	if (sd < 0) {
+		l->ret = -errno;
+		return NULL;
+	}
+	if (l->mode == M_QUIC || l->mode == M_QUIC_PLAIN) {
+		l->ret = quic_server_handshake(sd, psk_file, NULL, PERF_ALPN);
+		if (!l->ret)
+			l->ret = quic_recv_all(sd, &l->got, &l->digest);
+	} else {
+		l->ret = l->mode == M_KTLS ? ktls_setup(sd, TLS_RX) : 0;
+		while (!l->ret && (n = recv(sd, buf, sizeof(buf), 0)) > 0) {
+			l->digest = fnv1a(l->digest, buf, n);
+			l->got += n;
+		}
+	}
+	close(sd);
+	return NULL;
+}
+
+/* One measurement: MB/s, or a negative errno. */
+static double local_run(int mode, size_t wsize)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	int quic = mode == M_QUIC || mode == M_QUIC_PLAIN;
+	int type = quic ? SOCK_DGRAM : SOCK_STREAM;
+	int proto = quic ? IPPROTO_QUIC : IPPROTO_TCP;
+	struct local l = { .mode = mode, .wsize = wsize };
+	socklen_t alen = sizeof(a);
+	uint64_t digest = FNV_INIT;
+	uint8_t *buf = NULL;
+	double t0, t1;
+	pthread_t t;
+	int sd, ret;
+	size_t sent = 0;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	l.listener = socket(AF_INET, type, proto);
+	sd = socket(AF_INET, type, proto);
+	if (l.listener < 0 || sd < 0)
+		return -errno;
+	if (mode == M_QUIC_PLAIN && (set_plain(l.listener) || set_plain(sd)))
+		return -errno;
+	if (bind(l.listener, (struct sockaddr *)&a, alen) ||
+	    getsockname(l.listener, (struct sockaddr *)&a, &alen) ||
+	    listen(l.listener, 1))
+		return -errno;
+	pthread_create(&t, NULL, local_receiver, &l);
+	ret = connect(sd, (struct sockaddr *)&a, alen) ? -errno : 0;
+	if (!ret && quic)
+		ret = quic_client_handshake(sd, psk_file, NULL, PERF_ALPN);
+	if (!ret && mode == M_KTLS)
+		ret = ktls_setup(sd, TLS_TX);
+	t0 = now();
+	if (!ret && quic) {
+		ret = quic_send_all(sd, total, wsize, &digest);
+	} else if (!ret) {
+		buf = malloc(wsize);
+		memset(buf, 0x5a, wsize);
+		while (sent < total) {
+			ssize_t n = send(sd, buf, total - sent < wsize ?
+					 total - sent : wsize, 0);
+
+			if (n < 0) {
+				ret = -errno;
+				break;
+			}
+			digest = fnv1a(digest, buf, n);
+			sent += n;
+		}
+		shutdown(sd, SHUT_WR);
+	}
+	if (ret)
+		shutdown(l.listener, SHUT_RDWR);
+	pthread_join(t, NULL);
+	t1 = now();
+	close(sd);
+	close(l.listener);
+	free(buf);
+	if (ret)
+		return ret;
+	if (l.ret)
+		return l.ret;
+	if (l.got != total || (nstreams == 1 && l.digest != digest))
+		return -EIO;
+	return total / (t1 - t0) / 1e6;
+}
+
+static int local_mode(const char *sizes, unsigned int modes)
+{
+	double r[M_MAX];
+	char list[256], *tok, *save = NULL;
+	int fd, m, failed = 0;
+
+	snprintf(psk_file, sizeof(psk_file), "/tmp/quic-perf-psk.XXXXXX");
+	fd = mkstemp(psk_file);
+	if (fd < 0 || dprintf(fd, "perf:%s\n",
+			      "000102030405060708090a0b0c0d0e0f"
+			      "101112131415161718191a1b1c1d1e1f") < 0) {
+		perror("quic-perf: PSK file");
+		return 1;
+	}
+	close(fd);
+	printf("# quic-perf: %zu bytes per run over loopback, %u stream(s)\n",
+	       total, nstreams);
+	printf("%-10s %12s %12s %12s %12s %12s %16s\n", "write", "tcp MB/s",
+	       "ktls MB/s", "quic MB/s", "plain MB/s", "quic/ktls",
+	       "quic-plain/tcp");
+	snprintf(list, sizeof(list), "%s", sizes);
+	for (tok = strtok_r(list, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		size_t w = parse_size(tok);
+
+		for (m = 0; m < M_MAX; m++) {
+			r[m] = (modes & (1u << m)) ? local_run(m, w) : 0;
+			if (r[m] < 0) {
+				fprintf(stderr, "quic-perf: %s, %zu-byte writes: %s\n",
+					mode_name[m], w, strerror((int)-r[m]));
+				failed = 1;
+			}
+		}
+		printf("%-10zu %12.1f %12.1f %12.1f %12.1f %12.2f %16.2f\n", w,
+		       r[M_TCP], r[M_KTLS], r[M_QUIC], r[M_QUIC_PLAIN],
+		       r[M_KTLS] > 0 ? r[M_QUIC] / r[M_KTLS] : 0,
+		       r[M_TCP] > 0 ? r[M_QUIC_PLAIN] / r[M_TCP] : 0);
+		fflush(stdout);
+	}
+	unlink(psk_file);
+	return failed;
+}
+
+/* Server and client modes: a transfer between two hosts */
+
+static int server_mode(char **argv)
+{
+	struct sockaddr_storage ss;
+	char reply[128];
+	uint64_t digest;
+	socklen_t len;
+	size_t got;
+	int l, sd, ret;
+
+	if (parse_addr(argv[0], argv[1], &ss, &len))
+		usage("quic-perf");
+	l = socket(ss.ss_family, SOCK_DGRAM, IPPROTO_QUIC);
+	if (l < 0 || bind(l, (struct sockaddr *)&ss, len) ||
+	    setsockopt(l, SOL_QUIC, QUIC_SOCKOPT_ALPN, PERF_ALPN,
+		       strlen(PERF_ALPN)) || listen(l, 16)) {
+		perror("quic-perf: listen");
+		return 1;
+	}
+	printf("quic-perf: listening on %s port %s\n", argv[0], argv[1]);
+	fflush(stdout);
+	for (;;) {
+		sd = accept(l, NULL, NULL);
+		if (sd < 0) {
+			perror("quic-perf: accept");
+			return 1;
+		}
+		ret = quic_server_handshake(sd, argv[2], argv[3], NULL);
+		if (!ret)
+			ret = quic_recv_all(sd, &got, &digest);
+		if (!ret) {
+			snprintf(reply, sizeof(reply), "OK %zu %016llx", got,
+				 (unsigned long long)digest);
+			ret = quic_sendmsg(sd, reply, strlen(reply), -1,
+					   MSG_QUIC_STREAM_NEW |
+					   MSG_QUIC_STREAM_FIN) < 0 ? -errno : 0;
+		}
+		printf("quic-perf: connection: %s\n",
+		       ret ? strerror(-ret) : reply);
+		fflush(stdout);
+		if (!ret) {	/* the client closes once it has the reply */
+			char b[8];
+			int64_t sid;
+			uint32_t flags = 0;
+
+			quic_recvmsg(sd, b, sizeof(b), &sid, &flags);
+		}
+		close(sd);
+		if (count && !--count)
+			break;
+	}
+	close(l);
+	return 0;
+}
+
+static int client_mode(char **argv, const char *name, size_t wsize)
+{
+	gnutls_certificate_credentials_t cred;
+	struct sockaddr_storage ss;
+	gnutls_session_t session;
+	char reply[128], want[128];
+	struct timeval tv = { 60, 0 };
+	uint64_t digest;
+	uint32_t flags = 0;
+	int64_t sid;
+	socklen_t len;
+	double t0, t1;
+	ssize_t n;
+	int sd, ret;
+
+	if (parse_addr(argv[0], argv[1], &ss, &len))
+		usage("quic-perf");
+	sd = socket(ss.ss_family, SOCK_DGRAM, IPPROTO_QUIC);
+	if (sd < 0 || connect(sd, (struct sockaddr *)&ss, len)) {
+		perror("quic-perf: connect");
+		return 1;
+	}
+	setsockopt(sd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (gnutls_certificate_allocate_credentials(&cred) ||
+	    gnutls_init(&session, GNUTLS_CLIENT))
+		return 1;
+	ret = gnutls_certificate_set_x509_trust_file(cred, argv[2],
+						     GNUTLS_X509_FMT_PEM) > 0 &&
+	      !gnutls_priority_set_direct(session, QUIC_PRIORITY, NULL) &&
+	      !gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE, cred) &&
+	      !gnutls_server_name_set(session, GNUTLS_NAME_DNS, name,
+				      strlen(name)) &&
+	      !quic_session_set_alpn(session, PERF_ALPN, strlen(PERF_ALPN)) ?
+	      0 : -EINVAL;
+	if (!ret) {
+		gnutls_session_set_verify_cert(session, name, 0);
+		gnutls_transport_set_int(session, sd);
+		ret = quic_handshake(session);
+	}
+	gnutls_deinit(session);
+	gnutls_certificate_free_credentials(cred);
+	if (ret) {
+		fprintf(stderr, "quic-perf: handshake: %s\n", strerror(-ret));
+		return 1;
+	}
+	t0 = now();
+	ret = quic_send_all(sd, total, wsize, &digest);
+	if (ret) {
+		fprintf(stderr, "quic-perf: send: %s\n", strerror(-ret));
+		return 1;
+	}
+	do {
+		flags = 0;
+		n = quic_recvmsg(sd, reply, sizeof(reply) - 1, &sid, &flags);
+	} while (n >= 0 && (flags & MSG_QUIC_NOTIFICATION));
+	t1 = now();
+	if (n < 0) {
+		perror("quic-perf: reply");
+		return 1;
+	}
+	reply[n] = 0;
+	close(sd);
+	if (nstreams == 1)
+		snprintf(want, sizeof(want), "OK %zu %016llx", total,
+			 (unsigned long long)digest);
+	else
+		snprintf(want, sizeof(want), "OK %zu ", total);
+	printf("quic-perf: %zu bytes in %.3f s: %.1f MB/s, server: %s\n",
+	       total, t1 - t0, total / (t1 - t0) / 1e6, reply);
+	if (strncmp(reply, want, strlen(want))) {
+		fprintf(stderr, "quic-perf: the server got other data\n");
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *sizes = "16384,65536", *name = "localhost";
+	unsigned int modes = (1u << M_MAX) - 1;
+	int opt, server = 0, client = 0, m;
+	char list[128], *tok, *save = NULL;
+
+	while ((opt = getopt(argc, argv, "c:l:w:s:m:n:SCd")) != -1) {
+		switch (opt) {
+		case 'c':
+			count = atoi(optarg);
+			break;
+		case 'l':
+			total = parse_size(optarg);
+			break;
+		case 'w':
+			sizes = optarg;
+			break;
+		case 's':
+			nstreams = atoi(optarg);
+			if (nstreams < 1 || nstreams > 64)
+				usage(argv[0]);
+			break;
+		case 'm':
+			modes = 0;
+			snprintf(list, sizeof(list), "%s", optarg);
+			for (tok = strtok_r(list, ",", &save); tok;
+			     tok = strtok_r(NULL, ",", &save)) {
+				for (m = 0; m < M_MAX; m++)
+					if (!strcmp(tok, mode_name[m]))
+						modes |= 1u << m;
+			}
+			if (!modes)
+				usage(argv[0]);
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 'S':
+			server = 1;
+			break;
+		case 'C':
+			client = 1;
+			break;
+		case 'd':
+			quic_set_log_level(7);
+			break;
+		default:
+			usage(argv[0]);
+		}
+	}
+	argv += optind;
+	argc -= optind;
+	if (server)
+		return argc == 4 ? server_mode(argv) : (usage("quic-perf"), 2);
+	if (client)
+		return argc == 3 ?
+		       client_mode(argv, name, parse_size(sizes)) :
+		       (usage("quic-perf"), 2);
+	if (argc)
+		usage("quic-perf");
+	return local_mode(sizes, modes);
+}
