@@ -16,10 +16,12 @@
  */
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <linux/tls.h>
 
 #include <netinet/quic.h>
@@ -92,9 +94,13 @@ static gnutls_record_encryption_level_t quic_gnutls_level(uint8_t level)
 	}
 }
 
-static uint32_t quic_cipher_type(gnutls_session_t session)
+/* The TLS_CIPHER_* of the keys of @level: for 0-RTT, the cipher suite of
+ * the session being resumed.
+ */
+static uint32_t quic_cipher_type(gnutls_session_t session, uint8_t level)
 {
-	switch (gnutls_cipher_get(session)) {
+	switch (level == QUIC_CRYPTO_EARLY ? gnutls_early_cipher_get(session) :
+		gnutls_cipher_get(session)) {
 	case GNUTLS_CIPHER_AES_128_GCM:
 		return TLS_CIPHER_AES_GCM_128;
 	case GNUTLS_CIPHER_AES_256_GCM:
@@ -143,9 +149,7 @@ static int quic_secret_func(gnutls_session_t session,
 		return 0;	/* after the handshake: nothing to install */
 	quic_log_debug("handshake: level %u secrets:%s%s", level,
 		       rx ? " receive" : "", tx ? " send" : "");
-	if (level == QUIC_CRYPTO_EARLY)
-		return 0;		/* 0-RTT keys: not supported yet */
-	hs->cipher = quic_cipher_type(session);
+	hs->cipher = quic_cipher_type(session, level);
 	if (!hs->cipher) {
 		quic_log_error("handshake: cipher suite not usable with QUIC");
 		hs->err = -EPROTONOSUPPORT;
@@ -681,7 +685,63 @@ static int quic_server_cert_request(gnutls_session_t session,
 	return 0;
 }
 
-/* Resumption tickets under the key of the listening socket. */
+/* 0-RTT anti-replay (RFC 8446 section 8): GnuTLS accepts early data only
+ * with a context that remembers the ClientHellos it saw within the ticket
+ * age window.  One per process, shared by every server session.
+ */
+#define QUIC_REPLAY_SLOTS	4096
+
+static struct {
+	uint64_t hash;
+	time_t expires;
+} quic_replay_seen[QUIC_REPLAY_SLOTS];
+static pthread_mutex_t quic_replay_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t quic_replay_once = PTHREAD_ONCE_INIT;
+static gnutls_anti_replay_t quic_replay;
+
+static int quic_replay_add(void *ptr, time_t expires, const gnutls_datum_t *key,
+			   const gnutls_datum_t *data)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	time_t now = time(NULL);
+	unsigned int i, slot, victim;
+	int ret = 0;
+
+	(void)ptr;
+	(void)data;
+	for (i = 0; i < key->size; i++)
+		h = (h ^ key->data[i]) * 0x100000001b3ULL;
+	pthread_mutex_lock(&quic_replay_lock);
+	victim = h % QUIC_REPLAY_SLOTS;
+	for (i = 0; i < 8; i++) {
+		slot = (h + i) % QUIC_REPLAY_SLOTS;
+		if (quic_replay_seen[slot].hash == h &&
+		    quic_replay_seen[slot].expires > now) {
+			ret = GNUTLS_E_DB_ENTRY_EXISTS;
+			goto out;
+		}
+		if (quic_replay_seen[slot].expires <
+		    quic_replay_seen[victim].expires)
+			victim = slot;
+	}
+	quic_replay_seen[victim].hash = h;
+	quic_replay_seen[victim].expires = expires;
+out:
+	pthread_mutex_unlock(&quic_replay_lock);
+	return ret;
+}
+
+static void quic_replay_init(void)
+{
+	if (gnutls_anti_replay_init(&quic_replay))
+		return;
+	gnutls_anti_replay_set_add_function(quic_replay, quic_replay_add);
+}
+
+/* Resumption tickets under the key of the listening socket, and 0-RTT
+ * for the sessions they resume (QUIC asks max_early_data_size to be
+ * 0xffffffff, RFC 9001 section 4.6.1).
+ */
 static int quic_server_tickets(gnutls_session_t session, int sd)
 {
 	uint8_t key[64];
@@ -695,7 +755,13 @@ static int quic_server_tickets(gnutls_session_t session, int sd)
 	k.size = len;
 	ret = gnutls_session_ticket_enable_server(session, &k);
 	memset(key, 0, sizeof(key));
-	return ret;
+	if (ret)
+		return ret;
+	pthread_once(&quic_replay_once, quic_replay_init);
+	if (!quic_replay)
+		return 0;	/* without anti-replay: no 0-RTT */
+	gnutls_anti_replay_enable(session, quic_replay);
+	return gnutls_record_set_max_early_data_size(session, 0xffffffffU);
 }
 
 /**
@@ -719,7 +785,7 @@ QUIC_EXPORT int quic_server_handshake(int sd, const char *pkey_file,
 	if (!pkey_file)
 		return -EINVAL;
 	if (gnutls_init(&session, GNUTLS_SERVER | GNUTLS_NO_END_OF_EARLY_DATA |
-			GNUTLS_NO_AUTO_SEND_TICKET))
+			GNUTLS_ENABLE_EARLY_DATA | GNUTLS_NO_AUTO_SEND_TICKET))
 		return -ENOMEM;
 	ret = gnutls_priority_set_direct(session, QUIC_PRIORITY, NULL);
 	if (ret)

@@ -78,6 +78,9 @@ struct server {
 	const uint8_t *ticket_key;	/* QUIC_SOCKOPT_SESSION_TICKET, 64 */
 	int key_ok;		/* the listener reported that key back */
 	unsigned int got_version;	/* the connection's, after it */
+	int no_early;		/* own session without 0-RTT: rejects it */
+	int echo;		/* read a stream message, send it back */
+	char got[64];		/* what it read */
 	struct sockaddr_storage ss;
 	socklen_t len;
 	const char *alpns;
@@ -124,6 +127,47 @@ static int server_require_cert(int sd, struct server *s)
 	return ret;
 }
 
+/* A server on its own GnuTLS session that resumes sessions under the
+ * listener's ticket key but takes no early data: it rejects 0-RTT.
+ */
+static int server_no_early(int sd, struct server *s)
+{
+	gnutls_certificate_credentials_t xcred;
+	gnutls_session_t session;
+	uint8_t key[64];
+	socklen_t klen = sizeof(key);
+	gnutls_datum_t k = { key, sizeof(key) };
+	int ret;
+
+	if (gnutls_init(&session, GNUTLS_SERVER | GNUTLS_NO_END_OF_EARLY_DATA))
+		return -ENOMEM;
+	gnutls_certificate_allocate_credentials(&xcred);
+	ret = gnutls_priority_set_direct(session, QUIC_PRIORITY, NULL);
+	if (!ret)
+		ret = gnutls_certificate_set_x509_key_file(xcred,
+				path("server.pem"), path("server.key"),
+				GNUTLS_X509_FMT_PEM);
+	if (!ret)
+		ret = gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE,
+					     xcred);
+	if (!ret)
+		ret = getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_SESSION_TICKET,
+				 key, &klen) ? -1 :
+		      gnutls_session_ticket_enable_server(session, &k);
+	if (!ret)
+		ret = quic_session_set_alpn(session, s->alpns,
+					    strlen(s->alpns));
+	if (!ret) {
+		gnutls_transport_set_int(session, sd);
+		ret = quic_handshake(session);
+	} else {
+		ret = -EINVAL;
+	}
+	gnutls_deinit(session);
+	gnutls_certificate_free_credentials(xcred);
+	return ret;
+}
+
 static void *server_thread(void *arg)
 {
 	struct server *s = arg;
@@ -133,7 +177,9 @@ static void *server_thread(void *arg)
 		s->ret = -errno;
 		return NULL;
 	}
-	if (s->require_cert)
+	if (s->no_early)
+		s->ret = server_no_early(sd, s);
+	else if (s->require_cert)
 		s->ret = server_require_cert(sd, s);
 	else if (s->psk)
 		s->ret = quic_server_handshake(sd, path("psk.txt"), NULL,
@@ -142,6 +188,17 @@ static void *server_thread(void *arg)
 		s->ret = quic_server_handshake(sd, path("server.key"),
 					       path("server.pem"), s->alpns);
 	s->got_version = config_version(sd);
+	if (!s->ret && s->echo) {
+		uint32_t flags = 0;
+		int64_t sid = -1;
+		ssize_t n;
+
+		n = quic_recvmsg(sd, s->got, sizeof(s->got) - 1, &sid, &flags);
+		if (n > 0) {
+			s->got[n] = '\0';
+			quic_sendmsg(sd, s->got, n, sid, MSG_QUIC_STREAM_FIN);
+		}
+	}
 	close(sd);
 	return NULL;
 }
@@ -172,6 +229,11 @@ struct client {
 	const uint8_t *resume;	/* resume with this data */
 	size_t resume_len;
 	int resumed;
+	int want_params;	/* keep the server's transport parameters */
+	struct quic_transport_param params;
+	const struct quic_transport_param *early_params;	/* 0-RTT */
+	const char *early_data;	/* sent before the handshake */
+	char reply[64];		/* the server's echo of it */
 	char alpn[64];
 	gnutls_cipher_algorithm_t negotiated;
 };
@@ -223,7 +285,8 @@ static int client_handshake(int sd, struct client *c)
 	FILE *f;
 	int ret;
 
-	if (gnutls_init(&session, GNUTLS_CLIENT | GNUTLS_NO_END_OF_EARLY_DATA))
+	if (gnutls_init(&session, GNUTLS_CLIENT | GNUTLS_NO_END_OF_EARLY_DATA |
+			(c->early_data ? GNUTLS_ENABLE_EARLY_DATA : 0)))
 		return -ENOMEM;
 	if (c->cipher)
 		snprintf(prio, sizeof(prio), "%s:-CIPHER-ALL:+%s", QUIC_PRIORITY,
@@ -408,8 +471,36 @@ static int run(struct client *c, struct server *s)
 	pthread_create(&t, NULL, server_thread, s);
 	if (connect(sd, (struct sockaddr *)&ss, len))
 		c->ret = -errno;
+	else if (c->early_params &&
+		 setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM,
+			    c->early_params, sizeof(*c->early_params)))
+		c->ret = -errno;
+	else if (c->early_data &&
+		 quic_sendmsg(sd, c->early_data, strlen(c->early_data), -1,
+			      MSG_QUIC_STREAM_NEW | MSG_QUIC_STREAM_FIN) < 0)
+		c->ret = -errno;
 	else
 		c->ret = client_handshake(sd, c);
+	if (!c->ret && c->want_params) {
+		socklen_t plen = sizeof(c->params);
+
+		c->params.remote = 1;
+		if (getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM,
+			       &c->params, &plen))
+			c->ret = -errno;
+	}
+	if (!c->ret && c->early_data) {
+		uint32_t flags = 0;
+		int64_t sid = -1;
+		ssize_t n;
+
+		n = quic_recvmsg(sd, c->reply, sizeof(c->reply) - 1, &sid,
+				 &flags);
+		if (n < 0)
+			c->ret = -errno;
+		else
+			c->reply[n] = '\0';
+	}
 	c->got_version = config_version(sd);
 	/* a client that succeeded lets the server complete before closing;
 	 * one that failed closes, which tells the server
@@ -483,6 +574,64 @@ static void test_alpn_dispatch(void)
 	}
 	close(s[0].listener);
 	close(s[1].listener);
+}
+
+/* 0-RTT: a resumed client sends stream data before the handshake; a
+ * server that takes early data reads it from 0-RTT packets, one that
+ * does not gets it again in 1-RTT packets.
+ */
+static void test_zero_rtt(void)
+{
+	static const char *const what[2] = { "accepted", "rejected" };
+	int reject;
+
+	for (reject = 0; reject < 2; reject++) {
+		struct client c = {
+			.family = AF_INET, .version = QUIC_VERSION_V1,
+			.alpns = "quictest", .ca = "ca.pem", .want_ticket = 1,
+			.want_params = 1,
+		};
+		struct server s = { .alpns = "quictest", .keep = 1 };
+		struct client r = {
+			.family = AF_INET, .version = QUIC_VERSION_V1,
+			.alpns = "quictest", .ca = "ca.pem",
+			.early_data = reject ? "early, rejected" : "early!",
+		};
+		struct server s2;
+		long snd, rcv;
+
+		run(&c, &s);
+		s2 = s;
+		s2.keep = 0;
+		s2.existing = 1;
+		s2.echo = 1;
+		s2.no_early = reject;
+		CHECK(!c.ret && !s.ret && c.ticket_len > 0 && c.params.max_data,
+		      "0-RTT %s: the first connection yields session data and the server's transport parameters",
+		      what[reject]);
+		if (!c.ticket_len) {
+			close(s.listener);
+			continue;
+		}
+		r.resume = c.ticket;
+		r.resume_len = c.ticket_len;
+		r.early_params = &c.params;
+		snd = mib("Quic0RttPktSnd");
+		rcv = mib("Quic0RttPktRcv");
+		run(&r, &s2);
+		CHECK(!r.ret && !s2.ret && r.resumed &&
+		      mib("Quic0RttPktSnd") > snd,
+		      "0-RTT %s: the resumed client sends its data in 0-RTT packets (client %d, server %d, resumed %d)",
+		      what[reject], r.ret, s2.ret, r.resumed);
+		CHECK(reject ? mib("Quic0RttPktRcv") == rcv :
+			       mib("Quic0RttPktRcv") > rcv,
+		      "0-RTT %s: the server %s them", what[reject],
+		      reject ? "drops" : "decrypts");
+		CHECK(!strcmp(s2.got, r.early_data) &&
+		      !strcmp(r.reply, r.early_data),
+		      "0-RTT %s: the server reads the data and echoes it (\"%s\", \"%s\")",
+		      what[reject], s2.got, r.reply);
+	}
 }
 
 /* Two listeners given the same session ticket key resume each other's
@@ -793,5 +942,6 @@ int main(int argc, char **argv)
 	test_compatible_version();
 	test_new_token();
 	test_events();
+	test_zero_rtt();
 	return tap_done("libquic_test");
 }

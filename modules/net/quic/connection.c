@@ -33,6 +33,7 @@ void quic_conn_init(struct sock *sk)
 	quic_cong_init(&c->cong, quic_sk(sk)->config.initial_smoothed_rtt);
 	INIT_LIST_HEAD(&c->lost);
 	skb_queue_head_init(&c->dgramq);
+	skb_queue_head_init(&c->early_q);
 	skb_queue_head_init(&c->pending);
 	skb_queue_head_init(&c->reqq);
 	INIT_LIST_HEAD(&c->accept_q);
@@ -90,6 +91,7 @@ void quic_conn_free(struct sock *sk)
 	}
 	skb_queue_purge(&c->pending);
 	skb_queue_purge(&c->reqq);
+	skb_queue_purge(&c->early_q);
 	kfree(c->ticket);
 	c->ticket = NULL;
 	if (c->new_token)
@@ -180,8 +182,11 @@ int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s)
 	struct quic_crypto *cr;
 	int err;
 
-	if (s->level != QUIC_CRYPTO_HANDSHAKE && s->level != QUIC_CRYPTO_APP)
-		return -EINVAL;		/* Initial: derived; 0-RTT: later */
+	if (s->level == QUIC_CRYPTO_INITIAL || s->level >= QUIC_CRYPTO_MAX)
+		return -EINVAL;		/* Initial keys are derived */
+	/* 0-RTT: the client sends with them, the server receives */
+	if (s->level == QUIC_CRYPTO_EARLY && !!s->send == !!c->is_serv)
+		return -EINVAL;
 	if (sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV &&
 	    sk->sk_state != TCP_ESTABLISHED)
 		return -ENOTCONN;
@@ -197,6 +202,8 @@ int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s)
 				     s->send, s->level == QUIC_CRYPTO_APP);
 	if (err)
 		return err;
+	if (s->level == QUIC_CRYPTO_EARLY)
+		quic_streams_start(sk);	/* 0-RTT carries stream data */
 	if (s->level == QUIC_CRYPTO_APP) {
 		/* both ends asked for unprotected 1-RTT packets */
 		cr->plain = quic_sk(sk)->local.disable_1rtt_encryption &&
@@ -215,7 +222,11 @@ int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s)
 			c->hs_done_pending = 1;
 			quic_cid_hash_del(&c->odcid_node);
 			quic_conn_discard(sk, QUIC_PNSPACE_HANDSHAKE);
+		} else {
+			/* 0-RTT data not acknowledged goes again in 1-RTT */
+			quic_outq_early_lost(sk);
 		}
+		quic_inq_handshake_done(sk);
 		sk->sk_state_change(sk);
 	}
 	if (!s->send)

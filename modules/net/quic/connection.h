@@ -88,6 +88,7 @@ struct quic_sent {
 	u8 max_data:1;
 	u8 max_streams_bidi:1;
 	u8 max_streams_uni:1;
+	u8 early:1;			/* a 0-RTT packet */
 	struct quic_sent_frame f[QUIC_SENT_FRAMES];
 };
 
@@ -136,6 +137,9 @@ struct quic_conn {
 	struct quic_cong cong;
 	struct list_head lost;		/* sent records with data to resend */
 	struct sk_buff_head dgramq;	/* DATAGRAM frames to send */
+	struct sk_buff_head early_q;	/* data received before the handshake
+					 * completed, for recvmsg() after it
+					 */
 	u32 close_errcode;		/* application close, and received */
 	u8 close_frame;
 	u8 close_phrase_len;
@@ -221,6 +225,7 @@ int quic_outq_crypto_queue(struct sock *sk, u8 level, struct iov_iter *from,
 void quic_outq_ack(struct sock *sk, u8 space, const struct quic_frame *f);
 void quic_outq_sent(struct sock *sk, u8 space, struct quic_sent *sent);
 void quic_outq_free(struct sock *sk);
+void quic_outq_early_lost(struct sock *sk);
 int quic_outq_stream_append(struct sock *sk, struct quic_stream *s,
 			    struct iov_iter *from, size_t len, bool fin);
 int quic_outq_dgram_append(struct sock *sk, struct iov_iter *from,
@@ -235,6 +240,8 @@ void quic_inq_replay_pending(struct sock *sk);
 void quic_inq_new_token(struct sock *sk, const struct quic_frame *f);
 int quic_inq_event(struct sock *sk, u8 type, const void *data, u32 len);
 void quic_inq_close(struct sock *sk, const struct quic_frame *f);
+void quic_inq_data(struct sock *sk, struct sk_buff *skb);
+void quic_inq_handshake_done(struct sock *sk);
 void quic_inq_dgram(struct sock *sk, struct sk_buff *skb,
 		    const struct quic_frame *f);
 

@@ -53,6 +53,41 @@ int quic_inq_event(struct sock *sk, u8 type, const void *data, u32 len)
 }
 
 /**
+ * quic_inq_data - queue stream data or a datagram for recvmsg()
+ * @sk: the connection
+ * @skb: it, charged to the socket, its quic_rcv_cb set
+ *
+ * Before the handshake completes (0-RTT data on a server) it waits, so
+ * that recvmsg() gives the handshake its messages first.
+ */
+void quic_inq_data(struct sock *sk, struct sk_buff *skb)
+{
+	if (!quic_conn(sk)->hs_complete) {
+		skb_queue_tail(&quic_conn(sk)->early_q, skb);
+		return;
+	}
+	skb_queue_tail(&sk->sk_receive_queue, skb);
+	sk->sk_data_ready(sk);
+}
+
+/**
+ * quic_inq_handshake_done - the handshake completed: what waited is
+ * readable
+ * @sk: the connection
+ */
+void quic_inq_handshake_done(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+
+	if (skb_queue_empty(&c->early_q))
+		return;
+	spin_lock_bh(&sk->sk_receive_queue.lock);
+	skb_queue_splice_tail_init(&c->early_q, &sk->sk_receive_queue);
+	spin_unlock_bh(&sk->sk_receive_queue.lock);
+	sk->sk_data_ready(sk);
+}
+
+/**
  * quic_inq_dgram - a DATAGRAM frame arrived
  * @sk: the connection
  * @skb: the datagram it is in (linear)
@@ -76,8 +111,7 @@ void quic_inq_dgram(struct sock *sk, struct sk_buff *skb,
 	memset(QUIC_RCV_CB(nskb), 0, sizeof(struct quic_rcv_cb));
 	QUIC_RCV_CB(nskb)->dgram = 1;
 	skb_set_owner_r(nskb, sk);
-	skb_queue_tail(&sk->sk_receive_queue, nskb);
-	sk->sk_data_ready(sk);
+	quic_inq_data(sk, nskb);
 }
 
 /**

@@ -21,6 +21,8 @@ enum quic_mib_field {
 	QUIC_MIB_PKT_SND,		/* packets sent */
 	QUIC_MIB_PTO,			/* probe timeouts */
 	QUIC_MIB_PKT_LOST,		/* packets declared lost */
+	QUIC_MIB_PKT_0RTT_SND,		/* 0-RTT packets sent */
+	QUIC_MIB_PKT_0RTT_RCV,		/* 0-RTT packets decrypted */
 	QUIC_MIB_VN_SND,		/* Version Negotiation sent */
 	QUIC_MIB_VN_RCV,		/* Version Negotiation that failed a
 					 * connection

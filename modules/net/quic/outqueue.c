@@ -91,8 +91,11 @@ void quic_conn_arm_pto(struct sock *sk)
 		sk_reset_timer(sk, &c->pto_timer, expires);
 }
 
-/* A packet is lost: what it carried goes out again. */
-static void quic_outq_lost(struct sock *sk, u8 space, struct quic_sent *p)
+/* A packet is lost: what it carried goes out again.  @cong: a loss
+ * the congestion controller reacts to.
+ */
+static void quic_outq_lost(struct sock *sk, u8 space, struct quic_sent *p,
+			   bool cong)
 {
 	struct quic_conn *c = quic_conn(sk);
 	struct quic_streams *st = &c->streams;
@@ -101,8 +104,12 @@ static void quic_outq_lost(struct sock *sk, u8 space, struct quic_sent *p)
 	int i;
 
 	list_del(&p->list);
-	quic_cong_lost(&c->cong, p->bytes, p->time);
-	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_LOST);
+	if (cong) {
+		quic_cong_lost(&c->cong, p->bytes, p->time);
+		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_LOST);
+	} else {
+		c->cong.inflight -= min_t(u32, c->cong.inflight, p->bytes);
+	}
 	if (p->crypto_len && p->crypto_off < t->sent)
 		t->sent = p->crypto_off;
 	c->hs_done_pending |= p->handshake_done;
@@ -182,7 +189,7 @@ static void quic_conn_pto_fire(struct sock *sk)
 	}
 	for (i = 0; i < QUIC_PNSPACE_MAX; i++)
 		list_for_each_entry_safe(s, tmp, &c->sent[i], list)
-			quic_outq_lost(sk, i, s);
+			quic_outq_lost(sk, i, s, true);
 	if (!inflight)
 		c->ping_pending = 1;
 	quic_packet_flush(sk);
@@ -295,10 +302,29 @@ void quic_outq_ack(struct sock *sk, u8 space, const struct quic_frame *f)
 	list_for_each_entry_safe(p, tmp, &c->sent[space], list) {
 		if (p->pn + QUIC_PKT_THRESHOLD > (u64)s->largest_acked)
 			break;
-		quic_outq_lost(sk, space, p);
+		quic_outq_lost(sk, space, p, true);
 	}
 	c->pto_count = 0;
 	sk_stop_timer(sk, &c->pto_timer);
+}
+
+/**
+ * quic_outq_early_lost - a client has 1-RTT keys: 0-RTT packets still
+ * unacknowledged are sent again as 1-RTT packets
+ * @sk: the connection
+ *
+ * When the server rejected 0-RTT it never acknowledges them (RFC 9002
+ * section 6.2.2 and RFC 9001 section 4.6.2); when it accepted them, what
+ * it receives twice is dropped as old data.  Not a congestion signal.
+ */
+void quic_outq_early_lost(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_sent *p, *tmp;
+
+	list_for_each_entry_safe(p, tmp, &c->sent[QUIC_PNSPACE_APP], list)
+		if (p->early)
+			quic_outq_lost(sk, QUIC_PNSPACE_APP, p, false);
 }
 
 /**

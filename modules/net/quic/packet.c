@@ -212,8 +212,10 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 		return -EINVAL;
 	if (h.type == QUIC_PACKET_RETRY)
 		return quic_retry_rcv(sk, skb, &h);
-	if (h.type > QUIC_PACKET_1RTT || h.type == QUIC_PACKET_0RTT)
-		return -EINVAL;		/* 0-RTT: not yet */
+	if (h.type > QUIC_PACKET_1RTT ||
+	    (h.type == QUIC_PACKET_0RTT &&
+	     (!c->is_serv || h.version != c->version)))
+		return -EINVAL;		/* 0-RTT goes to servers */
 
 	level = quic_packet_level(h.type);
 	space = &c->space[quic_level_space(level)];
@@ -226,7 +228,9 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 	if (space->discarded)
 		return -EINVAL;
 	if (!cr || !cr->rx.ready)
-		return level == QUIC_CRYPTO_INITIAL ? -EINVAL : -EAGAIN;
+		return level == QUIC_CRYPTO_INITIAL ||
+		       (level == QUIC_CRYPTO_EARLY && c->hs_complete) ?
+		       -EINVAL : -EAGAIN;
 
 	p.pn_offset = h.pn_offset;
 	p.len = h.len;
@@ -237,6 +241,8 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 		return err;
 	}
 	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_RCV);
+	if (level == QUIC_CRYPTO_EARLY)
+		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_0RTT_RCV);
 	c->last_rx = jiffies;
 	if (quic_hdr_check_reserved(skb->data[0])) {
 		quic_conn_close(sk, QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION);
@@ -401,6 +407,8 @@ struct quic_pkt {
 	u8 open:1;
 	u8 eliciting:1;
 	u8 initial:1;
+	u8 early:1;		/* 0-RTT */
+	struct quic_crypto *cr;	/* its keys */
 	struct quic_sent *sent;
 };
 
@@ -418,11 +426,19 @@ static bool quic_space_wants_send(struct sock *sk, u8 space)
 	       c->ping_pending;
 }
 
+/* The keys a packet of @space is sent with: a client sends 0-RTT packets
+ * in the application space until it has 1-RTT keys.
+ */
 static struct quic_crypto *quic_space_tx_keys(struct quic_conn *c, u8 space)
 {
 	struct quic_crypto *cr = c->crypto[quic_space_level(space)];
 
-	return cr && cr->tx.ready ? cr : NULL;
+	if (cr && cr->tx.ready)
+		return cr;
+	cr = c->crypto[QUIC_CRYPTO_EARLY];
+	if (space == QUIC_PNSPACE_APP && !c->is_serv && cr && cr->tx.ready)
+		return cr;
+	return NULL;
 }
 
 static int quic_pkt_open(struct quic_conn *c, struct sk_buff *skb,
@@ -431,9 +447,11 @@ static int quic_pkt_open(struct quic_conn *c, struct sk_buff *skb,
 	static const u8 types[] = {
 		QUIC_PACKET_INITIAL, QUIC_PACKET_HANDSHAKE, QUIC_PACKET_1RTT,
 	};
+	struct quic_crypto *cr = quic_space_tx_keys(c, space);
+	bool early = cr && cr == c->crypto[QUIC_CRYPTO_EARLY];
 	struct quic_pnspace *s = &c->space[space];
 	struct quic_hdr_out ho = {
-		.type = types[space],
+		.type = early ? QUIC_PACKET_0RTT : types[space],
 		.version = c->version,
 		.dcid = c->dcid.data, .dcid_len = c->dcid.len,
 		.scid = c->scid.data, .scid_len = c->scid.len,
@@ -458,6 +476,8 @@ static int quic_pkt_open(struct quic_conn *c, struct sk_buff *skb,
 	pkt->pn_offset = skb->len + pn_off;
 	pkt->space = space;
 	pkt->initial = space == QUIC_PNSPACE_INITIAL;
+	pkt->early = early;
+	pkt->cr = cr;
 	pkt->open = 1;
 	skb_put(skb, n);
 	return 0;
@@ -498,8 +518,7 @@ static int quic_pkt_close(struct sock *sk, struct sk_buff *skb,
 	p.pn = pkt->pn;
 	__skb_pull(skb, pkt->start);
 	p.len = skb->len;
-	err = quic_crypto_encrypt(c->crypto[quic_space_level(pkt->space)],
-				  skb, &p);
+	err = quic_crypto_encrypt(pkt->cr, skb, &p);
 	__skb_push(skb, pkt->start);
 	pkt->open = 0;
 	if (err) {
@@ -508,8 +527,11 @@ static int quic_pkt_close(struct sock *sk, struct sk_buff *skb,
 	}
 	c->space[pkt->space].next_pn++;
 	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_SND);
+	if (pkt->early)
+		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_0RTT_SND);
 	if (pkt->sent) {
 		pkt->sent->pn = pkt->pn;
+		pkt->sent->early = pkt->early;
 		pkt->sent->bytes = skb->len - pkt->start;
 		quic_outq_sent(sk, pkt->space, pkt->sent);
 	}
@@ -528,7 +550,7 @@ static int quic_pkt_fill(struct sock *sk, struct sk_buff *skb,
 	int n;
 
 	room = limit - skb->len - QUIC_TAG_LEN;
-	if (s->ack_pending && s->nranges) {
+	if (s->ack_pending && s->nranges && !pkt->early) {
 		f.type = QUIC_FRAME_ACK;
 		f.ack.out = s->rx;
 		f.ack.range_count = s->nranges - 1;

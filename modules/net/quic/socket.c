@@ -153,7 +153,7 @@ static void quic_sock_flush(struct sock *sk)
 		__err = sock_intr_errno(*(timeo));			\
 	else								\
 		sk_wait_event(sk, timeo, (cond) || (sk)->sk_err ||	\
-			      (sk)->sk_state != TCP_ESTABLISHED ||	\
+			      !quic_conn_active(sk) ||			\
 			      ((sk)->sk_shutdown & SEND_SHUTDOWN),	\
 			      &__wait);					\
 	remove_wait_queue(sk_sleep(sk), &__wait);			\
@@ -195,7 +195,7 @@ static void quic_close(struct sock *sk, long timeout)
 			long timeo = sk->sk_lingertime;
 
 			quic_sock_flush(sk);
-			while (sk->sk_state == TCP_ESTABLISHED && !sk->sk_err &&
+			while (quic_conn_active(sk) && !sk->sk_err &&
 			       !quic_outq_all_acked(sk) &&
 			       !quic_sock_wait(sk, &timeo,
 					       quic_outq_all_acked(sk)))
@@ -648,6 +648,10 @@ out:
 	return err;
 }
 
+/* May stream data be queued?  Once established; and on a client before
+ * that, as 0-RTT data, when the application set the server's remembered
+ * transport parameters.
+ */
 static int quic_send_state(struct sock *sk)
 {
 	int err = sock_error(sk);
@@ -656,6 +660,10 @@ static int quic_send_state(struct sock *sk)
 		return err;
 	if (sk->sk_shutdown & SEND_SHUTDOWN)
 		return -EPIPE;
+	if (sk->sk_state == TCP_SYN_SENT && quic_sk(sk)->remote_early) {
+		quic_streams_start(sk);
+		return 0;
+	}
 	return sk->sk_state == TCP_ESTABLISHED ? 0 : -ENOTCONN;
 }
 

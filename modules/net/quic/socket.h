@@ -25,6 +25,9 @@ struct quic_sock {
 
 	struct quic_udp_sock		*udp;	/* tunnel socket once bound */
 	u32				events;	/* enabled quic_event_type bits */
+	u8				remote_early:1;	/* remote: remembered,
+							 * 0-RTT may use it
+							 */
 
 	struct quic_conn		conn;
 

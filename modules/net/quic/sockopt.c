@@ -163,12 +163,20 @@ static int quic_set_transport_param(struct sock *sk, sockptr_t optval,
 	p.disable_compatible_version = !!p.disable_compatible_version;
 	memset(p.reserved, 0, sizeof(p.reserved));
 
-	if (sk->sk_state != TCP_CLOSE)
+	/* a client's remembered server parameters, for 0-RTT, may come
+	 * after connect() until the handshake installs any key
+	 */
+	if (sk->sk_state != TCP_CLOSE &&
+	    !(p.remote && sk->sk_state == TCP_SYN_SENT &&
+	      !quic_conn(sk)->crypto[QUIC_CRYPTO_HANDSHAKE] &&
+	      !quic_conn(sk)->streams.ready))
 		return -EISCONN;
-	if (p.remote)
+	if (p.remote) {
 		qs->remote = p;
-	else
+		qs->remote_early = 1;
+	} else {
 		qs->local = p;
+	}
 	return 0;
 }
 
@@ -541,6 +549,7 @@ static int quic_set_transport_param_ext(struct sock *sk, sockptr_t optval,
 	p->disable_active_migration = tp->disable_active_migration;
 	p->grease_quic_bit = tp->grease_quic_bit;
 	p->disable_1rtt_encryption = tp->disable_1rtt_encryption;
+	quic_streams_peer_params(sk);	/* after 0-RTT with remembered ones */
 	err = 0;
 out:
 	kfree(tp);

@@ -405,6 +405,34 @@ void quic_streams_start(struct sock *sk)
 }
 
 /**
+ * quic_streams_peer_params - the peer's transport parameters arrived
+ * @sk: the connection
+ *
+ * Streams that started with remembered parameters (0-RTT) take the new
+ * limits where they are larger; an accepting server never lowers them
+ * (RFC 9000 section 7.4.1).
+ */
+void quic_streams_peer_params(struct sock *sk)
+{
+	struct quic_transport_param *r = &quic_sk(sk)->remote;
+	struct quic_streams *st = &quic_conn(sk)->streams;
+	struct quic_stream *s;
+	int i;
+
+	if (!st->ready)
+		return;
+	st->send_max = max_t(u64, st->send_max, r->max_data);
+	st->peer_max_bidi = max_t(u64, st->peer_max_bidi, r->max_streams_bidi);
+	st->peer_max_uni = max_t(u64, st->peer_max_uni, r->max_streams_uni);
+	for (i = 0; i < ARRAY_SIZE(st->hash); i++)
+		hlist_for_each_entry(s, &st->hash[i], node)
+			s->send_max = max_t(u64, s->send_max,
+					    quic_stream_is_uni(s->id) ?
+					    r->max_stream_data_uni :
+					    r->max_stream_data_bidi_remote);
+}
+
+/**
  * quic_streams_free - free every stream of a connection
  * @sk: the connection
  */
@@ -435,7 +463,7 @@ static void quic_stream_deliver(struct sock *sk, struct quic_stream *s,
 		s->recv_fin_delivered = 1;
 		s->recv_state = QUIC_STREAM_RECV_STATE_RECVD;
 	}
-	skb_queue_tail(&sk->sk_receive_queue, skb);
+	quic_inq_data(sk, skb);
 }
 
 /* Deliver what waited out of order and is now in order. */
@@ -520,7 +548,6 @@ int quic_stream_rcv(struct sock *sk, struct sk_buff *skb,
 		__skb_pull(nskb, s->recv_off - off);
 		quic_stream_deliver(sk, s, nskb);
 		quic_stream_ooo_drain(sk, s);
-		sk->sk_data_ready(sk);
 		return 0;
 	}
 	/* out of order: sorted by offset, overlaps trimmed on delivery */

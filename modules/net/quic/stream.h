@@ -116,6 +116,7 @@ struct quic_frame;
 void quic_streams_init(struct quic_streams *st);
 void quic_streams_free(struct sock *sk);
 void quic_streams_start(struct sock *sk);
+void quic_streams_peer_params(struct sock *sk);
 struct quic_stream *quic_stream_find(struct quic_streams *st, s64 id);
 struct quic_stream *quic_stream_send_get(struct sock *sk, s64 id, u32 flags,
 					 int *err);
