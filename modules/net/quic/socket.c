@@ -140,25 +140,47 @@ static void quic_sock_flush(struct sock *sk)
 	local_bh_enable();
 }
 
-/* Wait, the socket lock dropped meanwhile, for @cond or an error. */
-#define quic_sock_wait(sk, timeo, cond)					\
-({									\
-	DEFINE_WAIT_FUNC(__wait, woken_wake_function);			\
-	int __err = 0;							\
-									\
-	add_wait_queue(sk_sleep(sk), &__wait);				\
-	if (!*(timeo))							\
-		__err = -EAGAIN;					\
-	else if (signal_pending(current))				\
-		__err = sock_intr_errno(*(timeo));			\
-	else								\
-		sk_wait_event(sk, timeo, (cond) || (sk)->sk_err ||	\
-			      !quic_conn_active(sk) ||			\
-			      ((sk)->sk_shutdown & SEND_SHUTDOWN),	\
-			      &__wait);					\
-	remove_wait_queue(sk_sleep(sk), &__wait);			\
-	__err;								\
-})
+/* What a sender waits for, the socket lock dropped meanwhile. */
+enum quic_wait {
+	QUIC_WAIT_SNDBUF,	/* room in the send buffer */
+	QUIC_WAIT_STREAM,	/* the peer's limit lets the stream open */
+	QUIC_WAIT_ACKED,	/* all stream data acknowledged */
+};
+
+static bool quic_wait_done(struct sock *sk, enum quic_wait what, s64 id,
+			   u32 flags)
+{
+	if (sk->sk_err || !quic_conn_active(sk) ||
+	    (sk->sk_shutdown & SEND_SHUTDOWN))
+		return true;
+	switch (what) {
+	case QUIC_WAIT_SNDBUF:
+		return sk_wmem_alloc_get(sk) < READ_ONCE(sk->sk_sndbuf);
+	case QUIC_WAIT_STREAM:
+		return quic_stream_send_get_ready(sk, id, flags);
+	default:
+		return quic_outq_all_acked(sk);
+	}
+}
+
+/* Wait for @what or an error: 0, or -EAGAIN/-EINTR/-ERESTARTSYS. */
+static int quic_sock_wait(struct sock *sk, long *timeo, enum quic_wait what,
+			  s64 id, u32 flags)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	int err = 0;
+
+	add_wait_queue(sk_sleep(sk), &wait);
+	if (!*timeo)
+		err = -EAGAIN;
+	else if (signal_pending(current))
+		err = sock_intr_errno(*timeo);
+	else
+		sk_wait_event(sk, timeo, quic_wait_done(sk, what, id, flags),
+			      &wait);
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return err;
+}
 
 /* Release a connection that was never accepted.  Its state changes under
  * its lock, so that the receive path, which checks it under the same
@@ -195,10 +217,9 @@ static void quic_close(struct sock *sk, long timeout)
 			long timeo = sk->sk_lingertime;
 
 			quic_sock_flush(sk);
-			while (quic_conn_active(sk) && !sk->sk_err &&
-			       !quic_outq_all_acked(sk) &&
-			       !quic_sock_wait(sk, &timeo,
-					       quic_outq_all_acked(sk)))
+			while (!quic_wait_done(sk, QUIC_WAIT_ACKED, 0, 0) &&
+			       !quic_sock_wait(sk, &timeo, QUIC_WAIT_ACKED,
+					       0, 0))
 				;
 		}
 		/* the application's close (RFC 9000 section 10.2.3) */
@@ -689,8 +710,7 @@ static int quic_sendmsg_dgram(struct sock *sk, struct msghdr *msg, size_t len)
 	while ((err = quic_outq_dgram_append(sk, &msg->msg_iter, len)) ==
 	       -EAGAIN) {
 		quic_sock_flush(sk);
-		err = quic_sock_wait(sk, &timeo, sk_wmem_alloc_get(sk) <
-				     READ_ONCE(sk->sk_sndbuf));
+		err = quic_sock_wait(sk, &timeo, QUIC_WAIT_SNDBUF, 0, 0);
 		if (!err)
 			err = quic_send_state(sk);
 		if (err)
@@ -736,8 +756,7 @@ static int quic_sendmsg_stream(struct sock *sk, struct msghdr *msg,
 		quic_sock_flush(sk);		/* STREAMS_BLOCKED */
 		if (sflags & MSG_QUIC_STREAM_DONTWAIT)
 			goto out;
-		err = quic_sock_wait(sk, &timeo,
-				     quic_stream_send_get_ready(sk, id, sflags));
+		err = quic_sock_wait(sk, &timeo, QUIC_WAIT_STREAM, id, sflags);
 		if (err)
 			goto out;
 	}
@@ -747,8 +766,8 @@ static int quic_sendmsg_stream(struct sock *sk, struct msghdr *msg,
 	do {
 		if (sk_wmem_alloc_get(sk) >= READ_ONCE(sk->sk_sndbuf)) {
 			quic_sock_flush(sk);
-			err = quic_sock_wait(sk, &timeo, sk_wmem_alloc_get(sk) <
-					     READ_ONCE(sk->sk_sndbuf));
+			err = quic_sock_wait(sk, &timeo, QUIC_WAIT_SNDBUF, 0,
+					     0);
 			if (!err)
 				err = quic_send_state(sk);
 			if (err)

@@ -682,6 +682,20 @@ int quic_stream_rcv_stop(struct sock *sk, const struct quic_frame *f,
 	return 0;
 }
 
+/* The connection's credit grows: the streams that waited for it, and
+ * left the send list, go back to sending.
+ */
+static void quic_streams_requeue(struct quic_streams *st)
+{
+	struct quic_stream *s;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(st->hash); i++)
+		hlist_for_each_entry(s, &st->hash[i], node)
+			if (s->send_off < s->send_len)
+				quic_stream_send_queue(st, s);
+}
+
 /**
  * quic_stream_rcv_limit - MAX_DATA, MAX_STREAM_DATA, MAX_STREAMS or a
  * BLOCKED frame arrived
@@ -702,15 +716,8 @@ int quic_stream_rcv_limit(struct sock *sk, const struct quic_frame *f,
 	switch (f->type) {
 	case QUIC_FRAME_MAX_DATA:
 		if (v > st->send_max) {
-			int i;
-
-			/* streams that waited for it go back to sending */
 			if (st->send_total >= st->send_max)
-				for (i = 0; i < ARRAY_SIZE(st->hash); i++)
-					hlist_for_each_entry(s, &st->hash[i],
-							     node)
-						if (s->send_off < s->send_len)
-							quic_stream_send_queue(st, s);
+				quic_streams_requeue(st);
 			st->send_max = v;
 		}
 		break;
