@@ -6,8 +6,9 @@
  * on the default stream, large transfers checked by digest in both
  * directions, many streams at once, flow control that blocks and
  * unblocks, stream limits, resets and STOP_SENDING with their events,
- * datagrams, application close codes, the idle timeout, poll, and bad
- * input that must fail cleanly.  Prints TAP.
+ * datagrams, application close codes, the idle timeout, key updates by
+ * either side in the middle of a transfer, poll, and bad input that must
+ * fail cleanly.  Prints TAP.
  *
  * usage: stream_test CERTDIR [MIB_PER_TRANSFER]
  */
@@ -291,6 +292,8 @@ struct xfer {
 	size_t got;
 	int fin;
 	int64_t id;
+	int key_events;		/* KEY_UPDATE notifications seen */
+	int last_phase;
 };
 
 static void *recv_all(void *arg)
@@ -299,12 +302,21 @@ static void *recv_all(void *arg)
 	static __thread uint8_t buf[65536];
 	uint32_t sflags;
 	ssize_t n;
+	int mflags;
 
 	x->digest = FNV_INIT;
 	while (!x->fin) {
-		n = recv_any(x->sd, buf, sizeof(buf), &x->id, &sflags, NULL, 0);
+		n = recv_any(x->sd, buf, sizeof(buf), &x->id, &sflags, &mflags,
+			     0);
 		if (n <= 0)
 			break;
+		if (mflags & MSG_QUIC_NOTIFICATION) {
+			if (n == 2 && buf[0] == QUIC_EVENT_KEY_UPDATE) {
+				x->key_events++;
+				x->last_phase = buf[1];
+			}
+			continue;
+		}
 		x->digest = fnv1a(x->digest, buf, n);
 		x->got += n;
 		x->fin = !!(sflags & MSG_QUIC_STREAM_FIN);
@@ -842,6 +854,82 @@ static void test_poll(void)
 	pair_close(&p);
 }
 
+static int key_update(int sd)
+{
+	int i;
+
+	/* EAGAIN while the previous update is not answered yet */
+	for (i = 0; i < 400; i++) {
+		if (!setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_KEY_UPDATE, NULL, 0))
+			return 0;
+		if (errno != EAGAIN)
+			return -errno;
+		usleep(10000);
+	}
+	return -EAGAIN;
+}
+
+/* Key updates by either side in the middle of a transfer. */
+static void test_key_update(void)
+{
+	size_t total = 8 << 20, sent = 0, w = 65536;
+	uint8_t *buf = malloc(w), ev[16];
+	uint64_t digest = FNV_INIT;
+	int ret, bad = 0, events = 0, mflags;
+	struct xfer x = { 0 };
+	struct pair p;
+	pthread_t t;
+	ssize_t n;
+
+	ret = pair_open(&p, NULL);
+	CHECK(!ret, "a pair for key updates (%d)", ret);
+	if (ret) {
+		pair_close(&p);
+		free(buf);
+		return;
+	}
+	enable_event(p.c, QUIC_EVENT_KEY_UPDATE);
+	enable_event(p.s, QUIC_EVENT_KEY_UPDATE);
+	x.sd = p.s;
+	pthread_create(&t, NULL, recv_all, &x);
+	fill(buf, w, 99);
+	while (sent < total) {
+		if (sent == total / 4 || sent == total * 3 / 4)
+			bad |= key_update(p.c) ? 1 : 0;
+		if (sent == total / 2)
+			bad |= key_update(p.s) ? 2 : 0;
+		n = send_stream(p.c, buf, w, -1, (!sent ? MSG_QUIC_STREAM_NEW : 0) |
+				(sent + w == total ? MSG_QUIC_STREAM_FIN : 0), 0);
+		if (n != (ssize_t)w)
+			break;
+		digest = fnv1a(digest, buf, n);
+		sent += n;
+	}
+	pthread_join(t, NULL);
+	CHECK(!bad, "KEY_UPDATE by the client, the server, the client again (%d)",
+	      bad);
+	CHECK(sent == total && x.got == total && x.fin && x.digest == digest,
+	      "8 MiB across three key updates arrive intact (got %zu)", x.got);
+	for (;;) {
+		n = recv_any(p.c, ev, sizeof(ev), NULL, NULL, &mflags,
+			     MSG_DONTWAIT);
+		if (n < 0)
+			break;
+		if ((mflags & MSG_QUIC_NOTIFICATION) && n == 2 &&
+		    ev[0] == QUIC_EVENT_KEY_UPDATE)
+			events++;
+	}
+	CHECK(events == 3 && x.key_events == 3 && x.last_phase == 1,
+	      "both sides report each update with the KEY_UPDATE event (client %d, server %d, phase %d)",
+	      events, x.key_events, x.last_phase);
+	n = send_stream(p.c, "after", 5, -1, MSG_QUIC_STREAM_NEW, 0);
+	n = recv_any(p.s, ev, sizeof(ev), NULL, NULL, &mflags, 0);
+	CHECK(n == 5 && !memcmp(ev, "after", 5),
+	      "the connection works in the new phase");
+	pair_close(&p);
+	free(buf);
+}
+
 int main(int argc, char **argv)
 {
 	FILE *f;
@@ -872,6 +960,7 @@ int main(int argc, char **argv)
 	test_flow_control();
 	test_many_streams();
 	test_idle_timeout();
+	test_key_update();
 	test_transfer();
 	return tap_done("stream_test");
 }

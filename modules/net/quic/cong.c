@@ -16,6 +16,16 @@ void quic_cong_init(struct quic_cong *cg, u32 initial_rtt)
 	cg->rttvar = initial_rtt / 2;
 	cg->cwnd = QUIC_INIT_CWND;
 	cg->ssthresh = U32_MAX;
+	cg->mss = QUIC_MSS;
+}
+
+/* Path MTU discovery found larger datagrams: the window counts in them
+ * (RFC 9002 section 7.2: at least two, ten at the start).
+ */
+void quic_cong_set_mss(struct quic_cong *cg, u32 mss)
+{
+	cg->mss = mss;
+	cg->cwnd = max(cg->cwnd, min(10 * mss, max(14720U, 2 * mss)));
 }
 
 /**
@@ -66,7 +76,7 @@ void quic_cong_acked(struct quic_cong *cg, u32 bytes, ktime_t sent)
 	if (cg->cwnd < cg->ssthresh)
 		cg->cwnd += bytes;
 	else
-		cg->cwnd += max_t(u32, QUIC_MSS * bytes / cg->cwnd, 1);
+		cg->cwnd += max_t(u32, cg->mss * bytes / cg->cwnd, 1);
 }
 
 void quic_cong_lost(struct quic_cong *cg, u32 bytes, ktime_t sent)
@@ -75,11 +85,11 @@ void quic_cong_lost(struct quic_cong *cg, u32 bytes, ktime_t sent)
 	if (!ktime_after(sent, cg->recovery_start))
 		return;		/* already reacted to this round trip */
 	cg->recovery_start = ktime_get();
-	cg->ssthresh = max_t(u32, cg->cwnd / 2, QUIC_MIN_CWND);
+	cg->ssthresh = max_t(u32, cg->cwnd / 2, 2 * cg->mss);
 	cg->cwnd = cg->ssthresh;
 }
 
 bool quic_cong_can_send(const struct quic_cong *cg)
 {
-	return cg->inflight + QUIC_MSS <= cg->cwnd;
+	return cg->inflight + cg->mss <= cg->cwnd;
 }

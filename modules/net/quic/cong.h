@@ -12,7 +12,6 @@
 
 #define QUIC_MSS		1200	/* max_datagram_size until PMTUD */
 #define QUIC_INIT_CWND		(10 * QUIC_MSS)
-#define QUIC_MIN_CWND		(2 * QUIC_MSS)
 
 struct quic_cong {
 	u32 srtt;		/* microseconds */
@@ -23,6 +22,7 @@ struct quic_cong {
 	u32 cwnd;		/* bytes */
 	u32 ssthresh;
 	u32 inflight;		/* ack-eliciting bytes in flight */
+	u32 mss;		/* the datagram size in use */
 	ktime_t recovery_start;	/* packets sent before: no reaction */
 };
 
@@ -34,5 +34,6 @@ void quic_cong_sent(struct quic_cong *cg, u32 bytes);
 void quic_cong_acked(struct quic_cong *cg, u32 bytes, ktime_t sent);
 void quic_cong_lost(struct quic_cong *cg, u32 bytes, ktime_t sent);
 bool quic_cong_can_send(const struct quic_cong *cg);
+void quic_cong_set_mss(struct quic_cong *cg, u32 mss);
 
 #endif /* __NET_QUIC_CONG_H */

@@ -14,6 +14,9 @@
 #include "socket.h"
 #include "version.h"
 
+static void quic_conn_key_work(struct work_struct *work);
+static void quic_conn_key_discard_work(struct work_struct *work);
+
 /**
  * quic_conn_init - empty connection state
  * @sk: the socket; its conn member is zeroed
@@ -31,6 +34,7 @@ void quic_conn_init(struct sock *sk)
 	}
 	quic_streams_init(&c->streams);
 	quic_cong_init(&c->cong, quic_sk(sk)->config.initial_smoothed_rtt);
+	c->mtu = QUIC_MAX_DATAGRAM;
 	INIT_LIST_HEAD(&c->lost);
 	skb_queue_head_init(&c->dgramq);
 	skb_queue_head_init(&c->early_q);
@@ -40,6 +44,9 @@ void quic_conn_init(struct sock *sk)
 	INIT_LIST_HEAD(&c->accept_node);
 	INIT_HLIST_NODE(&c->listen_node);
 	timer_setup(&c->pto_timer, quic_conn_pto_timer, 0);
+	timer_setup(&c->ack_timer, quic_conn_ack_timer, 0);
+	INIT_WORK(&c->key_work, quic_conn_key_work);
+	INIT_DELAYED_WORK(&c->key_discard_work, quic_conn_key_discard_work);
 	quic_retry_conn_init(c);
 }
 
@@ -76,6 +83,7 @@ void quic_conn_free(struct sock *sk)
 	int i;
 
 	sk_stop_timer_sync(sk, &c->pto_timer);
+	sk_stop_timer_sync(sk, &c->ack_timer);
 	quic_cid_hash_del(&c->scid_node);
 	quic_cid_hash_del(&c->odcid_node);
 	for (i = 0; i < QUIC_PNSPACE_MAX; i++)
@@ -163,6 +171,7 @@ void quic_conn_abort(struct sock *sk, int err)
 	WRITE_ONCE(sk->sk_err, err);
 	inet_sk_set_state(sk, TCP_CLOSE);
 	sk_stop_timer(sk, &quic_conn(sk)->pto_timer);
+	sk_stop_timer(sk, &quic_conn(sk)->ack_timer);
 	sk_error_report(sk);
 }
 
@@ -235,4 +244,160 @@ int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s)
 	quic_packet_flush(sk);
 	local_bh_enable();
 	return 0;
+}
+
+/* Key update (RFC 9001 section 6).  Deriving keys may sleep (the AEAD
+ * setkey of some transforms allocates), so it runs in process context:
+ * from setsockopt() when we initiate, from a work item when the peer did.
+ * The previous receive keys are dropped three probe timeouts later, after
+ * which the peer may update again.
+ */
+
+static void quic_conn_key_event(struct sock *sk)
+{
+	struct quic_crypto *cr = quic_conn(sk)->crypto[QUIC_CRYPTO_APP];
+	u8 phase = cr->tx.phase;
+
+	quic_inq_event(sk, QUIC_EVENT_KEY_UPDATE, &phase, sizeof(phase));
+}
+
+static void quic_conn_key_discard_later(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	u32 pto = quic_cong_pto(&c->cong, quic_sk(sk)->remote.max_ack_delay);
+
+	sock_hold(sk);
+	if (!quic_udp_queue_delayed_work(&c->key_discard_work,
+					 usecs_to_jiffies(3 * pto) + 1))
+		sock_put(sk);
+}
+
+/**
+ * quic_conn_key_update - start a key update (QUIC_SOCKOPT_KEY_UPDATE)
+ * @sk: the connection, owned by the caller
+ *
+ * Not before the handshake is confirmed, nor before the peer answered the
+ * previous update (RFC 9001 section 6.1).  A PING carries the new phase
+ * to the peer.
+ *
+ * Return: 0, -ENOTCONN, -EAGAIN while the previous update is not done,
+ * or another negative error.
+ */
+int quic_conn_key_update(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_crypto *cr = c->crypto[QUIC_CRYPTO_APP];
+	int err;
+
+	if (sk->sk_state != TCP_ESTABLISHED || !c->hs_confirmed || !cr)
+		return -ENOTCONN;
+	if (c->key_update_wait || c->key_update_rx)
+		return -EAGAIN;
+	if (cr->rx_old) {
+		/* the old keys of the last update go now */
+		if (cancel_delayed_work(&c->key_discard_work))
+			sock_put(sk);
+		err = quic_crypto_discard_old_keys(cr);
+		if (err)
+			return err;
+	}
+	err = quic_crypto_key_update(cr);
+	if (err)
+		return err;
+	c->key_update_wait = 1;
+	c->ping_pending = 1;
+	local_bh_disable();
+	quic_packet_flush(sk);
+	local_bh_enable();
+	c->ping_pending = 0;
+	quic_conn_key_discard_later(sk);
+	return 0;
+}
+
+/**
+ * quic_conn_key_update_rx - a 1-RTT packet was decrypted
+ * @sk: the connection
+ * @p: what decryption found
+ *
+ * Protected with the next keys: the peer updated, we follow from a work
+ * item.  In the current phase after our update: the peer followed.
+ * Context: softirq or the socket's owner.
+ */
+void quic_conn_key_update_rx(struct sock *sk, const struct quic_crypto_pkt *p)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_crypto *cr = c->crypto[QUIC_CRYPTO_APP];
+
+	if (p->key_update) {
+		if (c->key_update_rx || c->key_update_wait)
+			return;
+		c->key_update_rx = 1;
+		sock_hold(sk);
+		if (!quic_udp_queue_work(&c->key_work))
+			sock_put(sk);
+		return;
+	}
+	if (c->key_update_wait && p->key_phase == cr->rx.phase) {
+		c->key_update_wait = 0;
+		quic_conn_key_event(sk);
+	}
+}
+
+static void quic_conn_key_work(struct work_struct *work)
+{
+	struct quic_conn *c = container_of(work, struct quic_conn, key_work);
+	struct sock *sk = quic_conn_sk(c);
+	struct quic_crypto *cr;
+	int err;
+
+	lock_sock(sk);
+	cr = c->crypto[QUIC_CRYPTO_APP];
+	if (!c->key_update_rx || !quic_conn_active(sk) || !cr)
+		goto out;
+	err = quic_crypto_key_update(cr);
+	c->key_update_rx = 0;
+	if (err) {
+		local_bh_disable();
+		quic_conn_close(sk, QUIC_TRANSPORT_ERROR_KEY_UPDATE);
+		local_bh_enable();
+		goto out;
+	}
+	quic_conn_key_event(sk);
+	quic_conn_key_discard_later(sk);
+	/* acknowledge in the new phase at once */
+	local_bh_disable();
+	quic_packet_flush(sk);
+	local_bh_enable();
+out:
+	release_sock(sk);
+	sock_put(sk);
+}
+
+static void quic_conn_key_discard_work(struct work_struct *work)
+{
+	struct quic_conn *c = container_of(to_delayed_work(work),
+					   struct quic_conn, key_discard_work);
+	struct sock *sk = quic_conn_sk(c);
+
+	lock_sock(sk);
+	if (c->crypto[QUIC_CRYPTO_APP] && !c->key_update_rx)
+		quic_crypto_discard_old_keys(c->crypto[QUIC_CRYPTO_APP]);
+	release_sock(sk);
+	sock_put(sk);
+}
+
+/**
+ * quic_conn_cancel_work - stop the connection's work items
+ * @sk: the connection, not owned (the items take the socket lock)
+ */
+void quic_conn_cancel_work(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+
+	if (cancel_work_sync(&c->retry_work))
+		sock_put(sk);
+	if (cancel_work_sync(&c->key_work))
+		sock_put(sk);
+	if (cancel_delayed_work_sync(&c->key_discard_work))
+		sock_put(sk);
 }

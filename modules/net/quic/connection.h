@@ -28,8 +28,12 @@
 #define QUIC_CRYPTO_BUF_MAX	(64 * 1024)
 #define QUIC_PENDING_MAX	16	/* datagrams waiting for keys */
 #define QUIC_MAX_DATAGRAM	1200	/* datagram size until PMTU discovery */
+#define QUIC_PMTU_MAX		15000	/* largest datagram probed: its skb
+					 * stays within an order-2 allocation
+					 */
+#define QUIC_PMTU_PROBES	3	/* probes before settling */
 #define QUIC_PTO_INITIAL_MS	1000	/* RFC 9002 section 6.2.2 */
-#define QUIC_PTO_MAX_COUNT	8	/* give up after that many probes */
+#define QUIC_PTO_MAX_COUNT	8	/* handshake: give up after that many */
 #define QUIC_TOKEN_MAX_LEN	128	/* tokens a client sends */
 #define QUIC_NEW_TOKEN_MAX	512	/* NEW_TOKEN tokens a client keeps */
 #define QUIC_TICKET_MAX_LEN	4096	/* NewSessionTicket messages kept */
@@ -89,6 +93,7 @@ struct quic_sent {
 	u8 max_streams_bidi:1;
 	u8 max_streams_uni:1;
 	u8 early:1;			/* a 0-RTT packet */
+	u16 probe;			/* a PMTU probe of that size */
 	struct quic_sent_frame f[QUIC_SENT_FRAMES];
 };
 
@@ -135,6 +140,10 @@ struct quic_conn {
 
 	struct quic_streams streams;
 	struct quic_cong cong;
+	u16 mtu;			/* datagram size in use (PMTUD) */
+	u16 probe_size;			/* of the probe in flight, or 0 */
+	u16 probe_fail;			/* smallest size that failed, or 0 */
+	u8 probe_count;
 	struct list_head lost;		/* sent records with data to resend */
 	struct sk_buff_head dgramq;	/* DATAGRAM frames to send */
 	struct sk_buff_head early_q;	/* data received before the handshake
@@ -147,7 +156,12 @@ struct quic_conn {
 
 	struct sk_buff_head pending;	/* datagrams waiting for keys */
 	struct timer_list pto_timer;
+	struct timer_list ack_timer;	/* delayed ACK of 1-RTT packets */
 	struct work_struct retry_work;	/* client: rekey after a Retry */
+	struct work_struct key_work;	/* answer the peer's key update */
+	struct delayed_work key_discard_work;	/* drop the old keys */
+	u8 key_update_rx:1;		/* the peer updated: follow */
+	u8 key_update_wait:1;		/* we updated: the peer did not yet */
 	unsigned long last_rx;		/* jiffies of the last packet in */
 	u64 bytes_rx;			/* server, before validation */
 	u64 bytes_tx;
@@ -217,14 +231,19 @@ void quic_conn_abort(struct sock *sk, int err);
 void quic_conn_discard(struct sock *sk, u8 space);
 void quic_conn_arm_pto(struct sock *sk);
 int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s);
+int quic_conn_key_update(struct sock *sk);
+void quic_conn_key_update_rx(struct sock *sk, const struct quic_crypto_pkt *p);
+void quic_conn_cancel_work(struct sock *sk);
 
 void quic_conn_pto_timer(struct timer_list *t);
+void quic_conn_ack_timer(struct timer_list *t);
 
 int quic_outq_crypto_queue(struct sock *sk, u8 level, struct iov_iter *from,
 			   size_t len);
 void quic_outq_ack(struct sock *sk, u8 space, const struct quic_frame *f);
 void quic_outq_sent(struct sock *sk, u8 space, struct quic_sent *sent);
 void quic_outq_free(struct sock *sk);
+void quic_outq_ack_later(struct sock *sk);
 void quic_outq_early_lost(struct sock *sk);
 int quic_outq_stream_append(struct sock *sk, struct quic_stream *s,
 			    struct iov_iter *from, size_t len, bool fin);

@@ -104,6 +104,12 @@ static void quic_outq_lost(struct sock *sk, u8 space, struct quic_sent *p,
 	int i;
 
 	list_del(&p->list);
+	if (p->probe) {
+		/* too large for the path: not a congestion signal */
+		c->probe_fail = p->probe;
+		c->probe_size = 0;
+		cong = false;
+	}
 	if (cong) {
 		quic_cong_lost(&c->cong, p->bytes, p->time);
 		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_LOST);
@@ -183,7 +189,10 @@ static void quic_conn_pto_fire(struct sock *sk)
 		return;
 	}
 	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PTO);
-	if (++c->pto_count > QUIC_PTO_MAX_COUNT) {
+	/* during the handshake a silent peer ends it; after, the idle
+	 * timeout does
+	 */
+	if (++c->pto_count > QUIC_PTO_MAX_COUNT && !c->hs_confirmed) {
 		quic_conn_abort(sk, ETIMEDOUT);
 		return;
 	}
@@ -213,6 +222,41 @@ void quic_conn_pto_timer(struct timer_list *t)
 	sock_put(sk);
 }
 
+#define QUIC_ACK_DELAY_US	5000	/* within our max_ack_delay (25 ms) */
+
+/**
+ * quic_outq_ack_later - an ack-eliciting 1-RTT packet arrived in order
+ * @sk: the connection
+ *
+ * Every second one is acknowledged at once (RFC 9000 section 13.2.2);
+ * a single one waits a little for company, or for data to ride along.
+ */
+void quic_outq_ack_later(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+
+	if (!timer_pending(&c->ack_timer))
+		sk_reset_timer(sk, &c->ack_timer,
+			       jiffies + usecs_to_jiffies(QUIC_ACK_DELAY_US));
+}
+
+void quic_conn_ack_timer(struct timer_list *t)
+{
+	struct quic_conn *c = from_timer(c, t, ack_timer);
+	struct sock *sk = quic_conn_sk(c);
+	struct quic_pnspace *s = &c->space[QUIC_PNSPACE_APP];
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk)) {
+		sk_reset_timer(sk, &c->ack_timer, jiffies + 1);
+	} else if (quic_conn_active(sk) && s->ack_pending) {
+		s->ack_now = 1;
+		quic_packet_flush(sk);
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
 /**
  * quic_outq_sent - a packet left with ack-eliciting frames
  * @sk: the connection
@@ -231,8 +275,17 @@ void quic_outq_sent(struct sock *sk, u8 space, struct quic_sent *sent)
 /* What an acknowledged packet carried is delivered. */
 static void quic_outq_acked(struct sock *sk, struct quic_sent *p)
 {
+	struct quic_conn *c = quic_conn(sk);
 	int i;
 
+	if (p->probe) {
+		/* the path carries datagrams of that size (RFC 8899) */
+		if (p->probe > c->mtu) {
+			c->mtu = p->probe;
+			quic_cong_set_mss(&c->cong, c->mtu);
+		}
+		c->probe_size = 0;
+	}
 	quic_cong_acked(&quic_conn(sk)->cong, p->bytes, p->time);
 	for (i = 0; i < p->nframes; i++) {
 		struct quic_sent_frame *f = &p->f[i];
@@ -521,15 +574,30 @@ static bool quic_fill_record(struct quic_fill *w, u8 type, s64 id, u64 off,
 	return true;
 }
 
-/* The chunk holding byte @off of the stream's send buffer. */
+/* The chunk holding byte @off of the stream's send buffer, searched
+ * from the nearer end: new data is near the oldest unacknowledged chunk
+ * when the application writes far ahead, near the newest otherwise.
+ */
 static struct sk_buff *quic_stream_chunk(struct quic_stream *s, u64 off)
 {
+	struct sk_buff *head = skb_peek(&s->sendq);
+	struct sk_buff *tail = skb_peek_tail(&s->sendq);
 	struct sk_buff *skb;
 
+	if (!head || off < QUIC_SND_CB(head)->offset ||
+	    off >= QUIC_SND_CB(tail)->offset + tail->len)
+		return NULL;
+	if (off >= QUIC_SND_CB(tail)->offset)
+		return tail;
+	if (off - QUIC_SND_CB(head)->offset < QUIC_SND_CB(tail)->offset - off) {
+		skb_queue_walk(&s->sendq, skb)
+			if (off < QUIC_SND_CB(skb)->offset + skb->len)
+				return skb;
+		return NULL;
+	}
 	skb_queue_reverse_walk(&s->sendq, skb)
 		if (QUIC_SND_CB(skb)->offset <= off)
-			return off < QUIC_SND_CB(skb)->offset + skb->len ?
-			       skb : NULL;
+			return skb;
 	return NULL;
 }
 

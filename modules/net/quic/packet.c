@@ -196,6 +196,7 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 	unsigned int hlen;
 	struct quic_hdr h;
 	u64 errcode = 0;
+	s64 largest;
 	u8 level;
 	int err;
 
@@ -250,6 +251,9 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 	}
 	if (cr == c->initial_alt)
 		quic_version_client_switch(sk);
+	if (h.type == QUIC_PACKET_1RTT)
+		quic_conn_key_update_rx(sk, &p);
+	largest = quic_pnspace_largest_rx(space);
 	if (quic_pnspace_record(space, p.pn))
 		return 0;			/* duplicate */
 
@@ -271,8 +275,15 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 		quic_conn_close(sk, errcode);
 		return err;
 	}
-	if (eliciting)
+	if (eliciting) {
 		space->ack_pending = 1;
+		/* out of order, or not 1-RTT: acknowledge at once */
+		if (level != QUIC_CRYPTO_APP || (s64)p.pn != largest + 1 ||
+		    ++space->ack_eliciting >= 2)
+			space->ack_now = 1;
+		else
+			quic_outq_ack_later(sk);
+	}
 	return 0;
 }
 
@@ -295,8 +306,11 @@ int quic_packet_rcv(struct sock *sk, struct sk_buff *skb)
 	if (sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV &&
 	    sk->sk_state != TCP_ESTABLISHED)
 		goto out;
-	/* the application is not reading: the peer will send it again */
-	if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf))
+	/* Flow control bounds what a peer may send; the receive buffer is
+	 * sized for our windows.  Far beyond it, the peer ignores them (or
+	 * we cannot keep up): drop, it sends again.
+	 */
+	if (atomic_read(&sk->sk_rmem_alloc) > 2 * READ_ONCE(sk->sk_rcvbuf))
 		goto out;
 	if (c->is_serv && !c->addr_validated)
 		c->bytes_rx += skb->len;
@@ -419,7 +433,8 @@ static bool quic_space_wants_send(struct sock *sk, u8 space)
 
 	if (c->space[space].discarded)
 		return false;
-	return c->space[space].ack_pending || t->sent < t->len ||
+	return (space == QUIC_PNSPACE_APP ? c->space[space].ack_now :
+		c->space[space].ack_pending) || t->sent < t->len ||
 	       (space == QUIC_PNSPACE_APP &&
 		(c->hs_done_pending || c->new_token_pending ||
 		 quic_outq_app_wants(sk))) ||
@@ -564,6 +579,8 @@ static int quic_pkt_fill(struct sock *sk, struct sk_buff *skb,
 		skb_put(skb, n);
 		room -= n;
 		s->ack_pending = 0;
+		s->ack_now = 0;
+		s->ack_eliciting = 0;
 	}
 
 	if (t->sent < t->len && room > 16) {
@@ -680,9 +697,10 @@ int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
 			kfree_skb(skb);
 			return PTR_ERR(rt);
 		}
+		/* never fragmented on the way (RFC 9000 section 14) */
 		udp_tunnel_xmit_skb(rt, usk, skb, fl4.saddr, fl4.daddr, 0,
-				    ip4_dst_hoplimit(&rt->dst), 0, sport,
-				    to->v4.sin_port, false, false);
+				    ip4_dst_hoplimit(&rt->dst), htons(IP_DF),
+				    sport, to->v4.sin_port, false, false);
 	}
 	return 0;
 }
@@ -763,6 +781,8 @@ static int quic_packet_datagram(struct sock *sk)
 			break;
 	if (space == QUIC_PNSPACE_MAX)
 		return 0;
+	if (space == QUIC_PNSPACE_APP)
+		limit = c->mtu;		/* what the path was found to carry */
 
 	skb = alloc_skb(QUIC_HEADROOM + limit + QUIC_TAG_LEN, GFP_ATOMIC);
 	if (!skb)
@@ -891,6 +911,98 @@ err:
 	kfree_skb(skb);
 }
 
+/* The largest UDP payload the route to the peer carries unfragmented. */
+static unsigned int quic_packet_route_mtu(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct net *net = sock_net(sk);
+	unsigned int mtu = 0;
+
+	if (c->peer.sa.sa_family == AF_INET6) {
+		struct flowi6 fl6 = {
+			.flowi6_oif = c->peer.v6.sin6_scope_id ?:
+				      sk->sk_bound_dev_if,
+			.flowi6_proto = IPPROTO_UDP,
+			.daddr = c->peer.v6.sin6_addr,
+		};
+		struct dst_entry *dst;
+
+		dst = ipv6_stub->ipv6_dst_lookup_flow(net, NULL, &fl6, NULL);
+		if (IS_ERR(dst))
+			return 0;
+		mtu = dst_mtu(dst) - sizeof(struct ipv6hdr) -
+		      sizeof(struct udphdr);
+		dst_release(dst);
+	} else {
+		struct flowi4 fl4 = {};
+		struct rtable *rt;
+
+		rt = ip_route_output_ports(net, &fl4, NULL,
+					   c->peer.v4.sin_addr.s_addr, 0,
+					   c->peer.v4.sin_port, 0, IPPROTO_UDP,
+					   0, sk->sk_bound_dev_if);
+		if (IS_ERR(rt))
+			return 0;
+		mtu = dst_mtu(&rt->dst) - sizeof(struct iphdr) -
+		      sizeof(struct udphdr);
+		ip_rt_put(rt);
+	}
+	return mtu;
+}
+
+/* Path MTU discovery (RFC 9000 section 14.3, RFC 8899): once the
+ * handshake is confirmed, a PING padded to the largest size both ends and
+ * the route allow; acknowledged, datagrams grow to it; lost, a size
+ * halfway is tried, a few times at most.  Lost probes are no congestion
+ * signal.
+ */
+static void quic_packet_probe(struct sock *sk)
+{
+	struct quic_transport_param *l = &quic_sk(sk)->local;
+	struct quic_transport_param *r = &quic_sk(sk)->remote;
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_crypto *cr = c->crypto[QUIC_CRYPTO_APP];
+	unsigned int max, target;
+	struct quic_pkt pkt = {};
+	struct sk_buff *skb;
+
+	if (!c->hs_confirmed || c->probe_size ||
+	    c->probe_count >= QUIC_PMTU_PROBES || !cr || !cr->tx.ready ||
+	    !quic_cong_can_send(&c->cong))
+		return;
+	max = min3(l->max_udp_payload_size, r->max_udp_payload_size,
+		   QUIC_PMTU_MAX);
+	max = min(max, quic_packet_route_mtu(sk));
+	if (c->probe_fail)
+		max = min_t(unsigned int, max, c->probe_fail - 1);
+	target = c->probe_fail ? (c->mtu + max) / 2 : max;
+	if (target < c->mtu + 64) {
+		c->probe_count = QUIC_PMTU_PROBES;	/* close enough */
+		return;
+	}
+	skb = alloc_skb(QUIC_HEADROOM + target + QUIC_TAG_LEN, GFP_ATOMIC);
+	if (!skb)
+		return;
+	skb_reserve(skb, QUIC_HEADROOM);
+	if (quic_pkt_open(c, skb, &pkt, QUIC_PNSPACE_APP))
+		goto err;
+	pkt.sent = kzalloc(sizeof(*pkt.sent), GFP_ATOMIC);
+	if (!pkt.sent)
+		goto err;
+	pkt.sent->probe = target;
+	skb_put_u8(skb, QUIC_FRAME_PING);
+	if (quic_pkt_close(sk, skb, &pkt, target))
+		goto err;
+	c->probe_size = target;
+	c->probe_count++;
+	quic_packet_xmit(sk, skb);
+	return;
+err:
+	if (pkt.open)
+		kfree(pkt.sent);
+	kfree_skb(skb);
+}
+
 /**
  * quic_packet_flush - send what the connection has queued
  * @sk: the socket
@@ -910,6 +1022,7 @@ void quic_packet_flush(struct sock *sk)
 	for (n = 0; n < 64; n++)
 		if (!quic_packet_datagram(sk))
 			break;
+	quic_packet_probe(sk);
 	/* the client discards Initial keys once it sends Handshake packets */
 	if (!c->is_serv && c->ctx[QUIC_PNSPACE_HANDSHAKE].sent &&
 	    !c->space[QUIC_PNSPACE_INITIAL].discarded)

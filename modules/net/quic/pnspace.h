@@ -32,6 +32,8 @@ struct quic_pnspace {
 	u64 floor;		/* numbers below were forgotten */
 	u8 nranges;
 	u8 ack_pending:1;	/* ack-eliciting packet not acknowledged yet */
+	u8 ack_now:1;		/* send the ACK without waiting */
+	u8 ack_eliciting;	/* such packets since our last ACK */
 	u8 discarded:1;		/* keys dropped: nothing sent or received */
 };
 

@@ -289,6 +289,7 @@ static void quic_retry_work(struct work_struct *work)
 	}
 	/* what was sent went to a server that kept nothing: send again */
 	list_for_each_entry_safe(s, tmp, &c->sent[QUIC_PNSPACE_INITIAL], list) {
+		c->cong.inflight -= min_t(u32, c->cong.inflight, s->bytes);
 		list_del(&s->list);
 		kfree(s);
 	}

@@ -200,8 +200,7 @@ static void quic_close(struct sock *sk, long timeout)
 
 	if (cancel_work_sync(&c->req_work))
 		sock_put(sk);		/* the reference of the queued work */
-	if (cancel_work_sync(&c->retry_work))
-		sock_put(sk);
+	quic_conn_cancel_work(sk);
 	lock_sock(sk);
 	if (sk->sk_state == TCP_LISTEN)
 		quic_udp_listen_del(quic_sk(sk)->udp, sk);

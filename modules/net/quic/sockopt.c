@@ -646,9 +646,11 @@ static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 	case QUIC_SOCKOPT_CONNECTION_CLOSE:
 		err = quic_set_connection_close(sk, optval, optlen);
 		break;
+	case QUIC_SOCKOPT_KEY_UPDATE:
+		err = quic_conn_key_update(sk);
+		break;
 	case QUIC_SOCKOPT_CONNECTION_ID:
 	case QUIC_SOCKOPT_CONNECTION_MIGRATION:
-	case QUIC_SOCKOPT_KEY_UPDATE:
 		/* Need a connection; on one, these come with streams. */
 		err = quic_conn_active(sk) ? -EOPNOTSUPP : -ENOTCONN;
 		break;

@@ -488,6 +488,30 @@ static void quic_stream_ooo_drain(struct sock *sk, struct quic_stream *s)
 	}
 }
 
+/* The frame's data as an skb of its own: a clone of the datagram trimmed
+ * to it when it is most of the datagram, else a copy, so that small
+ * frames of a large datagram do not each hold (and charge the socket
+ * for) all of it.
+ */
+static struct sk_buff *quic_stream_rcv_skb(struct sk_buff *skb,
+					   const struct quic_frame *f)
+{
+	struct sk_buff *nskb;
+
+	if (f->data.len >= skb->len / 2) {
+		nskb = skb_clone(skb, GFP_ATOMIC);
+		if (!nskb)
+			return NULL;
+		__skb_pull(nskb, f->data.data - skb->data);
+		__skb_trim(nskb, f->data.len);
+		return nskb;
+	}
+	nskb = alloc_skb(f->data.len, GFP_ATOMIC);
+	if (nskb)
+		skb_put_data(nskb, f->data.data, f->data.len);
+	return nskb;
+}
+
 /**
  * quic_stream_rcv - a STREAM frame arrived
  * @sk: the connection
@@ -537,11 +561,9 @@ int quic_stream_rcv(struct sock *sk, struct sk_buff *skb,
 				    s->recv_fin_delivered)))
 		return 0;		/* nothing new */
 
-	nskb = skb_clone(skb, GFP_ATOMIC);
+	nskb = quic_stream_rcv_skb(skb, f);
 	if (!nskb)
 		return 0;
-	__skb_pull(nskb, f->data.data - skb->data);
-	__skb_trim(nskb, f->data.len);
 	skb_set_owner_r(nskb, sk);
 	QUIC_RCV_CB(nskb)->offset = off;
 	if (off <= s->recv_off) {

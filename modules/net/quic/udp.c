@@ -124,6 +124,19 @@ bool quic_udp_queue_work(struct work_struct *work)
 	return queue_work(quic_udp_wq, work);
 }
 
+/**
+ * quic_udp_queue_delayed_work - run work on the module's workqueue later
+ * @dwork: the work
+ * @delay: in jiffies
+ *
+ * Return: false when @dwork was already queued.
+ */
+bool quic_udp_queue_delayed_work(struct delayed_work *dwork,
+				 unsigned long delay)
+{
+	return queue_delayed_work(quic_udp_wq, dwork, delay);
+}
+
 static void quic_udp_release_work(struct work_struct *work)
 {
 	struct quic_udp_sock *us = container_of(work, struct quic_udp_sock,

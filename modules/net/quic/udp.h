@@ -39,6 +39,8 @@ void quic_udp_listen_add(struct quic_udp_sock *us, struct sock *sk);
 void quic_udp_listen_del(struct quic_udp_sock *us, struct sock *sk);
 struct sock *quic_udp_listener(struct quic_udp_sock *us);
 bool quic_udp_queue_work(struct work_struct *work);
+bool quic_udp_queue_delayed_work(struct delayed_work *dwork,
+				 unsigned long delay);
 
 int quic_udp_init(void);
 void quic_udp_exit(void);
