@@ -5,15 +5,18 @@
 #   - the ngtcp2 client (gtlsclient, HTTP/3, ALPN h3) against our server,
 #     and our client against the ngtcp2 server (gtlsserver);
 #   - aioquic both ways, raw QUIC with our own ALPN, v1 and v2, and
-#     compatible version negotiation from v1 to v2.
-# Streams are not there yet: each test goes up to a completed handshake
-# (and, with aioquic as the client, a PING acknowledged in 1-RTT packets).
+#     compatible version negotiation from v1 to v2, up to a completed
+#     handshake (with aioquic as the client, a PING acknowledged in 1-RTT
+#     packets);
+#   - aioquic both ways with quic-perf: 1 MiB on a stream across a key
+#     update, checked by CRC-32, and a datagram echoed.
 #
 # aioquic comes from Debian trixie and runs in a chroot
 # (QUIC_AIOQUIC_ROOT, default /var/cache/quic-dev/trixie-aioquic, made by
 # setup-debian.sh); tests whose peer is missing are skipped.
 #
-# usage: interop.sh BINDIR CERTDIR     (BINDIR has quic-server, quic-client)
+# usage: interop.sh BINDIR CERTDIR     (BINDIR has quic-server, quic-client,
+#                                       quic-perf)
 # Prints TAP lines without numbers.
 
 BIN=$1
@@ -140,6 +143,41 @@ if [ -x "$root/usr/bin/python3" ] &&
 				grep -q "QUIC version $3" "$log/server"
 			result $? "aioquic client (versions $1) and our server (prefers v$2) agree on $3, 1-RTT PING acknowledged"
 		done
+
+		# stream data both ways across a key update, and a datagram:
+		# quic-perf and aioquic_peer.py speak the same small protocol
+		port=$((port + 1))
+		aioquic perf-server 127.0.0.1 $port --alpn perf --timeout 150 \
+			--cert /srv/server.pem --key /srv/server.key \
+			> "$log/server" 2>&1 &
+		pid=$!
+		wait_udp $port
+		timeout 200 "$BIN/quic-perf" -C -u -l 1M -w 65536 127.0.0.1 \
+			$port "$CERTS/ca.pem" > "$log/client" 2>&1
+		rc=$?
+		wait $pid
+		show "$log/client" client
+		show "$log/server" aioquic
+		[ $rc = 0 ] && grep -q "server: OK 1048576 " "$log/client"
+		result $? "our client moves 1 MiB to an aioquic server across a key update, CRC-32 checked"
+
+		port=$((port + 1))
+		"$BIN/quic-perf" -S -c 1 127.0.0.1 $port "$CERTS/server.key" \
+			"$CERTS/server.pem" > "$log/server" 2>&1 &
+		pid=$!
+		sleep 0.3
+		timeout 200 chroot "$root" /usr/bin/python3 \
+			/mnt/aioquic_peer.py perf-client 127.0.0.1 $port \
+			--alpn perf --ca /srv/ca.pem --bytes 1048576 \
+			--timeout 150 > "$log/client" 2>&1
+		rc=$?
+		wait $pid
+		src=$?
+		show "$log/server" server
+		show "$log/client" aioquic
+		[ $rc = 0 ] && [ $src = 0 ] &&
+			grep -q "datagram echoed" "$log/client"
+		result $? "an aioquic client gets its datagram echoed by our server, then moves 1 MiB across a key update, CRC-32 checked"
 		umount "$root/srv"
 	fi
 	umount "$root/mnt"

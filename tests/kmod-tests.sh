@@ -45,6 +45,17 @@ if [ -n "$LIBQUIC_TEST" ]; then
 	timeout 900 "$(dirname "$LIBQUIC_TEST")/stream_test" "$CERTS" 64
 	result $? "stream_test (streams, datagrams, close, 64 MiB transfers) exits 0"
 
+	# Loss and delay on loopback: lost packets are found and resent.
+	modprobe sch_netem 2>/dev/null
+	if tc qdisc add dev lo root netem loss 3% delay 1ms 2>/dev/null; then
+		timeout 600 "$(dirname "$LIBQUIC_TEST")/stream_test" "$CERTS" \
+			8 transfer
+		result $? "8 MiB both ways intact under 3% loss and 1 ms delay (tc netem on lo)"
+		tc qdisc del dev lo root
+	else
+		echo "# skip: tc netem"
+	fi
+
 	# The benchmark: numbers for the log, never a failure.
 	modprobe tls 2>/dev/null
 	echo "# perf: quic-perf in this guest (emulated: compare rows, not machines)"

@@ -10,7 +10,8 @@
  * either side in the middle of a transfer, poll, and bad input that must
  * fail cleanly.  Prints TAP.
  *
- * usage: stream_test CERTDIR [MIB_PER_TRANSFER]
+ * usage: stream_test CERTDIR [MIB_PER_TRANSFER [transfer]]
+ * ("transfer": only the transfers, for runs under tc netem)
  */
 
 #include <arpa/inet.h>
@@ -23,6 +24,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -854,6 +857,175 @@ static void test_poll(void)
 	pair_close(&p);
 }
 
+/* sendfile() from a file into the default stream, and epoll. */
+static void test_sendfile_epoll(void)
+{
+	char path[] = "/tmp/stream_test.XXXXXX";
+	size_t len = 1 << 20, got = 0;
+	uint8_t *buf = malloc(len), *in = malloc(len);
+	struct epoll_event ev = { .events = EPOLLIN }, out;
+	off_t off = 0;
+	struct pair p;
+	int fd, ep, ret;
+	ssize_t n;
+
+	fd = mkstemp(path);
+	fill(buf, len, 5);
+	ret = fd < 0 || write(fd, buf, len) != (ssize_t)len;
+	CHECK(!ret, "a 1 MiB file to send");
+	unlink(path);
+	ret = ret ?: pair_open(&p, NULL);
+	CHECK(!ret, "a pair for sendfile and epoll (%d)", ret);
+	if (ret)
+		goto out;
+	n = send_stream(p.c, buf, 1, -1, MSG_QUIC_STREAM_NEW, 0);
+	ep = epoll_create1(0);
+	ev.data.fd = p.s;
+	CHECK(ep >= 0 && !epoll_ctl(ep, EPOLL_CTL_ADD, p.s, &ev) &&
+	      epoll_wait(ep, &out, 1, 5000) == 1 && out.data.fd == p.s &&
+	      (out.events & EPOLLIN),
+	      "epoll reports the server readable when data comes");
+	n = recv_any(p.s, in, 1, NULL, NULL, NULL, 0);
+	got = n == 1 ? 1 : 0;
+	off = 1;		/* the first byte went by send() */
+	n = sendfile(p.c, fd, &off, len - 1);
+	while (n > 0 && (size_t)off < len) {
+		ssize_t m = sendfile(p.c, fd, &off, len - off);
+
+		if (m <= 0)
+			break;
+	}
+	CHECK((size_t)off == len, "sendfile() writes the rest of the file to the stream (%lld)",
+	      (long long)off);
+	send_stream(p.c, NULL, 0, -1, MSG_QUIC_STREAM_FIN, 0);
+	while (got < len) {
+		if (epoll_wait(ep, &out, 1, 5000) != 1)
+			break;
+		n = recv_any(p.s, in + got, len - got, NULL, NULL, NULL,
+			     MSG_DONTWAIT);
+		if (n > 0)
+			got += n;
+		else if (n < 0 && errno != EAGAIN)
+			break;
+	}
+	CHECK(got == len && !memcmp(buf, in, len),
+	      "the server reads the file intact, woken by epoll (%zu)", got);
+	close(ep);
+	pair_close(&p);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	free(in);
+}
+
+static int peel(int sd, int64_t id, uint32_t flags)
+{
+	struct quic_stream_peeloff po = { .stream_id = id, .flags = flags };
+	socklen_t len = sizeof(po);
+
+	if (getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_STREAM_PEELOFF, &po, &len))
+		return -1;
+	return po.sd;
+}
+
+/* Stream peeloff: one stream on a socket of its own, like TCP. */
+static void test_peeloff(void)
+{
+	struct pollfd pfd;
+	struct pair p;
+	uint32_t sflags;
+	char buf[64];
+	int64_t id;
+	int ret, sd, sd2;
+	ssize_t n;
+
+	ret = pair_open(&p, NULL);
+	CHECK(!ret, "a pair for peeloff (%d)", ret);
+	if (ret) {
+		pair_close(&p);
+		return;
+	}
+	send_stream(p.c, "one", 3, -1, MSG_QUIC_STREAM_NEW, 0);
+	send_stream(p.c, "two", 3, -1, MSG_QUIC_STREAM_NEW, 0);
+	n = recv_any(p.s, buf, sizeof(buf), &id, NULL, NULL, MSG_PEEK);
+	sd = peel(p.s, 0, O_CLOEXEC);
+	CHECK(sd >= 0 && (fcntl(sd, F_GETFD) & FD_CLOEXEC),
+	      "STREAM_PEELOFF gives stream 0 a descriptor of its own, O_CLOEXEC");
+	if (sd < 0) {
+		pair_close(&p);
+		return;
+	}
+	set_timeouts(sd, 30);
+	memset(buf, 0, sizeof(buf));
+	n = read(sd, buf, sizeof(buf));
+	CHECK(n == 3 && !memcmp(buf, "one", 3),
+	      "read() on it returns what had arrived on the stream (%zd)", n);
+	n = recv_any(p.s, buf, sizeof(buf), &id, NULL, NULL, 0);
+	CHECK(n == 3 && !memcmp(buf, "two", 3) && id == 4,
+	      "the connection keeps the other streams' data");
+	send_stream(p.c, "more", 4, 0, 0, 0);
+	memset(buf, 0, sizeof(buf));
+	n = recv(sd, buf, sizeof(buf), 0);
+	CHECK(n == 4 && !memcmp(buf, "more", 4),
+	      "later data of the stream goes to its socket");
+	n = write(sd, "back", 4);
+	n = recv_any(p.c, buf, sizeof(buf), &id, &sflags, NULL, 0);
+	CHECK(n == 4 && !memcmp(buf, "back", 4) && id == 0,
+	      "write() on it sends on stream 0");
+	pfd.fd = sd;
+	pfd.events = POLLIN | POLLOUT;
+	CHECK(poll(&pfd, 1, 0) == 1 && pfd.revents == POLLOUT,
+	      "poll(): writable, nothing to read (%#x)", pfd.revents);
+	CHECK(!shutdown(sd, SHUT_WR), "shutdown(SHUT_WR) on it");
+	n = recv_any(p.c, buf, sizeof(buf), &id, &sflags, NULL, 0);
+	CHECK(n == 0 && id == 0 && (sflags & MSG_QUIC_STREAM_FIN),
+	      "the peer gets the FIN of stream 0 (%zd, flags %#x)", n, sflags);
+	n = write(sd, "x", 1);
+	CHECK(n < 0 && errno == EPIPE, "writing after SHUT_WR: EPIPE");
+	send_stream(p.c, "end", 3, 0, MSG_QUIC_STREAM_FIN, 0);
+	n = read(sd, buf, sizeof(buf));
+	CHECK(n == 3, "the peer's last data");
+	n = read(sd, buf, sizeof(buf));
+	CHECK(n == 0, "then read() returns 0 at the stream's end");
+	CHECK(peel(p.s, 0, 0) < 0 && errno == EINVAL,
+	      "peeling off a stream that is done or peeled: EINVAL");
+	CHECK(peel(p.s, 400, 0) < 0 && errno == EINVAL,
+	      "peeling off a stream never opened: EINVAL");
+	CHECK(peel(p.s, 4, 0x4000000) < 0 && errno == EINVAL,
+	      "an unknown flag: EINVAL");
+	close(sd);
+
+	/* close() of a stream socket sends FIN and STOP_SENDING */
+	sd2 = peel(p.s, 4, O_NONBLOCK);
+	CHECK(sd2 >= 0 && (fcntl(sd2, F_GETFL) & O_NONBLOCK),
+	      "peeling off stream 4, O_NONBLOCK");
+	n = read(sd2, buf, sizeof(buf));
+	CHECK(n < 0 && errno == EAGAIN, "a non-blocking read with nothing: EAGAIN");
+	close(sd2);
+	n = recv_any(p.c, buf, sizeof(buf), &id, &sflags, NULL, 0);
+	CHECK(n == 0 && id == 4 && (sflags & MSG_QUIC_STREAM_FIN),
+	      "close() of the stream socket ends the stream (FIN)");
+	send_stream(p.c, "conn", 4, -1, MSG_QUIC_STREAM_NEW, 0);
+	n = recv_any(p.s, buf, sizeof(buf), &id, NULL, NULL, 0);
+	CHECK(n == 4 && id == 8, "the connection goes on with other streams");
+
+	/* the connection's end reaches the stream socket */
+	sd2 = peel(p.s, 8, 0);
+	close(p.c);
+	p.c = -1;
+	pfd.fd = sd2;
+	pfd.events = POLLIN;
+	CHECK(sd2 >= 0 && poll(&pfd, 1, 5000) == 1 &&
+	      (pfd.revents & (POLLHUP | POLLERR | POLLIN)),
+	      "the peer's close wakes poll() on a stream socket (%#x)",
+	      pfd.revents);
+	n = read(sd2, buf, sizeof(buf));
+	CHECK(n <= 0, "and read() returns the end or an error (%zd)", n);
+	close(sd2);
+	pair_close(&p);
+}
+
 static int key_update(int sd)
 {
 	int i;
@@ -950,6 +1122,11 @@ int main(int argc, char **argv)
 	if (getenv("QUIC_DEBUG"))
 		quic_set_log_level(7);
 	printf("TAP version 13\n");
+	if (argc > 3 && !strcmp(argv[3], "transfer")) {
+		/* only the transfers, e.g. under tc netem */
+		test_transfer();
+		return tap_done("stream_test transfer");
+	}
 	test_basic();
 	test_bad_input();
 	test_poll();
@@ -961,6 +1138,8 @@ int main(int argc, char **argv)
 	test_many_streams();
 	test_idle_timeout();
 	test_key_update();
+	test_sendfile_epoll();
+	test_peeloff();
 	test_transfer();
 	return tap_done("stream_test");
 }

@@ -173,6 +173,7 @@ void quic_conn_abort(struct sock *sk, int err)
 	sk_stop_timer(sk, &quic_conn(sk)->pto_timer);
 	sk_stop_timer(sk, &quic_conn(sk)->ack_timer);
 	sk_error_report(sk);
+	quic_peeloff_wake(sk);
 }
 
 /**
@@ -277,8 +278,8 @@ static void quic_conn_key_discard_later(struct sock *sk)
  * @sk: the connection, owned by the caller
  *
  * Not before the handshake is confirmed, nor before the peer answered the
- * previous update (RFC 9001 section 6.1).  A PING carries the new phase
- * to the peer.
+ * previous update (RFC 9001 section 6.1), nor while the old keys of the
+ * previous update are kept.  A PING carries the new phase to the peer.
  *
  * Return: 0, -ENOTCONN, -EAGAIN while the previous update is not done,
  * or another negative error.
@@ -291,16 +292,12 @@ int quic_conn_key_update(struct sock *sk)
 
 	if (sk->sk_state != TCP_ESTABLISHED || !c->hs_confirmed || !cr)
 		return -ENOTCONN;
-	if (c->key_update_wait || c->key_update_rx)
+	/* the peer keeps its old keys three probe timeouts after an update
+	 * and could not read ours meanwhile (RFC 9001 section 6.5); we keep
+	 * ours as long
+	 */
+	if (c->key_update_wait || c->key_update_rx || cr->rx_old)
 		return -EAGAIN;
-	if (cr->rx_old) {
-		/* the old keys of the last update go now */
-		if (cancel_delayed_work(&c->key_discard_work))
-			sock_put(sk);
-		err = quic_crypto_discard_old_keys(cr);
-		if (err)
-			return err;
-	}
 	err = quic_crypto_key_update(cr);
 	if (err)
 		return err;

@@ -734,8 +734,8 @@ out:
  * while the peer's stream limit keeps the stream from opening unless
  * MSG_QUIC_STREAM_DONTWAIT.
  */
-static int quic_sendmsg_stream(struct sock *sk, struct msghdr *msg,
-			       size_t len, s64 id, u32 sflags)
+int quic_sock_sendmsg_stream(struct sock *sk, struct msghdr *msg, size_t len,
+			     s64 id, u32 sflags)
 {
 	struct quic_streams *st = &quic_conn(sk)->streams;
 	long timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
@@ -829,7 +829,7 @@ static int quic_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		sflags |= sinfo->stream_flags;
 		id = sinfo->stream_id;
 	}
-	return quic_sendmsg_stream(sk, msg, len, id, sflags);
+	return quic_sock_sendmsg_stream(sk, msg, len, id, sflags);
 }
 
 /* Stream data from the head of the receive queue: this and the next

@@ -66,6 +66,11 @@ extern struct proto quic_prot;
 extern struct proto quicv6_prot;
 
 int quic_sock_init(void);
+int quic_sock_sendmsg_stream(struct sock *sk, struct msghdr *msg, size_t len,
+			     s64 id, u32 sflags);
+int quic_peeloff(struct sock *conn, sockptr_t optval, unsigned int *optlen);
+void quic_peeloff_deliver(struct sock *sk, struct sk_buff *skb);
+void quic_peeloff_wake(struct sock *conn);
 void quic_sock_listen_rcv(struct sock *sk, struct sk_buff *skb);
 int quic_inet_connect(struct socket *sock, struct sockaddr *uaddr,
 		      int addr_len, int flags);

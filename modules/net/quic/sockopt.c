@@ -814,6 +814,8 @@ static int quic_do_getsockopt(struct sock *sk, int optname, sockptr_t optval,
 {
 	int err;
 
+	if (optname == QUIC_SOCKOPT_STREAM_PEELOFF)
+		return quic_peeloff(sk, optval, optlen);	/* locks itself */
 	lock_sock(sk);
 	switch (optname) {
 	case QUIC_SOCKOPT_CONFIG:
@@ -846,7 +848,6 @@ static int quic_do_getsockopt(struct sock *sk, int optname, sockptr_t optval,
 		err = quic_get_connection_close(sk, optval, optlen);
 		break;
 	case QUIC_SOCKOPT_CONNECTION_ID:
-	case QUIC_SOCKOPT_STREAM_PEELOFF:
 		/* Need a connection; on one, these come with streams. */
 		err = quic_conn_active(sk) ? -EOPNOTSUPP : -ENOTCONN;
 		break;

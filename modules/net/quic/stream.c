@@ -463,7 +463,10 @@ static void quic_stream_deliver(struct sock *sk, struct quic_stream *s,
 		s->recv_fin_delivered = 1;
 		s->recv_state = QUIC_STREAM_RECV_STATE_RECVD;
 	}
-	quic_inq_data(sk, skb);
+	if (s->peeled)
+		quic_peeloff_deliver(s->peeled, skb);
+	else
+		quic_inq_data(sk, skb);
 }
 
 /* Deliver what waited out of order and is now in order. */

@@ -60,6 +60,7 @@ struct quic_stream {
 	u64 recv_read;			/* read by the application */
 	u64 final_size;			/* U64_MAX while unknown */
 	struct sk_buff_head ooo;	/* out of order, sorted by offset */
+	struct sock *peeled;		/* its own socket (peeloff.c) */
 };
 
 struct quic_streams {
