@@ -1022,6 +1022,14 @@ static void test_peeloff(void)
 	      pfd.revents);
 	n = read(sd2, buf, sizeof(buf));
 	CHECK(n <= 0, "and read() returns the end or an error (%zd)", n);
+	/* the connection's own descriptor closed first */
+	close(p.s);
+	p.s = -1;
+	pfd.revents = 0;
+	CHECK(poll(&pfd, 1, 100) == 1 && (pfd.revents & POLLHUP) &&
+	      write(sd2, "x", 1) < 0 && read(sd2, buf, sizeof(buf)) <= 0,
+	      "a stream socket outliving its connection's descriptor polls POLLHUP, fails writes (%#x)",
+	      pfd.revents);
 	close(sd2);
 	pair_close(&p);
 }

@@ -86,8 +86,21 @@ static int quic_peeloff_release(struct socket *sock)
 	if (quic_psk(sk)->installed)
 		quic_peeloff_end(sk, SHUTDOWN_MASK);
 	s = quic_peeloff_stream(sk);
-	if (s)
+	if (s) {
 		s->peeled = NULL;	/* its data goes to the connection */
+		if (!quic_psk(sk)->installed) {
+			/* never given out: what moved here goes back */
+			struct sk_buff_head q;
+
+			__skb_queue_head_init(&q);
+			spin_lock_bh(&sk->sk_receive_queue.lock);
+			skb_queue_splice_init(&sk->sk_receive_queue, &q);
+			spin_unlock_bh(&sk->sk_receive_queue.lock);
+			spin_lock_bh(&conn->sk_receive_queue.lock);
+			skb_queue_splice(&q, &conn->sk_receive_queue);
+			spin_unlock_bh(&conn->sk_receive_queue.lock);
+		}
+	}
 	release_sock(conn);
 	skb_queue_purge(&sk->sk_receive_queue);
 	sock_orphan(sk);
@@ -212,8 +225,11 @@ static __poll_t quic_peeloff_poll(struct file *file, struct socket *sock,
 	struct sock *conn = quic_psk(sk)->conn;
 	__poll_t mask = 0;
 
+	/* only our own wait queue: the connection's goes away with its
+	 * file; the connection wakes us (quic_peeloff_wake(), and
+	 * quic_stream_send_acked() for room to write)
+	 */
 	sock_poll_wait(file, sock, wait);
-	poll_wait(file, sk_sleep(conn), wait);
 	if (!skb_queue_empty_lockless(&sk->sk_receive_queue))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
@@ -229,14 +245,11 @@ static __poll_t quic_peeloff_poll(struct file *file, struct socket *sock,
 	return mask;
 }
 
+/* The addresses are the connection's: ask it. */
 static int quic_peeloff_getname(struct socket *sock, struct sockaddr *uaddr,
 				int peer)
 {
-	struct sock *conn = quic_psk(sock->sk)->conn;
-
-	return conn->sk_socket ?
-	       conn->sk_socket->ops->getname(conn->sk_socket, uaddr, peer) :
-	       -ENOTCONN;
+	return -EOPNOTSUPP;
 }
 
 static const struct proto_ops quic_peeloff_ops = {
@@ -261,16 +274,21 @@ static const struct proto_ops quic_peeloff_ops = {
 static void quic_peeloff_move(struct sock *conn, struct sock *sk, s64 id)
 {
 	struct sk_buff *skb, *tmp;
+	struct sk_buff_head q;
 
+	__skb_queue_head_init(&q);
 	spin_lock_bh(&conn->sk_receive_queue.lock);
 	skb_queue_walk_safe(&conn->sk_receive_queue, skb, tmp) {
 		if (!QUIC_RCV_CB(skb)->stream ||
 		    QUIC_RCV_CB(skb)->stream_id != id)
 			continue;
 		__skb_unlink(skb, &conn->sk_receive_queue);
-		skb_queue_tail(&sk->sk_receive_queue, skb);
+		__skb_queue_tail(&q, skb);
 	}
 	spin_unlock_bh(&conn->sk_receive_queue.lock);
+	spin_lock_bh(&sk->sk_receive_queue.lock);
+	skb_queue_splice_tail_init(&q, &sk->sk_receive_queue);
+	spin_unlock_bh(&sk->sk_receive_queue.lock);
 }
 
 /**

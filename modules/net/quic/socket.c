@@ -182,6 +182,23 @@ static int quic_sock_wait(struct sock *sk, long *timeo, enum quic_wait what,
 	return err;
 }
 
+/* The application ends the connection (close(), shutdown()): the
+ * CONNECTION_CLOSE with its code and phrase, once (RFC 9000 section
+ * 10.2.3), and the stream sockets learn of it.  Context: owned.
+ */
+static void quic_sock_end(struct sock *sk)
+{
+	if (!quic_conn_active(sk))
+		return;
+	local_bh_disable();
+	quic_packet_send_close(sk, 0, true);
+	local_bh_enable();
+	inet_sk_set_state(sk, TCP_CLOSE);
+	sk_stop_timer(sk, &quic_conn(sk)->pto_timer);
+	sk_stop_timer(sk, &quic_conn(sk)->ack_timer);
+	quic_peeloff_wake(sk);
+}
+
 /* Release a connection that was never accepted.  Its state changes under
  * its lock, so that the receive path, which checks it under the same
  * lock, is out of the way before the connection is torn down.
@@ -209,25 +226,18 @@ static void quic_close(struct sock *sk, long timeout)
 		sk_acceptq_removed(sk);
 		quic_child_release(quic_conn_sk(child));
 	}
-	if (quic_conn_active(sk)) {
-		/* with SO_LINGER, stream data gets time to be delivered */
-		if (sock_flag(sk, SOCK_LINGER) && sk->sk_lingertime &&
-		    !(sk->sk_shutdown & SEND_SHUTDOWN)) {
-			long timeo = sk->sk_lingertime;
+	/* with SO_LINGER, stream data gets time to be delivered */
+	if (quic_conn_active(sk) && sock_flag(sk, SOCK_LINGER) &&
+	    sk->sk_lingertime && !(sk->sk_shutdown & SEND_SHUTDOWN)) {
+		long timeo = sk->sk_lingertime;
 
-			quic_sock_flush(sk);
-			while (!quic_wait_done(sk, QUIC_WAIT_ACKED, 0, 0) &&
-			       !quic_sock_wait(sk, &timeo, QUIC_WAIT_ACKED,
-					       0, 0))
-				;
-		}
-		/* the application's close (RFC 9000 section 10.2.3) */
-		local_bh_disable();
-		quic_packet_send_close(sk, 0, true);
-		local_bh_enable();
+		quic_sock_flush(sk);
+		while (!quic_wait_done(sk, QUIC_WAIT_ACKED, 0, 0) &&
+		       !quic_sock_wait(sk, &timeo, QUIC_WAIT_ACKED, 0, 0))
+			;
 	}
-	inet_sk_set_state(sk, TCP_CLOSE);
-	sk_stop_timer(sk, &c->pto_timer);
+	quic_sock_end(sk);
+	inet_sk_set_state(sk, TCP_CLOSE);	/* listeners too */
 	release_sock(sk);
 	sk_common_release(sk);
 }
@@ -1005,13 +1015,8 @@ static void quic_shutdown(struct sock *sk, int how)
 {
 	if (how & RCV_SHUTDOWN)
 		skb_queue_purge(&sk->sk_receive_queue);
-	if ((how & SEND_SHUTDOWN) && quic_conn_active(sk)) {
-		local_bh_disable();
-		quic_packet_send_close(sk, 0, true);
-		local_bh_enable();
-		inet_sk_set_state(sk, TCP_CLOSE);
-		sk_stop_timer(sk, &quic_conn(sk)->pto_timer);
-	}
+	if (how & SEND_SHUTDOWN)
+		quic_sock_end(sk);
 	sk->sk_state_change(sk);
 }
 
@@ -1023,12 +1028,8 @@ static int quic_disconnect(struct sock *sk, int flags)
 	if (sk->sk_state == TCP_LISTEN) {
 		quic_udp_listen_del(qs->udp, sk);
 		inet_sk_set_state(sk, TCP_CLOSE);
-	} else if (quic_conn_active(sk)) {
-		local_bh_disable();
-		quic_packet_send_close(sk, 0, true);
-		local_bh_enable();
-		inet_sk_set_state(sk, TCP_CLOSE);
-		sk_stop_timer(sk, &quic_conn(sk)->pto_timer);
+	} else {
+		quic_sock_end(sk);
 	}
 	sk->sk_state_change(sk);
 	return 0;

@@ -855,6 +855,8 @@ void quic_stream_send_acked(struct sock *sk, s64 id, u64 off, u32 len,
 		__skb_unlink(skb, &s->sendq);
 		s->send_acked = QUIC_SND_CB(skb)->offset + skb->len;
 		kfree_skb(skb);
+		if (s->peeled)	/* room to write: wake its pollers */
+			s->peeled->sk_write_space(s->peeled);
 	}
 	if (fin)
 		s->fin_acked = 1;
