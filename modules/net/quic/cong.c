@@ -12,11 +12,19 @@
 void quic_cong_init(struct quic_cong *cg, u32 initial_rtt)
 {
 	memset(cg, 0, sizeof(*cg));
-	cg->srtt = initial_rtt;
-	cg->rttvar = initial_rtt / 2;
+	quic_cong_set_initial_rtt(cg, initial_rtt);
 	cg->cwnd = QUIC_INIT_CWND;
 	cg->ssthresh = U32_MAX;
 	cg->mss = QUIC_MSS;
+}
+
+/* The RTT assumed until the first sample (RFC 9002 section 6.2.2). */
+void quic_cong_set_initial_rtt(struct quic_cong *cg, u32 rtt)
+{
+	if (cg->sampled)
+		return;
+	cg->srtt = rtt;
+	cg->rttvar = rtt / 2;
 }
 
 /* Path MTU discovery found larger datagrams: the window counts in them

@@ -27,6 +27,7 @@ struct quic_cong {
 };
 
 void quic_cong_init(struct quic_cong *cg, u32 initial_rtt);
+void quic_cong_set_initial_rtt(struct quic_cong *cg, u32 rtt);
 void quic_cong_rtt(struct quic_cong *cg, u32 rtt, u32 ack_delay,
 		   u32 max_ack_delay);
 u32 quic_cong_pto(const struct quic_cong *cg, u32 max_ack_delay);

@@ -819,7 +819,10 @@ static int quic_packet_datagram(struct sock *sk)
 			kfree(pkt.sent);
 			break;
 		}
-		if (pkt.initial && pkt.eliciting)
+		/* RFC 9000 section 14.1: a client pads every datagram with
+		 * an Initial packet, a server those with ack-eliciting ones
+		 */
+		if (pkt.initial && (pkt.eliciting || !c->is_serv))
 			initial = true;
 		/* more CRYPTO data than fits: the next datagram takes it */
 		if (c->ctx[space].sent < c->ctx[space].len)

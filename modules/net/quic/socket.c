@@ -24,13 +24,12 @@ static int quic_init_sock(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
 
+	quic_sockopt_defaults(qs);	/* the connection starts from them */
+	qs->remote.remote = 1;
 	quic_conn_init(sk);
 	INIT_WORK(&qs->conn.req_work, quic_listen_work);
 	/* found by connection ID lookups under RCU */
 	sock_set_flag(sk, SOCK_RCU_FREE);
-
-	quic_sockopt_defaults(qs);
-	qs->remote.remote = 1;
 
 	sk->sk_destruct = inet_sock_destruct;
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);

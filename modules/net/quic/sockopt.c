@@ -124,6 +124,7 @@ static int quic_set_config(struct sock *sk, sockptr_t optval,
 	if (sk->sk_state != TCP_CLOSE)
 		return -EISCONN;
 	qs->config = c;
+	quic_cong_set_initial_rtt(&qs->conn.cong, c.initial_smoothed_rtt);
 	return 0;
 }
 
