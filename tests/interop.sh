@@ -9,14 +9,20 @@
 #     handshake (with aioquic as the client, a PING acknowledged in 1-RTT
 #     packets);
 #   - aioquic both ways with quic-perf: 1 MiB on a stream checked by
-#     CRC-32 (across a key update aioquic starts), and a datagram echoed.
+#     CRC-32 (across a key update either side starts), and a datagram
+#     echoed;
+#   - HTTP/3: our example client and server (nghttp3) against each other
+#     and against ngtcp2 0.12 and 1.11 both ways, a 10 MB body checked
+#     by SHA-256.
 #
 # aioquic comes from Debian trixie and runs in a chroot
 # (QUIC_AIOQUIC_ROOT, default /var/cache/quic-dev/trixie-aioquic, made by
-# setup-debian.sh); tests whose peer is missing are skipped.
+# setup-debian.sh); ngtcp2 1.11 is unpacked from bookworm-backports
+# (QUIC_NGTCP2_111, default /var/cache/quic-dev/ngtcp2-1.11); tests whose
+# peer is missing are skipped.
 #
 # usage: interop.sh BINDIR CERTDIR     (BINDIR has quic-server, quic-client,
-#                                       quic-perf)
+#                                       quic-perf, quic-h3-client/server)
 # Prints TAP lines without numbers.
 
 BIN=$1
@@ -85,6 +91,98 @@ if command -v gtlsserver > /dev/null; then
 	result $? "our client completes the handshake with the ngtcp2 server (gtlsserver)"
 else
 	echo "# skip: ngtcp2 server (gtlsserver not installed)"
+fi
+
+# --- HTTP/3 ---------------------------------------------------------------
+# A 10 MB body, checked by SHA-256, between our example programs
+# (quic-h3-client, quic-h3-server, nghttp3 over our sockets) and the
+# ngtcp2 ones: bookworm's 0.12 and the 1.11 unpacked by setup-debian.sh.
+www=$log/www
+mkdir -p "$www" "$log/dl"
+head -c 10000000 /dev/urandom > "$www/body.bin"
+want=$(sha256sum < "$www/body.bin")
+
+same_body() {	# file
+	[ -f "$1" ] && [ "$(sha256sum < "$1")" = "$want" ]
+}
+
+# our server and a client command, @PORT@ in its arguments replaced by
+# the port; the client leaves the body in $log/dl/body.bin
+h3_to_our_server() {	# description client...
+	local desc=$1 rc src
+	shift
+	port=$((port + 1))
+	set -- "${@//@PORT@/$port}"
+	rm -f "$log/dl/body.bin"
+	"$BIN/quic-h3-server" -c 1 -t 120 -d "$www" 127.0.0.1 $port \
+		"$CERTS/server.key" "$CERTS/server.pem" > "$log/server" 2>&1 &
+	pid=$!
+	sleep 0.3
+	timeout 200 "$@" > "$log/client" 2>&1
+	rc=$?
+	timeout 30 tail --pid=$pid -f /dev/null
+	kill $pid 2>/dev/null
+	wait $pid
+	src=$?
+	show "$log/server" server
+	tail -n 5 "$log/client" | show /dev/stdin client
+	[ $rc = 0 ] && [ $src = 0 ] && same_body "$log/dl/body.bin"
+	result $? "$desc"
+}
+
+h3_from_ngtcp2_server() {	# description env-and-server-command...
+	local desc=$1 rc
+	shift
+	port=$((port + 1))
+	rm -f "$log/dl/body.bin"
+	timeout 250 "$@" -q -d "$www" --timeout=30s 127.0.0.1 $port \
+		"$CERTS/server.key" "$CERTS/server.pem" > "$log/server" 2>&1 &
+	pid=$!
+	wait_udp $port
+	timeout 200 "$BIN/quic-h3-client" -c "$CERTS/ca.pem" \
+		-o "$log/dl/body.bin" 127.0.0.1 $port /body.bin \
+		> "$log/client" 2>&1
+	rc=$?
+	kill $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	show "$log/client" client
+	[ $rc = 0 ] && same_body "$log/dl/body.bin"
+	result $? "$desc"
+}
+
+if [ -x "$BIN/quic-h3-server" ] && [ -x "$BIN/quic-h3-client" ]; then
+	h3_to_our_server "HTTP/3: quic-h3-client gets a 10 MB body from quic-h3-server, SHA-256 checked" \
+		"$BIN/quic-h3-client" -c "$CERTS/ca.pem" -o "$log/dl/body.bin" \
+		127.0.0.1 @PORT@ /body.bin
+
+	ng111=${QUIC_NGTCP2_111:-/var/cache/quic-dev/ngtcp2-1.11}
+	for v in 0.12 1.11; do
+		if [ $v = 0.12 ]; then
+			run=(env)
+			cli=$(command -v gtlsclient)
+			srv=$(command -v gtlsserver)
+		else
+			run=(env LD_LIBRARY_PATH=$ng111/usr/lib/x86_64-linux-gnu)
+			cli=$ng111/usr/bin/gtlsclient
+			srv=$ng111/usr/sbin/gtlsserver
+		fi
+		if [ -x "$srv" ]; then
+			h3_from_ngtcp2_server "HTTP/3: quic-h3-client gets a 10 MB body from the ngtcp2 $v server, SHA-256 checked" \
+				"${run[@]}" "$srv"
+		else
+			echo "# skip: ngtcp2 $v server (no $srv)"
+		fi
+		if [ -x "$cli" ]; then
+			h3_to_our_server "HTTP/3: the ngtcp2 $v client gets a 10 MB body from quic-h3-server, SHA-256 checked" \
+				"${run[@]}" "$cli" -q --download="$log/dl" \
+				--exit-on-all-streams-close --timeout=30s \
+				127.0.0.1 @PORT@ https://localhost:@PORT@/body.bin
+		else
+			echo "# skip: ngtcp2 $v client (no $cli)"
+		fi
+	done
+else
+	echo "# skip: HTTP/3 examples (built without nghttp3)"
 fi
 
 # --- aioquic --------------------------------------------------------------
@@ -160,6 +258,24 @@ if [ -x "$root/usr/bin/python3" ] &&
 		show "$log/server" aioquic
 		[ $rc = 0 ] && grep -q "server: OK 1048576 " "$log/client"
 		result $? "our client moves 1 MiB to an aioquic server, CRC-32 checked"
+
+		# our client updates its keys halfway; QUIC v1 only: aioquic
+		# 1.2.0 derives the next v2 keys with the v1 label "quic ku"
+		# (RFC 9369 section 3.3.2 says "quicv2 ku")
+		port=$((port + 1))
+		aioquic perf-server 127.0.0.1 $port --alpn perf --timeout 150 \
+			--versions 1 --cert /srv/server.pem \
+			--key /srv/server.key > "$log/server" 2>&1 &
+		pid=$!
+		wait_udp $port
+		timeout 200 "$BIN/quic-perf" -C -u -l 1M -w 65536 127.0.0.1 \
+			$port "$CERTS/ca.pem" > "$log/client" 2>&1
+		rc=$?
+		wait $pid
+		show "$log/client" client
+		show "$log/server" aioquic
+		[ $rc = 0 ] && grep -q "server: OK 1048576 " "$log/client"
+		result $? "our client moves 1 MiB to an aioquic server (v1) across a key update it starts, CRC-32 checked"
 
 		port=$((port + 1))
 		"$BIN/quic-perf" -S -c 1 127.0.0.1 $port "$CERTS/server.key" \

@@ -162,6 +162,27 @@ if modinfo -k "$kver" -n quic 2>/dev/null | grep -q "^/lib/modules/$kver/"; then
 		result $? "packaged quic-perf moves 4 MiB to its server, digest checked"
 		rm -rf "$log"
 	fi
+	# the packaged HTTP/3 examples: a 1 MB file, SHA-256 checked
+	if [ -x /usr/bin/quic-h3-server ] && [ -x /usr/bin/quic-h3-client ] &&
+	   [ -n "$CERTS" ]; then
+		log=$(mktemp -d)
+		mkdir "$log/www"
+		head -c 1000000 /dev/urandom > "$log/www/f"
+		/usr/bin/quic-h3-server -c 1 -t 60 -d "$log/www" 127.0.0.1 4497 \
+			"$CERTS/server.key" "$CERTS/server.pem" \
+			> "$log/server" 2>&1 &
+		pid=$!
+		sleep 0.5
+		timeout 120 /usr/bin/quic-h3-client -c "$CERTS/ca.pem" \
+			-o "$log/got" 127.0.0.1 4497 /f > "$log/client" 2>&1
+		rc=$?
+		wait $pid
+		src=$?
+		sed 's/^/# /' "$log/server" "$log/client"
+		[ $rc = 0 ] && [ $src = 0 ] && cmp -s "$log/www/f" "$log/got"
+		result $? "packaged quic-h3-client gets a 1 MB file from quic-h3-server over HTTP/3"
+		rm -rf "$log"
+	fi
 	sleep 0.5
 	rmmod quic
 	result $? "rmmod of the packaged module"

@@ -4,8 +4,10 @@
 # Install what building and testing this project needs on Debian 12
 # (bookworm), as root: the toolchain, GnuTLS and libnl, QEMU, DKMS,
 # busybox, two kernels with headers to test in guests, 6.1 from bookworm
-# and 6.12 from bookworm-backports, the ngtcp2 peers, and aioquic (Debian
-# trixie's, in a chroot at QUIC_AIOQUIC_ROOT, default
+# and 6.12 from bookworm-backports, nghttp3, the ngtcp2 peers (bookworm's
+# 0.12 installed, bookworm-backports' 1.11 unpacked at QUIC_NGTCP2_111,
+# default /var/cache/quic-dev/ngtcp2-1.11), and aioquic (Debian trixie's,
+# in a chroot at QUIC_AIOQUIC_ROOT, default
 # /var/cache/quic-dev/trixie-aioquic).
 #
 # The backports suite is added from the mirror this machine already uses.
@@ -40,7 +42,7 @@ fi
 apt-get update -q
 
 pkgs=(build-essential autoconf automake libtool pkg-config
-	libgnutls28-dev libnl-3-dev libnl-genl-3-dev
+	libgnutls28-dev libnl-3-dev libnl-genl-3-dev libnghttp3-dev
 	qemu-system-x86 busybox-static dkms kmod cpio file xz-utils zstd
 	iproute2 sparse clang libclang-rt-dev ngtcp2-client ngtcp2-server
 	debootstrap debhelper dh-dkms lintian rpm
@@ -62,6 +64,28 @@ fi
 # Versioned names without -t bookworm-backports, so that linux-libc-dev
 # (the userspace kernel headers) stays at bookworm's version.
 apt-get install -y -q --no-install-recommends "${pkgs[@]}"
+
+# ngtcp2 1.11 from bookworm-backports beside bookworm's 0.12: unpacked,
+# run with LD_LIBRARY_PATH (interop.sh).
+ng=${QUIC_NGTCP2_111:-/var/cache/quic-dev/ngtcp2-1.11}
+if [ ! -x "$ng/usr/sbin/gtlsserver" ]; then
+	tmp=$(mktemp -d)
+	if (cd "$tmp" && apt-get download -q \
+		ngtcp2-client/bookworm-backports \
+		ngtcp2-server/bookworm-backports \
+		libngtcp2-16/bookworm-backports \
+		libngtcp2-crypto-gnutls8/bookworm-backports \
+		libnghttp3-9/bookworm-backports); then
+		rm -rf "$ng"
+		mkdir -p "$ng"
+		for deb in "$tmp"/*.deb; do
+			dpkg-deb -x "$deb" "$ng"
+		done
+	else
+		echo "setup-debian.sh: no ngtcp2 1.11, its interop tests will be skipped" >&2
+	fi
+	rm -rf "$tmp"
+fi
 
 # aioquic needs trixie's Python: a minimal trixie chroot from the same
 # mirror (debootstrap's resolver does not handle python3-cryptography's
