@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -54,8 +55,9 @@ static void usage(const char *prog)
 		"usage: %s [-l BYTES] [-w SIZE[,SIZE...]] [-s STREAMS] [-m MODES]\n"
 		"       %s -S [-c COUNT] [-s STREAMS] ADDR PORT KEYFILE CERTFILE\n"
 		"       %s -C [-l BYTES] [-w SIZE] [-s STREAMS] [-n NAME] [-u] ADDR PORT CAFILE\n"
+		"       %s -I COUNT\n"
 		"MODES: comma separated of tcp, ktls, quic, quic-plain (default all)\n",
-		prog, prog, prog);
+		prog, prog, prog, prog);
 	exit(2);
 }
 
@@ -356,11 +358,9 @@ static double local_run(int mode, size_t wsize)
 	return total / (t1 - t0) / 1e6;
 }
 
-static int local_mode(const char *sizes, unsigned int modes)
+static int make_psk_file(void)
 {
-	double r[M_MAX];
-	char list[256], *tok, *save = NULL;
-	int fd, m, failed = 0;
+	int fd;
 
 	snprintf(psk_file, sizeof(psk_file), "/tmp/quic-perf-psk.XXXXXX");
 	fd = mkstemp(psk_file);
@@ -368,9 +368,152 @@ static int local_mode(const char *sizes, unsigned int modes)
 			      "000102030405060708090a0b0c0d0e0f"
 			      "101112131415161718191a1b1c1d1e1f") < 0) {
 		perror("quic-perf: PSK file");
-		return 1;
+		return -1;
 	}
 	close(fd);
+	return 0;
+}
+
+/* Idle mode: what established, idle connections cost the kernel. */
+
+/* A /proc/meminfo field in KiB, or -1. */
+static long meminfo(const char *field)
+{
+	char line[128];
+	size_t n = strlen(field);
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, n) && line[n] == ':') {
+			v = atol(line + n + 1);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+/* Memory in use by the kernel and this process's anonymous memory, KiB. */
+static void mem_sample(long *kernel, long *slab)
+{
+	long anon = 0;
+	char line[128];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "RssAnon:", 8))
+			anon = atol(line + 8);
+	if (f)
+		fclose(f);
+	*kernel = meminfo("MemTotal") - meminfo("MemFree") -
+		  meminfo("Buffers") - meminfo("Cached") - anon;
+	*slab = meminfo("Slab");
+}
+
+struct idle {
+	int listener;
+	unsigned int n;
+	int *fds;
+	int ret;
+};
+
+static void *idle_server(void *arg)
+{
+	struct idle *d = arg;
+	unsigned int i;
+
+	for (i = 0; i < d->n; i++) {
+		d->fds[i] = accept(d->listener, NULL, NULL);
+		if (d->fds[i] < 0) {
+			d->ret = -errno;
+			return NULL;
+		}
+		d->ret = quic_server_handshake(d->fds[i], psk_file, NULL,
+					       PERF_ALPN);
+		if (d->ret)
+			return NULL;
+	}
+	return NULL;
+}
+
+static int idle_mode(unsigned int n)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	long k0, k1, s0, s1;
+	struct idle d = { .n = n };
+	socklen_t alen = sizeof(a);
+	struct rlimit rl;
+	unsigned int i;
+	pthread_t t;
+	int *fds, ret = 0;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < 2 * n + 64) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		if (rl.rlim_cur < 2 * n + 64) {
+			fprintf(stderr, "quic-perf: %u connections need %u descriptors\n",
+				n, 2 * n + 64);
+			return 1;
+		}
+	}
+	fds = calloc(n, sizeof(*fds));
+	d.fds = calloc(n, sizeof(*d.fds));
+	if (!fds || !d.fds || make_psk_file())
+		return 1;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	d.listener = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	if (d.listener < 0 ||
+	    bind(d.listener, (struct sockaddr *)&a, alen) ||
+	    getsockname(d.listener, (struct sockaddr *)&a, &alen) ||
+	    listen(d.listener, 64)) {
+		perror("quic-perf: listener");
+		return 1;
+	}
+	sleep(1);
+	mem_sample(&k0, &s0);
+	pthread_create(&t, NULL, idle_server, &d);
+	for (i = 0; i < n && !ret; i++) {
+		fds[i] = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+		ret = fds[i] < 0 ||
+		      connect(fds[i], (struct sockaddr *)&a, alen) ? -errno :
+		      quic_client_handshake(fds[i], psk_file, NULL, PERF_ALPN);
+	}
+	if (ret)
+		shutdown(d.listener, SHUT_RDWR);
+	pthread_join(t, NULL);
+	unlink(psk_file);
+	if (ret || d.ret) {
+		fprintf(stderr, "quic-perf: connection %u: %s\n", i,
+			strerror(-(ret ?: d.ret)));
+		return 1;
+	}
+	sleep(2);	/* acknowledgments, tickets, timers settle */
+	mem_sample(&k1, &s1);
+	printf("# quic-perf: %u idle connections over loopback (%u sockets)\n",
+	       n, 2 * n);
+	printf("kernel memory: +%ld KiB (slab +%ld KiB): %ld bytes per socket (slab %ld)\n",
+	       k1 - k0, s1 - s0, (k1 - k0) * 1024 / (2 * (long)n),
+	       (s1 - s0) * 1024 / (2 * (long)n));
+	for (i = 0; i < n; i++) {
+		close(fds[i]);
+		close(d.fds[i]);
+	}
+	close(d.listener);
+	free(fds);
+	free(d.fds);
+	return 0;
+}
+
+static int local_mode(const char *sizes, unsigned int modes)
+{
+	double r[M_MAX];
+	char list[256], *tok, *save = NULL;
+	int m, failed = 0;
+
+	if (make_psk_file())
+		return 1;
 	printf("# quic-perf: %zu bytes per run over loopback, %u stream(s)\n",
 	       total, nstreams);
 	printf("%-10s %12s %12s %12s %12s %12s %16s\n", "write", "tcp MB/s",
@@ -543,10 +686,10 @@ int main(int argc, char **argv)
 {
 	const char *sizes = "16384,65536", *name = "localhost";
 	unsigned int modes = (1u << M_MAX) - 1;
-	int opt, server = 0, client = 0, key_update = 0, m;
+	int opt, server = 0, client = 0, key_update = 0, m, idle = 0;
 	char list[128], *tok, *save = NULL;
 
-	while ((opt = getopt(argc, argv, "c:l:w:s:m:n:SCud")) != -1) {
+	while ((opt = getopt(argc, argv, "c:l:w:s:m:n:I:SCud")) != -1) {
 		switch (opt) {
 		case 'c':
 			count = atoi(optarg);
@@ -580,6 +723,11 @@ int main(int argc, char **argv)
 		case 'S':
 			server = 1;
 			break;
+		case 'I':
+			idle = atoi(optarg);
+			if (idle < 1 || idle > 100000)
+				usage(argv[0]);
+			break;
 		case 'u':
 			key_update = 1;
 			break;
@@ -604,5 +752,7 @@ int main(int argc, char **argv)
 		       (usage("quic-perf"), 2);
 	if (argc)
 		usage("quic-perf");
+	if (idle)
+		return idle_mode(idle);
 	return local_mode(sizes, modes);
 }

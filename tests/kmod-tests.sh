@@ -63,6 +63,8 @@ if [ -n "$LIBQUIC_TEST" ]; then
 		2>&1 | sed 's/^/# perf: /'
 	timeout 300 "$(dirname "$LIBQUIC_TEST")/../examples/quic-perf" -l 16M \
 		-s 8 -w 65536 -m quic 2>&1 | sed 's/^/# perf: /'
+	timeout 600 "$(dirname "$LIBQUIC_TEST")/../examples/quic-perf" -I 1000 \
+		2>&1 | sed 's/^/# perf: /'
 
 	# Interop with ngtcp2 and aioquic, up to completed handshakes.
 	interop=$(mktemp)

@@ -40,23 +40,6 @@ static char *path(const char *name)
 	return buf[i];
 }
 
-/* A counter of /proc/net/quic/snmp, or -1. */
-static long mib(const char *name)
-{
-	char line[128], key[64];
-	long val = -1, v;
-	FILE *f;
-
-	f = fopen("/proc/net/quic/snmp", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %ld", key, &v) == 2 && !strcmp(key, name))
-			val = v;
-	fclose(f);
-	return val;
-}
-
 /* The version a connection uses, as QUIC_SOCKOPT_CONFIG reports it. */
 static unsigned int config_version(int sd)
 {
@@ -616,15 +599,15 @@ static void test_zero_rtt(void)
 		r.resume = c.ticket;
 		r.resume_len = c.ticket_len;
 		r.early_params = &c.params;
-		snd = mib("Quic0RttPktSnd");
-		rcv = mib("Quic0RttPktRcv");
+		snd = quic_mib("Quic0RttPktSnd");
+		rcv = quic_mib("Quic0RttPktRcv");
 		run(&r, &s2);
 		CHECK(!r.ret && !s2.ret && r.resumed &&
-		      mib("Quic0RttPktSnd") > snd,
+		      quic_mib("Quic0RttPktSnd") > snd,
 		      "0-RTT %s: the resumed client sends its data in 0-RTT packets (client %d, server %d, resumed %d)",
 		      what[reject], r.ret, s2.ret, r.resumed);
-		CHECK(reject ? mib("Quic0RttPktRcv") == rcv :
-			       mib("Quic0RttPktRcv") > rcv,
+		CHECK(reject ? quic_mib("Quic0RttPktRcv") == rcv :
+			       quic_mib("Quic0RttPktRcv") > rcv,
 		      "0-RTT %s: the server %s them", what[reject],
 		      reject ? "drops" : "decrypts");
 		CHECK(!strcmp(s2.got, r.early_data) &&
@@ -701,12 +684,12 @@ static void test_compatible_version(void)
 			.version = t[i].server, .validate = t[i].validate,
 		};
 
-		up = mib("QuicVersionUpgraded");
+		up = quic_mib("QuicVersionUpgraded");
 		run(&c, &s);
 		/* both ends count a change */
 		CHECK(!c.ret && !s.ret && c.got_version == t[i].want &&
 		      s.got_version == t[i].want &&
-		      mib("QuicVersionUpgraded") - up ==
+		      quic_mib("QuicVersionUpgraded") - up ==
 		      (t[i].want != t[i].client ? 2 : 0),
 		      "compatible VN: %s (client %d v%#x, server %d v%#x)",
 		      t[i].what, c.ret, c.got_version, s.ret, s.got_version);
@@ -741,13 +724,13 @@ static void test_new_token(void)
 	r.want_token = 0;
 	r.use_token = c.token;
 	r.use_token_len = c.token_len;
-	retries = mib("QuicRetrySnd");
-	ok = mib("QuicTokenNewValid");
+	retries = quic_mib("QuicRetrySnd");
+	ok = quic_mib("QuicTokenNewValid");
 	run(&r, &s2);
-	CHECK(!r.ret && !s2.ret && mib("QuicRetrySnd") == retries &&
-	      mib("QuicTokenNewValid") == ok + 1,
+	CHECK(!r.ret && !s2.ret && quic_mib("QuicRetrySnd") == retries &&
+	      quic_mib("QuicTokenNewValid") == ok + 1,
 	      "NEW_TOKEN: a connection with the token skips the Retry (client %d, server %d, Retry %ld)",
-	      r.ret, s2.ret, mib("QuicRetrySnd") - retries);
+	      r.ret, s2.ret, quic_mib("QuicRetrySnd") - retries);
 
 	s3 = s;
 	s3.existing = 1;
@@ -758,9 +741,9 @@ static void test_new_token(void)
 	f.use_token = forged;
 	f.use_token_len = c.token_len < sizeof(forged) ? c.token_len :
 			  sizeof(forged);
-	retries = mib("QuicRetrySnd");
+	retries = quic_mib("QuicRetrySnd");
 	run(&f, &s3);
-	CHECK(!f.ret && !s3.ret && mib("QuicRetrySnd") == retries + 1,
+	CHECK(!f.ret && !s3.ret && quic_mib("QuicRetrySnd") == retries + 1,
 	      "NEW_TOKEN: a forged token gets a Retry, then connects (client %d, server %d)",
 	      f.ret, s3.ret);
 
@@ -900,11 +883,11 @@ int main(int argc, char **argv)
 			.alpns = "quictest", .ca = "ca.pem",
 		};
 		struct server s = { .alpns = "quictest", .validate = 1 };
-		long retries = mib("QuicRetrySnd"), ok = mib("QuicTokenRetryValid");
+		long retries = quic_mib("QuicRetrySnd"), ok = quic_mib("QuicTokenRetryValid");
 
 		run(&c, &s);
-		CHECK(!c.ret && !s.ret && mib("QuicRetrySnd") == retries + 1 &&
-		      mib("QuicTokenRetryValid") == ok + 1,
+		CHECK(!c.ret && !s.ret && quic_mib("QuicRetrySnd") == retries + 1 &&
+		      quic_mib("QuicTokenRetryValid") == ok + 1,
 		      "Retry: a server validating addresses, QUIC v%u, %s (client %d, server %d)",
 		      f + 1, f ? "IPv6" : "IPv4", c.ret, s.ret);
 	}

@@ -6,9 +6,10 @@
  * on the default stream, large transfers checked by digest in both
  * directions, many streams at once, flow control that blocks and
  * unblocks, stream limits, resets and STOP_SENDING with their events,
- * datagrams, application close codes, the idle timeout, key updates by
- * either side in the middle of a transfer, poll, and bad input that must
- * fail cleanly.  Prints TAP.
+ * datagrams, application close codes, the closing period (with tc
+ * netem), the idle timeout, key updates by
+ * either side in the middle of a transfer, poll, MSG_WAITALL, and bad
+ * input that must fail cleanly.  Prints TAP.
  *
  * usage: stream_test CERTDIR [MIB_PER_TRANSFER [transfer]]
  * ("transfer": only the transfers, for runs under tc netem)
@@ -929,6 +930,58 @@ static int peel(int sd, int64_t id, uint32_t flags)
 	return po.sd;
 }
 
+/* The closing period (RFC 9000 section 10.2.1): a server's
+ * CONNECTION_CLOSE is lost (tc netem drops everything on lo while it
+ * closes); its socket is gone, yet the client's next packet is answered
+ * with the same CONNECTION_CLOSE, long before the idle timeout.
+ */
+static void test_closing_period(void)
+{
+	struct quic_connection_close cl = { .errcode = 77 }, got;
+	socklen_t len = sizeof(got);
+	long resent;
+	struct pair p;
+	char b;
+	ssize_t n;
+	int ret;
+
+	if (system("tc qdisc add dev lo root netem loss 100% 2>/dev/null")) {
+		printf("# skip: closing period (no tc netem)\n");
+		return;
+	}
+	system("tc qdisc del dev lo root");
+	ret = pair_open(&p, NULL);
+	CHECK(!ret, "a pair for the closing period (%d)", ret);
+	if (ret) {
+		pair_close(&p);
+		return;
+	}
+	set_timeouts(p.c, 10);		/* the idle timeout is 30 s */
+	setsockopt(p.s, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_CLOSE, &cl,
+		   sizeof(cl));
+	resent = quic_mib("QuicCloseResent");
+	ret = system("tc qdisc add dev lo root netem loss 100%");
+	close(p.s);
+	p.s = -1;
+	ret |= system("tc qdisc del dev lo root");
+	CHECK(!ret, "the server closes while lo drops every packet");
+	n = send_stream(p.c, "x", 1, 0, MSG_QUIC_STREAM_NEW, 0);
+	CHECK(n == 1, "the client, unaware, sends on a stream (%zd)", n);
+	n = recv(p.c, &b, 1, 0);
+	CHECK(n < 0 && (errno == ECONNRESET || errno == ENOTCONN),
+	      "its recv() fails with ECONNRESET/ENOTCONN before the timeout (%s)",
+	      n < 0 ? strerror(errno) : "data");
+	memset(&got, 0, sizeof(got));
+	ret = getsockopt(p.c, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_CLOSE, &got,
+			 &len);
+	CHECK(!ret && got.errcode == 77,
+	      "the closed server answered with its CONNECTION_CLOSE, code 77 (%u)",
+	      got.errcode);
+	CHECK(quic_mib("QuicCloseResent") > resent,
+	      "QuicCloseResent counts the answer");
+	pair_close(&p);
+}
+
 /* Stream peeloff: one stream on a socket of its own, like TCP. */
 static void test_peeloff(void)
 {
@@ -1031,6 +1084,97 @@ static void test_peeloff(void)
 	      "a stream socket outliving its connection's descriptor polls POLLHUP, fails writes (%#x)",
 	      pfd.revents);
 	close(sd2);
+	pair_close(&p);
+}
+
+struct dribble {
+	int sd;
+	int64_t id;
+	uint32_t first;		/* stream flags of the first piece */
+	int pieces;
+	int fin;		/* FIN with the last piece */
+};
+
+/* @pieces of 1000 bytes on a stream, 100 ms apart. */
+static void *dribble(void *arg)
+{
+	struct dribble *d = arg;
+	char buf[1000];
+	int i;
+
+	memset(buf, 'w', sizeof(buf));
+	for (i = 0; i < d->pieces; i++) {
+		if (i)
+			usleep(100000);
+		send_stream(d->sd, buf, sizeof(buf), d->id,
+			    (i ? 0 : d->first) |
+			    (d->fin && i == d->pieces - 1 ?
+			     MSG_QUIC_STREAM_FIN : 0), 0);
+	}
+	return NULL;
+}
+
+/* MSG_WAITALL: one recvmsg() gets all it asked for across pieces that
+ * arrive apart, or stops at the FIN; the same on a peeled-off stream.
+ */
+static void test_waitall(void)
+{
+	struct dribble d = { .id = 0, .first = MSG_QUIC_STREAM_NEW,
+			     .pieces = 3 };
+	static char buf[8192];
+	uint32_t sflags = 0;
+	struct pair p;
+	pthread_t t;
+	int64_t id;
+	ssize_t n;
+	int ret, sd;
+
+	ret = pair_open(&p, NULL);
+	CHECK(!ret, "a pair for MSG_WAITALL (%d)", ret);
+	if (ret) {
+		pair_close(&p);
+		return;
+	}
+	d.sd = p.c;
+	pthread_create(&t, NULL, dribble, &d);
+	n = recv_any(p.s, buf, 3000, &id, &sflags, NULL, MSG_WAITALL);
+	pthread_join(t, NULL);
+	CHECK(n == 3000 && id == 0 && !sflags,
+	      "MSG_WAITALL returns the 3000 bytes asked for, sent in 3 pieces 100 ms apart (%zd)",
+	      n);
+
+	d.pieces = 2;
+	d.first = 0;
+	d.fin = 1;
+	pthread_create(&t, NULL, dribble, &d);
+	n = recv_any(p.s, buf, sizeof(buf), &id, &sflags, NULL, MSG_WAITALL);
+	pthread_join(t, NULL);
+	CHECK(n == 2000 && (sflags & MSG_QUIC_STREAM_FIN),
+	      "MSG_WAITALL stops at the stream's FIN (%zd bytes)", n);
+
+	/* nothing more comes: the receive timeout ends the wait */
+	set_timeouts(p.s, 1);
+	send_stream(p.c, buf, 100, 4, MSG_QUIC_STREAM_NEW, 0);
+	n = recv_any(p.s, buf, sizeof(buf), &id, NULL, NULL, MSG_WAITALL);
+	CHECK(n == 100 && id == 4,
+	      "MSG_WAITALL returns what came when the timeout expires (%zd)",
+	      n);
+
+	sd = peel(p.s, 4, 0);
+	CHECK(sd >= 0, "stream 4 peeled off for MSG_WAITALL");
+	if (sd >= 0) {
+		set_timeouts(sd, 30);
+		d.id = 4;
+		d.pieces = 3;
+		d.fin = 0;
+		pthread_create(&t, NULL, dribble, &d);
+		n = recv(sd, buf, 3000, MSG_WAITALL);
+		pthread_join(t, NULL);
+		CHECK(n == 3000,
+		      "MSG_WAITALL on a peeled-off stream returns all 3000 bytes (%zd)",
+		      n);
+		close(sd);
+	}
 	pair_close(&p);
 }
 
@@ -1141,6 +1285,7 @@ int main(int argc, char **argv)
 	test_datagram();
 	test_reset();
 	test_close();
+	test_closing_period();
 	test_stream_limit();
 	test_flow_control();
 	test_many_streams();
@@ -1148,6 +1293,7 @@ int main(int argc, char **argv)
 	test_key_update();
 	test_sendfile_epoll();
 	test_peeloff();
+	test_waitall();
 	test_transfer();
 	return tap_done("stream_test");
 }

@@ -84,6 +84,8 @@ void quic_conn_free(struct sock *sk)
 
 	sk_stop_timer_sync(sk, &c->pto_timer);
 	sk_stop_timer_sync(sk, &c->ack_timer);
+	kfree_skb(c->close_dgram);
+	c->close_dgram = NULL;
 	quic_cid_hash_del(&c->scid_node);
 	quic_cid_hash_del(&c->odcid_node);
 	for (i = 0; i < QUIC_PNSPACE_MAX; i++)

@@ -153,6 +153,8 @@ struct quic_conn {
 	u8 close_frame;
 	u8 close_phrase_len;
 	u8 close_phrase[QUIC_CLOSE_PHRASE_MAX_LEN];
+	struct sk_buff *close_dgram;	/* our CONNECTION_CLOSE datagram */
+	unsigned long close_until;	/* end of the closing period */
 
 	struct sk_buff_head pending;	/* datagrams waiting for keys */
 	struct timer_list pto_timer;
@@ -230,6 +232,7 @@ void quic_conn_close(struct sock *sk, u64 errcode);
 void quic_conn_abort(struct sock *sk, int err);
 void quic_conn_discard(struct sock *sk, u8 space);
 void quic_conn_arm_pto(struct sock *sk);
+unsigned long quic_conn_pto(struct sock *sk);
 int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s);
 int quic_conn_key_update(struct sock *sk);
 void quic_conn_key_update_rx(struct sock *sk, const struct quic_crypto_pkt *p);

@@ -33,6 +33,7 @@ static const char *const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_TOKEN_NEW_OK]		= "QuicTokenNewValid",
 	[QUIC_MIB_NEW_TOKEN_SND]	= "QuicNewTokenSnd",
 	[QUIC_MIB_NEW_TOKEN_RCV]	= "QuicNewTokenRcv",
+	[QUIC_MIB_CLOSE_RESENT]		= "QuicCloseResent",
 };
 
 static int quic_snmp_show(struct seq_file *seq, void *v)

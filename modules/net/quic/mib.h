@@ -34,6 +34,9 @@ enum quic_mib_field {
 	QUIC_MIB_TOKEN_NEW_OK,		/* ... with a valid NEW_TOKEN token */
 	QUIC_MIB_NEW_TOKEN_SND,		/* NEW_TOKEN frames sent */
 	QUIC_MIB_NEW_TOKEN_RCV,		/* NEW_TOKEN frames received */
+	QUIC_MIB_CLOSE_RESENT,		/* CONNECTION_CLOSE sent again in the
+					 * closing period
+					 */
 	QUIC_MIB_MAX
 };
 

@@ -25,7 +25,7 @@ static u32 quic_conn_max_ack_delay(struct sock *sk)
 	       quic_sk(sk)->remote.max_ack_delay : 0;
 }
 
-static unsigned long quic_conn_pto(struct sock *sk)
+unsigned long quic_conn_pto(struct sock *sk)
 {
 	struct quic_conn *c = quic_conn(sk);
 	u32 us = quic_cong_pto(&c->cong, quic_conn_max_ack_delay(sk));

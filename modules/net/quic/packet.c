@@ -28,6 +28,7 @@
 #include <net/udp_tunnel.h>
 
 #include "alpn.h"
+#include "closing.h"
 #include "frame.h"
 #include "frame_wire.h"
 #include "varint.h"
@@ -127,6 +128,8 @@ void quic_packet_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb)
 		sock_put(sk);
 		return;
 	}
+	if (quic_closing_rcv(net, dcid, dcid_len))
+		goto drop;		/* answered, or quietly: closing.c */
 	/* a new connection: its first datagram is at least 1200 bytes */
 	if (h.type != QUIC_PACKET_INITIAL || skb->len < QUIC_MIN_INITIAL_SIZE)
 		goto drop;
@@ -908,6 +911,10 @@ void quic_packet_send_close(struct sock *sk, u64 errcode, bool app)
 	if (quic_pkt_close(sk, skb, &pkt, initial && !c->is_serv ?
 			   QUIC_MIN_INITIAL_SIZE : 0))
 		goto err;
+	/* kept to answer the peer during the closing period (closing.c) */
+	kfree_skb(c->close_dgram);
+	c->close_dgram = skb_copy(skb, GFP_ATOMIC);
+	c->close_until = jiffies + 3 * quic_conn_pto(sk);
 	quic_packet_xmit(sk, skb);
 	return;
 err:

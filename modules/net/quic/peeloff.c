@@ -150,13 +150,17 @@ static bool quic_peeloff_readable(struct sock *sk)
 	       READ_ONCE(conn->sk_err) || !quic_conn_active(conn);
 }
 
+/* Like TCP's: what is there, or with MSG_WAITALL until @len bytes, the
+ * FIN, an error, a signal or the timeout.
+ */
 static int quic_peeloff_recvmsg(struct socket *sock, struct msghdr *msg,
 				size_t len, int flags)
 {
+	bool waitall = (flags & (MSG_WAITALL | MSG_PEEK)) == MSG_WAITALL;
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	struct sock *sk = sock->sk;
 	struct quic_psock *ps = quic_psk(sk);
-	size_t copied = 0;
+	size_t copied = 0, chunk;
 	struct sk_buff *skb;
 	bool fin = false;
 	long timeo;
@@ -166,55 +170,64 @@ static int quic_peeloff_recvmsg(struct socket *sock, struct msghdr *msg,
 		      MSG_CMSG_CLOEXEC | MSG_CMSG_COMPAT))
 		return -EOPNOTSUPP;
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
-	add_wait_queue(sk_sleep(sk), &wait);
-	while (skb_queue_empty(&sk->sk_receive_queue)) {
-		if (quic_peeloff_readable(sk)) {
-			/* the stream or the connection ended: EOF or error */
-			err = READ_ONCE(ps->conn->sk_err) ? -ECONNRESET : 0;
-			break;
+	for (;;) {
+		add_wait_queue(sk_sleep(sk), &wait);
+		while (skb_queue_empty(&sk->sk_receive_queue)) {
+			if (quic_peeloff_readable(sk)) {
+				/* the stream or the connection ended */
+				err = READ_ONCE(ps->conn->sk_err) ?
+				      -ECONNRESET : 0;
+				break;
+			}
+			err = -EAGAIN;
+			if (!timeo)
+				break;
+			err = sock_intr_errno(timeo);
+			if (signal_pending(current))
+				break;
+			err = 0;
+			timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, timeo);
 		}
-		err = -EAGAIN;
-		if (!timeo)
+		remove_wait_queue(sk_sleep(sk), &wait);
+		if (skb_queue_empty(&sk->sk_receive_queue))
 			break;
-		err = sock_intr_errno(timeo);
-		if (signal_pending(current))
-			break;
-		err = 0;
-		timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, timeo);
-	}
-	remove_wait_queue(sk_sleep(sk), &wait);
-	if (skb_queue_empty(&sk->sk_receive_queue))
-		return err;
 
-	lock_sock(ps->conn);
-	while ((skb = skb_peek(&sk->sk_receive_queue)) && copied < len) {
-		n = min_t(size_t, len - copied, skb->len);
-		err = skb_copy_datagram_msg(skb, 0, msg, n);
-		if (err)
-			break;
-		copied += n;
-		if (n == skb->len && QUIC_RCV_CB(skb)->fin)
-			fin = true;
-		if (flags & MSG_PEEK)
-			break;
-		if (n < skb->len) {
-			__skb_pull(skb, n);
-		} else {
-			skb_unlink(skb, &sk->sk_receive_queue);
-			kfree_skb(skb);
+		chunk = 0;
+		lock_sock(ps->conn);
+		while ((skb = skb_peek(&sk->sk_receive_queue)) &&
+		       copied < len) {
+			n = min_t(size_t, len - copied, skb->len);
+			err = skb_copy_datagram_msg(skb, 0, msg, n);
+			if (err)
+				break;
+			copied += n;
+			chunk += n;
+			if (n == skb->len && QUIC_RCV_CB(skb)->fin)
+				fin = true;
+			if (flags & MSG_PEEK)
+				break;
+			if (n < skb->len) {
+				__skb_pull(skb, n);
+			} else {
+				skb_unlink(skb, &sk->sk_receive_queue);
+				kfree_skb(skb);
+			}
+			if (fin)
+				break;
+		}
+		if (!(flags & MSG_PEEK) && chunk) {
+			quic_stream_read(ps->conn, ps->id, chunk, fin);
+			local_bh_disable();
+			quic_packet_flush(ps->conn);
+			local_bh_enable();
 		}
 		if (fin)
+			WRITE_ONCE(sk->sk_shutdown,
+				   sk->sk_shutdown | RCV_SHUTDOWN);
+		release_sock(ps->conn);
+		if (err || fin || copied == len || !waitall)
 			break;
 	}
-	if (!(flags & MSG_PEEK) && copied) {
-		quic_stream_read(ps->conn, ps->id, copied, fin);
-		local_bh_disable();
-		quic_packet_flush(ps->conn);
-		local_bh_enable();
-	}
-	if (fin)
-		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
-	release_sock(ps->conn);
 	return copied ?: err;
 }
 

@@ -12,6 +12,7 @@
 
 #include "compat.h"
 #include "cid.h"
+#include "closing.h"
 #include "crypto.h"
 #include "mib.h"
 #include "retry.h"
@@ -115,6 +116,7 @@ static int __net_init quic_net_init(struct net *net)
 
 static void __net_exit quic_net_exit(struct net *net)
 {
+	quic_closing_net_exit(net);	/* they hold tunnel sockets */
 	quic_udp_net_exit(net);
 	quic_mib_net_exit(net);
 }
@@ -150,6 +152,9 @@ static int __init quic_init(void)
 	err = quic_cid_init();
 	if (err)
 		goto err_cid;
+	err = quic_closing_init();
+	if (err)
+		goto err_closing;
 	quic_retry_init();
 	err = register_pernet_subsys(&quic_net_ops);
 	if (err)
@@ -180,6 +185,8 @@ err_prot:
 err_pernet:
 	unregister_pernet_subsys(&quic_net_ops);
 err_crypto:
+	quic_closing_exit();
+err_closing:
 	quic_cid_exit();
 err_cid:
 	quic_crypto_module_exit();
@@ -195,6 +202,7 @@ static void __exit quic_exit(void)
 	proto_unregister(&quicv6_prot);
 	proto_unregister(&quic_prot);
 	unregister_pernet_subsys(&quic_net_ops);
+	quic_closing_exit();
 	quic_udp_exit();	/* drains pending work first */
 	quic_cid_exit();
 	quic_crypto_module_exit();

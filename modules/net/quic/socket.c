@@ -12,6 +12,7 @@
 
 #include "alpn.h"
 #include "compat.h"
+#include "closing.h"
 #include "mib.h"
 #include "packet.h"
 #include "retry.h"
@@ -40,6 +41,7 @@ static void quic_destroy_sock(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
 
+	quic_closing_add(sk);		/* before the IDs and keys go */
 	quic_conn_free(sk);
 	if (qs->udp) {
 		if (!hlist_unhashed(&qs->conn.listen_node))
@@ -841,51 +843,103 @@ static int quic_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	return quic_sock_sendmsg_stream(sk, msg, len, id, sflags);
 }
 
+/* Wait until the receive queue has something: 0 then; or the reason
+ * there is nothing to wait for (0 at the end, an error, -EAGAIN, a
+ * signal) with *@skb NULL.  Context: owned, the lock dropped meanwhile.
+ */
+static int quic_recv_wait(struct sock *sk, long *timeo, struct sk_buff **skb)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	int err = 0;
+
+	add_wait_queue(sk_sleep(sk), &wait);
+	while (!(*skb = skb_peek(&sk->sk_receive_queue))) {
+		err = sock_error(sk);
+		if (err)
+			break;
+		err = 0;
+		if (sk->sk_shutdown & RCV_SHUTDOWN)
+			break;
+		err = -ENOTCONN;
+		if (!quic_conn_active(sk))
+			break;
+		err = -EAGAIN;
+		if (!*timeo)
+			break;
+		err = sock_intr_errno(*timeo);
+		if (signal_pending(current))
+			break;
+		sk_wait_event(sk, timeo,
+			      !skb_queue_empty(&sk->sk_receive_queue) ||
+			      sk->sk_err || !quic_conn_active(sk) ||
+			      (sk->sk_shutdown & RCV_SHUTDOWN), &wait);
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return *skb ? 0 : err;
+}
+
 /* Stream data from the head of the receive queue: this and the next
- * buffers of the same stream, up to the FIN.  The windows grow with what
- * is read.
+ * buffers of the same stream, up to the FIN.  With MSG_WAITALL, more
+ * of the stream is waited for until @len bytes, its FIN, an error, a
+ * signal or the timeout, or until another stream's data comes next.
+ * The windows grow with what is read, also while waiting.
  */
 static int quic_recvmsg_stream(struct sock *sk, struct msghdr *msg,
-			       size_t len, int flags)
+			       size_t len, int flags, long *timeo)
 {
+	bool waitall = (flags & (MSG_WAITALL | MSG_PEEK)) == MSG_WAITALL;
 	struct quic_stream_info sinfo = {};
+	size_t copied = 0, chunk;
 	struct sk_buff *skb, *tmp;
-	size_t copied = 0;
 	bool fin = false;
-	int n, err;
+	int n, err = 0;
 
 	skb = skb_peek(&sk->sk_receive_queue);
 	sinfo.stream_id = QUIC_RCV_CB(skb)->stream_id;
-	skb_queue_walk_safe(&sk->sk_receive_queue, skb, tmp) {
-		struct quic_rcv_cb *cb = QUIC_RCV_CB(skb);
+	for (;;) {
+		chunk = 0;
+		skb_queue_walk_safe(&sk->sk_receive_queue, skb, tmp) {
+			struct quic_rcv_cb *cb = QUIC_RCV_CB(skb);
 
-		if (!cb->stream || cb->stream_id != sinfo.stream_id)
-			break;
-		n = min_t(size_t, len - copied, skb->len);
-		err = skb_copy_datagram_msg(skb, 0, msg, n);
-		if (err)
-			return copied ?: err;
-		copied += n;
-		if (n == skb->len && cb->fin)
-			fin = true;
-		if (!(flags & MSG_PEEK)) {
-			if (n < skb->len) {
-				__skb_pull(skb, n);
-			} else {
-				skb_unlink(skb, &sk->sk_receive_queue);
-				kfree_skb(skb);
+			if (!cb->stream || cb->stream_id != sinfo.stream_id)
+				break;
+			n = min_t(size_t, len - copied, skb->len);
+			err = skb_copy_datagram_msg(skb, 0, msg, n);
+			if (err)
+				break;
+			copied += n;
+			chunk += n;
+			if (n == skb->len && cb->fin)
+				fin = true;
+			if (!(flags & MSG_PEEK)) {
+				if (n < skb->len) {
+					__skb_pull(skb, n);
+				} else {
+					skb_unlink(skb, &sk->sk_receive_queue);
+					kfree_skb(skb);
+				}
 			}
+			if (fin || copied == len)
+				break;
 		}
-		if (fin || copied == len)
+		if (!(flags & MSG_PEEK)) {
+			quic_stream_read(sk, sinfo.stream_id, chunk, fin);
+			quic_sock_flush(sk);
+		}
+		if (err || fin || copied == len || !waitall)
+			break;
+		err = quic_recv_wait(sk, timeo, &skb);
+		if (err || !skb)
+			break;
+		if (!QUIC_RCV_CB(skb)->stream ||
+		    QUIC_RCV_CB(skb)->stream_id != sinfo.stream_id)
 			break;
 	}
+	if (!copied && err)
+		return err;
 	if (fin) {
 		sinfo.stream_flags = MSG_QUIC_STREAM_FIN;
 		msg->msg_flags |= MSG_EOR;
-	}
-	if (!(flags & MSG_PEEK)) {
-		quic_stream_read(sk, sinfo.stream_id, copied, fin);
-		quic_sock_flush(sk);
 	}
 	err = put_cmsg(msg, SOL_QUIC, QUIC_STREAM_INFO, sizeof(sinfo), &sinfo);
 	return err ?: copied;
@@ -937,7 +991,6 @@ static int quic_recvmsg_one(struct sock *sk, struct msghdr *msg, size_t len,
 static int quic_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			int flags, int *addr_len)
 {
-	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	struct sk_buff *skb;
 	long timeo;
 	int err;
@@ -947,32 +1000,10 @@ static int quic_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		return -EOPNOTSUPP;
 	lock_sock(sk);
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
-	add_wait_queue(sk_sleep(sk), &wait);
-	while (!(skb = skb_peek(&sk->sk_receive_queue))) {
-		err = sock_error(sk);
-		if (err)
-			break;
-		err = 0;
-		if (sk->sk_shutdown & RCV_SHUTDOWN)
-			break;
-		err = -ENOTCONN;
-		if (!quic_conn_active(sk))
-			break;
-		err = -EAGAIN;
-		if (!timeo)
-			break;
-		err = sock_intr_errno(timeo);
-		if (signal_pending(current))
-			break;
-		sk_wait_event(sk, &timeo,
-			      !skb_queue_empty(&sk->sk_receive_queue) ||
-			      sk->sk_err || !quic_conn_active(sk) ||
-			      (sk->sk_shutdown & RCV_SHUTDOWN), &wait);
-	}
-	remove_wait_queue(sk_sleep(sk), &wait);
+	err = quic_recv_wait(sk, &timeo, &skb);
 	if (skb)
 		err = QUIC_RCV_CB(skb)->stream ?
-		      quic_recvmsg_stream(sk, msg, len, flags) :
+		      quic_recvmsg_stream(sk, msg, len, flags, &timeo) :
 		      quic_recvmsg_one(sk, msg, len, flags);
 	release_sock(sk);
 	return err;

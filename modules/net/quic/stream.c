@@ -100,6 +100,7 @@ static struct quic_stream *quic_stream_create(struct sock *sk, s64 id)
 		s->recv_window = l->max_stream_data_bidi_remote;
 	}
 	s->recv_max = s->recv_window;
+	s->recv_update = ktime_get();
 	hlist_add_head(&s->node, quic_stream_bucket(st, id));
 	st->count++;
 	return s;
@@ -393,6 +394,11 @@ void quic_streams_start(struct sock *sk)
 	st->max_uni = st->limit_uni;
 	st->recv_window = l->max_data;
 	st->recv_max = l->max_data;
+	st->recv_update = ktime_get();
+	/* a receive buffer the application fixed bounds the window */
+	st->recv_window_max = sk->sk_userlocks & SOCK_RCVBUF_LOCK ?
+			      l->max_data :
+			      max_t(u64, l->max_data, QUIC_RECV_WINDOW_MAX);
 	st->ready = 1;
 	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK))
 		WRITE_ONCE(sk->sk_rcvbuf,
@@ -744,6 +750,12 @@ int quic_stream_rcv_limit(struct sock *sk, const struct quic_frame *f,
 			if (st->send_total >= st->send_max)
 				quic_streams_requeue(st);
 			st->send_max = v;
+			/* room to fill the peer's (autotuned) window */
+			if (!(sk->sk_userlocks & SOCK_SNDBUF_LOCK))
+				WRITE_ONCE(sk->sk_sndbuf,
+					   max_t(u64, sk->sk_sndbuf,
+						 min_t(u64, 2 * (v - st->send_total),
+						       64 << 20)));
 		}
 		break;
 	case QUIC_FRAME_MAX_STREAM_DATA:
@@ -787,6 +799,23 @@ int quic_stream_rcv_limit(struct sock *sk, const struct quic_frame *f,
 	return 0;
 }
 
+/* Receive window autotuning: a window half used up within two round
+ * trips of the last update limits the sender, so it doubles, up to @max.
+ * The connection's receive buffer follows its window.
+ */
+static u64 quic_stream_window_grow(struct sock *sk, u64 window, u64 max,
+				   ktime_t *last)
+{
+	u32 srtt = quic_conn(sk)->cong.srtt;
+	ktime_t now = ktime_get();
+
+	if (window < max &&
+	    ktime_us_delta(now, *last) < 2 * (s64)max_t(u32, srtt, 1000))
+		window = min(2 * window, max);
+	*last = now;
+	return window;
+}
+
 /**
  * quic_stream_read - the application read stream data
  * @sk: the connection, owned by the caller
@@ -795,15 +824,25 @@ int quic_stream_rcv_limit(struct sock *sk, const struct quic_frame *f,
  * @fin: the stream's last byte was among them
  *
  * Half a window read opens a new window: MAX_STREAM_DATA and MAX_DATA
- * are queued (RFC 9000 section 4.2).
+ * are queued (RFC 9000 section 4.2).  Windows read fast grow.
  */
 void quic_stream_read(struct sock *sk, s64 id, u32 len, bool fin)
 {
 	struct quic_streams *st = &quic_conn(sk)->streams;
 	struct quic_stream *s;
+	u64 w;
 
 	st->recv_read += len;
 	if (st->recv_max - st->recv_read < st->recv_window / 2) {
+		w = quic_stream_window_grow(sk, st->recv_window,
+					    st->recv_window_max,
+					    &st->recv_update);
+		if (w > st->recv_window &&
+		    !(sk->sk_userlocks & SOCK_RCVBUF_LOCK))
+			WRITE_ONCE(sk->sk_rcvbuf,
+				   max_t(u64, sk->sk_rcvbuf,
+					 min_t(u64, 3 * w, 64 << 20)));
+		st->recv_window = w;
 		st->recv_max = st->recv_read + st->recv_window;
 		st->max_data_pending = 1;
 	}
@@ -813,6 +852,10 @@ void quic_stream_read(struct sock *sk, s64 id, u32 len, bool fin)
 	s->recv_read += len;
 	if (s->recv_state == QUIC_STREAM_RECV_STATE_RECV &&
 	    s->recv_max - s->recv_read < s->recv_window / 2) {
+		/* a stream's window grows up to the connection's */
+		w = max(s->recv_window, st->recv_window);
+		s->recv_window = quic_stream_window_grow(sk, s->recv_window, w,
+							 &s->recv_update);
 		s->recv_max = s->recv_read + s->recv_window;
 		s->max_data_pending = 1;
 		quic_stream_send_queue(st, s);

@@ -8,11 +8,13 @@
 #ifndef __NET_QUIC_STREAM_H
 #define __NET_QUIC_STREAM_H
 
+#include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/skbuff.h>
 #include <linux/types.h>
 
 #define QUIC_STREAM_HASH_BITS	6
+#define QUIC_RECV_WINDOW_MAX	(16 << 20)	/* autotuning's limit */
 #define QUIC_STREAM_CHUNK	SKB_WITH_OVERHEAD(16384)	/* send buffer */
 
 /* A send buffer chunk: the stream offset of its first byte and how many
@@ -56,7 +58,8 @@ struct quic_stream {
 	u64 recv_off;			/* delivered in order */
 	u64 recv_highest;		/* largest offset received */
 	u64 recv_max;			/* our MAX_STREAM_DATA */
-	u64 recv_window;
+	u64 recv_window;		/* grows with the rate (autotuning) */
+	ktime_t recv_update;		/* when recv_max last moved */
 	u64 recv_read;			/* read by the application */
 	u64 final_size;			/* U64_MAX while unknown */
 	struct sk_buff_head ooo;	/* out of order, sorted by offset */
@@ -96,7 +99,9 @@ struct quic_streams {
 	u8 data_blocked_pending:1;
 	u8 ready:1;			/* initialised at establishment */
 	u64 recv_max;			/* our MAX_DATA */
-	u64 recv_window;
+	u64 recv_window;		/* grows with the rate (autotuning) */
+	u64 recv_window_max;		/* how far it may grow */
+	ktime_t recv_update;		/* when recv_max last moved */
 	u64 recv_total;			/* highest offsets, all streams */
 	u64 recv_read;
 };

@@ -48,6 +48,23 @@ static void tap_check(int ok, const char *expr, int line, const char *fmt, ...)
 }
 
 /* The plan and a summary; the exit status for main(). */
+/* A counter of /proc/net/quic/snmp, or -1. */
+static inline long quic_mib(const char *name)
+{
+	char line[128], key[64];
+	long val = -1, v;
+	FILE *f;
+
+	f = fopen("/proc/net/quic/snmp", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %ld", key, &v) == 2 && !strcmp(key, name))
+			val = v;
+	fclose(f);
+	return val;
+}
+
 static inline int tap_done(const char *name)
 {
 	printf("1..%d\n", tests_run);

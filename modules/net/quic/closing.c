@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The closing period of connections whose socket is gone.
+ *
+ * An endpoint that closed a connection answers the packets that still
+ * arrive for it with its CONNECTION_CLOSE for three probe timeouts (RFC
+ * 9000 section 10.2.1), in case the peer missed it.  When the socket is
+ * released within that time (close() right after the connection ended,
+ * the usual case), a small record takes over: the connection ID, the
+ * addresses and a copy of the datagram that carried CONNECTION_CLOSE.
+ * Records sit in their own hash table, looked up when a datagram matches
+ * no connection, and expire on a timer.  Answers are rate limited: the
+ * 1st, 2nd, 4th, 8th... packet received gets one.
+ */
+
+#include <linux/rhashtable.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <net/sock.h>
+
+#include "closing.h"
+#include "mib.h"
+#include "packet.h"
+#include "socket.h"
+
+struct quic_closing {
+	struct rhash_head node;
+	struct quic_cid cid;		/* key */
+	struct list_head list;		/* quic_closing_list */
+	struct list_head gc;		/* being flushed */
+	struct net *net;		/* flushed before it goes away */
+	struct quic_udp_sock *us;	/* held */
+	union quic_addr saddr;
+	union quic_addr peer;
+	struct sk_buff *dgram;		/* the CONNECTION_CLOSE datagram */
+	struct timer_list timer;	/* end of the closing period */
+	atomic_t rx;			/* packets received */
+	atomic_t next;			/* answered when rx reaches it */
+	bool dead;			/* out of the table */
+	struct rcu_head rcu;
+};
+
+static const struct rhashtable_params quic_closing_params = {
+	.head_offset		= offsetof(struct quic_closing, node),
+	.key_offset		= offsetof(struct quic_closing, cid),
+	.key_len		= sizeof(struct quic_cid),
+	.automatic_shrinking	= true,
+};
+
+static struct rhashtable quic_closing_table;
+static LIST_HEAD(quic_closing_list);
+static DEFINE_SPINLOCK(quic_closing_lock);
+
+#define QUIC_CLOSING_MAX	65536	/* records at once */
+static atomic_t quic_closing_count = ATOMIC_INIT(0);
+
+static void quic_closing_free_rcu(struct rcu_head *head)
+{
+	struct quic_closing *r = container_of(head, struct quic_closing, rcu);
+
+	kfree_skb(r->dgram);
+	quic_udp_sock_put(r->us);
+	kfree(r);
+	atomic_dec(&quic_closing_count);
+}
+
+/* Out of the table and the list.  Context: quic_closing_lock held. */
+static bool quic_closing_unlink(struct quic_closing *r)
+{
+	if (r->dead)
+		return false;
+	r->dead = true;
+	rhashtable_remove_fast(&quic_closing_table, &r->node,
+			       quic_closing_params);
+	list_del(&r->list);
+	return true;
+}
+
+static void quic_closing_expire(struct timer_list *t)
+{
+	struct quic_closing *r = from_timer(r, t, timer);
+	bool mine;
+
+	spin_lock_bh(&quic_closing_lock);
+	mine = quic_closing_unlink(r);
+	spin_unlock_bh(&quic_closing_lock);
+	if (mine)
+		call_rcu(&r->rcu, quic_closing_free_rcu);
+}
+
+/**
+ * quic_closing_add - a socket whose connection is closing goes away
+ * @sk: the socket, being destroyed
+ *
+ * When the connection sent CONNECTION_CLOSE less than three probe
+ * timeouts ago, a record answers for it until then.  Best effort: without
+ * memory, or with too many records, the peer finds out by its idle
+ * timeout instead.  Context: any.
+ */
+void quic_closing_add(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_closing *r;
+	int err;
+
+	if (!c->close_dgram || !qs->udp ||
+	    !time_before(jiffies, c->close_until))
+		return;
+	if (atomic_inc_return(&quic_closing_count) > QUIC_CLOSING_MAX)
+		goto err_count;
+	r = kzalloc(sizeof(*r), GFP_ATOMIC);
+	if (!r)
+		goto err_count;
+	r->cid = c->scid;
+	r->net = sock_net(sk);
+	r->peer = c->peer;
+	if (sk->sk_family == AF_INET6)
+		r->saddr.v6.sin6_addr = sk->sk_v6_rcv_saddr;
+	else
+		r->saddr.v4.sin_addr.s_addr = inet_sk(sk)->inet_saddr;
+	r->dgram = c->close_dgram;
+	atomic_set(&r->next, 1);
+	timer_setup(&r->timer, quic_closing_expire, 0);
+	refcount_inc(&qs->udp->refcnt);
+	r->us = qs->udp;
+
+	spin_lock_bh(&quic_closing_lock);
+	err = rhashtable_lookup_insert_fast(&quic_closing_table, &r->node,
+					    quic_closing_params);
+	if (!err) {
+		list_add(&r->list, &quic_closing_list);
+		mod_timer(&r->timer, c->close_until);
+	}
+	spin_unlock_bh(&quic_closing_lock);
+	if (err) {
+		quic_udp_sock_put(r->us);
+		kfree(r);
+		goto err_count;
+	}
+	c->close_dgram = NULL;		/* the record's now */
+	return;
+
+err_count:
+	atomic_dec(&quic_closing_count);
+}
+
+/**
+ * quic_closing_rcv - a datagram for no connection: one that is closing?
+ * @net: its namespace
+ * @dcid: its Destination Connection ID
+ * @len: the ID's length
+ *
+ * Context: softirq, under RCU.
+ *
+ * Return: true when a record took it (the caller drops the datagram).
+ */
+bool quic_closing_rcv(struct net *net, const u8 *dcid, u8 len)
+{
+	struct quic_closing *r;
+	struct quic_cid key;
+	struct sk_buff *skb;
+	int n;
+
+	quic_cid_set(&key, dcid, len);
+	r = rhashtable_lookup(&quic_closing_table, &key, quic_closing_params);
+	if (!r || !net_eq(r->net, net) || READ_ONCE(r->dead))
+		return false;
+	n = atomic_inc_return(&r->rx);
+	if (n != atomic_read(&r->next))
+		return true;
+	atomic_set(&r->next, n < (1 << 20) ? 2 * n : INT_MAX);
+	skb = skb_copy(r->dgram, GFP_ATOMIC);
+	if (skb && !quic_udp_xmit(r->us->sock->sk, skb, &r->saddr, &r->peer,
+				  0))
+		QUIC_INC_STATS(net, QUIC_MIB_CLOSE_RESENT);
+	return true;
+}
+
+static int quic_closing_flush(struct net *net)
+{
+	struct quic_closing *r, *tmp;
+	LIST_HEAD(gc);
+	int n = 0;
+
+	spin_lock_bh(&quic_closing_lock);
+	list_for_each_entry_safe(r, tmp, &quic_closing_list, list) {
+		if (net && !net_eq(r->net, net))
+			continue;
+		quic_closing_unlink(r);
+		list_add(&r->gc, &gc);
+	}
+	spin_unlock_bh(&quic_closing_lock);
+	list_for_each_entry_safe(r, tmp, &gc, gc) {
+		del_timer_sync(&r->timer);	/* finds it dead if it runs */
+		call_rcu(&r->rcu, quic_closing_free_rcu);
+		n++;
+	}
+	return n;
+}
+
+/* A namespace goes away: its records first, and the tunnel socket
+ * references they drop from RCU callbacks.
+ */
+void quic_closing_net_exit(struct net *net)
+{
+	if (quic_closing_flush(net))
+		rcu_barrier();
+}
+
+int quic_closing_init(void)
+{
+	return rhashtable_init(&quic_closing_table, &quic_closing_params);
+}
+
+void quic_closing_exit(void)
+{
+	quic_closing_flush(NULL);
+	rcu_barrier();
+	rhashtable_destroy(&quic_closing_table);
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The closing period (RFC 9000 section 10.2.1) of connections whose
+ * socket is gone.
+ */
+
+#ifndef __NET_QUIC_CLOSING_H
+#define __NET_QUIC_CLOSING_H
+
+#include <linux/types.h>
+
+struct net;
+struct sk_buff;
+struct sock;
+
+void quic_closing_add(struct sock *sk);
+bool quic_closing_rcv(struct net *net, const u8 *dcid, u8 len);
+void quic_closing_net_exit(struct net *net);
+int quic_closing_init(void);
+void quic_closing_exit(void);
+
+#endif /* __NET_QUIC_CLOSING_H */
