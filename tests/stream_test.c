@@ -21,6 +21,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,6 +127,19 @@ static void pair_close(struct pair *p)
 		close(p->s);
 	if (p->listener >= 0)
 		close(p->listener);
+}
+
+/* A connected pair for a test, reported; false (nothing left open) if
+ * the handshake failed.
+ */
+static bool pair_ready(struct pair *p, const struct opts *o, const char *what)
+{
+	int ret = pair_open(p, o);
+
+	CHECK(!ret, "a pair for %s (%d)", what, ret);
+	if (ret)
+		pair_close(p);
+	return !ret;
 }
 
 static ssize_t send_stream(int sd, const void *buf, size_t len, int64_t id,
@@ -576,12 +590,8 @@ static void test_reset(void)
 	ssize_t n;
 	int ret;
 
-	ret = pair_open(&p, NULL);
-	CHECK(!ret, "a pair for resets (%d)", ret);
-	if (ret) {
-		pair_close(&p);
+	if (!pair_ready(&p, NULL, "resets"))
 		return;
-	}
 	enable_event(p.s, QUIC_EVENT_STREAM_UPDATE);
 	enable_event(p.c, QUIC_EVENT_STREAM_UPDATE);
 	n = send_stream(p.c, "data", 4, -1, MSG_QUIC_STREAM_NEW, 0);
@@ -634,6 +644,113 @@ static void test_reset(void)
 }
 
 /* DATAGRAM frames, with and without support negotiated. */
+static int stream_reset(int sd, int64_t id, uint32_t code)
+{
+	struct quic_errinfo e = { .stream_id = id, .errcode = code };
+
+	return setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_STREAM_RESET, &e,
+			  sizeof(e));
+}
+
+static int stop_sending(int sd, int64_t id, uint32_t code)
+{
+	struct quic_errinfo e = { .stream_id = id, .errcode = code };
+
+	return setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_STREAM_STOP_SENDING, &e,
+			  sizeof(e));
+}
+
+/* RESET_STREAM and STOP_SENDING in the stream states of RFC 9000
+ * section 3 that test_reset() leaves out.
+ */
+static void test_reset_states(void)
+{
+	struct quic_stream_info si = { .stream_id = -1 };
+	socklen_t len = sizeof(si);
+	struct quic_stream_update u;
+	struct pollfd pfd;
+	struct pair p;
+	char buf[64];
+	int64_t id;
+	ssize_t n;
+	int ret;
+
+	if (!pair_ready(&p, NULL, "stream states"))
+		return;
+	enable_event(p.s, QUIC_EVENT_STREAM_UPDATE);
+	enable_event(p.c, QUIC_EVENT_STREAM_UPDATE);
+
+	/* Ready: opened, nothing sent yet */
+	ret = getsockopt(p.c, SOL_QUIC, QUIC_SOCKOPT_STREAM_OPEN, &si, &len);
+	CHECK(!ret && !stream_reset(p.c, si.stream_id, 11),
+	      "send state Ready: STREAM_RESET of a just opened stream");
+	memset(&u, 0, sizeof(u));
+	n = wait_event(p.s, QUIC_EVENT_STREAM_UPDATE, &u, sizeof(u));
+	CHECK(n == sizeof(u) && u.id == si.stream_id &&
+	      u.state == QUIC_STREAM_RECV_STATE_RESET_RECVD &&
+	      u.errcode == 11 && u.finalsz == 0,
+	      "the peer learns of the stream by its reset: code 11, final size 0");
+	memset(&u, 0, sizeof(u));
+	n = wait_event(p.c, QUIC_EVENT_STREAM_UPDATE, &u, sizeof(u));
+	CHECK(n == sizeof(u) && u.state == QUIC_STREAM_SEND_STATE_RESET_RECVD,
+	      "send state Reset Recvd once acknowledged (state %u)", u.state);
+	CHECK(stop_sending(p.s, si.stream_id, 1) < 0 && errno == EINVAL,
+	      "receive state Reset Recvd: STOP_SENDING fails with EINVAL");
+
+	/* Data Recvd on both sides: all sent, acknowledged, received */
+	n = send_stream(p.c, "abc", 3, -1,
+			MSG_QUIC_STREAM_NEW | MSG_QUIC_STREAM_FIN, 0);
+	memset(&u, 0, sizeof(u));
+	n = wait_event(p.c, QUIC_EVENT_STREAM_UPDATE, &u, sizeof(u));
+	id = u.id;
+	CHECK(n == sizeof(u) && u.state == QUIC_STREAM_SEND_STATE_RECVD,
+	      "send state Data Recvd: the event once the FIN is acknowledged (state %u)",
+	      u.state);
+	CHECK(stream_reset(p.c, id, 12) < 0 && errno == EINVAL,
+	      "send state Data Recvd: STREAM_RESET fails with EINVAL");
+	pfd.fd = p.s;
+	pfd.events = POLLIN;
+	poll(&pfd, 1, 10000);
+	CHECK(stop_sending(p.s, id, 13) < 0 && errno == EINVAL,
+	      "receive state Data Recvd (not read yet): STOP_SENDING fails with EINVAL");
+	n = recv_any(p.s, buf, sizeof(buf), NULL, NULL, NULL, 0);
+	CHECK(n == 3 && stop_sending(p.s, id, 13) < 0 && errno == EINVAL,
+	      "receive state Data Read: STOP_SENDING fails with EINVAL");
+
+	/* streams one side only receives or only sends on */
+	n = send_stream(p.c, "u", 1, -1,
+			MSG_QUIC_STREAM_NEW | MSG_QUIC_STREAM_UNI, 0);
+	n = recv_any(p.s, buf, sizeof(buf), &id, NULL, NULL, 0);
+	CHECK(n == 1 && stream_reset(p.s, id, 14) < 0 && errno == EINVAL,
+	      "STREAM_RESET of a peer's unidirectional stream fails with EINVAL");
+	CHECK(stop_sending(p.c, id, 15) < 0 && errno == EINVAL,
+	      "STOP_SENDING on our own unidirectional stream fails with EINVAL");
+
+	/* Data Sent: the FIN is out but lost, not acknowledged */
+	if (!system("tc qdisc add dev lo root netem loss 100% 2>/dev/null")) {
+		n = send_stream(p.c, "lost", 4, -1,
+				MSG_QUIC_STREAM_NEW | MSG_QUIC_STREAM_FIN, 0);
+		usleep(100000);
+		ret = stream_reset(p.c, 8, 16);
+		system("tc qdisc del dev lo root");
+		CHECK(n == 4 && !ret,
+		      "send state Data Sent: STREAM_RESET of stream 8 works");
+		memset(&u, 0, sizeof(u));
+		do {
+			n = wait_event(p.s, QUIC_EVENT_STREAM_UPDATE, &u,
+				       sizeof(u));
+		} while (n == sizeof(u) && u.id != 8);
+		CHECK(n == sizeof(u) &&
+		      u.state == QUIC_STREAM_RECV_STATE_RESET_RECVD &&
+		      u.errcode == 16 && u.finalsz == 4,
+		      "the peer gets the reset with code 16 and final size 4 (state %u)",
+		      u.state);
+	} else {
+		printf("# skip: Data Sent state (no tc netem)\n");
+	}
+	pair_close(&p);
+}
+
 static void test_datagram(void)
 {
 	struct opts o = { .set_cp = 1, .set_sp = 1 };
@@ -693,12 +810,8 @@ static void test_close(void)
 	ssize_t n;
 	int ret;
 
-	ret = pair_open(&p, NULL);
-	CHECK(!ret, "a pair for close codes (%d)", ret);
-	if (ret) {
-		pair_close(&p);
+	if (!pair_ready(&p, NULL, "close codes"))
 		return;
-	}
 	enable_event(p.c, QUIC_EVENT_CONNECTION_CLOSE);
 	memcpy(cl.phrase, "bye now", 8);
 	ret = setsockopt(p.s, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_CLOSE, &cl,
@@ -765,12 +878,8 @@ static void test_bad_input(void)
 	ssize_t n;
 	int ret;
 
-	ret = pair_open(&p, NULL);
-	CHECK(!ret, "a pair for bad input (%d)", ret);
-	if (ret) {
-		pair_close(&p);
+	if (!pair_ready(&p, NULL, "bad input"))
 		return;
-	}
 	m.msg_controllen = CMSG_SPACE(4);
 	c = CMSG_FIRSTHDR(&m);
 	c->cmsg_level = SOL_QUIC;
@@ -829,12 +938,8 @@ static void test_poll(void)
 	char b[8];
 	int ret;
 
-	ret = pair_open(&p, NULL);
-	CHECK(!ret, "a pair for poll (%d)", ret);
-	if (ret) {
-		pair_close(&p);
+	if (!pair_ready(&p, NULL, "poll"))
 		return;
-	}
 	pfd.fd = p.c;
 	pfd.events = POLLIN | POLLOUT;
 	ret = poll(&pfd, 1, 0);
@@ -950,12 +1055,8 @@ static void test_closing_period(void)
 		return;
 	}
 	system("tc qdisc del dev lo root");
-	ret = pair_open(&p, NULL);
-	CHECK(!ret, "a pair for the closing period (%d)", ret);
-	if (ret) {
-		pair_close(&p);
+	if (!pair_ready(&p, NULL, "the closing period"))
 		return;
-	}
 	set_timeouts(p.c, 10);		/* the idle timeout is 30 s */
 	setsockopt(p.s, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_CLOSE, &cl,
 		   sizeof(cl));
@@ -990,15 +1091,11 @@ static void test_peeloff(void)
 	uint32_t sflags;
 	char buf[64];
 	int64_t id;
-	int ret, sd, sd2;
+	int sd, sd2;
 	ssize_t n;
 
-	ret = pair_open(&p, NULL);
-	CHECK(!ret, "a pair for peeloff (%d)", ret);
-	if (ret) {
-		pair_close(&p);
+	if (!pair_ready(&p, NULL, "peeloff"))
 		return;
-	}
 	send_stream(p.c, "one", 3, -1, MSG_QUIC_STREAM_NEW, 0);
 	send_stream(p.c, "two", 3, -1, MSG_QUIC_STREAM_NEW, 0);
 	n = recv_any(p.s, buf, sizeof(buf), &id, NULL, NULL, MSG_PEEK);
@@ -1127,14 +1224,10 @@ static void test_waitall(void)
 	pthread_t t;
 	int64_t id;
 	ssize_t n;
-	int ret, sd;
+	int sd;
 
-	ret = pair_open(&p, NULL);
-	CHECK(!ret, "a pair for MSG_WAITALL (%d)", ret);
-	if (ret) {
-		pair_close(&p);
+	if (!pair_ready(&p, NULL, "MSG_WAITALL"))
 		return;
-	}
 	d.sd = p.c;
 	pthread_create(&t, NULL, dribble, &d);
 	n = recv_any(p.s, buf, 3000, &id, &sflags, NULL, MSG_WAITALL);
@@ -1284,6 +1377,7 @@ int main(int argc, char **argv)
 	test_poll();
 	test_datagram();
 	test_reset();
+	test_reset_states();
 	test_close();
 	test_closing_period();
 	test_stream_limit();

@@ -7,7 +7,10 @@
 #ifndef __NET_QUIC_CLOSING_H
 #define __NET_QUIC_CLOSING_H
 
+#include <linux/jiffies.h>
 #include <linux/types.h>
+
+#define QUIC_CLOSING_MIN	(2 * HZ)	/* shortest closing period */
 
 struct net;
 struct sk_buff;

@@ -16,6 +16,7 @@
 
 static void quic_conn_key_work(struct work_struct *work);
 static void quic_conn_key_discard_work(struct work_struct *work);
+static void quic_conn_discard_work(struct work_struct *work);
 
 /**
  * quic_conn_init - empty connection state
@@ -46,6 +47,7 @@ void quic_conn_init(struct sock *sk)
 	timer_setup(&c->pto_timer, quic_conn_pto_timer, 0);
 	timer_setup(&c->ack_timer, quic_conn_ack_timer, 0);
 	INIT_WORK(&c->key_work, quic_conn_key_work);
+	INIT_WORK(&c->discard_work, quic_conn_discard_work);
 	INIT_DELAYED_WORK(&c->key_discard_work, quic_conn_key_discard_work);
 	quic_retry_conn_init(c);
 }
@@ -128,6 +130,7 @@ void quic_conn_discard(struct sock *sk, u8 space)
 		return;
 	c->space[space].discarded = 1;
 	c->space[space].ack_pending = 0;
+	c->loss_time[space] = 0;
 	list_for_each_entry_safe(s, tmp, &c->sent[space], list) {
 		c->cong.inflight -= min_t(u32, c->cong.inflight, s->bytes);
 		list_del(&s->list);
@@ -138,6 +141,32 @@ void quic_conn_discard(struct sock *sk, u8 space)
 		cr->tx.ready = 0;
 		cr->rx.ready = 0;
 	}
+	/* the transforms go from process context (quic_conn_discard_work) */
+	sock_hold(sk);
+	if (!quic_udp_queue_work(&c->discard_work))
+		sock_put(sk);
+}
+
+/* Keys of discarded number spaces are never used again: free their
+ * transforms, the bulk of an idle connection's memory.  The structures
+ * stay (zeroed), as the marks that the connection was started.
+ */
+static void quic_conn_discard_work(struct work_struct *work)
+{
+	struct quic_conn *c = container_of(work, struct quic_conn,
+					   discard_work);
+	struct sock *sk = quic_conn_sk(c);
+	u8 space;
+
+	lock_sock(sk);
+	for (space = QUIC_PNSPACE_INITIAL; space < QUIC_PNSPACE_APP; space++) {
+		struct quic_crypto *cr = c->crypto[quic_space_level(space)];
+
+		if (c->space[space].discarded && cr)
+			quic_crypto_free(cr);
+	}
+	release_sock(sk);
+	sock_put(sk);
 }
 
 /**
@@ -396,6 +425,8 @@ void quic_conn_cancel_work(struct sock *sk)
 	if (cancel_work_sync(&c->retry_work))
 		sock_put(sk);
 	if (cancel_work_sync(&c->key_work))
+		sock_put(sk);
+	if (cancel_work_sync(&c->discard_work))
 		sock_put(sk);
 	if (cancel_delayed_work_sync(&c->key_discard_work))
 		sock_put(sk);

@@ -137,6 +137,7 @@ struct quic_conn {
 	struct quic_crypto_rx crx[QUIC_PNSPACE_MAX];
 	struct quic_crypto_tx ctx[QUIC_PNSPACE_MAX];
 	struct list_head sent[QUIC_PNSPACE_MAX];
+	ktime_t loss_time[QUIC_PNSPACE_MAX];	/* time threshold, or 0 */
 
 	struct quic_streams streams;
 	struct quic_cong cong;
@@ -161,6 +162,7 @@ struct quic_conn {
 	struct timer_list ack_timer;	/* delayed ACK of 1-RTT packets */
 	struct work_struct retry_work;	/* client: rekey after a Retry */
 	struct work_struct key_work;	/* answer the peer's key update */
+	struct work_struct discard_work;	/* free discarded keys */
 	struct delayed_work key_discard_work;	/* drop the old keys */
 	u8 key_update_rx:1;		/* the peer updated: follow */
 	u8 key_update_wait:1;		/* we updated: the peer did not yet */

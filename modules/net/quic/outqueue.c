@@ -73,7 +73,21 @@ void quic_conn_arm_pto(struct sock *sk)
 	u32 keepalive = quic_sk(sk)->config.keepalive_probe_interval;
 
 	if (quic_conn_inflight(c) || (!c->is_serv && !c->hs_confirmed)) {
+		ktime_t now = ktime_get();
+		int i;
+
 		expires = jiffies + quic_conn_pto(sk);
+		/* the time threshold of a loss comes first */
+		for (i = 0; i < QUIC_PNSPACE_MAX; i++) {
+			unsigned long t;
+
+			if (!c->loss_time[i])
+				continue;
+			t = jiffies + 1 + nsecs_to_jiffies(max_t(s64, 0,
+				ktime_to_ns(ktime_sub(c->loss_time[i], now))));
+			if (time_before(t, expires))
+				expires = t;
+		}
 		if (idle && time_before(c->last_rx + idle, expires))
 			expires = c->last_rx + idle + 1;
 	} else if (keepalive && c->hs_complete) {
@@ -163,16 +177,60 @@ static bool quic_conn_idle_expired(struct sock *sk)
 	return idle && time_after_eq(jiffies, quic_conn(sk)->last_rx + idle);
 }
 
+/**
+ * quic_outq_detect_lost - RFC 9002 section 6.1 in one number space
+ * @sk: the connection
+ * @space: the space
+ *
+ * Packets sent before the largest acknowledged one are lost once
+ * QUIC_PKT_THRESHOLD later ones are acknowledged, or 9/8 of the RTT
+ * after they were sent; for the first that is neither yet, the loss
+ * timer is set to when it will be.
+ */
+static void quic_outq_detect_lost(struct sock *sk, u8 space)
+{
+	struct quic_conn *c = quic_conn(sk);
+	s64 largest = c->space[space].largest_acked;
+	u32 rtt = max(c->cong.srtt, c->cong.latest_rtt);
+	s64 delay = max_t(s64, rtt + rtt / 8, 1000) * NSEC_PER_USEC;
+	ktime_t lost_before = ktime_sub_ns(ktime_get(), delay);
+	struct quic_sent *p, *tmp;
+
+	c->loss_time[space] = 0;
+	if (largest < 0)
+		return;
+	list_for_each_entry_safe(p, tmp, &c->sent[space], list) {
+		if (p->pn > (u64)largest)
+			break;
+		if (p->pn + QUIC_PKT_THRESHOLD <= (u64)largest ||
+		    !ktime_after(p->time, lost_before)) {
+			quic_outq_lost(sk, space, p, true);
+			continue;
+		}
+		c->loss_time[space] = ktime_add_ns(p->time, delay);
+		break;		/* sent in order: the next ones are later */
+	}
+}
+
 /* Declare what is in flight lost and resend it, or probe. */
 static void quic_conn_pto_fire(struct sock *sk)
 {
 	struct quic_conn *c = quic_conn(sk);
 	struct quic_sent *s, *tmp;
+	ktime_t now = ktime_get();
 	bool inflight;
 	int i;
 
 	if (quic_conn_idle_expired(sk)) {
 		quic_conn_abort(sk, ETIMEDOUT);
+		return;
+	}
+	/* the loss timer: not a probe timeout */
+	for (i = 0; i < QUIC_PNSPACE_MAX; i++) {
+		if (!c->loss_time[i] || ktime_after(c->loss_time[i], now))
+			continue;
+		quic_outq_detect_lost(sk, i);
+		quic_packet_flush(sk);
 		return;
 	}
 	inflight = quic_conn_inflight(c);
@@ -309,8 +367,8 @@ static void quic_outq_acked(struct sock *sk, struct quic_sent *p)
  * @f: the frame
  *
  * Acknowledged packets are done; the largest newly acknowledged one
- * gives an RTT sample; packets QUIC_PKT_THRESHOLD below the largest
- * acknowledged that are still unacknowledged are lost.
+ * gives an RTT sample; older unacknowledged ones may be lost
+ * (quic_outq_detect_lost()).
  */
 void quic_outq_ack(struct sock *sk, u8 space, const struct quic_frame *f)
 {
@@ -352,11 +410,7 @@ void quic_outq_ack(struct sock *sk, u8 space, const struct quic_frame *f)
 		}
 		quic_outq_acked(sk, p);
 	}
-	list_for_each_entry_safe(p, tmp, &c->sent[space], list) {
-		if (p->pn + QUIC_PKT_THRESHOLD > (u64)s->largest_acked)
-			break;
-		quic_outq_lost(sk, space, p, true);
-	}
+	quic_outq_detect_lost(sk, space);
 	c->pto_count = 0;
 	sk_stop_timer(sk, &c->pto_timer);
 }

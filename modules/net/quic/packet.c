@@ -911,10 +911,14 @@ void quic_packet_send_close(struct sock *sk, u64 errcode, bool app)
 	if (quic_pkt_close(sk, skb, &pkt, initial && !c->is_serv ?
 			   QUIC_MIN_INITIAL_SIZE : 0))
 		goto err;
-	/* kept to answer the peer during the closing period (closing.c) */
+	/* kept to answer the peer during the closing period (closing.c):
+	 * three probe timeouts, and no less than a peer needs to notice
+	 * on a fast path, where that is only milliseconds
+	 */
 	kfree_skb(c->close_dgram);
 	c->close_dgram = skb_copy(skb, GFP_ATOMIC);
-	c->close_until = jiffies + 3 * quic_conn_pto(sk);
+	c->close_until = jiffies + max(3 * quic_conn_pto(sk),
+				       QUIC_CLOSING_MIN);
 	quic_packet_xmit(sk, skb);
 	return;
 err:
