@@ -44,6 +44,8 @@ if [ -n "$LIBQUIC_TEST" ]; then
 	result $? "libquic_test (TLS handshakes with GnuTLS) exits 0"
 	timeout 900 "$(dirname "$LIBQUIC_TEST")/stream_test" "$CERTS" 64
 	result $? "stream_test (streams, datagrams, close, 64 MiB transfers) exits 0"
+	timeout 300 "$(dirname "$LIBQUIC_TEST")/path_test" "$CERTS"
+	result $? "path_test (connection IDs, stateless reset) exits 0"
 
 	# Loss and delay on loopback: lost packets are found and resent.
 	modprobe sch_netem 2>/dev/null

@@ -34,161 +34,9 @@
 
 #include <netinet/quic.h>
 
-#include "quic_tap.h"
+#include "quic_pair.h"
 
-static char psk[4096];
 static unsigned int transfer_mib = 64;
-
-struct pair {
-	int c, s;		/* client and server connection */
-	int listener;
-};
-
-struct opts {
-	struct quic_transport_param cp, sp;	/* zero: defaults */
-	int set_cp, set_sp;
-};
-
-struct accept_arg {
-	int listener, sd, ret;
-};
-
-static void *accept_thread(void *arg)
-{
-	struct accept_arg *a = arg;
-
-	a->sd = accept(a->listener, NULL, NULL);
-	a->ret = a->sd < 0 ? -errno :
-		 quic_server_handshake(a->sd, psk, NULL, "streamtest");
-	return NULL;
-}
-
-static void set_timeouts(int sd, int sec)
-{
-	struct timeval tv = { sec, 0 };
-
-	setsockopt(sd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(sd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-}
-
-static void get_params(int sd, struct quic_transport_param *p)
-{
-	socklen_t len = sizeof(*p);
-
-	memset(p, 0, sizeof(*p));
-	getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, p, &len);
-}
-
-/* A connected pair over IPv4 loopback; returns 0 or -errno. */
-static int pair_open(struct pair *p, const struct opts *o)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	struct accept_arg arg;
-	socklen_t len = sizeof(a);
-	pthread_t t;
-	int ret;
-
-	memset(p, 0, sizeof(*p));
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	p->listener = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
-	p->c = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
-	if (p->listener < 0 || p->c < 0)
-		return -errno;
-	if (o && o->set_sp &&
-	    setsockopt(p->listener, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM,
-		       &o->sp, sizeof(o->sp)))
-		return -errno;
-	if (o && o->set_cp &&
-	    setsockopt(p->c, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &o->cp,
-		       sizeof(o->cp)))
-		return -errno;
-	if (bind(p->listener, (struct sockaddr *)&a, len) ||
-	    getsockname(p->listener, (struct sockaddr *)&a, &len) ||
-	    listen(p->listener, 8))
-		return -errno;
-	set_timeouts(p->listener, 30);
-	set_timeouts(p->c, 30);
-	arg.listener = p->listener;
-	pthread_create(&t, NULL, accept_thread, &arg);
-	ret = connect(p->c, (struct sockaddr *)&a, len) ? -errno :
-	      quic_client_handshake(p->c, psk, NULL, "streamtest");
-	pthread_join(t, NULL);
-	p->s = arg.sd;
-	if (p->s >= 0)
-		set_timeouts(p->s, 30);
-	return ret ?: arg.ret;
-}
-
-static void pair_close(struct pair *p)
-{
-	if (p->c >= 0)
-		close(p->c);
-	if (p->s >= 0)
-		close(p->s);
-	if (p->listener >= 0)
-		close(p->listener);
-}
-
-/* A connected pair for a test, reported; false (nothing left open) if
- * the handshake failed.
- */
-static bool pair_ready(struct pair *p, const struct opts *o, const char *what)
-{
-	int ret = pair_open(p, o);
-
-	CHECK(!ret, "a pair for %s (%d)", what, ret);
-	if (ret)
-		pair_close(p);
-	return !ret;
-}
-
-static ssize_t send_stream(int sd, const void *buf, size_t len, int64_t id,
-			   uint32_t sflags, int flags)
-{
-	char ctl[CMSG_SPACE(sizeof(struct quic_stream_info))] = { 0 };
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-	struct quic_stream_info info = { .stream_id = id,
-					 .stream_flags = sflags };
-
-	c->cmsg_level = SOL_QUIC;
-	c->cmsg_type = QUIC_STREAM_INFO;
-	c->cmsg_len = CMSG_LEN(sizeof(info));
-	memcpy(CMSG_DATA(c), &info, sizeof(info));
-	return sendmsg(sd, &m, flags);
-}
-
-/* recvmsg(): *id and *sflags from the cmsg (-1 and 0 without one),
- * *mflags from msg_flags.
- */
-static ssize_t recv_any(int sd, void *buf, size_t len, int64_t *id,
-			uint32_t *sflags, int *mflags, int flags)
-{
-	char ctl[CMSG_SPACE(sizeof(struct quic_stream_info))];
-	struct iovec iov = { .iov_base = buf, .iov_len = len };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
-	struct quic_stream_info info = { .stream_id = -1 };
-	struct cmsghdr *c;
-	ssize_t n;
-
-	n = recvmsg(sd, &m, flags);
-	if (n < 0)
-		return n;
-	for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
-		if (c->cmsg_level == SOL_QUIC &&
-		    c->cmsg_type == QUIC_STREAM_INFO)
-			memcpy(&info, CMSG_DATA(c), sizeof(info));
-	if (id)
-		*id = info.stream_id;
-	if (sflags)
-		*sflags = info.stream_flags;
-	if (mflags)
-		*mflags = m.msg_flags;
-	return n;
-}
 
 static uint64_t fnv1a(uint64_t h, const uint8_t *p, size_t len)
 {
@@ -207,36 +55,6 @@ static void fill(uint8_t *buf, size_t len, uint64_t seed)
 		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
 		buf[i] = seed >> 56;
 	}
-}
-
-static int enable_event(int sd, uint8_t type)
-{
-	struct quic_event_option ev = { .type = type, .on = 1 };
-
-	return setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_EVENT, &ev, sizeof(ev));
-}
-
-/* Read until an event of @type arrives (other data is dropped); copies
- * its content to @out.  Returns its length or -1.
- */
-static ssize_t wait_event(int sd, uint8_t type, void *out, size_t size)
-{
-	uint8_t buf[2048];
-	ssize_t n;
-	int mflags, i;
-
-	for (i = 0; i < 1000; i++) {
-		n = recv_any(sd, buf, sizeof(buf), NULL, NULL, &mflags, 0);
-		if (n < 0)
-			return -1;
-		if (!(mflags & MSG_QUIC_NOTIFICATION) || n < 1 ||
-		    buf[0] != type)
-			continue;
-		n--;
-		memcpy(out, buf + 1, (size_t)n < size ? (size_t)n : size);
-		return n;
-	}
-	return -1;
 }
 
 static void test_basic(void)
@@ -1355,10 +1173,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s CERTDIR [MIB]\n", argv[0]);
 		return 2;
 	}
-	snprintf(psk, sizeof(psk), "%s/psk.txt", argv[1]);
-	f = fopen(psk, "r");
+	snprintf(quic_psk, sizeof(quic_psk), "%s/psk.txt", argv[1]);
+	f = fopen(quic_psk, "r");
 	if (!f) {
-		perror(psk);
+		perror(quic_psk);
 		return 2;
 	}
 	fclose(f);

@@ -88,7 +88,7 @@ void quic_conn_free(struct sock *sk)
 	sk_stop_timer_sync(sk, &c->ack_timer);
 	kfree_skb(c->close_dgram);
 	c->close_dgram = NULL;
-	quic_cid_hash_del(&c->scid_node);
+	quic_connid_free(sk);
 	quic_cid_hash_del(&c->odcid_node);
 	for (i = 0; i < QUIC_PNSPACE_MAX; i++)
 		quic_conn_free_space(c, i);
@@ -267,6 +267,7 @@ int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s)
 			/* 0-RTT data not acknowledged goes again in 1-RTT */
 			quic_outq_early_lost(sk);
 		}
+		quic_connid_start(sk);
 		quic_inq_handshake_done(sk);
 		sk->sk_state_change(sk);
 	}

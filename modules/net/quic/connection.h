@@ -16,6 +16,7 @@
 
 #include "cid.h"
 #include "cong.h"
+#include "connid.h"
 #include "crypto.h"
 #include "frame_wire.h"
 #include "pnspace.h"
@@ -62,6 +63,8 @@ enum {
 	QUIC_SF_RESET,			/* RESET_STREAM of stream id */
 	QUIC_SF_STOP,			/* STOP_SENDING of stream id */
 	QUIC_SF_MAX_STREAM_DATA,	/* of stream id */
+	QUIC_SF_NEW_CID,		/* NEW_CONNECTION_ID, id: its number */
+	QUIC_SF_RETIRE_CID,		/* RETIRE_CONNECTION_ID, id: number */
 };
 
 struct quic_sent_frame {
@@ -113,8 +116,8 @@ struct quic_conn {
 	u8 token_len;
 	u8 pto_count;
 
-	struct quic_cid scid;		/* ours */
-	struct quic_cid dcid;		/* the peer's */
+	struct quic_cid scid;		/* ours: the one in use */
+	struct quic_cid dcid;		/* the peer's: the one we send to */
 	struct quic_cid odcid;		/* client's first Destination CID */
 	struct quic_cid retry_scid;	/* the Retry's Source CID */
 	u8 token[QUIC_TOKEN_MAX_LEN];	/* client: Retry's or the user's */
@@ -125,7 +128,7 @@ struct quic_conn {
 	u8 ticket_user:1;		/* ticket: session data set by the user */
 	u8 ticket_key_set:1;		/* server: ticket_key is valid */
 	u8 ticket_key[QUIC_TICKET_KEY_LEN];
-	struct quic_cid_node scid_node;
+	struct quic_connids ids;	/* all of them, both ways */
 	struct quic_cid_node odcid_node;
 	union quic_addr peer;
 

@@ -3,9 +3,9 @@
  * Received frames: decode each frame of a packet payload (frame_wire.c),
  * check it may appear in this packet type, and hand it to the part that
  * acts on it: acknowledgments to the send queue, CRYPTO data, datagrams
- * and closes to the receive queue, stream frames to stream.c.  Frames of
- * the features not implemented yet (connection ID changes, paths) are
- * decoded and validated, then ignored.
+ * and closes to the receive queue, stream frames to stream.c, connection
+ * IDs to connid.c.  Frames of the features not implemented yet (path
+ * validation) are decoded and validated, then ignored.
  */
 
 #include <net/sock.h>
@@ -103,6 +103,12 @@ int quic_frame_process(struct sock *sk, struct sk_buff *skb, u8 level,
 				return -EPROTO;
 			}
 			quic_inq_dgram(sk, skb, &f);
+			break;
+		case QUIC_FRAME_NEW_CONNECTION_ID:
+			err = quic_connid_rcv_new(sk, &f, errcode);
+			break;
+		case QUIC_FRAME_RETIRE_CONNECTION_ID:
+			err = quic_connid_rcv_retire(sk, &f, errcode);
 			break;
 		case QUIC_FRAME_CONNECTION_CLOSE:
 		case QUIC_FRAME_CONNECTION_CLOSE_APP:

@@ -34,6 +34,10 @@ static const char *const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_NEW_TOKEN_SND]	= "QuicNewTokenSnd",
 	[QUIC_MIB_NEW_TOKEN_RCV]	= "QuicNewTokenRcv",
 	[QUIC_MIB_CLOSE_RESENT]		= "QuicCloseResent",
+	[QUIC_MIB_RESET_SND]		= "QuicStatelessResetSnd",
+	[QUIC_MIB_RESET_RCV]		= "QuicStatelessResetRcv",
+	[QUIC_MIB_CID_ISSUED]		= "QuicConnIdIssued",
+	[QUIC_MIB_CID_RETIRED]		= "QuicConnIdRetired",
 };
 
 static int quic_snmp_show(struct seq_file *seq, void *v)

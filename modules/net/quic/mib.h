@@ -37,6 +37,12 @@ enum quic_mib_field {
 	QUIC_MIB_CLOSE_RESENT,		/* CONNECTION_CLOSE sent again in the
 					 * closing period
 					 */
+	QUIC_MIB_RESET_SND,		/* stateless resets sent */
+	QUIC_MIB_RESET_RCV,		/* stateless resets that ended a
+					 * connection
+					 */
+	QUIC_MIB_CID_ISSUED,		/* NEW_CONNECTION_ID: IDs issued */
+	QUIC_MIB_CID_RETIRED,		/* IDs of ours the peer retired */
 	QUIC_MIB_MAX
 };
 

@@ -139,8 +139,13 @@ static void quic_outq_lost(struct sock *sk, u8 space, struct quic_sent *p,
 	st->max_streams_uni_pending |= p->max_streams_uni;
 	for (i = 0; i < p->nframes; i++) {
 		struct quic_sent_frame *f = &p->f[i];
-		struct quic_stream *s = quic_stream_find(st, f->id);
+		struct quic_stream *s;
 
+		if (f->type == QUIC_SF_NEW_CID || f->type == QUIC_SF_RETIRE_CID) {
+			quic_connid_lost(sk, f->type, f->id);
+			continue;
+		}
+		s = quic_stream_find(st, f->id);
 		if (!s)
 			continue;
 		switch (f->type) {
@@ -353,6 +358,8 @@ static void quic_outq_acked(struct sock *sk, struct quic_sent *p)
 					       f->fin);
 		else if (f->type == QUIC_SF_RESET)
 			quic_stream_reset_acked(sk, f->id);
+		else if (f->type == QUIC_SF_RETIRE_CID)
+			quic_connid_acked(sk, f->type, f->id);
 	}
 	list_del(&p->list);
 	kfree(p);
@@ -582,7 +589,8 @@ bool quic_outq_app_wants(struct sock *sk)
 		return false;
 	if (st->max_data_pending || st->max_streams_bidi_pending ||
 	    st->max_streams_uni_pending || st->data_blocked_pending ||
-	    st->streams_blocked_bidi || st->streams_blocked_uni)
+	    st->streams_blocked_bidi || st->streams_blocked_uni ||
+	    quic_connid_wants(sk))
 		return true;
 	if (!quic_cong_can_send(&c->cong))
 		return false;
@@ -816,9 +824,23 @@ static bool quic_fill_one_stream(struct sock *sk, struct quic_fill *w,
 	return true;
 }
 
-static void quic_fill_conn(struct quic_fill *w, struct quic_streams *st)
+static void quic_fill_conn(struct sock *sk, struct quic_fill *w,
+			   struct quic_streams *st)
 {
 	struct quic_frame f = {};
+	u8 type;
+
+	while (w->sent->nframes < QUIC_SENT_FRAMES &&
+	       quic_connid_next(sk, &f, &type)) {
+		u32 seq = type == QUIC_SF_NEW_CID ? f.new_cid.seq :
+						    f.limit.value;
+
+		if (!quic_fill_frame(w, &f))
+			break;
+		quic_fill_record(w, type, seq, 0, 0, 0);
+		quic_connid_sent(sk, type, seq);
+	}
+	memset(&f, 0, sizeof(f));
 
 	if (st->max_data_pending) {
 		f.type = QUIC_FRAME_MAX_DATA;
@@ -891,7 +913,7 @@ int quic_outq_app_fill(struct sock *sk, struct sk_buff *skb,
 
 	if (!st->ready)
 		return 0;
-	quic_fill_conn(&w, st);
+	quic_fill_conn(sk, &w, st);
 	if (!quic_cong_can_send(&c->cong))
 		return skb->len - len;
 	quic_fill_lost(sk, &w);

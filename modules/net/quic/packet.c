@@ -38,9 +38,6 @@
 #include "socket.h"
 #include "version.h"
 
-#define QUIC_HEADROOM	(MAX_HEADER + sizeof(struct ipv6hdr) + \
-			 sizeof(struct udphdr))
-
 static void quic_packet_version_negotiation(struct quic_udp_sock *us,
 					    struct sk_buff *skb,
 					    const struct quic_hdr *h);
@@ -130,6 +127,20 @@ void quic_packet_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb)
 	}
 	if (quic_closing_rcv(net, dcid, dcid_len))
 		goto drop;		/* answered, or quietly: closing.c */
+	if (h.type == QUIC_PACKET_1RTT) {
+		/* a stateless reset ends with a token a peer gave us; a
+		 * packet for a connection gone is answered with one
+		 */
+		sk = quic_reset_lookup(net, skb_tail_pointer(skb) -
+					    QUIC_RESET_TOKEN_LEN);
+		if (sk) {
+			quic_packet_deliver(sk, skb);
+			sock_put(sk);
+			return;
+		}
+		quic_reset_send(us, skb);
+		goto drop;
+	}
 	/* a new connection: its first datagram is at least 1200 bytes */
 	if (h.type != QUIC_PACKET_INITIAL || skb->len < QUIC_MIN_INITIAL_SIZE)
 		goto drop;
@@ -210,7 +221,7 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 	*len = h.len;
 	if (h.type == QUIC_PACKET_VERSION_NEGOTIATION)
 		return quic_packet_rcv_vn(sk, &h);
-	if (!quic_cid_equal(&c->scid, h.dcid, h.dcid_len) &&
+	if (!quic_connid_match(sk, h.dcid, h.dcid_len) &&
 	    !(c->is_serv && !c->hs_confirmed &&
 	      quic_cid_equal(&c->odcid_node.cid, h.dcid, h.dcid_len)))
 		return -EINVAL;
@@ -245,6 +256,7 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 		return err;
 	}
 	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_RCV);
+	quic_connid_used(sk);
 	if (level == QUIC_CRYPTO_EARLY)
 		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_0RTT_RCV);
 	c->last_rx = jiffies;
@@ -303,6 +315,8 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 int quic_packet_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct quic_conn *c = quic_conn(sk);
+	u8 tail[QUIC_RESET_TOKEN_LEN];
+	bool short_hdr;
 	unsigned int len;
 	int err;
 
@@ -317,8 +331,22 @@ int quic_packet_rcv(struct sock *sk, struct sk_buff *skb)
 		goto out;
 	if (c->is_serv && !c->addr_validated)
 		c->bytes_rx += skb->len;
+	/* a short header packet is alone in its datagram: if it cannot be
+	 * processed, it may be a stateless reset (RFC 9000 section 10.3.1)
+	 */
+	short_hdr = skb->len > QUIC_RESET_TOKEN_LEN &&
+		    !(skb->data[0] & QUIC_HDR_FORM_LONG);
+	if (short_hdr)
+		memcpy(tail, skb_tail_pointer(skb) - QUIC_RESET_TOKEN_LEN,
+		       QUIC_RESET_TOKEN_LEN);
 	while (skb->len) {
 		err = quic_packet_rcv_one(sk, skb, &len);
+		if (err && err != -EAGAIN && short_hdr &&
+		    quic_connid_is_reset(sk, tail)) {
+			QUIC_INC_STATS(sock_net(sk), QUIC_MIB_RESET_RCV);
+			quic_conn_abort(sk, ECONNRESET);	/* draining */
+			break;
+		}
 		if (err == -EAGAIN) {
 			/* keep the rest until the keys arrive (RFC 9001 5.7) */
 			if (skb_queue_len(&c->pending) < QUIC_PENDING_MAX) {

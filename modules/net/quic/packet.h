@@ -6,10 +6,17 @@
 #ifndef __NET_QUIC_PACKET_H
 #define __NET_QUIC_PACKET_H
 
+#include <linux/ipv6.h>
+#include <linux/netdevice.h>
 #include <linux/skbuff.h>
+#include <linux/udp.h>
 
 #include "header.h"
 #include "udp.h"
+
+/* Room for the IP and UDP headers in front of a datagram we build. */
+#define QUIC_HEADROOM	(MAX_HEADER + sizeof(struct ipv6hdr) + \
+			 sizeof(struct udphdr))
 
 void quic_packet_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb);
 void quic_packet_deliver(struct sock *sk, struct sk_buff *skb);

@@ -15,6 +15,7 @@
 #include "closing.h"
 #include "crypto.h"
 #include "mib.h"
+#include "reset.h"
 #include "retry.h"
 #include "socket.h"
 
@@ -155,6 +156,9 @@ static int __init quic_init(void)
 	err = quic_closing_init();
 	if (err)
 		goto err_closing;
+	err = quic_reset_init();
+	if (err)
+		goto err_reset;
 	quic_retry_init();
 	err = register_pernet_subsys(&quic_net_ops);
 	if (err)
@@ -185,6 +189,8 @@ err_prot:
 err_pernet:
 	unregister_pernet_subsys(&quic_net_ops);
 err_crypto:
+	quic_reset_exit();
+err_reset:
 	quic_closing_exit();
 err_closing:
 	quic_cid_exit();
@@ -204,6 +210,7 @@ static void __exit quic_exit(void)
 	unregister_pernet_subsys(&quic_net_ops);
 	quic_closing_exit();
 	quic_udp_exit();	/* drains pending work first */
+	quic_reset_exit();
 	quic_cid_exit();
 	quic_crypto_module_exit();
 	pr_info("quic: unloaded\n");

@@ -304,8 +304,7 @@ static int quic_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 		err = quic_version_client_keys(sk);
 	if (err)
 		return err;
-	c->scid_node.cid = c->scid;
-	err = quic_cid_hash_add(&c->scid_node, sk);
+	err = quic_connid_first(sk);
 	if (err)
 		return err;
 
@@ -469,9 +468,8 @@ static struct sock *quic_sock_child(struct sock *lsk, struct sk_buff *skb,
 	}
 	inet_sk(sk)->inet_dport = c->peer.v4.sin_port;
 
-	c->scid_node.cid = c->scid;
 	quic_cid_set(&c->odcid_node.cid, h->dcid, h->dcid_len);
-	if (quic_cid_hash_add(&c->scid_node, sk) ||
+	if (quic_connid_first(sk) ||
 	    quic_cid_hash_add(&c->odcid_node, sk))
 		goto err;
 	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_CONN_PASSIVEOPENS);

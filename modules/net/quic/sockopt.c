@@ -161,6 +161,9 @@ static int quic_set_transport_param(struct sock *sk, sockptr_t optval,
 	p.grease_quic_bit = !!p.grease_quic_bit;
 	p.stateless_reset = !!p.stateless_reset;
 	p.disable_1rtt_encryption = !!p.disable_1rtt_encryption;
+	/* the peer's IDs we keep: more would not be used */
+	if (!p.remote && p.active_connection_id_limit > QUIC_DCID_SLOTS)
+		p.active_connection_id_limit = QUIC_DCID_SLOTS;
 	p.disable_compatible_version = !!p.disable_compatible_version;
 	memset(p.reserved, 0, sizeof(p.reserved));
 
@@ -315,6 +318,12 @@ static void quic_tparams_from_sock(struct sock *sk, struct quic_tparams *tp)
 	if (p->grease_quic_bit) {
 		tp->present |= QUIC_TP_BIT(QUIC_TP_GREASE_QUIC_BIT);
 		tp->grease_quic_bit = 1;
+	}
+	if (c->is_serv && p->stateless_reset) {
+		/* the token of the ID of our handshake packets */
+		tp->present |= QUIC_TP_BIT(QUIC_TP_STATELESS_RESET_TOKEN);
+		quic_reset_token(c->scid.data, c->scid.len,
+				 tp->stateless_reset_token);
 	}
 	memcpy(tp->initial_scid, c->scid.data, c->scid.len);
 	tp->initial_scid_len = c->scid.len;
@@ -550,6 +559,10 @@ static int quic_set_transport_param_ext(struct sock *sk, sockptr_t optval,
 	p->disable_active_migration = tp->disable_active_migration;
 	p->grease_quic_bit = tp->grease_quic_bit;
 	p->disable_1rtt_encryption = tp->disable_1rtt_encryption;
+	p->stateless_reset = !c->is_serv &&
+		!!(tp->present & QUIC_TP_BIT(QUIC_TP_STATELESS_RESET_TOKEN));
+	if (p->stateless_reset)
+		quic_connid_peer_token(sk, tp->stateless_reset_token);
 	quic_streams_peer_params(sk);	/* after 0-RTT with remembered ones */
 	err = 0;
 out:
@@ -606,6 +619,20 @@ static int quic_set_connection_close(struct sock *sk, sockptr_t optval,
 	return 0;
 }
 
+static int quic_set_connection_id(struct sock *sk, sockptr_t optval,
+				  unsigned int optlen)
+{
+	struct quic_connection_id_info info;
+
+	if (optlen != sizeof(info))
+		return -EINVAL;
+	if (copy_from_sockptr(&info, optval, sizeof(info)))
+		return -EFAULT;
+	if (sk->sk_state != TCP_ESTABLISHED)
+		return -ENOTCONN;
+	return quic_connid_set(sk, &info);
+}
+
 static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 			      unsigned int optlen)
 {
@@ -651,8 +678,10 @@ static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 		err = quic_conn_key_update(sk);
 		break;
 	case QUIC_SOCKOPT_CONNECTION_ID:
+		err = quic_set_connection_id(sk, optval, optlen);
+		break;
 	case QUIC_SOCKOPT_CONNECTION_MIGRATION:
-		/* Need a connection; on one, these come with streams. */
+		/* Need a connection; on one, path migration is to come. */
 		err = quic_conn_active(sk) ? -EOPNOTSUPP : -ENOTCONN;
 		break;
 	default:
@@ -810,6 +839,25 @@ static int quic_get_connection_close(struct sock *sk, sockptr_t optval,
 	return copy_to_sockptr(optval, &cl, len) ? -EFAULT : 0;
 }
 
+/* info.dest chooses the set; the rest is filled in. */
+static int quic_get_connection_id(struct sock *sk, sockptr_t optval,
+				  unsigned int *optlen)
+{
+	struct quic_connection_id_info info;
+
+	if (*optlen < sizeof(info))
+		return -EINVAL;
+	if (copy_from_sockptr(&info, optval, sizeof(info)))
+		return -EFAULT;
+	if (sk->sk_state != TCP_ESTABLISHED)
+		return -ENOTCONN;
+	info.dest = !!info.dest;
+	memset(info.reserved, 0, sizeof(info.reserved));
+	quic_connid_get(sk, &info);
+	*optlen = sizeof(info);
+	return copy_to_sockptr(optval, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
 static int quic_do_getsockopt(struct sock *sk, int optname, sockptr_t optval,
 			      unsigned int *optlen)
 {
@@ -849,8 +897,7 @@ static int quic_do_getsockopt(struct sock *sk, int optname, sockptr_t optval,
 		err = quic_get_connection_close(sk, optval, optlen);
 		break;
 	case QUIC_SOCKOPT_CONNECTION_ID:
-		/* Need a connection; on one, these come with streams. */
-		err = quic_conn_active(sk) ? -EOPNOTSUPP : -ENOTCONN;
+		err = quic_get_connection_id(sk, optval, optlen);
 		break;
 	default:
 		err = -ENOPROTOOPT;

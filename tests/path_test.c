@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Connection ID and stateless reset tests against the loaded module: a
+ * client and a server over loopback switch to new connection IDs and
+ * retire old ones through QUIC_SOCKOPT_CONNECTION_ID, with the
+ * CONNECTION_ID event on the other side; a server whose connection is
+ * gone without a trace answers the client with a stateless reset, for the
+ * handshake's ID (stateless_reset_token parameter) and for one issued
+ * later (NEW_CONNECTION_ID); a stray short-header datagram does not harm
+ * the connection and is answered with a shorter reset.  Prints TAP.
+ *
+ * usage: path_test CERTDIR
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "quic_pair.h"
+
+static int get_cid(int sd, int dest, struct quic_connection_id_info *info)
+{
+	socklen_t len = sizeof(*info);
+
+	memset(info, 0, sizeof(*info));
+	info->dest = dest;
+	return getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_ID, info,
+			  &len);
+}
+
+static int set_cid(int sd, int dest, uint32_t active, uint32_t prior_to)
+{
+	struct quic_connection_id_info info = {
+		.dest = dest, .active = active, .prior_to = prior_to,
+	};
+
+	return setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_ID, &info,
+			  sizeof(info));
+}
+
+/* One byte each way on a new stream: both sides have processed what the
+ * other sent before.
+ */
+static bool ping_pong(struct pair *p, const char *what)
+{
+	char b = 0;
+	int64_t id;
+	ssize_t n;
+
+	n = send_stream(p->c, "p", 1, -1, MSG_QUIC_STREAM_NEW, 0);
+	if (n == 1)
+		n = recv_any(p->s, &b, 1, &id, NULL, NULL, 0);
+	if (n == 1 && b == 'p')
+		n = send_stream(p->s, "q", 1, id, 0, 0);
+	if (n == 1)
+		n = recv_any(p->c, &b, 1, NULL, NULL, NULL, 0);
+	CHECK(n == 1 && b == 'q', "data both ways %s (%zd, %s)", what, n,
+	      n < 0 ? strerror(errno) : "ok");
+	return n == 1 && b == 'q';
+}
+
+static void test_cid_errors(void)
+{
+	struct quic_connection_id_info info;
+	socklen_t len = 2;
+	int sd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	int ret;
+
+	ret = get_cid(sd, 1, &info);
+	CHECK(ret < 0 && errno == ENOTCONN,
+	      "CONNECTION_ID get on an unconnected socket: ENOTCONN (%s)",
+	      ret < 0 ? strerror(errno) : "ok");
+	ret = set_cid(sd, 1, 0, 0);
+	CHECK(ret < 0 && errno == ENOTCONN,
+	      "CONNECTION_ID set on an unconnected socket: ENOTCONN (%s)",
+	      ret < 0 ? strerror(errno) : "ok");
+	ret = getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_ID, &info, &len);
+	CHECK(ret < 0 && errno == EINVAL, "a short optlen: EINVAL (%s)",
+	      ret < 0 ? strerror(errno) : "ok");
+	close(sd);
+}
+
+static void test_cid_switch(void)
+{
+	struct quic_connection_id_info info, ev;
+	struct quic_transport_param tp;
+	long issued, retired;
+	struct pair p;
+	ssize_t n;
+	int ret;
+
+	if (!pair_ready(&p, NULL, "connection IDs"))
+		return;
+	issued = quic_mib("QuicConnIdIssued");
+	retired = quic_mib("QuicConnIdRetired");
+	enable_event(p.c, QUIC_EVENT_CONNECTION_ID);
+	enable_event(p.s, QUIC_EVENT_CONNECTION_ID);
+	if (!ping_pong(&p, "after the handshake"))
+		goto out;
+
+	get_params(p.c, &tp);
+	CHECK(tp.active_connection_id_limit == 7,
+	      "the local limit of IDs is the default 7 (%u)",
+	      tp.active_connection_id_limit);
+	ret = get_cid(p.c, 1, &info);
+	CHECK(!ret && info.dest == 1 && info.active == 0 && !info.prior_to,
+	      "client: sends to the server's ID 0, none retired (%d %u %u)",
+	      ret, info.active, info.prior_to);
+	ret = get_cid(p.s, 0, &info);
+	CHECK(!ret && !info.dest && info.active == 0 && !info.prior_to,
+	      "server: the client uses its ID 0 (%d %u %u)", ret,
+	      info.active, info.prior_to);
+
+	ret = set_cid(p.c, 1, 1, 0);
+	CHECK(!ret, "client: switches to the server's ID 1, issued by "
+	      "NEW_CONNECTION_ID (%s)", ret ? strerror(errno) : "ok");
+	ret = set_cid(p.c, 1, 9, 0);
+	CHECK(ret < 0 && errno == EINVAL,
+	      "client: an ID the server did not issue: EINVAL (%s)",
+	      ret < 0 ? strerror(errno) : "ok");
+	if (!ping_pong(&p, "on the server's ID 1"))
+		goto out;
+	ret = get_cid(p.s, 0, &info);
+	CHECK(!ret && info.active == 1,
+	      "server: sees the client use its ID 1 (%u)", info.active);
+
+	ret = set_cid(p.c, 1, 1, 1);
+	CHECK(!ret, "client: retires the server's ID 0 (%s)",
+	      ret ? strerror(errno) : "ok");
+	ret = get_cid(p.c, 1, &info);
+	CHECK(!ret && info.active == 1 && info.prior_to == 1,
+	      "client: active 1, prior_to 1 (%u %u)", info.active,
+	      info.prior_to);
+	ret = set_cid(p.c, 1, 1, 0);
+	CHECK(ret < 0 && errno == EINVAL,
+	      "client: prior_to cannot go back: EINVAL (%s)",
+	      ret < 0 ? strerror(errno) : "ok");
+	memset(&ev, 0, sizeof(ev));
+	n = wait_event(p.s, QUIC_EVENT_CONNECTION_ID, &ev, sizeof(ev));
+	CHECK(n == sizeof(ev) && !ev.dest && ev.active == 1 &&
+	      ev.prior_to >= 1,
+	      "server: CONNECTION_ID event, its ID 0 retired (%zd %u %u %u)",
+	      n, ev.dest, ev.active, ev.prior_to);
+
+	/* the server asks the client to drop its IDs below 4 */
+	ret = set_cid(p.s, 0, 0, 4);
+	CHECK(!ret, "server: Retire Prior To 4 on its IDs (%s)",
+	      ret ? strerror(errno) : "ok");
+	ret = set_cid(p.s, 0, 0, 99);
+	CHECK(ret < 0 && errno == EINVAL,
+	      "server: Retire Prior To beyond the IDs issued: EINVAL (%s)",
+	      ret < 0 ? strerror(errno) : "ok");
+	memset(&ev, 0, sizeof(ev));
+	n = wait_event(p.c, QUIC_EVENT_CONNECTION_ID, &ev, sizeof(ev));
+	CHECK(n == sizeof(ev) && ev.dest == 1 && ev.active >= 4 &&
+	      ev.prior_to >= 4,
+	      "client: CONNECTION_ID event, moved to ID %u >= 4 (prior_to %u)",
+	      ev.active, ev.prior_to);
+	if (!ping_pong(&p, "after the server retired its IDs"))
+		goto out;
+	ret = get_cid(p.s, 0, &info);
+	CHECK(!ret && info.active >= 4 && info.prior_to >= 4,
+	      "server: the client uses ID %u >= 4, lowest %u", info.active,
+	      info.prior_to);
+	CHECK(quic_mib("QuicConnIdIssued") - issued >= 8,
+	      "QuicConnIdIssued counts the IDs issued (%ld)",
+	      quic_mib("QuicConnIdIssued") - issued);
+	CHECK(quic_mib("QuicConnIdRetired") - retired >= 4,
+	      "QuicConnIdRetired counts the IDs the peers retired (%ld)",
+	      quic_mib("QuicConnIdRetired") - retired);
+out:
+	pair_close(&p);
+}
+
+/* The server's connection disappears without a CONNECTION_CLOSE reaching
+ * the client (lo drops everything while it closes, and its closing period
+ * passes); the listener's UDP port stays.  The client's next packet is
+ * answered with a stateless reset it recognises.
+ */
+static void reset_case(bool token_param, bool switch_id)
+{
+	struct quic_transport_param tp;
+	struct opts o = {};
+	long snd, rcv;
+	struct pair p;
+	ssize_t n;
+	char b;
+	int ret;
+
+	o.sp.active_connection_id_limit = 7;
+	o.sp.max_udp_payload_size = 65527;
+	o.sp.ack_delay_exponent = 3;
+	o.sp.max_idle_timeout = 30000000;
+	o.sp.max_ack_delay = 25000;
+	o.sp.max_streams_bidi = 100;
+	o.sp.max_streams_uni = 100;
+	o.sp.max_data = 65536 * 32;
+	o.sp.max_stream_data_bidi_local = 65536 * 4;
+	o.sp.max_stream_data_bidi_remote = 65536 * 4;
+	o.sp.max_stream_data_uni = 65536 * 4;
+	o.sp.stateless_reset = token_param;
+	o.set_sp = 1;
+	if (!pair_ready(&p, &o, switch_id ? "a reset on ID 1" :
+					    "a reset on ID 0"))
+		return;
+	get_params(p.c, &tp);
+	tp.remote = 1;
+	ret = getsockopt(p.c, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &tp,
+			 &(socklen_t){ sizeof(tp) });
+	CHECK(!ret && tp.stateless_reset == token_param,
+	      "client: the server %s a stateless_reset_token (%u)",
+	      token_param ? "sent" : "did not send", tp.stateless_reset);
+	if (!ping_pong(&p, "before the reset"))
+		goto out;
+	if (switch_id) {
+		ret = set_cid(p.c, 1, 1, 0);
+		CHECK(!ret, "client: sends to the server's ID 1 (%s)",
+		      ret ? strerror(errno) : "ok");
+		if (!ping_pong(&p, "on ID 1"))
+			goto out;
+	}
+	set_timeouts(p.c, 10);
+	snd = quic_mib("QuicStatelessResetSnd");
+	rcv = quic_mib("QuicStatelessResetRcv");
+	ret = system("tc qdisc add dev lo root netem loss 100%");
+	close(p.s);
+	p.s = -1;
+	sleep(3);		/* the closing period ends */
+	ret |= system("tc qdisc del dev lo root");
+	CHECK(!ret, "the server's connection is gone without a trace");
+	n = send_stream(p.c, "x", 1, -1, MSG_QUIC_STREAM_NEW, 0);
+	CHECK(n == 1, "the client, unaware, sends on a stream (%zd)", n);
+	n = recv(p.c, &b, 1, 0);
+	CHECK(n < 0 && errno == ECONNRESET,
+	      "its recv() fails with ECONNRESET before the idle timeout (%s)",
+	      n < 0 ? strerror(errno) : "data");
+	CHECK(quic_mib("QuicStatelessResetSnd") > snd &&
+	      quic_mib("QuicStatelessResetRcv") > rcv,
+	      "QuicStatelessResetSnd and QuicStatelessResetRcv count it");
+out:
+	pair_close(&p);
+}
+
+static void test_stateless_reset(void)
+{
+	if (system("tc qdisc add dev lo root netem loss 100% 2>/dev/null")) {
+		printf("# skip: stateless reset (no tc netem)\n");
+		return;
+	}
+	system("tc qdisc del dev lo root");
+	reset_case(true, false);
+	reset_case(false, true);
+}
+
+/* A datagram from elsewhere that looks like a short header packet for
+ * an unknown connection: answered with a shorter reset (too short: not
+ * at all), and the connection it reached is unharmed.
+ */
+static void test_stray_datagram(void)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+	unsigned char buf[64];
+	struct pollfd pfd;
+	struct pair p;
+	ssize_t n;
+	int u, i;
+
+	if (!pair_ready(&p, NULL, "stray datagrams"))
+		return;
+	u = socket(AF_INET, SOCK_DGRAM, 0);
+	getsockname(p.c, (struct sockaddr *)&a, &len);
+	for (i = 0; i < (int)sizeof(buf); i++)
+		buf[i] = 0x40 | (i * 37);
+	buf[0] = 0x41;
+	n = sendto(u, buf, 50, 0, (struct sockaddr *)&a, len);
+	pfd.fd = u;
+	pfd.events = POLLIN;
+	n = poll(&pfd, 1, 2000) == 1 ? recv(u, buf, sizeof(buf), 0) : -1;
+	CHECK(n >= 21 && n < 50 && (buf[0] & 0xc0) == 0x40,
+	      "a 50-byte stray datagram is answered with a %zd-byte reset",
+	      n);
+	memset(buf, 0x42, sizeof(buf));
+	n = sendto(u, buf, 21, 0, (struct sockaddr *)&a, len);
+	n = poll(&pfd, 1, 1000) == 1 ? recv(u, buf, sizeof(buf), 0) : 0;
+	CHECK(n == 0, "a 21-byte one is not answered (%zd)", n);
+	ping_pong(&p, "after the stray datagrams");
+	close(u);
+	pair_close(&p);
+}
+
+int main(int argc, char **argv)
+{
+	FILE *f;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s CERTDIR\n", argv[0]);
+		return 2;
+	}
+	snprintf(quic_psk, sizeof(quic_psk), "%s/psk.txt", argv[1]);
+	f = fopen(quic_psk, "r");
+	if (!f) {
+		perror(quic_psk);
+		return 2;
+	}
+	fclose(f);
+	if (getenv("QUIC_DEBUG"))
+		quic_set_log_level(7);
+	printf("TAP version 13\n");
+	test_cid_errors();
+	test_cid_switch();
+	test_stray_datagram();
+	test_stateless_reset();
+	return tap_done("path_test");
+}
