@@ -44,6 +44,25 @@ static int set_cid(int sd, int dest, uint32_t active, uint32_t prior_to)
 			  sizeof(info));
 }
 
+/* One byte of stream data; events on the way are skipped. */
+static ssize_t recv_byte(int sd, char *b, int64_t *id)
+{
+	char buf[256];
+	int mflags, i;
+	ssize_t n;
+
+	for (i = 0; i < 100; i++) {
+		n = recv_any(sd, buf, sizeof(buf), id, NULL, &mflags, 0);
+		if (n < 0)
+			return n;
+		if (mflags & MSG_QUIC_NOTIFICATION)
+			continue;
+		*b = buf[0];
+		return n;
+	}
+	return -1;
+}
+
 /* One byte each way on a new stream: both sides have processed what the
  * other sent before.
  */
@@ -55,11 +74,11 @@ static bool ping_pong(struct pair *p, const char *what)
 
 	n = send_stream(p->c, "p", 1, -1, MSG_QUIC_STREAM_NEW, 0);
 	if (n == 1)
-		n = recv_any(p->s, &b, 1, &id, NULL, NULL, 0);
+		n = recv_byte(p->s, &b, &id);
 	if (n == 1 && b == 'p')
 		n = send_stream(p->s, "q", 1, id, 0, 0);
 	if (n == 1)
-		n = recv_any(p->c, &b, 1, NULL, NULL, NULL, 0);
+		n = recv_byte(p->c, &b, NULL);
 	CHECK(n == 1 && b == 'q', "data both ways %s (%zd, %s)", what, n,
 	      n < 0 ? strerror(errno) : "ok");
 	return n == 1 && b == 'q';
@@ -68,7 +87,6 @@ static bool ping_pong(struct pair *p, const char *what)
 static void test_cid_errors(void)
 {
 	struct quic_connection_id_info info;
-	socklen_t len = 2;
 	int sd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
 	int ret;
 
@@ -79,9 +97,6 @@ static void test_cid_errors(void)
 	ret = set_cid(sd, 1, 0, 0);
 	CHECK(ret < 0 && errno == ENOTCONN,
 	      "CONNECTION_ID set on an unconnected socket: ENOTCONN (%s)",
-	      ret < 0 ? strerror(errno) : "ok");
-	ret = getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_ID, &info, &len);
-	CHECK(ret < 0 && errno == EINVAL, "a short optlen: EINVAL (%s)",
 	      ret < 0 ? strerror(errno) : "ok");
 	close(sd);
 }
@@ -117,6 +132,10 @@ static void test_cid_switch(void)
 	      "server: the client uses its ID 0 (%d %u %u)", ret,
 	      info.active, info.prior_to);
 
+	ret = getsockopt(p.c, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_ID, &info,
+			 &(socklen_t){ 2 });
+	CHECK(ret < 0 && errno == EINVAL, "a short optlen: EINVAL (%s)",
+	      ret < 0 ? strerror(errno) : "ok");
 	ret = set_cid(p.c, 1, 1, 0);
 	CHECK(!ret, "client: switches to the server's ID 1, issued by "
 	      "NEW_CONNECTION_ID (%s)", ret ? strerror(errno) : "ok");

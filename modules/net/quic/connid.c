@@ -646,6 +646,8 @@ static int quic_connid_set_dest(struct sock *sk, u32 active, u32 prior_to)
 		if (d->live && d->seq < prior_to)
 			quic_dcid_retire(ids, d);
 	}
+	/* what the peer sends below it from now on is retired at once */
+	ids->dst_prior = max(ids->dst_prior, prior_to);
 	quic_dcid_switch(sk, to);
 	return 0;
 }

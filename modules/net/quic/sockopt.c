@@ -624,12 +624,12 @@ static int quic_set_connection_id(struct sock *sk, sockptr_t optval,
 {
 	struct quic_connection_id_info info;
 
+	if (sk->sk_state != TCP_ESTABLISHED)
+		return -ENOTCONN;
 	if (optlen != sizeof(info))
 		return -EINVAL;
 	if (copy_from_sockptr(&info, optval, sizeof(info)))
 		return -EFAULT;
-	if (sk->sk_state != TCP_ESTABLISHED)
-		return -ENOTCONN;
 	return quic_connid_set(sk, &info);
 }
 
@@ -845,12 +845,12 @@ static int quic_get_connection_id(struct sock *sk, sockptr_t optval,
 {
 	struct quic_connection_id_info info;
 
+	if (sk->sk_state != TCP_ESTABLISHED)
+		return -ENOTCONN;
 	if (*optlen < sizeof(info))
 		return -EINVAL;
 	if (copy_from_sockptr(&info, optval, sizeof(info)))
 		return -EFAULT;
-	if (sk->sk_state != TCP_ESTABLISHED)
-		return -ENOTCONN;
 	info.dest = !!info.dest;
 	memset(info.reserved, 0, sizeof(info.reserved));
 	quic_connid_get(sk, &info);
