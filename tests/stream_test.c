@@ -12,7 +12,9 @@
  * input that must fail cleanly.  Prints TAP.
  *
  * usage: stream_test CERTDIR [MIB_PER_TRANSFER [transfer]]
- * ("transfer": only the transfers, for runs under tc netem)
+ *        stream_test CERTDIR COUNT handshake
+ * ("transfer": only the transfers, for runs under tc netem; "handshake":
+ * COUNT handshakes in a row, for runs under heavy loss)
  */
 
 #include <arpa/inet.h>
@@ -210,6 +212,33 @@ static void test_transfer(void)
 			 "server to client");
 	}
 	pair_close(&p);
+}
+
+/* @count handshakes in a row, each followed by a message both ways. */
+static void test_handshakes(unsigned int count)
+{
+	struct timeval t0, t1;
+	unsigned int i, ok = 0;
+	char b[2] = "";
+	struct pair p;
+	double s;
+
+	gettimeofday(&t0, NULL);
+	for (i = 0; i < count; i++) {
+		if (pair_open(&p, NULL)) {
+			pair_close(&p);
+			continue;
+		}
+		if (send_stream(p.c, "h", 1, -1, MSG_QUIC_STREAM_NEW |
+				MSG_QUIC_STREAM_FIN, 0) == 1 &&
+		    recv(p.s, b, 1, 0) == 1)
+			ok++;
+		pair_close(&p);
+	}
+	gettimeofday(&t1, NULL);
+	s = (t1.tv_sec - t0.tv_sec) + (t1.tv_usec - t0.tv_usec) / 1e6;
+	CHECK(ok == count, "%u of %u handshakes complete and carry data (%.1f s each)",
+	      ok, count, s / count);
 }
 
 /* 1000 streams open at once, each with a message and FIN both ways. */
@@ -1189,6 +1218,11 @@ int main(int argc, char **argv)
 		/* only the transfers, e.g. under tc netem */
 		test_transfer();
 		return tap_done("stream_test transfer");
+	}
+	if (argc > 3 && !strcmp(argv[3], "handshake")) {
+		/* only handshakes, e.g. under heavy loss */
+		test_handshakes(transfer_mib);
+		return tap_done("stream_test handshake");
 	}
 	test_basic();
 	test_bad_input();

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * RTT estimation (RFC 9002 section 5) and NewReno congestion control
- * (RFC 9002 section 7): slow start, congestion avoidance, and one window
- * reduction per round trip of losses.
+ * (RFC 9002 section 7): slow start, congestion avoidance, one window
+ * reduction per round trip of losses, and the minimum window after
+ * persistent congestion.
  */
 
 #include <linux/minmax.h>
@@ -52,6 +53,7 @@ void quic_cong_rtt(struct quic_cong *cg, u32 rtt, u32 ack_delay,
 	cg->latest_rtt = rtt;
 	if (!cg->sampled) {
 		cg->sampled = 1;
+		cg->first_sample = ktime_get();
 		cg->min_rtt = rtt;
 		cg->srtt = rtt;
 		cg->rttvar = rtt / 2;
@@ -95,6 +97,32 @@ void quic_cong_lost(struct quic_cong *cg, u32 bytes, ktime_t sent)
 	cg->recovery_start = ktime_get();
 	cg->ssthresh = max_t(u32, cg->cwnd / 2, 2 * cg->mss);
 	cg->cwnd = cg->ssthresh;
+}
+
+/**
+ * quic_cong_persistent - persistent congestion (RFC 9002 section 7.6)
+ * @cg: the state
+ * @first: send time of the oldest of a run of lost packets, none of them
+ *	acknowledged in between
+ * @last: send time of the newest
+ * @max_ack_delay: the peer's, microseconds
+ *
+ * A run longer than three probe timeouts, sent after the first RTT
+ * sample, collapses the window to its minimum.
+ *
+ * Return: true when declared.
+ */
+bool quic_cong_persistent(struct quic_cong *cg, ktime_t first, ktime_t last,
+			  u32 max_ack_delay)
+{
+	u64 period = 3ULL * quic_cong_pto(cg, max_ack_delay);
+
+	if (!cg->sampled || ktime_before(first, cg->first_sample) ||
+	    ktime_us_delta(last, first) <= (s64)period)
+		return false;
+	cg->cwnd = 2 * cg->mss;
+	cg->recovery_start = 0;
+	return true;
 }
 
 bool quic_cong_can_send(const struct quic_cong *cg)

@@ -24,6 +24,7 @@ struct quic_cong {
 	u32 inflight;		/* ack-eliciting bytes in flight */
 	u32 mss;		/* the datagram size in use */
 	ktime_t recovery_start;	/* packets sent before: no reaction */
+	ktime_t first_sample;	/* when the first RTT sample was taken */
 };
 
 void quic_cong_init(struct quic_cong *cg, u32 initial_rtt);
@@ -34,6 +35,8 @@ u32 quic_cong_pto(const struct quic_cong *cg, u32 max_ack_delay);
 void quic_cong_sent(struct quic_cong *cg, u32 bytes);
 void quic_cong_acked(struct quic_cong *cg, u32 bytes, ktime_t sent);
 void quic_cong_lost(struct quic_cong *cg, u32 bytes, ktime_t sent);
+bool quic_cong_persistent(struct quic_cong *cg, ktime_t first, ktime_t last,
+			  u32 max_ack_delay);
 bool quic_cong_can_send(const struct quic_cong *cg);
 void quic_cong_set_mss(struct quic_cong *cg, u32 mss);
 

@@ -38,6 +38,7 @@ static const char *const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_RESET_RCV]		= "QuicStatelessResetRcv",
 	[QUIC_MIB_CID_ISSUED]		= "QuicConnIdIssued",
 	[QUIC_MIB_CID_RETIRED]		= "QuicConnIdRetired",
+	[QUIC_MIB_PERSISTENT_CONG]	= "QuicPersistentCongestion",
 };
 
 static int quic_snmp_show(struct seq_file *seq, void *v)

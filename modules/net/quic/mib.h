@@ -43,6 +43,7 @@ enum quic_mib_field {
 					 */
 	QUIC_MIB_CID_ISSUED,		/* NEW_CONNECTION_ID: IDs issued */
 	QUIC_MIB_CID_RETIRED,		/* IDs of ours the peer retired */
+	QUIC_MIB_PERSISTENT_CONG,	/* persistent congestion declared */
 	QUIC_MIB_MAX
 };
 

@@ -182,17 +182,26 @@ static bool quic_conn_idle_expired(struct sock *sk)
 	return idle && time_after_eq(jiffies, quic_conn(sk)->last_rx + idle);
 }
 
+/* The packets one loss detection declared lost, oldest to newest. */
+struct quic_lost_span {
+	u64 first_pn, last_pn;
+	ktime_t first_time, last_time;
+	unsigned int count;
+};
+
 /**
  * quic_outq_detect_lost - RFC 9002 section 6.1 in one number space
  * @sk: the connection
  * @space: the space
+ * @span: if not NULL, filled with what was declared lost
  *
  * Packets sent before the largest acknowledged one are lost once
  * QUIC_PKT_THRESHOLD later ones are acknowledged, or 9/8 of the RTT
  * after they were sent; for the first that is neither yet, the loss
  * timer is set to when it will be.
  */
-static void quic_outq_detect_lost(struct sock *sk, u8 space)
+static void quic_outq_detect_lost(struct sock *sk, u8 space,
+				  struct quic_lost_span *span)
 {
 	struct quic_conn *c = quic_conn(sk);
 	s64 largest = c->space[space].largest_acked;
@@ -209,6 +218,14 @@ static void quic_outq_detect_lost(struct sock *sk, u8 space)
 			break;
 		if (p->pn + QUIC_PKT_THRESHOLD <= (u64)largest ||
 		    !ktime_after(p->time, lost_before)) {
+			if (span && !p->probe) {
+				if (!span->count++) {
+					span->first_pn = p->pn;
+					span->first_time = p->time;
+				}
+				span->last_pn = p->pn;
+				span->last_time = p->time;
+			}
 			quic_outq_lost(sk, space, p, true);
 			continue;
 		}
@@ -217,12 +234,20 @@ static void quic_outq_detect_lost(struct sock *sk, u8 space)
 	}
 }
 
-/* Declare what is in flight lost and resend it, or probe. */
+/* Packets the application space sends again at a probe timeout. */
+#define QUIC_PTO_PROBES		2
+
+/* A probe timeout (RFC 9002 section 6.2.4): the handshake spaces send
+ * again all they have in flight, the application space its two oldest
+ * packets (or a PING); no congestion signal either way, the
+ * acknowledgments of the probes tell what was lost.
+ */
 static void quic_conn_pto_fire(struct sock *sk)
 {
 	struct quic_conn *c = quic_conn(sk);
 	struct quic_sent *s, *tmp;
 	ktime_t now = ktime_get();
+	unsigned int n;
 	bool inflight;
 	int i;
 
@@ -234,7 +259,7 @@ static void quic_conn_pto_fire(struct sock *sk)
 	for (i = 0; i < QUIC_PNSPACE_MAX; i++) {
 		if (!c->loss_time[i] || ktime_after(c->loss_time[i], now))
 			continue;
-		quic_outq_detect_lost(sk, i);
+		quic_outq_detect_lost(sk, i, NULL);
 		quic_packet_flush(sk);
 		return;
 	}
@@ -259,11 +284,15 @@ static void quic_conn_pto_fire(struct sock *sk)
 		quic_conn_abort(sk, ETIMEDOUT);
 		return;
 	}
-	for (i = 0; i < QUIC_PNSPACE_MAX; i++)
-		list_for_each_entry_safe(s, tmp, &c->sent[i], list)
-			quic_outq_lost(sk, i, s, true);
-	if (!inflight)
-		c->ping_pending = 1;
+	for (i = 0; i < QUIC_PNSPACE_MAX; i++) {
+		n = 0;
+		list_for_each_entry_safe(s, tmp, &c->sent[i], list) {
+			if (i == QUIC_PNSPACE_APP && n++ == QUIC_PTO_PROBES)
+				break;
+			quic_outq_lost(sk, i, s, false);
+		}
+	}
+	c->ping_pending = 1;	/* when the probe has nothing else */
 	quic_packet_flush(sk);
 	c->ping_pending = 0;
 }
@@ -382,6 +411,8 @@ void quic_outq_ack(struct sock *sk, u8 space, const struct quic_frame *f)
 	struct quic_ack_range ranges[QUIC_ACK_RANGES_MAX];
 	struct quic_conn *c = quic_conn(sk);
 	struct quic_pnspace *s = &c->space[space];
+	s64 prev_largest = s->largest_acked;
+	struct quic_lost_span span = {};
 	struct quic_sent *p, *tmp;
 	struct quic_ack_iter it;
 	int n = 0, r;
@@ -417,7 +448,19 @@ void quic_outq_ack(struct sock *sk, u8 space, const struct quic_frame *f)
 		}
 		quic_outq_acked(sk, p);
 	}
-	quic_outq_detect_lost(sk, space);
+	quic_outq_detect_lost(sk, space, &span);
+	/* lost in a row: nothing between them acknowledged, now or before */
+	if (span.count >= 2 && prev_largest < (s64)span.first_pn) {
+		for (r = 0; r < n; r++)
+			if (ranges[r].start <= span.last_pn &&
+			    ranges[r].end >= span.first_pn)
+				break;
+		if (r == n &&
+		    quic_cong_persistent(&c->cong, span.first_time,
+					 span.last_time,
+					 quic_conn_max_ack_delay(sk)))
+			QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PERSISTENT_CONG);
+	}
 	c->pto_count = 0;
 	sk_stop_timer(sk, &c->pto_timer);
 }

@@ -1,0 +1,71 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Transfers and handshakes over loopback impaired by tc netem: loss,
+# reordering, duplication, corruption, delay, a blackhole in the middle
+# of a transfer, and handshakes under heavy loss.  Each case is one
+# "ok - " or "not ok - " line; the stream_test output (with the goodput of
+# each direction) follows as comments.  Run as root in a test guest, by
+# kmod-tests.sh.
+#
+# usage: netem.sh STREAM_TEST CERT_DIR [MIB]
+
+ST=$1
+CERTS=$2
+MIB=${3:-16}
+
+modprobe sch_netem 2>/dev/null
+if ! tc qdisc add dev lo root netem loss 0% 2>/dev/null; then
+	echo "# skip: tc netem"
+	exit 0
+fi
+tc qdisc del dev lo root
+
+report() {	# status description output
+	echo "$3" | sed 's/^/#   /'
+	if [ "$1" = 0 ]; then
+		echo "ok - $2"
+	else
+		echo "not ok - $2"
+	fi
+}
+
+transfer() {	# description netem-arguments...
+	local desc=$1 out rc
+	shift
+	tc qdisc add dev lo root netem "$@" limit 100000
+	out=$(timeout 900 "$ST" "$CERTS" "$MIB" transfer 2>&1)
+	rc=$?
+	tc qdisc del dev lo root
+	report $rc "$MIB MiB both ways intact under $desc (netem $*)" "$out"
+}
+
+transfer "1% loss" loss 1%
+transfer "5% loss" loss 5%
+transfer "20% loss" loss 20%
+transfer "reordering" delay 10ms reorder 25% 50%
+transfer "duplication" duplicate 5%
+transfer "1% corruption" corrupt 1%
+transfer "100 ms delay" delay 100ms
+
+# Nothing passes for 3 s in the middle of a transfer (rate limited so
+# that it is still running then).
+tc qdisc add dev lo root netem rate 20mbit limit 100000
+out=$(mktemp)
+timeout 900 "$ST" "$CERTS" "$MIB" transfer > "$out" 2>&1 &
+pid=$!
+sleep 2
+tc qdisc change dev lo root netem rate 20mbit loss 100% limit 100000
+sleep 3
+tc qdisc change dev lo root netem rate 20mbit limit 100000
+wait $pid
+rc=$?
+tc qdisc del dev lo root
+report $rc "$MIB MiB both ways intact with a 3 s blackhole in the middle (netem rate 20mbit, then loss 100%)" "$(cat "$out")"
+rm -f "$out"
+
+tc qdisc add dev lo root netem loss 30%
+out=$(timeout 900 "$ST" "$CERTS" 10 handshake 2>&1)
+rc=$?
+tc qdisc del dev lo root
+report $rc "10 handshakes complete under 30% loss (netem loss 30%)" "$out"
