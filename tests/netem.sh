@@ -3,7 +3,8 @@
 #
 # Transfers and handshakes over loopback impaired by tc netem: loss,
 # reordering, duplication, corruption, delay, a blackhole in the middle
-# of a transfer, and handshakes under heavy loss.  Each case is one
+# of a transfer, for each congestion controller, with the share of a QUIC
+# flow beside a TCP one on a slow link, and handshakes under heavy loss.  Each case is one
 # "ok - " or "not ok - " line; the stream_test output (with the goodput of
 # each direction) follows as comments.  Run as root in a test guest, by
 # kmod-tests.sh.
@@ -37,32 +38,52 @@ transfer() {	# description netem-arguments...
 	out=$(timeout 900 "$ST" "$CERTS" "$MIB" transfer 2>&1)
 	rc=$?
 	tc qdisc del dev lo root
-	report $rc "$MIB MiB both ways intact under $desc (netem $*)" "$out"
+	report $rc "$cc: $MIB MiB both ways intact under $desc (netem $*)" "$out"
 }
-
-transfer "1% loss" loss 1%
-transfer "5% loss" loss 5%
-transfer "20% loss" loss 20%
-transfer "reordering" delay 10ms reorder 25% 50%
-transfer "duplication" duplicate 5%
-transfer "1% corruption" corrupt 1%
-transfer "100 ms delay" delay 100ms
 
 # Nothing passes for 3 s in the middle of a transfer (rate limited so
 # that it is still running then).
-tc qdisc add dev lo root netem rate 20mbit limit 100000
-out=$(mktemp)
-timeout 900 "$ST" "$CERTS" "$MIB" transfer > "$out" 2>&1 &
-pid=$!
-sleep 2
-tc qdisc change dev lo root netem rate 20mbit loss 100% limit 100000
-sleep 3
-tc qdisc change dev lo root netem rate 20mbit limit 100000
-wait $pid
-rc=$?
-tc qdisc del dev lo root
-report $rc "$MIB MiB both ways intact with a 3 s blackhole in the middle (netem rate 20mbit, then loss 100%)" "$(cat "$out")"
-rm -f "$out"
+blackhole() {
+	local out rc pid
+
+	tc qdisc add dev lo root netem rate 20mbit limit 100000
+	out=$(mktemp)
+	timeout 900 "$ST" "$CERTS" "$MIB" transfer > "$out" 2>&1 &
+	pid=$!
+	sleep 2
+	tc qdisc change dev lo root netem rate 20mbit loss 100% limit 100000
+	sleep 3
+	tc qdisc change dev lo root netem rate 20mbit limit 100000
+	wait $pid
+	rc=$?
+	tc qdisc del dev lo root
+	report $rc "$cc: $MIB MiB both ways intact with a 3 s blackhole in the middle (netem rate 20mbit, then loss 100%)" "$(cat "$out")"
+	rm -f "$out"
+}
+
+# each congestion controller (QUIC_CONG_ALG_ numbers, read by the tests)
+for alg in 0:reno 1:cubic; do
+	export QUIC_TEST_CONG=${alg%%:*}
+	cc=${alg#*:}
+	transfer "1% loss" loss 1%
+	transfer "5% loss" loss 5%
+	transfer "20% loss" loss 20%
+	transfer "reordering" delay 10ms reorder 25% 50%
+	transfer "duplication" duplicate 5%
+	transfer "1% corruption" corrupt 1%
+	transfer "100 ms delay" delay 100ms
+	blackhole
+
+	# A QUIC and a TCP (CUBIC) flow on a 50 Mbit/s link with a
+	# 100-packet queue: the shares are printed, not judged.
+	tc qdisc add dev lo root netem rate 50mbit delay 5ms limit 100
+	out=$(timeout 120 "$ST" "$CERTS" 10 fairness 2>&1)
+	rc=$?
+	tc qdisc del dev lo root
+	report $rc "$cc: a QUIC and a TCP flow share a 50 Mbit/s link (netem rate 50mbit delay 5ms limit 100)" "$out"
+	echo "$out" | sed -n "s/^# fairness: /# fairness ($cc vs TCP cubic): /p"
+done
+unset QUIC_TEST_CONG
 
 tc qdisc add dev lo root netem loss 30%
 out=$(timeout 900 "$ST" "$CERTS" 10 handshake 2>&1)

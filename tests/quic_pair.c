@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -72,6 +73,20 @@ int pair_open(struct pair *p, const struct opts *o)
 	    setsockopt(p->c, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &o->cp,
 		       sizeof(o->cp)))
 		return -errno;
+	if (getenv("QUIC_TEST_CONG")) {
+		/* the congestion controller of both ends, by number */
+		struct quic_config cfg;
+		socklen_t clen = sizeof(cfg);
+
+		if (getsockopt(p->c, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, &clen))
+			return -errno;
+		cfg.congestion_control_algo = atoi(getenv("QUIC_TEST_CONG"));
+		if (setsockopt(p->c, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg,
+			       sizeof(cfg)) ||
+		    setsockopt(p->listener, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg,
+			       sizeof(cfg)))
+			return -errno;
+	}
 	if (bind(p->listener, (struct sockaddr *)&a, len) ||
 	    getsockname(p->listener, (struct sockaddr *)&a, &len) ||
 	    listen(p->listener, 8))

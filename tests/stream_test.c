@@ -13,8 +13,10 @@
  *
  * usage: stream_test CERTDIR [MIB_PER_TRANSFER [transfer]]
  *        stream_test CERTDIR COUNT handshake
+ *        stream_test CERTDIR SECONDS fairness
  * ("transfer": only the transfers, for runs under tc netem; "handshake":
- * COUNT handshakes in a row, for runs under heavy loss)
+ * COUNT handshakes in a row, for runs under heavy loss; "fairness": a QUIC
+ * and a TCP flow at once, each one's share printed)
  */
 
 #include <arpa/inet.h>
@@ -239,6 +241,99 @@ static void test_handshakes(unsigned int count)
 	s = (t1.tv_sec - t0.tv_sec) + (t1.tv_usec - t0.tv_usec) / 1e6;
 	CHECK(ok == count, "%u of %u handshakes complete and carry data (%.1f s each)",
 	      ok, count, s / count);
+}
+
+/* Fairness: a QUIC and a TCP flow over loopback at the same time */
+struct flow {
+	int sd;
+	bool quic, sender;
+	double deadline;
+	unsigned long long bytes;
+};
+
+static double now_s(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+static void *flow_run(void *arg)
+{
+	static __thread uint8_t buf[65536];
+	struct flow *f = arg;
+	ssize_t n;
+
+	while (now_s() < f->deadline) {
+		if (f->sender)
+			n = f->quic ? send_stream(f->sd, buf, sizeof(buf), -1,
+						  f->bytes ? 0 :
+						  MSG_QUIC_STREAM_NEW, 0) :
+				      send(f->sd, buf, sizeof(buf), 0);
+		else
+			n = recv(f->sd, buf, sizeof(buf), 0);
+		if (n < 0 && errno == EAGAIN)
+			continue;
+		if (n <= 0)
+			break;
+		if (!f->sender || f->quic)
+			f->bytes += n;
+	}
+	return NULL;
+}
+
+/* Both flows send as fast as they can for @seconds; what each receiver
+ * got is its share.  A measurement: it fails only if a flow starves.
+ */
+static void test_fairness(unsigned int seconds)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct flow f[4] = {};
+	socklen_t len = sizeof(a);
+	int tl, tc, ts, i;
+	pthread_t t[4];
+	double q, tcp;
+	struct pair p;
+
+	if (!pair_ready(&p, NULL, "fairness"))
+		return;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	tl = socket(AF_INET, SOCK_STREAM, 0);
+	tc = socket(AF_INET, SOCK_STREAM, 0);
+	if (bind(tl, (struct sockaddr *)&a, len) ||
+	    getsockname(tl, (struct sockaddr *)&a, &len) || listen(tl, 1) ||
+	    connect(tc, (struct sockaddr *)&a, len)) {
+		CHECK(0, "a TCP connection over loopback (%s)", strerror(errno));
+		goto out;
+	}
+	ts = accept(tl, NULL, NULL);
+	set_timeouts(ts, 1);
+	set_timeouts(tc, 1);
+	set_timeouts(p.c, 1);
+	set_timeouts(p.s, 1);
+	f[0] = (struct flow){ .sd = p.c, .quic = true, .sender = true };
+	f[1] = (struct flow){ .sd = p.s, .quic = true };
+	f[2] = (struct flow){ .sd = tc, .sender = true };
+	f[3] = (struct flow){ .sd = ts };
+	for (i = 0; i < 4; i++) {
+		f[i].deadline = now_s() + seconds;
+		pthread_create(&t[i], NULL, flow_run, &f[i]);
+	}
+	for (i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	q = f[1].bytes / 1e6 / seconds;
+	tcp = f[3].bytes / 1e6 / seconds;
+	printf("# fairness: QUIC %.2f MB/s (%.0f%%), TCP %.2f MB/s (%.0f%%) over %u s\n",
+	       q, 100 * q / (q + tcp + 1e-9), tcp, 100 * tcp / (q + tcp + 1e-9),
+	       seconds);
+	CHECK(f[1].bytes && f[3].bytes,
+	      "a QUIC and a TCP flow sharing the link both move data");
+	close(ts);
+out:
+	close(tc);
+	close(tl);
+	pair_close(&p);
 }
 
 /* 1000 streams open at once, each with a message and FIN both ways. */
@@ -1218,6 +1313,11 @@ int main(int argc, char **argv)
 		/* only the transfers, e.g. under tc netem */
 		test_transfer();
 		return tap_done("stream_test transfer");
+	}
+	if (argc > 3 && !strcmp(argv[3], "fairness")) {
+		/* one QUIC and one TCP flow for MIB seconds */
+		test_fairness(transfer_mib);
+		return tap_done("stream_test fairness");
 	}
 	if (argc > 3 && !strcmp(argv[3], "handshake")) {
 		/* only handshakes, e.g. under heavy loss */

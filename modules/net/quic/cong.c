@@ -1,18 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * RTT estimation (RFC 9002 section 5) and NewReno congestion control
- * (RFC 9002 section 7): slow start, congestion avoidance, one window
- * reduction per round trip of losses, and the minimum window after
- * persistent congestion.
+ * RTT estimation (RFC 9002 section 5) and congestion control: slow start,
+ * one window reduction per round trip of losses, and the minimum window
+ * after persistent congestion (RFC 9002 section 7); in congestion
+ * avoidance NewReno grows the window by a datagram per window
+ * acknowledged, CUBIC (RFC 9438) along a cubic function of the time since
+ * the last reduction, never slower than Reno would.
  */
 
+#include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/minmax.h>
+#include <uapi/linux/quic.h>
 
 #include "cong.h"
 
-void quic_cong_init(struct quic_cong *cg, u32 initial_rtt)
+/* CUBIC constants: C = 0.4, beta = 0.7, the Reno-friendly alpha =
+ * 3 * (1 - beta) / (1 + beta) ~ 0.529 (RFC 9438 sections 4.2-4.3).
+ */
+#define QUIC_CUBIC_BETA		7	/* tenths */
+#define QUIC_CUBIC_ALPHA	529	/* thousandths */
+#define QUIC_CUBIC_T_MAX_MS	100000	/* cap of |t - K| */
+
+void quic_cong_init(struct quic_cong *cg, u32 initial_rtt, u8 algo)
 {
 	memset(cg, 0, sizeof(*cg));
+	cg->algo = algo;
 	quic_cong_set_initial_rtt(cg, initial_rtt);
 	cg->cwnd = QUIC_INIT_CWND;
 	cg->ssthresh = U32_MAX;
@@ -78,6 +91,60 @@ void quic_cong_sent(struct quic_cong *cg, u32 bytes)
 	cg->inflight += bytes;
 }
 
+/* floor of the cube root */
+static u32 quic_cbrt(u64 a)
+{
+	u32 lo = 0, hi = 1 << 22, mid;
+
+	while (lo + 1 < hi) {
+		mid = (lo + hi) / 2;
+		if ((u64)mid * mid * mid <= a)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* CUBIC congestion avoidance: @bytes newly acknowledged. */
+static void quic_cubic_acked(struct quic_cong *cg, u32 bytes)
+{
+	ktime_t now = ktime_get();
+	u64 d, delta, target;
+	s64 t;
+
+	if (!cg->epoch) {
+		cg->epoch = now;
+		cg->w_est = cg->cwnd;
+		if (cg->w_max <= cg->cwnd) {
+			cg->w_max = cg->cwnd;
+			cg->k_ms = 0;
+		} else {
+			/* K^3 = (W_max - cwnd) / (C * MSS), in ms^3 */
+			cg->k_ms = quic_cbrt(div_u64((u64)(cg->w_max - cg->cwnd) *
+						     2500000000ULL, cg->mss));
+		}
+	}
+	/* W_cubic(t + RTT), t since the epoch (RFC 9438 section 4.2) */
+	t = ktime_ms_delta(now, cg->epoch) + cg->srtt / 1000 - cg->k_ms;
+	d = min_t(u64, abs(t), QUIC_CUBIC_T_MAX_MS);
+	delta = div_u64(4 * (d * d * d / 1000) * cg->mss, 10000000);
+	if (t >= 0)
+		target = cg->w_max + delta;
+	else
+		target = delta < cg->w_max ? cg->w_max - delta : 0;
+	target = clamp_t(u64, target, cg->cwnd, cg->cwnd + cg->cwnd / 2);
+
+	/* the Reno-friendly region (section 4.3) */
+	cg->w_est += max_t(u32, div_u64((u64)QUIC_CUBIC_ALPHA * bytes * cg->mss,
+					1000 * cg->cwnd), 1);
+	if (target < cg->w_est) {
+		cg->cwnd = cg->w_est;
+		return;
+	}
+	cg->cwnd += div_u64((target - cg->cwnd) * bytes, cg->cwnd);
+}
+
 void quic_cong_acked(struct quic_cong *cg, u32 bytes, ktime_t sent)
 {
 	cg->inflight -= min(cg->inflight, bytes);
@@ -85,6 +152,8 @@ void quic_cong_acked(struct quic_cong *cg, u32 bytes, ktime_t sent)
 		return;		/* sent before the recovery period began */
 	if (cg->cwnd < cg->ssthresh)
 		cg->cwnd += bytes;
+	else if (cg->algo == QUIC_CONG_ALG_CUBIC)
+		quic_cubic_acked(cg, bytes);
 	else
 		cg->cwnd += max_t(u32, cg->mss * bytes / cg->cwnd, 1);
 }
@@ -95,7 +164,18 @@ void quic_cong_lost(struct quic_cong *cg, u32 bytes, ktime_t sent)
 	if (!ktime_after(sent, cg->recovery_start))
 		return;		/* already reacted to this round trip */
 	cg->recovery_start = ktime_get();
-	cg->ssthresh = max_t(u32, cg->cwnd / 2, 2 * cg->mss);
+	if (cg->algo == QUIC_CONG_ALG_CUBIC) {
+		/* fast convergence (RFC 9438 section 4.7) */
+		if (cg->cwnd < cg->w_max)
+			cg->w_max = cg->cwnd * (10 + QUIC_CUBIC_BETA) / 20;
+		else
+			cg->w_max = cg->cwnd;
+		cg->epoch = 0;
+		cg->ssthresh = max_t(u32, cg->cwnd / 10 * QUIC_CUBIC_BETA,
+				     2 * cg->mss);
+	} else {
+		cg->ssthresh = max_t(u32, cg->cwnd / 2, 2 * cg->mss);
+	}
 	cg->cwnd = cg->ssthresh;
 }
 
@@ -122,6 +202,7 @@ bool quic_cong_persistent(struct quic_cong *cg, ktime_t first, ktime_t last,
 		return false;
 	cg->cwnd = 2 * cg->mss;
 	cg->recovery_start = 0;
+	cg->epoch = 0;
 	return true;
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * RTT estimation (RFC 9002 section 5) and congestion control: NewReno
- * (RFC 9002 section 7) counting bytes in flight.
+ * RTT estimation (RFC 9002 section 5) and congestion control counting
+ * bytes in flight: NewReno (RFC 9002 section 7) or CUBIC (RFC 9438).
  */
 
 #ifndef __NET_QUIC_CONG_H
@@ -25,9 +25,15 @@ struct quic_cong {
 	u32 mss;		/* the datagram size in use */
 	ktime_t recovery_start;	/* packets sent before: no reaction */
 	ktime_t first_sample;	/* when the first RTT sample was taken */
+	u8 algo;		/* QUIC_CONG_ALG_RENO or _CUBIC */
+	/* CUBIC */
+	u32 w_max;		/* window before the last reduction */
+	u32 w_est;		/* the Reno-friendly estimate */
+	u32 k_ms;		/* time to reach w_max again */
+	ktime_t epoch;		/* start of congestion avoidance, or 0 */
 };
 
-void quic_cong_init(struct quic_cong *cg, u32 initial_rtt);
+void quic_cong_init(struct quic_cong *cg, u32 initial_rtt, u8 algo);
 void quic_cong_set_initial_rtt(struct quic_cong *cg, u32 rtt);
 void quic_cong_rtt(struct quic_cong *cg, u32 rtt, u32 ack_delay,
 		   u32 max_ack_delay);
