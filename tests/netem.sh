@@ -61,6 +61,28 @@ blackhole() {
 	rm -f "$out"
 }
 
+snmp() {	# counter
+	awk -v k="$1" '$1 == k { print $2 }' /proc/net/quic/snmp
+}
+
+# ECN: netem marks ECT packets CE where it would drop them; the receivers
+# echo the marks in ACK_ECN frames and the senders slow down for them.
+ecn() {
+	local ce=$(snmp QuicEcnCeRcv) cg=$(snmp QuicEcnCongestion)
+	local fail=$(snmp QuicEcnFailed) lost=$(snmp QuicPacketsLost) out rc
+
+	tc qdisc add dev lo root netem loss 3% ecn limit 100000
+	out=$(timeout 900 "$ST" "$CERTS" "$MIB" transfer 2>&1)
+	rc=$?
+	tc qdisc del dev lo root
+	ce=$(($(snmp QuicEcnCeRcv) - ce))
+	cg=$(($(snmp QuicEcnCongestion) - cg))
+	fail=$(($(snmp QuicEcnFailed) - fail))
+	lost=$(($(snmp QuicPacketsLost) - lost))
+	[ $rc = 0 ] && [ $ce -gt 0 ] && [ $cg -gt 0 ] && [ $fail = 0 ]
+	report $? "$cc: $MIB MiB both ways intact with CE marks for ECT packets (netem loss 3% ecn): $ce marks received, $cg window reductions, $fail validation failures, $lost packets lost" "$out"
+}
+
 # each congestion controller (QUIC_CONG_ALG_ numbers, read by the tests)
 for alg in 0:reno 1:cubic; do
 	export QUIC_TEST_CONG=${alg%%:*}
@@ -73,6 +95,7 @@ for alg in 0:reno 1:cubic; do
 	transfer "1% corruption" corrupt 1%
 	transfer "100 ms delay" delay 100ms
 	blackhole
+	ecn
 
 	# A QUIC and a TCP (CUBIC) flow on a 50 Mbit/s link with a
 	# 100-packet queue: the shares are printed, not judged.

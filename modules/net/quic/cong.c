@@ -158,11 +158,11 @@ void quic_cong_acked(struct quic_cong *cg, u32 bytes, ktime_t sent)
 		cg->cwnd += max_t(u32, cg->mss * bytes / cg->cwnd, 1);
 }
 
-void quic_cong_lost(struct quic_cong *cg, u32 bytes, ktime_t sent)
+/* A congestion event for a packet sent at @sent: once per round trip. */
+static bool quic_cong_event(struct quic_cong *cg, ktime_t sent)
 {
-	cg->inflight -= min(cg->inflight, bytes);
 	if (!ktime_after(sent, cg->recovery_start))
-		return;		/* already reacted to this round trip */
+		return false;	/* already reacted to this round trip */
 	cg->recovery_start = ktime_get();
 	if (cg->algo == QUIC_CONG_ALG_CUBIC) {
 		/* fast convergence (RFC 9438 section 4.7) */
@@ -177,6 +177,25 @@ void quic_cong_lost(struct quic_cong *cg, u32 bytes, ktime_t sent)
 		cg->ssthresh = max_t(u32, cg->cwnd / 2, 2 * cg->mss);
 	}
 	cg->cwnd = cg->ssthresh;
+	return true;
+}
+
+void quic_cong_lost(struct quic_cong *cg, u32 bytes, ktime_t sent)
+{
+	cg->inflight -= min(cg->inflight, bytes);
+	quic_cong_event(cg, sent);
+}
+
+/**
+ * quic_cong_ce - the peer reported more CE marks (RFC 9002 section 7.1)
+ * @cg: the state
+ * @sent: send time of the largest packet the ACK acknowledged
+ *
+ * Return: true when the window was reduced.
+ */
+bool quic_cong_ce(struct quic_cong *cg, ktime_t sent)
+{
+	return quic_cong_event(cg, sent);
 }
 
 /**

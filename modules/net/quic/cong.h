@@ -41,6 +41,7 @@ u32 quic_cong_pto(const struct quic_cong *cg, u32 max_ack_delay);
 void quic_cong_sent(struct quic_cong *cg, u32 bytes);
 void quic_cong_acked(struct quic_cong *cg, u32 bytes, ktime_t sent);
 void quic_cong_lost(struct quic_cong *cg, u32 bytes, ktime_t sent);
+bool quic_cong_ce(struct quic_cong *cg, ktime_t sent);
 bool quic_cong_persistent(struct quic_cong *cg, ktime_t first, ktime_t last,
 			  u32 max_ack_delay);
 bool quic_cong_can_send(const struct quic_cong *cg);

@@ -12,6 +12,7 @@
 #include <linux/skbuff.h>
 #include <linux/timer.h>
 #include <linux/workqueue.h>
+#include <net/inet_ecn.h>
 #include <uapi/linux/quic.h>
 
 #include "cid.h"
@@ -96,9 +97,21 @@ struct quic_sent {
 	u8 max_streams_bidi:1;
 	u8 max_streams_uni:1;
 	u8 early:1;			/* a 0-RTT packet */
+	u8 ecn:1;			/* sent with ECT(0) */
 	u16 probe;			/* a PMTU probe of that size */
 	struct quic_sent_frame f[QUIC_SENT_FRAMES];
 };
+
+/* ECN on the path (RFC 9000 section 13.4): packets are marked ECT(0)
+ * until the peer's counts contradict what was sent.
+ */
+enum quic_ecn_state {
+	QUIC_ECN_TESTING,		/* marking, not yet validated */
+	QUIC_ECN_CAPABLE,		/* the peer's counts add up */
+	QUIC_ECN_FAILED,		/* not marking */
+};
+
+#define QUIC_ECN_TEST_LOST	10	/* all lost: the path drops ECT */
 
 struct quic_conn {
 	u32 version;			/* in use */
@@ -167,6 +180,8 @@ struct quic_conn {
 	struct work_struct key_work;	/* answer the peer's key update */
 	struct work_struct discard_work;	/* free discarded keys */
 	struct delayed_work key_discard_work;	/* drop the old keys */
+	u8 ecn_state;			/* enum quic_ecn_state */
+	u8 ecn_lost;			/* ECT packets lost before validation */
 	u8 key_update_rx:1;		/* the peer updated: follow */
 	u8 key_update_wait:1;		/* we updated: the peer did not yet */
 	unsigned long last_rx;		/* jiffies of the last packet in */
@@ -185,6 +200,7 @@ struct quic_conn {
 /* Per-datagram receive information, in skb->cb. */
 struct quic_skb_cb {
 	union quic_addr peer;		/* source of the datagram */
+	u8 ecn;				/* its ECN codepoint, INET_ECN_* */
 };
 
 #define QUIC_SKB_CB(skb)	((struct quic_skb_cb *)&((skb)->cb[0]))
@@ -204,6 +220,13 @@ struct quic_rcv_cb {
 };
 
 #define QUIC_RCV_CB(skb)	((struct quic_rcv_cb *)&((skb)->cb[0]))
+
+/* The ECN codepoint of the connection's datagrams. */
+static inline u8 quic_ecn_codepoint(const struct quic_conn *c)
+{
+	return c->ecn_state == QUIC_ECN_FAILED ? INET_ECN_NOT_ECT :
+						 INET_ECN_ECT_0;
+}
 
 static inline u8 quic_level_space(u8 level)
 {

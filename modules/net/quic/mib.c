@@ -39,6 +39,9 @@ static const char *const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_CID_ISSUED]		= "QuicConnIdIssued",
 	[QUIC_MIB_CID_RETIRED]		= "QuicConnIdRetired",
 	[QUIC_MIB_PERSISTENT_CONG]	= "QuicPersistentCongestion",
+	[QUIC_MIB_ECN_CE_RCV]		= "QuicEcnCeRcv",
+	[QUIC_MIB_ECN_CONG]		= "QuicEcnCongestion",
+	[QUIC_MIB_ECN_FAILED]		= "QuicEcnFailed",
 };
 
 static int quic_snmp_show(struct seq_file *seq, void *v)

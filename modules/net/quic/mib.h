@@ -44,6 +44,9 @@ enum quic_mib_field {
 	QUIC_MIB_CID_ISSUED,		/* NEW_CONNECTION_ID: IDs issued */
 	QUIC_MIB_CID_RETIRED,		/* IDs of ours the peer retired */
 	QUIC_MIB_PERSISTENT_CONG,	/* persistent congestion declared */
+	QUIC_MIB_ECN_CE_RCV,		/* packets received marked CE */
+	QUIC_MIB_ECN_CONG,		/* windows reduced for the peer's CE */
+	QUIC_MIB_ECN_FAILED,		/* ECN validation failed on a path */
 	QUIC_MIB_MAX
 };
 

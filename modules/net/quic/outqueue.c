@@ -127,6 +127,12 @@ static void quic_outq_lost(struct sock *sk, u8 space, struct quic_sent *p,
 	if (cong) {
 		quic_cong_lost(&c->cong, p->bytes, p->time);
 		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_LOST);
+		/* nothing marked ever arrives: the path drops ECT */
+		if (p->ecn && c->ecn_state == QUIC_ECN_TESTING &&
+		    ++c->ecn_lost >= QUIC_ECN_TEST_LOST) {
+			c->ecn_state = QUIC_ECN_FAILED;
+			QUIC_INC_STATS(sock_net(sk), QUIC_MIB_ECN_FAILED);
+		}
 	} else {
 		c->cong.inflight -= min_t(u32, c->cong.inflight, p->bytes);
 	}
@@ -360,6 +366,7 @@ void quic_outq_sent(struct sock *sk, u8 space, struct quic_sent *sent)
 	struct quic_conn *c = quic_conn(sk);
 
 	sent->time = ktime_get();
+	sent->ecn = quic_ecn_codepoint(c) != INET_ECN_NOT_ECT;
 	quic_cong_sent(&c->cong, sent->bytes);
 	list_add_tail(&sent->list, &c->sent[space]);
 }
@@ -396,6 +403,40 @@ static void quic_outq_acked(struct sock *sk, struct quic_sent *p)
 
 #define QUIC_ACK_RANGES_MAX	64
 
+/* ECN validation (RFC 9000 section 13.4.2) with an ACK that raised the
+ * largest acknowledged: its counts may not fall, and must grow by at
+ * least the marked packets it newly acknowledges; more CE marks are a
+ * congestion signal (RFC 9002 section 7.1).
+ */
+static void quic_outq_ecn(struct sock *sk, u8 space, const struct quic_frame *f,
+			  u32 ect_acked, ktime_t sent)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_pnspace *s = &c->space[space];
+	u64 incr = 0;
+	int i;
+
+	if (c->ecn_state == QUIC_ECN_FAILED || !ect_acked)
+		return;
+	if (f->type != QUIC_FRAME_ACK_ECN)
+		goto fail;
+	for (i = 0; i < 3; i++) {
+		if (f->ack.ecn[i] < s->ecn_peer[i])
+			goto fail;
+		incr += f->ack.ecn[i] - s->ecn_peer[i];
+	}
+	if (incr < ect_acked)
+		goto fail;
+	if (f->ack.ecn[2] > s->ecn_peer[2] && quic_cong_ce(&c->cong, sent))
+		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_ECN_CONG);
+	memcpy(s->ecn_peer, f->ack.ecn, sizeof(s->ecn_peer));
+	c->ecn_state = QUIC_ECN_CAPABLE;
+	return;
+fail:
+	c->ecn_state = QUIC_ECN_FAILED;
+	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_ECN_FAILED);
+}
+
 /**
  * quic_outq_ack - an ACK frame arrived
  * @sk: the connection
@@ -415,6 +456,8 @@ void quic_outq_ack(struct sock *sk, u8 space, const struct quic_frame *f)
 	struct quic_lost_span span = {};
 	struct quic_sent *p, *tmp;
 	struct quic_ack_iter it;
+	ktime_t largest_sent = 0;
+	u32 ect_acked = 0;
 	int n = 0, r;
 
 	if (f->ack.largest >= s->next_pn)
@@ -446,8 +489,14 @@ void quic_outq_ack(struct sock *sk, u8 space, const struct quic_frame *f)
 			quic_cong_rtt(&c->cong, max_t(s64, rtt, 1), delay,
 				      quic_conn_max_ack_delay(sk));
 		}
+		if (p->ecn) {
+			ect_acked++;
+			largest_sent = p->time;	/* the sent list is in order */
+		}
 		quic_outq_acked(sk, p);
 	}
+	if ((s64)f->ack.largest > prev_largest)
+		quic_outq_ecn(sk, space, f, ect_acked, largest_sent);
 	quic_outq_detect_lost(sk, space, &span);
 	/* lost in a row: nothing between them acknowledged, now or before */
 	if (span.count >= 2 && prev_largest < (s64)span.first_pn) {

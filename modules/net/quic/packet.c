@@ -60,11 +60,13 @@ static void quic_packet_set_peer(struct sk_buff *skb)
 
 	memset(cb, 0, sizeof(*cb));
 	if (ip_hdr(skb)->version == 4) {
+		cb->ecn = ip_hdr(skb)->tos & INET_ECN_MASK;
 		cb->peer.v4.sin_family = AF_INET;
 		cb->peer.v4.sin_addr.s_addr = ip_hdr(skb)->saddr;
 		cb->peer.v4.sin_port = uh->source;
 		return;
 	}
+	cb->ecn = ipv6_get_dsfield(ipv6_hdr(skb)) & INET_ECN_MASK;
 	cb->peer.v6.sin6_family = AF_INET6;
 	cb->peer.v6.sin6_addr = ipv6_hdr(skb)->saddr;
 	cb->peer.v6.sin6_port = uh->source;
@@ -195,6 +197,27 @@ static int quic_packet_rcv_vn(struct sock *sk, const struct quic_hdr *h)
 	return -EPROTONOSUPPORT;
 }
 
+/* Count the ECN codepoint of a packet for ACK_ECN frames (RFC 9000
+ * section 13.4.1); a CE mark is acknowledged at once.
+ */
+static void quic_packet_ecn(struct sock *sk, struct quic_pnspace *space,
+			    u8 ecn)
+{
+	switch (ecn) {
+	case INET_ECN_ECT_0:
+		space->ecn_rx[0]++;
+		break;
+	case INET_ECN_ECT_1:
+		space->ecn_rx[1]++;
+		break;
+	case INET_ECN_CE:
+		space->ecn_rx[2]++;
+		space->ack_now = 1;
+		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_ECN_CE_RCV);
+		break;
+	}
+}
+
 /* One packet at skb->data.  Returns its length in *len (0 when the rest
  * of the datagram cannot be parsed), and 0, -EAGAIN when its keys are not
  * there yet, or another error for a dropped packet.
@@ -271,6 +294,7 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 	largest = quic_pnspace_largest_rx(space);
 	if (quic_pnspace_record(space, p.pn))
 		return 0;			/* duplicate */
+	quic_packet_ecn(sk, space, QUIC_SKB_CB(skb)->ecn);
 
 	if (!c->is_serv && h.type == QUIC_PACKET_INITIAL && !c->dcid_final) {
 		/* the server's choice replaces ours (section 7.2) */
@@ -598,6 +622,10 @@ static int quic_pkt_fill(struct sock *sk, struct sk_buff *skb,
 	room = limit - skb->len - QUIC_TAG_LEN;
 	if (s->ack_pending && s->nranges && !pkt->early) {
 		f.type = QUIC_FRAME_ACK;
+		if (s->ecn_rx[0] || s->ecn_rx[1] || s->ecn_rx[2]) {
+			f.type = QUIC_FRAME_ACK_ECN;
+			memcpy(f.ack.ecn, s->ecn_rx, sizeof(f.ack.ecn));
+		}
 		f.ack.out = s->rx;
 		f.ack.range_count = s->nranges - 1;
 		n = quic_frame_encode(skb_tail_pointer(skb), room, &f);
@@ -685,12 +713,13 @@ static int quic_pkt_fill(struct sock *sk, struct sk_buff *skb,
  * @saddr: source address (any when unspecified)
  * @to: destination
  * @oif: output interface, or 0
+ * @ecn: the ECN codepoint of the IP header (INET_ECN_*)
  *
  * Return: 0 or a negative error; @skb is consumed either way.
  */
 int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
 		  const union quic_addr *saddr, const union quic_addr *to,
-		  int oif)
+		  int oif, u8 ecn)
 {
 	__be16 sport = inet_sk(usk)->inet_sport;
 	struct net *net = sock_net(usk);
@@ -713,7 +742,7 @@ int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
 			return PTR_ERR(dst);
 		}
 		udp_tunnel6_xmit_skb(dst, usk, skb, NULL, &fl6.saddr, &fl6.daddr,
-				     0, ip6_dst_hoplimit(dst), 0, sport,
+				     ecn, ip6_dst_hoplimit(dst), 0, sport,
 				     to->v6.sin6_port, false);
 	} else {
 		struct flowi4 fl4 = {};
@@ -729,7 +758,7 @@ int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
 			return PTR_ERR(rt);
 		}
 		/* never fragmented on the way (RFC 9000 section 14) */
-		udp_tunnel_xmit_skb(rt, usk, skb, fl4.saddr, fl4.daddr, 0,
+		udp_tunnel_xmit_skb(rt, usk, skb, fl4.saddr, fl4.daddr, ecn,
 				    ip4_dst_hoplimit(&rt->dst), htons(IP_DF),
 				    sport, to->v4.sin_port, false, false);
 	}
@@ -748,7 +777,7 @@ static int quic_packet_xmit(struct sock *sk, struct sk_buff *skb)
 	else
 		saddr.v4.sin_addr.s_addr = inet_sk(sk)->inet_saddr;
 	err = quic_udp_xmit(quic_sk(sk)->udp->sock->sk, skb, &saddr, &c->peer,
-			    sk->sk_bound_dev_if);
+			    sk->sk_bound_dev_if, quic_ecn_codepoint(c));
 	if (!err)
 		c->bytes_tx += len;
 	return err;
@@ -784,7 +813,7 @@ static void quic_packet_version_negotiation(struct quic_udp_sock *us,
 	else
 		saddr.v6.sin6_addr = ipv6_hdr(skb)->daddr;
 	if (!quic_udp_xmit(us->sock->sk, nskb, &saddr,
-			   &QUIC_SKB_CB(skb)->peer, 0))
+			   &QUIC_SKB_CB(skb)->peer, 0, 0))
 		QUIC_INC_STATS(sock_net(us->sock->sk), QUIC_MIB_VN_SND);
 }
 

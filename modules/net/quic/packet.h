@@ -25,7 +25,7 @@ void quic_packet_flush(struct sock *sk);
 void quic_packet_send_close(struct sock *sk, u64 errcode, bool app);
 int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
 		  const union quic_addr *saddr, const union quic_addr *to,
-		  int oif);
+		  int oif, u8 ecn);
 int quic_packet_client_alpn(struct sk_buff *skb, const struct quic_hdr *h,
 			    u8 *buf, size_t size, const u8 **alpn,
 			    size_t *alpn_len);

@@ -35,6 +35,8 @@ struct quic_pnspace {
 	u8 ack_now:1;		/* send the ACK without waiting */
 	u8 ack_eliciting;	/* such packets since our last ACK */
 	u8 discarded:1;		/* keys dropped: nothing sent or received */
+	u64 ecn_rx[3];		/* received: ECT(0), ECT(1), CE (ACK_ECN) */
+	u64 ecn_peer[3];	/* the peer's counts of ours, last seen */
 };
 
 void quic_pnspace_init(struct quic_pnspace *s);
