@@ -13,7 +13,8 @@
 #     echoed;
 #   - HTTP/3: our example client and server (nghttp3) against each other
 #     and against ngtcp2 0.12 and 1.11 both ways, a 10 MB body checked
-#     by SHA-256.
+#     by SHA-256; the ngtcp2 clients also move during the body (with and
+#     without path validation) and download under 3% loss.
 #
 # aioquic comes from Debian trixie and runs in a chroot
 # (QUIC_AIOQUIC_ROOT, default /var/cache/quic-dev/trixie-aioquic, made by
@@ -177,6 +178,25 @@ if [ -x "$BIN/quic-h3-server" ] && [ -x "$BIN/quic-h3-client" ]; then
 				"${run[@]}" "$cli" -q --download="$log/dl" \
 				--exit-on-all-streams-close --timeout=30s \
 				127.0.0.1 @PORT@ https://localhost:@PORT@/body.bin
+			# the client moves in the middle of the body:
+			# with path validation, then as a NAT would
+			h3_to_our_server "HTTP/3: the ngtcp2 $v client moves to a new port during a 10 MB body (--change-local-addr), SHA-256 checked" \
+				"${run[@]}" "$cli" -q --download="$log/dl" \
+				--exit-on-all-streams-close --timeout=30s \
+				--change-local-addr=200ms \
+				127.0.0.1 @PORT@ https://localhost:@PORT@/body.bin
+			h3_to_our_server "HTTP/3: the ngtcp2 $v client is rebound during a 10 MB body (--nat-rebinding), SHA-256 checked" \
+				"${run[@]}" "$cli" -q --download="$log/dl" \
+				--exit-on-all-streams-close --timeout=30s \
+				--change-local-addr=200ms --nat-rebinding \
+				127.0.0.1 @PORT@ https://localhost:@PORT@/body.bin
+			if tc qdisc add dev lo root netem loss 3% 2>/dev/null; then
+				h3_to_our_server "HTTP/3: the ngtcp2 $v client gets a 10 MB body under 3% loss (tc netem), SHA-256 checked" \
+					"${run[@]}" "$cli" -q --download="$log/dl" \
+					--exit-on-all-streams-close --timeout=30s \
+					127.0.0.1 @PORT@ https://localhost:@PORT@/body.bin
+				tc qdisc del dev lo root
+			fi
 		else
 			echo "# skip: ngtcp2 $v client (no $cli)"
 		fi

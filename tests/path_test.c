@@ -7,7 +7,11 @@
  * gone without a trace answers the client with a stateless reset, for the
  * handshake's ID (stateless_reset_token parameter) and for one issued
  * later (NEW_CONNECTION_ID); a stray short-header datagram does not harm
- * the connection and is answered with a shorter reset.  Prints TAP.
+ * the connection and is answered with a shorter reset; a client moves to
+ * a new port (QUIC_SOCKOPT_CONNECTION_MIGRATION) and the server follows,
+ * with the CONNECTION_MIGRATION event on both; a NAT (nftables) rebinds
+ * the client's port, then its address, and the server follows.  Prints
+ * TAP.
  *
  * usage: path_test CERTDIR
  */
@@ -16,6 +20,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +49,12 @@ static int set_cid(int sd, int dest, uint32_t active, uint32_t prior_to)
 			  sizeof(info));
 }
 
-/* One byte of stream data; events on the way are skipped. */
+/* Events seen by recv_byte(), per descriptor: type, first content byte */
+#define MAX_FD	64
+static uint8_t seen[MAX_FD][QUIC_EVENT_MAX];
+static uint8_t seen_byte[MAX_FD][QUIC_EVENT_MAX];
+
+/* One byte of stream data; events on the way are noted. */
 static ssize_t recv_byte(int sd, char *b, int64_t *id)
 {
 	char buf[256];
@@ -55,8 +65,14 @@ static ssize_t recv_byte(int sd, char *b, int64_t *id)
 		n = recv_any(sd, buf, sizeof(buf), id, NULL, &mflags, 0);
 		if (n < 0)
 			return n;
-		if (mflags & MSG_QUIC_NOTIFICATION)
+		if (mflags & MSG_QUIC_NOTIFICATION) {
+			if (sd < MAX_FD && n >= 2 &&
+			    (uint8_t)buf[0] < QUIC_EVENT_MAX) {
+				seen[sd][(uint8_t)buf[0]] = 1;
+				seen_byte[sd][(uint8_t)buf[0]] = buf[1];
+			}
 			continue;
+		}
 		*b = buf[0];
 		return n;
 	}
@@ -82,6 +98,35 @@ static bool ping_pong(struct pair *p, const char *what)
 	CHECK(n == 1 && b == 'q', "data both ways %s (%zd, %s)", what, n,
 	      n < 0 ? strerror(errno) : "ok");
 	return n == 1 && b == 'q';
+}
+
+/* An event already noted by recv_byte(), or the next one of @type. */
+static ssize_t event_byte(int sd, uint8_t type, uint8_t *b)
+{
+	if (sd < MAX_FD && seen[sd][type]) {
+		seen[sd][type] = 0;
+		*b = seen_byte[sd][type];
+		return 1;
+	}
+	return wait_event(sd, type, b, 1);
+}
+
+/* Server transport parameters: the defaults, for changing one. */
+static void server_params(struct opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->sp.active_connection_id_limit = 7;
+	o->sp.max_udp_payload_size = 65527;
+	o->sp.ack_delay_exponent = 3;
+	o->sp.max_idle_timeout = 30000000;
+	o->sp.max_ack_delay = 25000;
+	o->sp.max_streams_bidi = 100;
+	o->sp.max_streams_uni = 100;
+	o->sp.max_data = 65536 * 32;
+	o->sp.max_stream_data_bidi_local = 65536 * 4;
+	o->sp.max_stream_data_bidi_remote = 65536 * 4;
+	o->sp.max_stream_data_uni = 65536 * 4;
+	o->set_sp = 1;
 }
 
 static void test_cid_errors(void)
@@ -205,26 +250,15 @@ out:
 static void reset_case(bool token_param, bool switch_id)
 {
 	struct quic_transport_param tp;
-	struct opts o = {};
 	long snd, rcv;
+	struct opts o;
 	struct pair p;
 	ssize_t n;
 	char b;
 	int ret;
 
-	o.sp.active_connection_id_limit = 7;
-	o.sp.max_udp_payload_size = 65527;
-	o.sp.ack_delay_exponent = 3;
-	o.sp.max_idle_timeout = 30000000;
-	o.sp.max_ack_delay = 25000;
-	o.sp.max_streams_bidi = 100;
-	o.sp.max_streams_uni = 100;
-	o.sp.max_data = 65536 * 32;
-	o.sp.max_stream_data_bidi_local = 65536 * 4;
-	o.sp.max_stream_data_bidi_remote = 65536 * 4;
-	o.sp.max_stream_data_uni = 65536 * 4;
+	server_params(&o);
 	o.sp.stateless_reset = token_param;
-	o.set_sp = 1;
 	if (!pair_ready(&p, &o, switch_id ? "a reset on ID 1" :
 					    "a reset on ID 0"))
 		return;
@@ -314,6 +348,189 @@ static void test_stray_datagram(void)
 	pair_close(&p);
 }
 
+static int migrate(int sd, in_port_t port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons(port) };
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_MIGRATION, &a,
+			  sizeof(a));
+}
+
+/* The client moves to a new local port: it validates the path with
+ * PATH_CHALLENGE from its new socket and switches; the server sees it
+ * arrive from there, validates that address in turn and follows.
+ */
+static void test_migration(void)
+{
+	struct sockaddr_in before, after, peer;
+	long validated, migrated;
+	socklen_t len;
+	struct opts o;
+	struct pair p;
+	uint8_t ev;
+	ssize_t n;
+	int sd, ret;
+
+	sd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	ret = migrate(sd, 0);
+	CHECK(ret < 0 && errno == ENOTCONN,
+	      "CONNECTION_MIGRATION on an unconnected socket: ENOTCONN (%s)",
+	      ret < 0 ? strerror(errno) : "ok");
+	close(sd);
+
+	if (!pair_ready(&p, NULL, "migration"))
+		return;
+	validated = quic_mib("QuicPathValidated");
+	migrated = quic_mib("QuicPeerMigrated");
+	enable_event(p.c, QUIC_EVENT_CONNECTION_MIGRATION);
+	enable_event(p.s, QUIC_EVENT_CONNECTION_MIGRATION);
+	if (!ping_pong(&p, "before the migration"))
+		goto out;
+	ret = migrate(p.s, 0);
+	CHECK(ret < 0 && errno == EOPNOTSUPP,
+	      "a server does not move: EOPNOTSUPP (%s)",
+	      ret < 0 ? strerror(errno) : "ok");
+	len = sizeof(before);
+	getsockname(p.c, (struct sockaddr *)&before, &len);
+	ret = migrate(p.c, 0);
+	CHECK(!ret, "client: CONNECTION_MIGRATION to a new port (%s)",
+	      ret ? strerror(errno) : "ok");
+	n = event_byte(p.c, QUIC_EVENT_CONNECTION_MIGRATION, &ev);
+	CHECK(n == 1 && ev == 1,
+	      "client: CONNECTION_MIGRATION event, local (%zd %u)", n, ev);
+	len = sizeof(after);
+	getsockname(p.c, (struct sockaddr *)&after, &len);
+	CHECK(after.sin_port && after.sin_port != before.sin_port,
+	      "client: getsockname() gives the new port (%u, was %u)",
+	      ntohs(after.sin_port), ntohs(before.sin_port));
+	if (!ping_pong(&p, "from the new port"))
+		goto out;
+	n = event_byte(p.s, QUIC_EVENT_CONNECTION_MIGRATION, &ev);
+	CHECK(n == 1 && ev == 0,
+	      "server: CONNECTION_MIGRATION event, the peer moved (%zd %u)",
+	      n, ev);
+	len = sizeof(peer);
+	getpeername(p.s, (struct sockaddr *)&peer, &len);
+	CHECK(peer.sin_port == after.sin_port,
+	      "server: getpeername() gives the client's new port (%u)",
+	      ntohs(peer.sin_port));
+	ping_pong(&p, "after both moved");
+	CHECK(quic_mib("QuicPathValidated") - validated >= 2 &&
+	      quic_mib("QuicPeerMigrated") - migrated >= 1,
+	      "QuicPathValidated and QuicPeerMigrated count them");
+out:
+	pair_close(&p);
+
+	server_params(&o);
+	o.sp.disable_active_migration = 1;
+	if (!pair_ready(&p, &o, "disable_active_migration"))
+		return;
+	ping_pong(&p, "with migration disabled");
+	ret = migrate(p.c, 0);
+	CHECK(ret < 0 && errno == EPERM,
+	      "the server disabled active migration: EPERM (%s)",
+	      ret < 0 ? strerror(errno) : "ok");
+	pair_close(&p);
+}
+
+static int nft(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd);
+}
+
+/* A NAT between client and server (nftables rewriting loopback packets
+ * both ways) suddenly changes the client's port, or its address: the
+ * server follows after validating the new one, and back when the NAT
+ * forgets; the client notices nothing.
+ */
+static void rebind_case(bool address)
+{
+	struct sockaddr_in c, s;
+	socklen_t len = sizeof(c);
+	unsigned int port, alias;
+	long migrated;
+	struct pair p;
+	uint8_t ev;
+	ssize_t n;
+	int ret;
+
+	if (!pair_ready(&p, NULL, address ? "address rebinding" :
+					    "port rebinding"))
+		return;
+	enable_event(p.s, QUIC_EVENT_CONNECTION_MIGRATION);
+	if (!ping_pong(&p, "before the rebinding"))
+		goto out;
+	getsockname(p.c, (struct sockaddr *)&c, &len);
+	port = ntohs(c.sin_port);
+	alias = port < 60000 ? port + 1000 : port - 1000;
+	migrated = quic_mib("QuicPeerMigrated");
+	ret = nft("nft add table inet quic_test && "
+		  "nft 'add chain inet quic_test out "
+		  "{ type filter hook output priority -300; }'");
+	if (address)
+		ret |= nft("nft add rule inet quic_test out ip saddr 127.0.0.1 "
+			   "udp sport %u ip saddr set 127.0.0.2 && "
+			   "nft add rule inet quic_test out ip daddr 127.0.0.2 "
+			   "udp dport %u ip daddr set 127.0.0.1", port, port);
+	else
+		ret |= nft("nft add rule inet quic_test out udp sport %u "
+			   "udp sport set %u && "
+			   "nft add rule inet quic_test out udp dport %u "
+			   "udp dport set %u", port, alias, alias, port);
+	CHECK(!ret, "nftables rewrites the client's %s", address ?
+	      "address to 127.0.0.2" : "port");
+	if (ret || !ping_pong(&p, "through the rebinding"))
+		goto out;
+	n = event_byte(p.s, QUIC_EVENT_CONNECTION_MIGRATION, &ev);
+	CHECK(n == 1 && ev == 0,
+	      "server: CONNECTION_MIGRATION event, the peer moved (%zd %u)",
+	      n, ev);
+	len = sizeof(s);
+	getpeername(p.s, (struct sockaddr *)&s, &len);
+	if (address)
+		CHECK(s.sin_addr.s_addr == inet_addr("127.0.0.2") &&
+		      ntohs(s.sin_port) == port,
+		      "server: getpeername() gives %s:%u", inet_ntoa(s.sin_addr),
+		      ntohs(s.sin_port));
+	else
+		CHECK(ntohs(s.sin_port) == alias,
+		      "server: getpeername() gives the new port %u (%u)",
+		      alias, ntohs(s.sin_port));
+	nft("nft delete table inet quic_test");
+	if (!ping_pong(&p, "once the NAT forgets"))
+		goto out;
+	n = event_byte(p.s, QUIC_EVENT_CONNECTION_MIGRATION, &ev);
+	len = sizeof(s);
+	getpeername(p.s, (struct sockaddr *)&s, &len);
+	CHECK(n == 1 && ev == 0 && ntohs(s.sin_port) == port &&
+	      s.sin_addr.s_addr == htonl(INADDR_LOOPBACK),
+	      "server: back to the client's own address (%zd %u %u)", n, ev,
+	      ntohs(s.sin_port));
+	CHECK(quic_mib("QuicPeerMigrated") - migrated >= 2,
+	      "QuicPeerMigrated counts both moves");
+out:
+	nft("nft delete table inet quic_test 2>/dev/null");
+	pair_close(&p);
+}
+
+static void test_rebinding(void)
+{
+	if (nft("nft list tables >/dev/null 2>&1")) {
+		printf("# skip: NAT rebinding (no nftables)\n");
+		return;
+	}
+	rebind_case(false);
+	rebind_case(true);
+}
+
 int main(int argc, char **argv)
 {
 	FILE *f;
@@ -335,6 +552,8 @@ int main(int argc, char **argv)
 	test_cid_errors();
 	test_cid_switch();
 	test_stray_datagram();
+	test_migration();
+	test_rebinding();
 	test_stateless_reset();
 	return tap_done("path_test");
 }

@@ -51,6 +51,7 @@ void quic_conn_init(struct sock *sk)
 	INIT_WORK(&c->discard_work, quic_conn_discard_work);
 	INIT_DELAYED_WORK(&c->key_discard_work, quic_conn_key_discard_work);
 	quic_retry_conn_init(c);
+	quic_path_init(sk);
 }
 
 static void quic_conn_free_space(struct quic_conn *c, u8 space)
@@ -90,6 +91,7 @@ void quic_conn_free(struct sock *sk)
 	kfree_skb(c->close_dgram);
 	c->close_dgram = NULL;
 	quic_connid_free(sk);
+	quic_path_free(sk);
 	quic_cid_hash_del(&c->odcid_node);
 	for (i = 0; i < QUIC_PNSPACE_MAX; i++)
 		quic_conn_free_space(c, i);

@@ -19,6 +19,7 @@
 #include "cong.h"
 #include "connid.h"
 #include "crypto.h"
+#include "path.h"
 #include "frame_wire.h"
 #include "pnspace.h"
 #include "stream.h"
@@ -36,6 +37,7 @@
 #define QUIC_PMTU_PROBES	3	/* probes before settling */
 #define QUIC_PTO_INITIAL_MS	1000	/* RFC 9002 section 6.2.2 */
 #define QUIC_PTO_MAX_COUNT	8	/* handshake: give up after that many */
+#define QUIC_HS_SILENCE		(10 * HZ)	/* ... with nothing received */
 #define QUIC_TOKEN_MAX_LEN	128	/* tokens a client sends */
 #define QUIC_NEW_TOKEN_MAX	512	/* NEW_TOKEN tokens a client keeps */
 #define QUIC_TICKET_MAX_LEN	4096	/* NewSessionTicket messages kept */
@@ -142,6 +144,7 @@ struct quic_conn {
 	u8 ticket_key_set:1;		/* server: ticket_key is valid */
 	u8 ticket_key[QUIC_TICKET_KEY_LEN];
 	struct quic_connids ids;	/* all of them, both ways */
+	struct quic_path path;		/* one being validated */
 	struct quic_cid_node odcid_node;
 	union quic_addr peer;
 
@@ -200,6 +203,7 @@ struct quic_conn {
 /* Per-datagram receive information, in skb->cb. */
 struct quic_skb_cb {
 	union quic_addr peer;		/* source of the datagram */
+	struct quic_udp_sock *udp;	/* the tunnel socket it reached */
 	u8 ecn;				/* its ECN codepoint, INET_ECN_* */
 };
 

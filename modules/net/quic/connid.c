@@ -327,6 +327,36 @@ static void quic_dcid_switch(struct sock *sk, struct quic_dcid *d)
 }
 
 /**
+ * quic_connid_next_dest - send to a peer's ID not used yet
+ * @sk: the connection
+ *
+ * For a new path (RFC 9000 section 9.5): the next one by number.  A peer
+ * that uses zero-length IDs has none to change.
+ *
+ * Return: 0, or -EAGAIN when the peer has not given one.
+ */
+int quic_connid_next_dest(struct sock *sk)
+{
+	struct quic_connids *ids = &quic_conn(sk)->ids;
+	struct quic_dcid *d, *to = NULL;
+	int i;
+
+	if (!quic_conn(sk)->dcid.len)
+		return 0;
+	quic_dcid_ready(sk);
+	for (i = 0; i < QUIC_DCID_SLOTS; i++) {
+		d = &ids->dst[i];
+		if (d->live && d->seq > ids->dst_active &&
+		    (!to || d->seq < to->seq))
+			to = d;
+	}
+	if (!to)
+		return -EAGAIN;
+	quic_dcid_switch(sk, to);
+	return 0;
+}
+
+/**
  * quic_connid_rcv_new - a NEW_CONNECTION_ID frame arrived
  * @sk: the connection
  * @f: the frame (ID length and Retire Prior To checked by the decoder)

@@ -65,6 +65,7 @@ void quic_connid_start(struct sock *sk);
 bool quic_connid_match(struct sock *sk, const u8 *dcid, u8 len);
 void quic_connid_used(struct sock *sk);
 bool quic_connid_is_reset(struct sock *sk, const u8 *tail);
+int quic_connid_next_dest(struct sock *sk);
 
 int quic_connid_rcv_new(struct sock *sk, const struct quic_frame *f,
 			u64 *errcode);

@@ -4,8 +4,7 @@
  * check it may appear in this packet type, and hand it to the part that
  * acts on it: acknowledgments to the send queue, CRYPTO data, datagrams
  * and closes to the receive queue, stream frames to stream.c, connection
- * IDs to connid.c.  Frames of the features not implemented yet (path
- * validation) are decoded and validated, then ignored.
+ * IDs to connid.c, path validation to path.c.
  */
 
 #include <net/sock.h>
@@ -23,6 +22,7 @@
  * @p: the payload
  * @len: its length
  * @eliciting: set when a frame asks for an acknowledgment
+ * @probing: cleared when a frame is not a probing one (RFC 9000 9.1)
  * @errcode: the transport error code on failure
  *
  * Return: 0, or a negative error with *errcode set; the connection must
@@ -30,7 +30,7 @@
  */
 int quic_frame_process(struct sock *sk, struct sk_buff *skb, u8 level,
 		       u8 packet_type, const u8 *p, unsigned int len,
-		       bool *eliciting, u64 *errcode)
+		       bool *eliciting, bool *probing, u64 *errcode)
 {
 	struct quic_conn *c = quic_conn(sk);
 	struct quic_frame f;
@@ -53,6 +53,11 @@ int quic_frame_process(struct sock *sk, struct sk_buff *skb, u8 level,
 		}
 		if (quic_frame_ack_eliciting(f.type))
 			*eliciting = true;
+		if (f.type != QUIC_FRAME_PADDING &&
+		    f.type != QUIC_FRAME_PATH_CHALLENGE &&
+		    f.type != QUIC_FRAME_PATH_RESPONSE &&
+		    f.type != QUIC_FRAME_NEW_CONNECTION_ID)
+			*probing = false;	/* RFC 9000 section 9.1 */
 
 		err = 0;
 		switch (f.type) {
@@ -109,6 +114,12 @@ int quic_frame_process(struct sock *sk, struct sk_buff *skb, u8 level,
 			break;
 		case QUIC_FRAME_RETIRE_CONNECTION_ID:
 			err = quic_connid_rcv_retire(sk, &f, errcode);
+			break;
+		case QUIC_FRAME_PATH_CHALLENGE:
+			quic_path_rcv_challenge(sk, skb, &f);
+			break;
+		case QUIC_FRAME_PATH_RESPONSE:
+			quic_path_rcv_response(sk, &f);
 			break;
 		case QUIC_FRAME_CONNECTION_CLOSE:
 		case QUIC_FRAME_CONNECTION_CLOSE_APP:

@@ -12,6 +12,6 @@ struct sock;
 
 int quic_frame_process(struct sock *sk, struct sk_buff *skb, u8 level,
 		       u8 packet_type, const u8 *p, unsigned int len,
-		       bool *eliciting, u64 *errcode);
+		       bool *eliciting, bool *probing, u64 *errcode);
 
 #endif /* __NET_QUIC_FRAME_H */

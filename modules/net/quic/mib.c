@@ -42,6 +42,9 @@ static const char *const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_ECN_CE_RCV]		= "QuicEcnCeRcv",
 	[QUIC_MIB_ECN_CONG]		= "QuicEcnCongestion",
 	[QUIC_MIB_ECN_FAILED]		= "QuicEcnFailed",
+	[QUIC_MIB_PATH_VALIDATED]	= "QuicPathValidated",
+	[QUIC_MIB_PATH_FAILED]		= "QuicPathFailed",
+	[QUIC_MIB_PEER_MIGRATED]	= "QuicPeerMigrated",
 };
 
 static int quic_snmp_show(struct seq_file *seq, void *v)

@@ -47,6 +47,9 @@ enum quic_mib_field {
 	QUIC_MIB_ECN_CE_RCV,		/* packets received marked CE */
 	QUIC_MIB_ECN_CONG,		/* windows reduced for the peer's CE */
 	QUIC_MIB_ECN_FAILED,		/* ECN validation failed on a path */
+	QUIC_MIB_PATH_VALIDATED,	/* PATH_CHALLENGE answered */
+	QUIC_MIB_PATH_FAILED,		/* path validation given up */
+	QUIC_MIB_PEER_MIGRATED,		/* the peer moved to a new address */
 	QUIC_MIB_MAX
 };
 

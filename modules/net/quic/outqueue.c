@@ -25,12 +25,17 @@ static u32 quic_conn_max_ack_delay(struct sock *sk)
 	       quic_sk(sk)->remote.max_ack_delay : 0;
 }
 
+/* Backoff of the probe timeout: doubled each time, up to 64 times, or 8
+ * times during the handshake so that several probes fit in the idle
+ * timeout when many packets are lost.
+ */
 unsigned long quic_conn_pto(struct sock *sk)
 {
 	struct quic_conn *c = quic_conn(sk);
 	u32 us = quic_cong_pto(&c->cong, quic_conn_max_ack_delay(sk));
 
-	return usecs_to_jiffies(us) << min_t(u8, c->pto_count, 6);
+	return usecs_to_jiffies(us) << min_t(u8, c->pto_count,
+					     c->hs_confirmed ? 6 : 3);
 }
 
 /* The idle timeout (RFC 9000 section 10.1) in jiffies, 0 for none: the
@@ -283,10 +288,12 @@ static void quic_conn_pto_fire(struct sock *sk)
 		return;
 	}
 	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PTO);
-	/* during the handshake a silent peer ends it; after, the idle
-	 * timeout does
+	/* during the handshake a peer silent for long ends it (a peer
+	 * that is only slow, a client checking certificates, does not);
+	 * after, the idle timeout does
 	 */
-	if (++c->pto_count > QUIC_PTO_MAX_COUNT && !c->hs_confirmed) {
+	if (++c->pto_count > QUIC_PTO_MAX_COUNT && !c->hs_confirmed &&
+	    time_after_eq(jiffies, c->last_rx + QUIC_HS_SILENCE)) {
 		quic_conn_abort(sk, ETIMEDOUT);
 		return;
 	}

@@ -94,6 +94,7 @@ void quic_packet_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb)
 	if (skb_linearize(skb) || skb->len < sizeof(struct udphdr) + 1)
 		goto drop;
 	quic_packet_set_peer(skb);
+	QUIC_SKB_CB(skb)->udp = us;
 	__skb_pull(skb, sizeof(struct udphdr));
 
 	if (skb->data[0] & QUIC_HDR_FORM_LONG) {
@@ -226,8 +227,8 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 			       unsigned int *len)
 {
 	struct quic_conn *c = quic_conn(sk);
+	bool eliciting = false, probing = true;
 	struct quic_crypto_pkt p = {};
-	bool eliciting = false;
 	struct quic_pnspace *space;
 	struct quic_crypto *cr;
 	unsigned int hlen;
@@ -309,11 +310,13 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 	hlen = h.pn_offset + p.pn_len;
 	err = quic_frame_process(sk, skb, level, h.type, skb->data + hlen,
 				 h.len - hlen - QUIC_TAG_LEN, &eliciting,
-				 &errcode);
+				 &probing, &errcode);
 	if (err) {
 		quic_conn_close(sk, errcode);
 		return err;
 	}
+	if (h.type == QUIC_PACKET_1RTT)
+		quic_path_rcv(sk, skb, (s64)p.pn > largest, probing);
 	if (eliciting) {
 		space->ack_pending = 1;
 		/* out of order, or not 1-RTT: acknowledge at once */
@@ -783,6 +786,66 @@ static int quic_packet_xmit(struct sock *sk, struct sk_buff *skb)
 	return err;
 }
 
+/**
+ * quic_packet_path_xmit - send a path frame in a datagram of its own
+ * @sk: the connection
+ * @f: PATH_CHALLENGE or PATH_RESPONSE
+ * @us: the tunnel socket to send it from
+ * @to: the peer's address on that path
+ * @size: the datagram is padded to this size (RFC 9000 section 8.2.1
+ *	wants 1200 bytes where anti-amplification allows)
+ *
+ * The 1-RTT packet is not kept for retransmission: path validation has
+ * its own timer.
+ *
+ * Return: 0 or a negative error.
+ */
+int quic_packet_path_xmit(struct sock *sk, const struct quic_frame *f,
+			  struct quic_udp_sock *us, const union quic_addr *to,
+			  unsigned int size)
+{
+	struct quic_conn *c = quic_conn(sk);
+	union quic_addr saddr = {};
+	struct quic_pkt pkt = {};
+	struct sk_buff *skb;
+	int n, err;
+
+	if (!c->crypto[QUIC_CRYPTO_APP] || !c->crypto[QUIC_CRYPTO_APP]->tx.ready)
+		return -EAGAIN;		/* 1-RTT packets only */
+	skb = alloc_skb(QUIC_HEADROOM + QUIC_MAX_DATAGRAM + QUIC_TAG_LEN,
+			GFP_ATOMIC);
+	if (!skb)
+		return -ENOMEM;
+	skb_reserve(skb, QUIC_HEADROOM);
+	err = quic_pkt_open(c, skb, &pkt, QUIC_PNSPACE_APP);
+	if (err)
+		goto err;
+	n = quic_frame_encode(skb_tail_pointer(skb), skb_tailroom(skb), f);
+	if (n < 0) {
+		err = n;
+		goto err;
+	}
+	skb_put(skb, n);
+	err = quic_pkt_close(sk, skb, &pkt, min_t(unsigned int, size,
+						  QUIC_MAX_DATAGRAM));
+	if (err)
+		goto err;
+	c->bytes_tx += skb->len;
+	if (us == quic_sk(sk)->udp) {
+		if (sk->sk_family == AF_INET6)
+			saddr.v6.sin6_addr = sk->sk_v6_rcv_saddr;
+		else
+			saddr.v4.sin_addr.s_addr = inet_sk(sk)->inet_saddr;
+	} else {
+		saddr = us->addr;
+	}
+	return quic_udp_xmit(us->sock->sk, skb, &saddr, to,
+			     sk->sk_bound_dev_if, quic_ecn_codepoint(c));
+err:
+	kfree_skb(skb);
+	return err;
+}
+
 /* Answer a client's first datagram of a version we do not speak with the
  * versions we do (RFC 9000 section 6).
  */
@@ -1090,6 +1153,7 @@ void quic_packet_flush(struct sock *sk)
 		return;
 	if (c->vn_target)
 		return;		/* the version is not settled: see version.c */
+	quic_path_flush(sk);
 	for (n = 0; n < 64; n++)
 		if (!quic_packet_datagram(sk))
 			break;

@@ -1110,6 +1110,8 @@ struct proto quicv6_prot = {
 
 int quic_sock_init(void)
 {
+	BUILD_BUG_ON(sizeof(struct quic_skb_cb) >
+		     sizeof_field(struct sk_buff, cb));
 	BUILD_BUG_ON(sizeof(struct quic_handshake_info) != 1);
 	BUILD_BUG_ON(sizeof(struct quic_stream_info) != 16);
 	BUILD_BUG_ON(sizeof(struct quic_transport_param) !=

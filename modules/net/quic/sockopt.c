@@ -636,6 +636,25 @@ static int quic_set_connection_id(struct sock *sk, sockptr_t optval,
 	return quic_connid_set(sk, &info);
 }
 
+/* struct sockaddr_storage, or the family's own sockaddr */
+static int quic_set_connection_migration(struct sock *sk, sockptr_t optval,
+					 unsigned int optlen)
+{
+	union quic_addr a = {};
+
+	if (sk->sk_state != TCP_ESTABLISHED)
+		return -ENOTCONN;
+	if (optlen < sizeof(a.sa))
+		return -EINVAL;
+	if (copy_from_sockptr(&a, optval, min_t(unsigned int, optlen,
+						sizeof(a))))
+		return -EFAULT;
+	if ((a.sa.sa_family == AF_INET && optlen < sizeof(a.v4)) ||
+	    (a.sa.sa_family == AF_INET6 && optlen < sizeof(a.v6)))
+		return -EINVAL;
+	return quic_path_migrate(sk, &a);
+}
+
 static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 			      unsigned int optlen)
 {
@@ -684,8 +703,7 @@ static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 		err = quic_set_connection_id(sk, optval, optlen);
 		break;
 	case QUIC_SOCKOPT_CONNECTION_MIGRATION:
-		/* Need a connection; on one, path migration is to come. */
-		err = quic_conn_active(sk) ? -EOPNOTSUPP : -ENOTCONN;
+		err = quic_set_connection_migration(sk, optval, optlen);
 		break;
 	default:
 		err = -ENOPROTOOPT;

@@ -260,10 +260,14 @@ static void test_config(int s)
 	      !memcmp(&c, &d, sizeof(c)), "CONFIG: get returns what was set");
 
 	d = c;
-	d.congestion_control_algo = QUIC_CONG_ALG_BBR;
+	d.congestion_control_algo = QUIC_CONG_ALG_RENO;
 	CHECK(setsockopt(s, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &d,
 			 QUIC_CONFIG_SIZE_VER0) == 0,
 	      "CONFIG: set with the first published size (28)");
+	d.congestion_control_algo = QUIC_CONG_ALG_BBR;
+	CHECK(FAILS_WITH(setsockopt(s, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &d,
+				    sizeof(d)), EOPNOTSUPP),
+	      "CONFIG: BBR gives EOPNOTSUPP in this version");
 
 #define BAD_CONFIG(field, value, what) do {				\
 		d = c;							\

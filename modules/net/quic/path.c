@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Paths (RFC 9000 sections 8.2 and 9).
+ *
+ * One path is in use: our tunnel socket (quic_sock->udp) and the peer's
+ * address (conn->peer).  A second one may be under validation:
+ *
+ * - the peer moved (or a NAT rebound it): a server that receives the
+ *   largest packet number so far from a new address, in a packet that is
+ *   not only probing, sends to that address from then on, limited to three
+ *   times what it received there until a PATH_CHALLENGE is answered, and
+ *   goes back to the old address if it never is;
+ * - we move (QUIC_SOCKOPT_CONNECTION_MIGRATION on a client): a tunnel
+ *   socket for the new local address sends PATH_CHALLENGE to the peer,
+ *   with another of the peer's connection IDs; its PATH_RESPONSE makes
+ *   that socket the one in use.
+ *
+ * A PATH_CHALLENGE from the peer is answered on the path it came by.
+ * Path frames go in datagrams of their own, padded to 1200 bytes.  Both
+ * ends report a completed migration with the CONNECTION_MIGRATION event.
+ */
+
+#include <linux/random.h>
+#include <net/inet_sock.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+
+#include "mib.h"
+#include "packet.h"
+#include "socket.h"
+
+#define QUIC_PATH_TIMEOUT_MIN	(3 * HZ)	/* 3 PTO, at least */
+
+static void quic_path_timer(struct timer_list *t);
+
+void quic_path_init(struct sock *sk)
+{
+	timer_setup(&quic_conn(sk)->path.timer, quic_path_timer, 0);
+}
+
+/**
+ * quic_path_free - drop a path under validation
+ * @sk: the connection
+ */
+void quic_path_free(struct sock *sk)
+{
+	struct quic_path *p = &quic_conn(sk)->path;
+
+	sk_stop_timer_sync(sk, &p->timer);
+	if (p->udp) {
+		quic_udp_sock_put(p->udp);
+		p->udp = NULL;
+	}
+	p->active = 0;
+}
+
+static bool quic_addr_equal(const union quic_addr *a, const union quic_addr *b)
+{
+	if (a->sa.sa_family != b->sa.sa_family ||
+	    a->v4.sin_port != b->v4.sin_port)
+		return false;
+	if (a->sa.sa_family == AF_INET6)
+		return ipv6_addr_equal(&a->v6.sin6_addr, &b->v6.sin6_addr);
+	return a->v4.sin_addr.s_addr == b->v4.sin_addr.s_addr;
+}
+
+static bool quic_addr_same_host(const union quic_addr *a,
+				const union quic_addr *b)
+{
+	union quic_addr c = *b;
+
+	c.v4.sin_port = a->v4.sin_port;
+	return quic_addr_equal(a, &c);
+}
+
+/* The peer's address as getpeername() reports it. */
+static void quic_path_set_peer(struct sock *sk, const union quic_addr *a)
+{
+	quic_conn(sk)->peer = *a;
+	if (sk->sk_family == AF_INET6)
+		sk->sk_v6_daddr = a->v6.sin6_addr;
+	else
+		inet_sk(sk)->inet_daddr = a->v4.sin_addr.s_addr;
+	inet_sk(sk)->inet_dport = a->v4.sin_port;
+}
+
+static void quic_path_event(struct sock *sk, bool local)
+{
+	u8 ev = local;
+
+	quic_inq_event(sk, QUIC_EVENT_CONNECTION_MIGRATION, &ev, sizeof(ev));
+}
+
+static void quic_path_start(struct sock *sk)
+{
+	struct quic_path *p = &quic_conn(sk)->path;
+	unsigned long timeout = max(3 * quic_conn_pto(sk),
+				    (unsigned long)QUIC_PATH_TIMEOUT_MIN);
+
+	get_random_bytes(p->data, sizeof(p->data));
+	p->active = 1;
+	p->challenge_pending = 1;
+	p->expires = jiffies + timeout;
+	sk_reset_timer(sk, &p->timer, jiffies + quic_conn_pto(sk));
+}
+
+/**
+ * quic_path_is_alt - did a datagram come by our new socket
+ * @sk: the connection
+ * @skb: the datagram
+ *
+ * Return: true when it reached the socket we are moving to.
+ */
+bool quic_path_is_alt(struct sock *sk, struct sk_buff *skb)
+{
+	struct quic_path *p = &quic_conn(sk)->path;
+
+	return p->udp && QUIC_SKB_CB(skb)->udp == p->udp;
+}
+
+/**
+ * quic_path_rcv_challenge - a PATH_CHALLENGE frame arrived
+ * @sk: the connection
+ * @skb: the datagram that carried it
+ * @f: the frame
+ *
+ * Answered on the path it came by (the last one wins).
+ */
+void quic_path_rcv_challenge(struct sock *sk, struct sk_buff *skb,
+			     const struct quic_frame *f)
+{
+	struct quic_path *p = &quic_conn(sk)->path;
+
+	memcpy(p->response, f->path, sizeof(p->response));
+	p->response_to = QUIC_SKB_CB(skb)->peer;
+	p->response_alt = quic_path_is_alt(sk, skb);
+	p->response_pending = 1;
+}
+
+/* Our new socket is validated: it becomes the one in use. */
+static void quic_path_switch_local(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_path *p = &qs->conn.path;
+	struct quic_udp_sock *old = qs->udp;
+	const union quic_addr *a = &p->udp->addr;
+
+	qs->udp = p->udp;
+	p->udp = NULL;
+	if (sk->sk_family == AF_INET6) {
+		if (!ipv6_addr_any(&a->v6.sin6_addr)) {
+			sk->sk_v6_rcv_saddr = a->v6.sin6_addr;
+			inet6_sk(sk)->saddr = a->v6.sin6_addr;
+		}
+	} else if (a->v4.sin_addr.s_addr) {
+		inet_sk(sk)->inet_rcv_saddr = a->v4.sin_addr.s_addr;
+		inet_sk(sk)->inet_saddr = a->v4.sin_addr.s_addr;
+	}
+	inet_sk(sk)->inet_sport = a->v4.sin_port;
+	inet_sk(sk)->inet_num = ntohs(a->v4.sin_port);
+	quic_udp_sock_put(old);
+}
+
+/**
+ * quic_path_rcv_response - a PATH_RESPONSE frame arrived
+ * @sk: the connection
+ * @f: the frame
+ *
+ * One that echoes our challenge validates the path (on whatever path it
+ * came, RFC 9000 section 8.2.3).
+ */
+void quic_path_rcv_response(struct sock *sk, const struct quic_frame *f)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_path *p = &c->path;
+
+	if (!p->active || memcmp(p->data, f->path, sizeof(p->data)))
+		return;
+	p->active = 0;
+	p->challenge_pending = 0;
+	sk_stop_timer(sk, &p->timer);
+	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PATH_VALIDATED);
+	if (p->local) {
+		quic_path_switch_local(sk);
+		quic_path_event(sk, true);
+		return;
+	}
+	c->addr_validated = 1;
+	quic_path_event(sk, false);
+}
+
+/**
+ * quic_path_rcv - a 1-RTT packet was processed
+ * @sk: the connection
+ * @skb: its datagram
+ * @largest: it has the largest packet number received so far
+ * @probing: it carried only probing frames (RFC 9000 section 9.1)
+ *
+ * A server follows a client that moved (section 9.3).
+ */
+void quic_path_rcv(struct sock *sk, struct sk_buff *skb, bool largest,
+		   bool probing)
+{
+	const union quic_addr *from = &QUIC_SKB_CB(skb)->peer;
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_path *p = &c->path;
+
+	if (quic_addr_equal(from, &c->peer) || probing || !largest ||
+	    !c->is_serv || !c->hs_confirmed ||
+	    sk->sk_state != TCP_ESTABLISHED)
+		return;
+	if (!p->active)
+		p->old_peer = c->peer;	/* the last validated address */
+	if (!quic_addr_same_host(from, &c->peer)) {
+		/* another network: start over (RFC 9000 section 9.4) */
+		u32 inflight = c->cong.inflight;
+
+		quic_cong_init(&c->cong,
+			       quic_sk(sk)->config.initial_smoothed_rtt,
+			       c->cong.algo);
+		c->cong.inflight = inflight;
+		c->mtu = QUIC_MAX_DATAGRAM;
+		c->probe_size = 0;
+		c->probe_fail = 0;
+		c->probe_count = 0;
+		c->ecn_state = QUIC_ECN_TESTING;	/* per path */
+		c->ecn_lost = 0;
+	}
+	quic_path_set_peer(sk, from);
+	p->peer = *from;
+	p->local = 0;
+	c->addr_validated = 0;		/* three times what it sends */
+	c->bytes_rx = skb->len;
+	c->bytes_tx = 0;
+	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PEER_MIGRATED);
+	quic_path_start(sk);
+}
+
+/* Bytes a server may send to a client address not validated yet: three
+ * times what came from there (RFC 9000 section 8).
+ */
+static unsigned int quic_path_room(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	u64 limit = 3 * c->bytes_rx;
+
+	if (!c->is_serv || c->addr_validated)
+		return QUIC_MAX_DATAGRAM;
+	return limit > c->bytes_tx ? min_t(u64, limit - c->bytes_tx,
+					   QUIC_MAX_DATAGRAM) : 0;
+}
+
+/* The smallest 1-RTT packet with a path frame, about */
+#define QUIC_PATH_PKT_MIN	(1 + QUIC_CID_MAX_LEN + 4 + 9 + QUIC_TAG_LEN)
+
+/**
+ * quic_path_flush - send the path frames due
+ * @sk: the connection
+ *
+ * Context: socket lock or bh lock held.
+ */
+void quic_path_flush(struct sock *sk)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_path *p = &qs->conn.path;
+	struct quic_frame f = {};
+
+	unsigned int room = quic_path_room(sk);
+
+	if (p->response_pending && room >= QUIC_PATH_PKT_MIN) {
+		f.type = QUIC_FRAME_PATH_RESPONSE;
+		memcpy(f.path, p->response, sizeof(f.path));
+		if (!p->response_alt || p->udp)
+			quic_packet_path_xmit(sk, &f, p->response_alt ? p->udp :
+						      qs->udp, &p->response_to,
+					      room);
+		p->response_pending = 0;
+		room = quic_path_room(sk);
+	}
+	/* too little room: the timer tries again */
+	if (p->challenge_pending && p->active && room >= QUIC_PATH_PKT_MIN) {
+		f.type = QUIC_FRAME_PATH_CHALLENGE;
+		memcpy(f.path, p->data, sizeof(f.path));
+		quic_packet_path_xmit(sk, &f, p->local ? p->udp : qs->udp,
+				      &p->peer, room);
+		p->challenge_pending = 0;
+	}
+}
+
+/* No answer yet: challenge again, or give up at the deadline. */
+static void quic_path_timeout(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_path *p = &c->path;
+
+	if (!p->active)
+		return;
+	if (time_before(jiffies, p->expires)) {
+		p->challenge_pending = 1;
+		quic_packet_flush(sk);
+		sk_reset_timer(sk, &p->timer, jiffies + quic_conn_pto(sk));
+		return;
+	}
+	p->active = 0;
+	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PATH_FAILED);
+	if (p->local) {
+		quic_udp_sock_put(p->udp);
+		p->udp = NULL;
+		return;
+	}
+	/* the peer is not there: back to where it was (section 9.3.2) */
+	quic_path_set_peer(sk, &p->old_peer);
+	c->addr_validated = 1;
+}
+
+static void quic_path_timer(struct timer_list *t)
+{
+	struct quic_conn *c = from_timer(c, t, path.timer);
+	struct sock *sk = &container_of(c, struct quic_sock, conn)->inet.sk;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk))
+		sk_reset_timer(sk, &c->path.timer, jiffies + HZ / 20);
+	else if (quic_conn_active(sk))
+		quic_path_timeout(sk);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+/**
+ * quic_path_migrate - QUIC_SOCKOPT_CONNECTION_MIGRATION: move to a new
+ * local address
+ * @sk: the client's connection, locked by the caller
+ * @a: the address (port 0 for any)
+ *
+ * Context: process, may sleep; the socket lock is dropped while binding.
+ * Return: 0 once the new path is being validated; -ENOTCONN, -EAGAIN
+ * before the handshake is confirmed or without a spare connection ID of
+ * the peer's, -EPERM when the peer disabled active migration,
+ * -EALREADY while a validation is in progress, -EOPNOTSUPP on a server,
+ * or the error of binding the address.
+ */
+int quic_path_migrate(struct sock *sk, const union quic_addr *a)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	struct quic_conn *c = &qs->conn;
+	struct quic_path *p = &c->path;
+	union quic_addr addr = *a;
+	struct quic_udp_sock *us;
+	int err;
+
+	if (sk->sk_state != TCP_ESTABLISHED)
+		return -ENOTCONN;
+	if (c->is_serv)
+		return -EOPNOTSUPP;	/* servers do not move */
+	if (addr.sa.sa_family != sk->sk_family)
+		return -EAFNOSUPPORT;
+	if (!c->hs_confirmed)
+		return -EAGAIN;
+	if (qs->remote.disable_active_migration)
+		return -EPERM;
+	if (p->active)
+		return -EALREADY;
+	/* binding may wait for the module's work items, which may want the
+	 * socket: not under its lock
+	 */
+	release_sock(sk);
+	us = quic_udp_sock_get(sock_net(sk), &addr);
+	lock_sock(sk);
+	if (IS_ERR(us))
+		return PTR_ERR(us);
+	if (sk->sk_state != TCP_ESTABLISHED || p->active || us == qs->udp) {
+		err = sk->sk_state != TCP_ESTABLISHED ? -ENOTCONN :
+		      p->active ? -EALREADY : -EINVAL;
+		quic_udp_sock_put(us);
+		return err;
+	}
+	/* a new path, a new connection ID (RFC 9000 section 9.5) */
+	err = quic_connid_next_dest(sk);
+	if (err) {
+		quic_udp_sock_put(us);
+		return err;
+	}
+	p->udp = us;
+	p->local = 1;
+	p->peer = c->peer;
+	quic_path_start(sk);
+	local_bh_disable();
+	quic_packet_flush(sk);
+	local_bh_enable();
+	return 0;
+}
