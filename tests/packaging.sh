@@ -11,6 +11,8 @@
 #                                       quic-tools: DKMS builds the module
 #                                       for every kernel with headers
 #   packaging.sh remove                 purge them; nothing may be left
+#   packaging.sh clean                  purge what an interrupted earlier run
+#                                       left installed (no check)
 #
 # Run as root on a Debian 12 machine set up by setup-debian.sh.
 
@@ -55,6 +57,27 @@ build() {
 	rm -rf "$src"
 }
 
+# A run that stopped before "remove" leaves the packages installed: apt
+# would then call the new .debs "already the newest version" and DKMS
+# would not build this tree.  Purge them and any DKMS remnants first.
+clean_pkgs() {
+	local stale version
+	stale=$(dpkg-query -W -f '${Package} ${db:Status-Abbrev}\n' \
+		"${pkgs[@]}" 2>/dev/null | awk '$2 !~ /^[up]n/ { print $1 }' ||
+		true)
+	if [ -n "$stale" ]; then
+		echo "# purging packages left by an earlier run: $stale"
+		# shellcheck disable=SC2086
+		apt-get purge -y -q $stale
+	fi
+	for version in /var/lib/dkms/quic/[0-9]*; do
+		[ -d "$version" ] || continue
+		dkms remove -m quic -v "${version##*/}" --all >/dev/null 2>&1 ||
+			true
+	done
+	rm -rf /var/lib/dkms/quic /usr/src/quic-*
+}
+
 install_pkgs() {
 	local dir
 	dir=$(realpath "$1")
@@ -91,5 +114,6 @@ case ${1:-} in
 build)		build "$2" "$3" ;;
 install)	install_pkgs "$2" ;;
 remove)		remove_pkgs ;;
+clean)		clean_pkgs ;;
 *)		sed -n 's/^#   //p' "$0" >&2; exit 2 ;;
 esac
