@@ -46,7 +46,7 @@ struct server {
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [-c COUNT] [-d DIR] [-t SECONDS] [-D] ADDR PORT KEYFILE CERTFILE\n",
+		"usage: %s [-c COUNT] [-d DIR] [-t SECONDS] [-p ADDR:PORT] [-D] ADDR PORT KEYFILE CERTFILE\n",
 		prog);
 	exit(2);
 }
@@ -237,14 +237,37 @@ static void serve(struct server *s)
 	}
 }
 
+/* -p ADDR:PORT ([ADDR]:PORT for IPv6): the server's preferred address. */
+static int set_preferred(int l, const char *arg)
+{
+	struct sockaddr_storage ss;
+	char host[128], *port;
+	socklen_t len;
+
+	snprintf(host, sizeof(host), "%s", arg);
+	port = strrchr(host, ':');
+	if (!port)
+		return -1;
+	*port++ = '\0';
+	if (host[0] == '[' && port - host > 2 && port[-2] == ']') {
+		port[-2] = '\0';
+		memmove(host, host + 1, strlen(host));
+	}
+	if (h3_parse_addr(host, port, &ss, &len))
+		return -1;
+	return setsockopt(l, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_MIGRATION, &ss,
+			  len);
+}
+
 int main(int argc, char **argv)
 {
 	struct server s = { .root = ".", .h3.timeout_ms = 60000 };
 	int l, opt, count = 0, n = 0;
+	const char *preferred = NULL;
 	struct sockaddr_storage ss;
 	socklen_t len;
 
-	while ((opt = getopt(argc, argv, "c:d:t:Dh")) != -1) {
+	while ((opt = getopt(argc, argv, "c:d:t:p:Dh")) != -1) {
 		switch (opt) {
 		case 'c':
 			count = atoi(optarg);
@@ -254,6 +277,9 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			s.h3.timeout_ms = atoi(optarg) * 1000;
+			break;
+		case 'p':
+			preferred = optarg;
 			break;
 		case 'D':
 			quic_set_log_level(7);
@@ -272,6 +298,11 @@ int main(int argc, char **argv)
 	l = socket(ss.ss_family, SOCK_DGRAM, IPPROTO_QUIC);
 	if (l < 0) {
 		perror("quic-h3-server: socket");
+		return 1;
+	}
+	if (preferred && set_preferred(l, preferred)) {
+		fprintf(stderr, "quic-h3-server: preferred address %s: %s\n",
+			preferred, strerror(errno));
 		return 1;
 	}
 	if (bind(l, (struct sockaddr *)&ss, len) ||

@@ -48,13 +48,14 @@ static size_t total = 64 << 20;
 static unsigned int count;	/* server: connections to serve, 0: all */
 static unsigned int nstreams = 1;
 static char psk_file[64];
+static unsigned int pmtud = QUIC_MIN_PROBE_TIMEOUT;	/* -P, usec */
 
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [-l BYTES] [-w SIZE[,SIZE...]] [-s STREAMS] [-m MODES]\n"
-		"       %s -S [-c COUNT] [-s STREAMS] ADDR PORT KEYFILE CERTFILE\n"
-		"       %s -C [-l BYTES] [-w SIZE] [-s STREAMS] [-n NAME] [-u] ADDR PORT CAFILE\n"
+		"usage: %s [-l BYTES] [-w SIZE[,SIZE...]] [-s STREAMS] [-m MODES] [-P USEC]\n"
+		"       %s -S [-c COUNT] [-s STREAMS] [-P USEC] ADDR PORT KEYFILE CERTFILE\n"
+		"       %s -C [-l BYTES] [-w SIZE] [-s STREAMS] [-n NAME] [-u] [-P USEC] ADDR PORT CAFILE\n"
 		"       %s -I COUNT\n"
 		"MODES: comma separated of tcp, ktls, quic, quic-plain (default all)\n",
 		prog, prog, prog, prog);
@@ -237,6 +238,21 @@ static int set_plain(int sd)
 	return setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &p, len);
 }
 
+/* Path MTU discovery on this socket, every @pmtud microseconds (0: off,
+ * the socket's default).  On by default here: loopback and LAN paths
+ * carry datagrams far larger than the 1200 bytes QUIC starts with.
+ */
+static int set_pmtud(int sd)
+{
+	struct quic_config cfg;
+	socklen_t len = sizeof(cfg);
+
+	if (sd < 0 || getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, &len))
+		return -1;
+	cfg.plpmtud_probe_interval = pmtud;
+	return setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, len);
+}
+
 /* Local mode */
 
 struct local {
@@ -313,6 +329,8 @@ static double local_run(int mode, size_t wsize)
 	if (l.listener < 0 || sd < 0)
 		return -errno;
 	if (mode == M_QUIC_PLAIN && (set_plain(l.listener) || set_plain(sd)))
+		return -errno;
+	if (quic && (set_pmtud(l.listener) || set_pmtud(sd)))
 		return -errno;
 	if (bind(l.listener, (struct sockaddr *)&a, alen) ||
 	    getsockname(l.listener, (struct sockaddr *)&a, &alen) ||
@@ -564,7 +582,7 @@ static int server_mode(char **argv)
 		p.max_datagram_frame_size = 1200;
 		setsockopt(l, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &p, plen);
 	}
-	if (l < 0 || bind(l, (struct sockaddr *)&ss, len) ||
+	if (l < 0 || set_pmtud(l) || bind(l, (struct sockaddr *)&ss, len) ||
 	    setsockopt(l, SOL_QUIC, QUIC_SOCKOPT_ALPN, PERF_ALPN,
 		       strlen(PERF_ALPN)) || listen(l, 16)) {
 		perror("quic-perf: listen");
@@ -625,7 +643,8 @@ static int client_mode(char **argv, const char *name, size_t wsize,
 	if (parse_addr(argv[0], argv[1], &ss, &len))
 		usage("quic-perf");
 	sd = socket(ss.ss_family, SOCK_DGRAM, IPPROTO_QUIC);
-	if (sd < 0 || connect(sd, (struct sockaddr *)&ss, len)) {
+	if (sd < 0 || set_pmtud(sd) ||
+	    connect(sd, (struct sockaddr *)&ss, len)) {
 		perror("quic-perf: connect");
 		return 1;
 	}
@@ -689,7 +708,7 @@ int main(int argc, char **argv)
 	int opt, server = 0, client = 0, key_update = 0, m, idle = 0;
 	char list[128], *tok, *save = NULL;
 
-	while ((opt = getopt(argc, argv, "c:l:w:s:m:n:I:SCud")) != -1) {
+	while ((opt = getopt(argc, argv, "c:l:w:s:m:n:I:P:SCud")) != -1) {
 		switch (opt) {
 		case 'c':
 			count = atoi(optarg);
@@ -719,6 +738,11 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			name = optarg;
+			break;
+		case 'P':
+			pmtud = strtoul(optarg, NULL, 0);
+			if (pmtud && pmtud < QUIC_MIN_PROBE_TIMEOUT)
+				usage(argv[0]);
 			break;
 		case 'S':
 			server = 1;

@@ -14,7 +14,9 @@
 #   - HTTP/3: our example client and server (nghttp3) against each other
 #     and against ngtcp2 0.12 and 1.11 both ways, a 10 MB body checked
 #     by SHA-256; the ngtcp2 clients also move during the body (with and
-#     without path validation) and download under 3% loss.
+#     without path validation), move to our server's preferred address
+#     and download under 3% loss; our client moves to the ngtcp2
+#     servers' preferred address.
 #
 # aioquic comes from Debian trixie and runs in a chroot
 # (QUIC_AIOQUIC_ROOT, default /var/cache/quic-dev/trixie-aioquic, made by
@@ -43,6 +45,21 @@ result() {	# status description
 
 show() {	# file prefix
 	sed "s/^/# $2: /" "$1"
+}
+
+snmp() {	# counter
+	awk -v k="$1" '$1 == k { print $2 }' /proc/net/quic/snmp
+}
+
+# With $expect_pref set, a transfer passes only if one of our ends moved
+# to (or was moved to) a server's preferred address meanwhile.
+pref_count=0
+pref_start() {
+	pref_count=$(snmp QuicPreferredAddress)
+}
+pref_moved() {
+	[ -z "$expect_pref" ] ||
+		[ "$(snmp QuicPreferredAddress)" -gt "$pref_count" ]
 }
 
 # Wait until a UDP port has a listener (the peer is up), at most 60 s.
@@ -115,7 +132,9 @@ h3_to_our_server() {	# description client...
 	port=$((port + 1))
 	set -- "${@//@PORT@/$port}"
 	rm -f "$log/dl/body.bin"
-	"$BIN/quic-h3-server" -c 1 -t 120 -d "$www" 127.0.0.1 $port \
+	pref_start
+	"$BIN/quic-h3-server" -c 1 -t 120 -d "$www" \
+		${expect_pref:+-p 127.0.0.2:$((port + 500))} 127.0.0.1 $port \
 		"$CERTS/server.key" "$CERTS/server.pem" > "$log/server" 2>&1 &
 	pid=$!
 	sleep 0.3
@@ -127,7 +146,8 @@ h3_to_our_server() {	# description client...
 	src=$?
 	show "$log/server" server
 	tail -n 5 "$log/client" | show /dev/stdin client
-	[ $rc = 0 ] && [ $src = 0 ] && same_body "$log/dl/body.bin"
+	[ $rc = 0 ] && [ $src = 0 ] && same_body "$log/dl/body.bin" &&
+		pref_moved
 	result $? "$desc"
 }
 
@@ -136,7 +156,10 @@ h3_from_ngtcp2_server() {	# description env-and-server-command...
 	shift
 	port=$((port + 1))
 	rm -f "$log/dl/body.bin"
-	timeout 250 "$@" -q -d "$www" --timeout=30s 127.0.0.1 $port \
+	pref_start
+	timeout 250 "$@" -q -d "$www" --timeout=30s \
+		${expect_pref:+--preferred-ipv4-addr=127.0.0.2:$((port + 500))} \
+		127.0.0.1 $port \
 		"$CERTS/server.key" "$CERTS/server.pem" > "$log/server" 2>&1 &
 	pid=$!
 	wait_udp $port
@@ -147,7 +170,7 @@ h3_from_ngtcp2_server() {	# description env-and-server-command...
 	kill $pid 2>/dev/null
 	wait $pid 2>/dev/null
 	show "$log/client" client
-	[ $rc = 0 ] && same_body "$log/dl/body.bin"
+	[ $rc = 0 ] && same_body "$log/dl/body.bin" && pref_moved
 	result $? "$desc"
 }
 
@@ -170,6 +193,10 @@ if [ -x "$BIN/quic-h3-server" ] && [ -x "$BIN/quic-h3-client" ]; then
 		if [ -x "$srv" ]; then
 			h3_from_ngtcp2_server "HTTP/3: quic-h3-client gets a 10 MB body from the ngtcp2 $v server, SHA-256 checked" \
 				"${run[@]}" "$srv"
+			expect_pref=1
+			h3_from_ngtcp2_server "HTTP/3: quic-h3-client moves to the ngtcp2 $v server's preferred address (--preferred-ipv4-addr) and gets a 10 MB body, SHA-256 checked" \
+				"${run[@]}" "$srv"
+			expect_pref=
 		else
 			echo "# skip: ngtcp2 $v server (no $srv)"
 		fi
@@ -194,6 +221,12 @@ if [ -x "$BIN/quic-h3-server" ] && [ -x "$BIN/quic-h3-client" ]; then
 				--exit-on-all-streams-close --timeout=30s \
 				--change-local-addr=200ms --nat-rebinding \
 				127.0.0.1 @PORT@ https://localhost:@PORT@/body.bin
+			expect_pref=1
+			h3_to_our_server "HTTP/3: the ngtcp2 $v client moves to quic-h3-server's preferred address (-p) and gets a 10 MB body, SHA-256 checked" \
+				"${run[@]}" "$cli" -q --download="$log/dl" \
+				--exit-on-all-streams-close --timeout=30s \
+				127.0.0.1 @PORT@ https://localhost:@PORT@/body.bin
+			expect_pref=
 			if tc qdisc add dev lo root netem loss 3% 2>/dev/null; then
 				h3_to_our_server "HTTP/3: the ngtcp2 $v client gets a 10 MB body under 3% loss (tc netem), SHA-256 checked" \
 					"${run[@]}" "$cli" -q --download="$log/dl" \

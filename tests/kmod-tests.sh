@@ -61,6 +61,20 @@ if [ -n "$LIBQUIC_TEST" ]; then
 	done < "$netem"
 	rm -f "$netem"
 
+	# Path MTU discovery across a router: growth, ICMP, black hole.
+	pmtu=$(mktemp)
+	"$(dirname "$0")/pmtu.sh" \
+		"$(dirname "$LIBQUIC_TEST")/../examples/quic-perf" "$CERTS" \
+		> "$pmtu" 2>&1
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*)	result 0 "${line#ok - }" ;;
+		"not ok - "*)	result 1 "${line#not ok - }" ;;
+		*)		echo "$line" ;;
+		esac
+	done < "$pmtu"
+	rm -f "$pmtu"
+
 	# The benchmark: numbers for the log, never a failure.
 	modprobe tls 2>/dev/null
 	echo "# perf: quic-perf in this guest (emulated: compare rows, not machines)"

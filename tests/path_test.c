@@ -371,14 +371,8 @@ static void test_migration(void)
 	struct pair p;
 	uint8_t ev;
 	ssize_t n;
-	int sd, ret;
+	int ret;
 
-	sd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
-	ret = migrate(sd, 0);
-	CHECK(ret < 0 && errno == ENOTCONN,
-	      "CONNECTION_MIGRATION on an unconnected socket: ENOTCONN (%s)",
-	      ret < 0 ? strerror(errno) : "ok");
-	close(sd);
 
 	if (!pair_ready(&p, NULL, "migration"))
 		return;
@@ -432,6 +426,77 @@ out:
 	CHECK(ret < 0 && errno == EPERM,
 	      "the server disabled active migration: EPERM (%s)",
 	      ret < 0 ? strerror(errno) : "ok");
+	pair_close(&p);
+}
+
+/* Wait until @sd's local (or peer) address is 127.0.0.2, traffic going. */
+static bool wait_addr(struct pair *p, int sd, bool peer,
+		      struct sockaddr_in *a)
+{
+	socklen_t len;
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		len = sizeof(*a);
+		if (peer)
+			getpeername(sd, (struct sockaddr *)a, &len);
+		else
+			getsockname(sd, (struct sockaddr *)a, &len);
+		if (a->sin_addr.s_addr == inet_addr("127.0.0.2"))
+			return true;
+		if (!ping_pong(p, "while moving"))
+			return false;
+		usleep(100000);
+	}
+	return false;
+}
+
+/* A server's preferred address (RFC 9000 section 9.6): set on the
+ * listener; the client validates it once the handshake is confirmed and
+ * moves there, the server sends from it when the client's packets come
+ * there.
+ */
+static void test_preferred_address(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 };
+	long moved = quic_mib("QuicPreferredAddress");
+	struct opts o = { 0 };
+	struct pair p;
+	int sd, ret;
+
+	sd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	ret = setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_MIGRATION, &a,
+			 sizeof(a));
+	CHECK(ret < 0 && errno == EINVAL,
+	      "a wildcard preferred address: EINVAL (%s)",
+	      ret < 0 ? strerror(errno) : "ok");
+	a6.sin6_addr = in6addr_loopback;
+	ret = setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_MIGRATION, &a6,
+			 sizeof(a6));
+	CHECK(ret < 0 && errno == EAFNOSUPPORT,
+	      "an IPv6 preferred address on an IPv4 socket: EAFNOSUPPORT (%s)",
+	      ret < 0 ? strerror(errno) : "ok");
+	a.sin_addr.s_addr = inet_addr("127.0.0.2");
+	ret = setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_MIGRATION, &a,
+			 sizeof(a));
+	CHECK(!ret, "a preferred address before listen() (%s)",
+	      ret ? strerror(errno) : "ok");
+	close(sd);
+
+	o.pref = a;
+	if (!pair_ready(&p, &o, "a preferred address"))
+		return;
+	CHECK(wait_addr(&p, p.c, true, &a),
+	      "client: moves to the server's preferred address (getpeername "
+	      "%s)", inet_ntoa(a.sin_addr));
+	CHECK(wait_addr(&p, p.s, false, &a),
+	      "server: sends from its preferred address (getsockname %s)",
+	      inet_ntoa(a.sin_addr));
+	ping_pong(&p, "at the preferred address");
+	CHECK(quic_mib("QuicPreferredAddress") - moved >= 2,
+	      "QuicPreferredAddress counts both ends (%ld)",
+	      quic_mib("QuicPreferredAddress") - moved);
 	pair_close(&p);
 }
 
@@ -553,6 +618,7 @@ int main(int argc, char **argv)
 	test_cid_switch();
 	test_stray_datagram();
 	test_migration();
+	test_preferred_address();
 	test_rebinding();
 	test_stateless_reset();
 	return tap_done("path_test");

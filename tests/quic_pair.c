@@ -50,6 +50,26 @@ void get_params(int sd, struct quic_transport_param *p)
 	getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, p, &len);
 }
 
+/* Both ends: the congestion controller QUIC_TEST_CONG names (a number),
+ * and path MTU discovery every QUIC_TEST_PMTUD microseconds (default the
+ * minimum, 5 s: transfers use the loopback's large datagrams; 0 turns it
+ * off, as it is on a new socket).
+ */
+static int pair_config(int sd)
+{
+	const char *pmtud = getenv("QUIC_TEST_PMTUD");
+	struct quic_config cfg;
+	socklen_t clen = sizeof(cfg);
+
+	if (getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, &clen))
+		return -1;
+	if (getenv("QUIC_TEST_CONG"))
+		cfg.congestion_control_algo = atoi(getenv("QUIC_TEST_CONG"));
+	cfg.plpmtud_probe_interval = pmtud ? strtoul(pmtud, NULL, 0) :
+				     QUIC_MIN_PROBE_TIMEOUT;
+	return setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, sizeof(cfg));
+}
+
 /* A connected pair over IPv4 loopback; returns 0 or -errno. */
 int pair_open(struct pair *p, const struct opts *o)
 {
@@ -73,20 +93,12 @@ int pair_open(struct pair *p, const struct opts *o)
 	    setsockopt(p->c, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &o->cp,
 		       sizeof(o->cp)))
 		return -errno;
-	if (getenv("QUIC_TEST_CONG")) {
-		/* the congestion controller of both ends, by number */
-		struct quic_config cfg;
-		socklen_t clen = sizeof(cfg);
-
-		if (getsockopt(p->c, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, &clen))
-			return -errno;
-		cfg.congestion_control_algo = atoi(getenv("QUIC_TEST_CONG"));
-		if (setsockopt(p->c, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg,
-			       sizeof(cfg)) ||
-		    setsockopt(p->listener, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg,
-			       sizeof(cfg)))
-			return -errno;
-	}
+	if (pair_config(p->c) || pair_config(p->listener))
+		return -errno;
+	if (o && o->pref.sin_family &&
+	    setsockopt(p->listener, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_MIGRATION,
+		       &o->pref, sizeof(o->pref)))
+		return -errno;
 	if (bind(p->listener, (struct sockaddr *)&a, len) ||
 	    getsockname(p->listener, (struct sockaddr *)&a, &len) ||
 	    listen(p->listener, 8))

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <netinet/in.h>
 
 #include <netinet/quic.h>
 
@@ -24,6 +25,9 @@ struct pair {
 struct opts {
 	struct quic_transport_param cp, sp;	/* zero: defaults */
 	int set_cp, set_sp;
+	struct sockaddr_in pref;	/* server's preferred address, if
+					 * its family is set
+					 */
 };
 
 void set_timeouts(int sd, int sec);

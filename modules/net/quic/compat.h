@@ -36,4 +36,18 @@
 #define QUIC_ACCEPT_ERR		(err)
 #endif
 
+/* The ICMP error hook of UDP tunnel sockets got the offset of the quoted
+ * UDP header until 6.2 and a pointer past it since; both leave skb->data
+ * at the quoted IP header.
+ */
+#if QUIC_KERNEL_AT_LEAST(6, 2)
+#define QUIC_UDP_ERR_ARGS	struct sock *sk, struct sk_buff *skb, int err, \
+				__be16 port, u32 info, u8 *payload
+#define QUIC_UDP_ERR_UH		((struct udphdr *)payload - 1)
+#else
+#define QUIC_UDP_ERR_ARGS	struct sock *sk, struct sk_buff *skb, \
+				unsigned int udp_offset
+#define QUIC_UDP_ERR_UH		((struct udphdr *)(skb->data + udp_offset))
+#endif
+
 #endif /* __NET_QUIC_COMPAT_H */

@@ -36,7 +36,7 @@ void quic_conn_init(struct sock *sk)
 	quic_streams_init(&c->streams);
 	quic_cong_init(&c->cong, quic_sk(sk)->config.initial_smoothed_rtt,
 		       quic_sk(sk)->config.congestion_control_algo);
-	c->mtu = QUIC_MAX_DATAGRAM;
+	quic_pmtu_reset(sk);
 	INIT_LIST_HEAD(&c->lost);
 	skb_queue_head_init(&c->dgramq);
 	skb_queue_head_init(&c->early_q);

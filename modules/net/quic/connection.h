@@ -21,6 +21,7 @@
 #include "crypto.h"
 #include "path.h"
 #include "frame_wire.h"
+#include "pmtu.h"
 #include "pnspace.h"
 #include "stream.h"
 #include "udp.h"
@@ -31,10 +32,6 @@
 #define QUIC_CRYPTO_BUF_MAX	(64 * 1024)
 #define QUIC_PENDING_MAX	16	/* datagrams waiting for keys */
 #define QUIC_MAX_DATAGRAM	1200	/* datagram size until PMTU discovery */
-#define QUIC_PMTU_MAX		15000	/* largest datagram probed: its skb
-					 * stays within an order-2 allocation
-					 */
-#define QUIC_PMTU_PROBES	3	/* probes before settling */
 #define QUIC_PTO_INITIAL_MS	1000	/* RFC 9002 section 6.2.2 */
 #define QUIC_PTO_MAX_COUNT	8	/* handshake: give up after that many */
 #define QUIC_HS_SILENCE		(10 * HZ)	/* ... with nothing received */
@@ -161,9 +158,7 @@ struct quic_conn {
 	struct quic_streams streams;
 	struct quic_cong cong;
 	u16 mtu;			/* datagram size in use (PMTUD) */
-	u16 probe_size;			/* of the probe in flight, or 0 */
-	u16 probe_fail;			/* smallest size that failed, or 0 */
-	u8 probe_count;
+	struct quic_pmtu pmtu;
 	struct list_head lost;		/* sent records with data to resend */
 	struct sk_buff_head dgramq;	/* DATAGRAM frames to send */
 	struct sk_buff_head early_q;	/* data received before the handshake

@@ -357,6 +357,85 @@ int quic_connid_next_dest(struct sock *sk)
 }
 
 /**
+ * quic_connid_preferred - the ID of a server's preferred address
+ * @sk: the server's connection, during the handshake
+ * @cid: the ID, number 1 (RFC 9000 section 5.1.1)
+ *
+ * Made on first use; IDs issued later start at number 2.
+ *
+ * Return: 0, or -EEXIST when no unique ID was found, -EINVAL when IDs
+ * were issued already.
+ */
+int quic_connid_preferred(struct sock *sk, struct quic_cid *cid)
+{
+	struct quic_connids *ids = &quic_conn(sk)->ids;
+	struct quic_scid *s = &ids->src[1];
+	int tries;
+
+	if (!s->node.hashed) {
+		if (ids->src_next != 1)
+			return -EINVAL;
+		for (tries = 0; tries < 3 && !s->node.hashed; tries++) {
+			quic_cid_random(&s->node.cid, QUIC_CID_LEN);
+			quic_cid_hash_add(&s->node, sk);
+		}
+		if (!s->node.hashed)
+			return -EEXIST;
+		s->seq = 1;
+		ids->src_next = 2;
+		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_CID_ISSUED);
+	} else if (s->seq != 1) {
+		return -EINVAL;
+	}
+	*cid = s->node.cid;
+	return 0;
+}
+
+/**
+ * quic_connid_peer_preferred - the ID of the server's preferred address
+ * @sk: the client's connection
+ * @cid: the ID (number 1)
+ * @len: its length
+ * @token: its stateless reset token
+ *
+ * Return: 0, or -EPROTO for an ID the server uses already.
+ */
+int quic_connid_peer_preferred(struct sock *sk, const u8 *cid, u8 len,
+			       const u8 *token)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_dcid *d = &c->ids.dst[1];
+
+	if (!c->dcid.len || quic_cid_equal(&c->dcid, cid, len))
+		return -EPROTO;	/* zero-length IDs cannot change */
+	quic_dcid_ready(sk);
+	if (d->live)
+		return 0;
+	quic_cid_set(&d->cid, cid, len);
+	d->seq = 1;
+	d->live = 1;
+	quic_dcid_set_token(sk, d, token);
+	return 0;
+}
+
+/**
+ * quic_connid_use - send to the peer's ID of this number
+ * @sk: the connection
+ * @seq: the number
+ *
+ * Return: 0, or -ENOENT when the peer has no such ID live.
+ */
+int quic_connid_use(struct sock *sk, u32 seq)
+{
+	struct quic_dcid *d = quic_dcid_find(&quic_conn(sk)->ids, seq);
+
+	if (!d)
+		return -ENOENT;
+	quic_dcid_switch(sk, d);
+	return 0;
+}
+
+/**
  * quic_connid_rcv_new - a NEW_CONNECTION_ID frame arrived
  * @sk: the connection
  * @f: the frame (ID length and Retire Prior To checked by the decoder)

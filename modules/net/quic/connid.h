@@ -66,6 +66,10 @@ bool quic_connid_match(struct sock *sk, const u8 *dcid, u8 len);
 void quic_connid_used(struct sock *sk);
 bool quic_connid_is_reset(struct sock *sk, const u8 *tail);
 int quic_connid_next_dest(struct sock *sk);
+int quic_connid_preferred(struct sock *sk, struct quic_cid *cid);
+int quic_connid_peer_preferred(struct sock *sk, const u8 *cid, u8 len,
+			       const u8 *token);
+int quic_connid_use(struct sock *sk, u32 seq);
 
 int quic_connid_rcv_new(struct sock *sk, const struct quic_frame *f,
 			u64 *errcode);

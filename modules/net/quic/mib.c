@@ -45,6 +45,11 @@ static const char *const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_PATH_VALIDATED]	= "QuicPathValidated",
 	[QUIC_MIB_PATH_FAILED]		= "QuicPathFailed",
 	[QUIC_MIB_PEER_MIGRATED]	= "QuicPeerMigrated",
+	[QUIC_MIB_PREFERRED_ADDR]	= "QuicPreferredAddress",
+	[QUIC_MIB_PMTU_RAISED]		= "QuicPmtuRaised",
+	[QUIC_MIB_PMTU_PTB]		= "QuicPmtuPtb",
+	[QUIC_MIB_PMTU_PTB_IGNORED]	= "QuicPmtuPtbIgnored",
+	[QUIC_MIB_PMTU_BLACKHOLE]	= "QuicPmtuBlackhole",
 };
 
 static int quic_snmp_show(struct seq_file *seq, void *v)

@@ -50,6 +50,13 @@ enum quic_mib_field {
 	QUIC_MIB_PATH_VALIDATED,	/* PATH_CHALLENGE answered */
 	QUIC_MIB_PATH_FAILED,		/* path validation given up */
 	QUIC_MIB_PEER_MIGRATED,		/* the peer moved to a new address */
+	QUIC_MIB_PREFERRED_ADDR,	/* connections moved to a server's
+					 * preferred address
+					 */
+	QUIC_MIB_PMTU_RAISED,		/* PMTU probes that raised the size */
+	QUIC_MIB_PMTU_PTB,		/* ICMP packet too big followed */
+	QUIC_MIB_PMTU_PTB_IGNORED,	/* ... that asked for less than 1200 */
+	QUIC_MIB_PMTU_BLACKHOLE,	/* size dropped back for a black hole */
 	QUIC_MIB_MAX
 };
 

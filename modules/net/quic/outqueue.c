@@ -125,8 +125,7 @@ static void quic_outq_lost(struct sock *sk, u8 space, struct quic_sent *p,
 	list_del(&p->list);
 	if (p->probe) {
 		/* too large for the path: not a congestion signal */
-		c->probe_fail = p->probe;
-		c->probe_size = 0;
+		quic_pmtu_lost(sk, p->probe);
 		cong = false;
 	}
 	if (cong) {
@@ -297,6 +296,7 @@ static void quic_conn_pto_fire(struct sock *sk)
 		quic_conn_abort(sk, ETIMEDOUT);
 		return;
 	}
+	quic_pmtu_timeout(sk);	/* before the probes are built */
 	for (i = 0; i < QUIC_PNSPACE_MAX; i++) {
 		n = 0;
 		list_for_each_entry_safe(s, tmp, &c->sent[i], list) {
@@ -384,15 +384,9 @@ static void quic_outq_acked(struct sock *sk, struct quic_sent *p)
 	struct quic_conn *c = quic_conn(sk);
 	int i;
 
-	if (p->probe) {
-		/* the path carries datagrams of that size (RFC 8899) */
-		if (p->probe > c->mtu) {
-			c->mtu = p->probe;
-			quic_cong_set_mss(&c->cong, c->mtu);
-		}
-		c->probe_size = 0;
-	}
-	quic_cong_acked(&quic_conn(sk)->cong, p->bytes, p->time);
+	if (p->probe)
+		quic_pmtu_acked(sk, p->probe);
+	quic_cong_acked(&c->cong, p->bytes, p->time);
 	for (i = 0; i < p->nframes; i++) {
 		struct quic_sent_frame *f = &p->f[i];
 

@@ -1045,96 +1045,46 @@ err:
 	kfree_skb(skb);
 }
 
-/* The largest UDP payload the route to the peer carries unfragmented. */
-static unsigned int quic_packet_route_mtu(struct sock *sk)
-{
-	struct quic_conn *c = quic_conn(sk);
-	struct net *net = sock_net(sk);
-	unsigned int mtu = 0;
-
-	if (c->peer.sa.sa_family == AF_INET6) {
-		struct flowi6 fl6 = {
-			.flowi6_oif = c->peer.v6.sin6_scope_id ?:
-				      sk->sk_bound_dev_if,
-			.flowi6_proto = IPPROTO_UDP,
-			.daddr = c->peer.v6.sin6_addr,
-		};
-		struct dst_entry *dst;
-
-		dst = ipv6_stub->ipv6_dst_lookup_flow(net, NULL, &fl6, NULL);
-		if (IS_ERR(dst))
-			return 0;
-		mtu = dst_mtu(dst) - sizeof(struct ipv6hdr) -
-		      sizeof(struct udphdr);
-		dst_release(dst);
-	} else {
-		struct flowi4 fl4 = {};
-		struct rtable *rt;
-
-		rt = ip_route_output_ports(net, &fl4, NULL,
-					   c->peer.v4.sin_addr.s_addr, 0,
-					   c->peer.v4.sin_port, 0, IPPROTO_UDP,
-					   0, sk->sk_bound_dev_if);
-		if (IS_ERR(rt))
-			return 0;
-		mtu = dst_mtu(&rt->dst) - sizeof(struct iphdr) -
-		      sizeof(struct udphdr);
-		ip_rt_put(rt);
-	}
-	return mtu;
-}
-
-/* Path MTU discovery (RFC 9000 section 14.3, RFC 8899): once the
- * handshake is confirmed, a PING padded to the largest size both ends and
- * the route allow; acknowledged, datagrams grow to it; lost, a size
- * halfway is tried, a few times at most.  Lost probes are no congestion
- * signal.
+/**
+ * quic_packet_probe_xmit - send a path MTU probe
+ * @sk: the connection
+ * @size: of the datagram: a PING padded to it
+ *
+ * The probe is in flight like any packet; acknowledged or lost, it is
+ * reported to pmtu.c, never as a congestion signal.
+ *
+ * Return: 0 or a negative error.
  */
-static void quic_packet_probe(struct sock *sk)
+int quic_packet_probe_xmit(struct sock *sk, unsigned int size)
 {
-	struct quic_transport_param *l = &quic_sk(sk)->local;
-	struct quic_transport_param *r = &quic_sk(sk)->remote;
 	struct quic_conn *c = quic_conn(sk);
-	struct quic_crypto *cr = c->crypto[QUIC_CRYPTO_APP];
-	unsigned int max, target;
 	struct quic_pkt pkt = {};
 	struct sk_buff *skb;
+	int err = -ENOMEM;
 
-	if (!c->hs_confirmed || c->probe_size ||
-	    c->probe_count >= QUIC_PMTU_PROBES || !cr || !cr->tx.ready ||
-	    !quic_cong_can_send(&c->cong))
-		return;
-	max = min3(l->max_udp_payload_size, r->max_udp_payload_size,
-		   QUIC_PMTU_MAX);
-	max = min(max, quic_packet_route_mtu(sk));
-	if (c->probe_fail)
-		max = min_t(unsigned int, max, c->probe_fail - 1);
-	target = c->probe_fail ? (c->mtu + max) / 2 : max;
-	if (target < c->mtu + 64) {
-		c->probe_count = QUIC_PMTU_PROBES;	/* close enough */
-		return;
-	}
-	skb = alloc_skb(QUIC_HEADROOM + target + QUIC_TAG_LEN, GFP_ATOMIC);
+	skb = alloc_skb(QUIC_HEADROOM + size + QUIC_TAG_LEN, GFP_ATOMIC);
 	if (!skb)
-		return;
+		return err;
 	skb_reserve(skb, QUIC_HEADROOM);
-	if (quic_pkt_open(c, skb, &pkt, QUIC_PNSPACE_APP))
+	err = quic_pkt_open(c, skb, &pkt, QUIC_PNSPACE_APP);
+	if (err)
 		goto err;
 	pkt.sent = kzalloc(sizeof(*pkt.sent), GFP_ATOMIC);
-	if (!pkt.sent)
+	if (!pkt.sent) {
+		err = -ENOMEM;
 		goto err;
-	pkt.sent->probe = target;
+	}
+	pkt.sent->probe = size;
 	skb_put_u8(skb, QUIC_FRAME_PING);
-	if (quic_pkt_close(sk, skb, &pkt, target))
+	err = quic_pkt_close(sk, skb, &pkt, size);
+	if (err)
 		goto err;
-	c->probe_size = target;
-	c->probe_count++;
-	quic_packet_xmit(sk, skb);
-	return;
+	return quic_packet_xmit(sk, skb);
 err:
 	if (pkt.open)
 		kfree(pkt.sent);
 	kfree_skb(skb);
+	return err;
 }
 
 /**
@@ -1157,7 +1107,7 @@ void quic_packet_flush(struct sock *sk)
 	for (n = 0; n < 64; n++)
 		if (!quic_packet_datagram(sk))
 			break;
-	quic_packet_probe(sk);
+	quic_pmtu_flush(sk);
 	/* the client discards Initial keys once it sends Handshake packets */
 	if (!c->is_serv && c->ctx[QUIC_PNSPACE_HANDSHAKE].sent &&
 	    !c->space[QUIC_PNSPACE_INITIAL].discarded)

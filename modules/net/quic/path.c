@@ -118,6 +118,15 @@ bool quic_path_is_alt(struct sock *sk, struct sk_buff *skb)
 	return p->udp && QUIC_SKB_CB(skb)->udp == p->udp;
 }
 
+/* A server's datagram that reached its preferred address, not used yet. */
+static bool quic_path_is_pref(struct sock *sk, struct sk_buff *skb)
+{
+	struct quic_sock *qs = quic_sk(sk);
+
+	return qs->pref_udp && qs->pref_udp != qs->udp &&
+	       QUIC_SKB_CB(skb)->udp == qs->pref_udp;
+}
+
 /**
  * quic_path_rcv_challenge - a PATH_CHALLENGE frame arrived
  * @sk: the connection
@@ -134,19 +143,18 @@ void quic_path_rcv_challenge(struct sock *sk, struct sk_buff *skb,
 	memcpy(p->response, f->path, sizeof(p->response));
 	p->response_to = QUIC_SKB_CB(skb)->peer;
 	p->response_alt = quic_path_is_alt(sk, skb);
+	p->response_pref = quic_path_is_pref(sk, skb);
 	p->response_pending = 1;
 }
 
-/* Our new socket is validated: it becomes the one in use. */
-static void quic_path_switch_local(struct sock *sk)
+/* Send from @us (its reference passes to the socket) from now on. */
+static void quic_path_set_local(struct sock *sk, struct quic_udp_sock *us)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	struct quic_path *p = &qs->conn.path;
 	struct quic_udp_sock *old = qs->udp;
-	const union quic_addr *a = &p->udp->addr;
+	const union quic_addr *a = &us->addr;
 
-	qs->udp = p->udp;
-	p->udp = NULL;
+	qs->udp = us;
 	if (sk->sk_family == AF_INET6) {
 		if (!ipv6_addr_any(&a->v6.sin6_addr)) {
 			sk->sk_v6_rcv_saddr = a->v6.sin6_addr;
@@ -158,7 +166,34 @@ static void quic_path_switch_local(struct sock *sk)
 	}
 	inet_sk(sk)->inet_sport = a->v4.sin_port;
 	inet_sk(sk)->inet_num = ntohs(a->v4.sin_port);
+	if (!quic_addr_same_host(a, &old->addr))
+		quic_pmtu_reset(sk);	/* another network */
 	quic_udp_sock_put(old);
+}
+
+/* Our new socket is validated: it becomes the one in use. */
+static void quic_path_switch_local(struct sock *sk)
+{
+	struct quic_path *p = &quic_conn(sk)->path;
+
+	quic_path_set_local(sk, p->udp);
+	p->udp = NULL;
+}
+
+/* Congestion state, path MTU and ECN start over on another network
+ * (RFC 9000 section 9.4); bytes in flight still count.
+ */
+static void quic_path_new_network(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	u32 inflight = c->cong.inflight;
+
+	quic_cong_init(&c->cong, quic_sk(sk)->config.initial_smoothed_rtt,
+		       c->cong.algo);
+	c->cong.inflight = inflight;
+	quic_pmtu_reset(sk);
+	c->ecn_state = QUIC_ECN_TESTING;	/* per path */
+	c->ecn_lost = 0;
 }
 
 /**
@@ -185,6 +220,16 @@ void quic_path_rcv_response(struct sock *sk, const struct quic_frame *f)
 		quic_path_event(sk, true);
 		return;
 	}
+	if (p->to_pref) {
+		/* the server's preferred address answered: move there */
+		p->to_pref = 0;
+		if (!quic_addr_same_host(&p->peer, &c->peer))
+			quic_path_new_network(sk);
+		quic_path_set_peer(sk, &p->peer);
+		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PREFERRED_ADDR);
+		quic_path_event(sk, true);
+		return;
+	}
 	c->addr_validated = 1;
 	quic_path_event(sk, false);
 }
@@ -205,27 +250,22 @@ void quic_path_rcv(struct sock *sk, struct sk_buff *skb, bool largest,
 	struct quic_conn *c = quic_conn(sk);
 	struct quic_path *p = &c->path;
 
+	if (largest && !probing && c->hs_confirmed &&
+	    quic_path_is_pref(sk, skb)) {
+		/* the client moved to our preferred address (section 9.6) */
+		refcount_inc(&quic_sk(sk)->pref_udp->refcnt);
+		quic_path_set_local(sk, quic_sk(sk)->pref_udp);
+		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PREFERRED_ADDR);
+		quic_path_event(sk, false);
+	}
 	if (quic_addr_equal(from, &c->peer) || probing || !largest ||
 	    !c->is_serv || !c->hs_confirmed ||
 	    sk->sk_state != TCP_ESTABLISHED)
 		return;
 	if (!p->active)
 		p->old_peer = c->peer;	/* the last validated address */
-	if (!quic_addr_same_host(from, &c->peer)) {
-		/* another network: start over (RFC 9000 section 9.4) */
-		u32 inflight = c->cong.inflight;
-
-		quic_cong_init(&c->cong,
-			       quic_sk(sk)->config.initial_smoothed_rtt,
-			       c->cong.algo);
-		c->cong.inflight = inflight;
-		c->mtu = QUIC_MAX_DATAGRAM;
-		c->probe_size = 0;
-		c->probe_fail = 0;
-		c->probe_count = 0;
-		c->ecn_state = QUIC_ECN_TESTING;	/* per path */
-		c->ecn_lost = 0;
-	}
+	if (!quic_addr_same_host(from, &c->peer))
+		quic_path_new_network(sk);
 	quic_path_set_peer(sk, from);
 	p->peer = *from;
 	p->local = 0;
@@ -250,6 +290,24 @@ static unsigned int quic_path_room(struct sock *sk)
 					   QUIC_MAX_DATAGRAM) : 0;
 }
 
+/* Client: validate the server's preferred address with the ID that came
+ * with it (RFC 9000 section 9.6.1); until it answers, the old address
+ * stays in use.
+ */
+static void quic_path_pref_start(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_path *p = &c->path;
+
+	p->pref_pending = 0;
+	if (sk->sk_state != TCP_ESTABLISHED || quic_connid_use(sk, 1))
+		return;
+	p->peer = p->pref;
+	p->local = 0;
+	p->to_pref = 1;
+	quic_path_start(sk);
+}
+
 /* The smallest 1-RTT packet with a path frame, about */
 #define QUIC_PATH_PKT_MIN	(1 + QUIC_CID_MAX_LEN + 4 + 9 + QUIC_TAG_LEN)
 
@@ -266,13 +324,17 @@ void quic_path_flush(struct sock *sk)
 	struct quic_frame f = {};
 
 	unsigned int room = quic_path_room(sk);
+	struct quic_udp_sock *us;
 
+	if (unlikely(p->pref_pending) && qs->conn.hs_confirmed && !p->active)
+		quic_path_pref_start(sk);
 	if (p->response_pending && room >= QUIC_PATH_PKT_MIN) {
 		f.type = QUIC_FRAME_PATH_RESPONSE;
 		memcpy(f.path, p->response, sizeof(f.path));
-		if (!p->response_alt || p->udp)
-			quic_packet_path_xmit(sk, &f, p->response_alt ? p->udp :
-						      qs->udp, &p->response_to,
+		us = p->response_pref ? qs->pref_udp :
+		     p->response_alt ? p->udp : qs->udp;
+		if (us)
+			quic_packet_path_xmit(sk, &f, us, &p->response_to,
 					      room);
 		p->response_pending = 0;
 		room = quic_path_room(sk);
@@ -303,6 +365,10 @@ static void quic_path_timeout(struct sock *sk)
 	}
 	p->active = 0;
 	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PATH_FAILED);
+	if (p->to_pref) {
+		p->to_pref = 0;		/* stay where we are */
+		return;
+	}
 	if (p->local) {
 		quic_udp_sock_put(p->udp);
 		p->udp = NULL;
@@ -389,4 +455,112 @@ int quic_path_migrate(struct sock *sk, const union quic_addr *a)
 	quic_packet_flush(sk);
 	local_bh_enable();
 	return 0;
+}
+
+/**
+ * quic_path_set_preferred - QUIC_SOCKOPT_CONNECTION_MIGRATION before
+ * listen() or on a listener: the server's preferred address
+ * @sk: the socket, locked by the caller
+ * @a: the address: of the socket's family, not a wildcard (port 0 for
+ *	any, written back)
+ *
+ * Connections accepted later offer it in the preferred_address transport
+ * parameter (RFC 9000 section 9.6) and take clients that move there.
+ *
+ * Context: process, may sleep; the socket lock is dropped while binding.
+ * Return: 0, -EAFNOSUPPORT, -EINVAL for a wildcard or the bound address,
+ * -EISCONN on a connection, or the error of binding the address.
+ */
+int quic_path_set_preferred(struct sock *sk, const union quic_addr *a)
+{
+	struct quic_sock *qs = quic_sk(sk);
+	union quic_addr addr = *a;
+	struct quic_udp_sock *us;
+
+	if (addr.sa.sa_family != sk->sk_family)
+		return -EAFNOSUPPORT;
+	if (addr.sa.sa_family == AF_INET6 ?
+	    ipv6_addr_any(&addr.v6.sin6_addr) ||
+	    ipv6_addr_v4mapped(&addr.v6.sin6_addr) :
+	    !addr.v4.sin_addr.s_addr)
+		return -EINVAL;
+	release_sock(sk);
+	us = quic_udp_sock_get(sock_net(sk), &addr);
+	lock_sock(sk);
+	if (IS_ERR(us))
+		return PTR_ERR(us);
+	if ((sk->sk_state != TCP_CLOSE && sk->sk_state != TCP_LISTEN) ||
+	    us == qs->udp) {
+		quic_udp_sock_put(us);
+		return us == qs->udp ? -EINVAL : -EISCONN;
+	}
+	if (qs->pref_udp)
+		quic_udp_sock_put(qs->pref_udp);
+	qs->pref_udp = us;
+	return 0;
+}
+
+/**
+ * quic_path_preferred_param - the server's preferred_address parameter
+ * @sk: the server's connection
+ * @pa: filled in: the address of its family, the other left zero
+ *
+ * Return: 0, or a negative error when no ID could be made for it.
+ */
+int quic_path_preferred_param(struct sock *sk,
+			      struct quic_preferred_address *pa)
+{
+	const union quic_addr *a = &quic_sk(sk)->pref_udp->addr;
+	struct quic_cid cid;
+	int err;
+
+	err = quic_connid_preferred(sk, &cid);
+	if (err)
+		return err;
+	memset(pa, 0, sizeof(*pa));
+	if (a->sa.sa_family == AF_INET6) {
+		memcpy(pa->ipv6, &a->v6.sin6_addr, sizeof(pa->ipv6));
+		pa->port6 = ntohs(a->v6.sin6_port);
+	} else {
+		memcpy(pa->ipv4, &a->v4.sin_addr, sizeof(pa->ipv4));
+		pa->port4 = ntohs(a->v4.sin_port);
+	}
+	pa->cid_len = cid.len;
+	memcpy(pa->cid, cid.data, cid.len);
+	quic_reset_token(cid.data, cid.len, pa->token);
+	return 0;
+}
+
+/**
+ * quic_path_peer_preferred - the server offered a preferred address
+ * @sk: the client's connection
+ * @pa: the parameter
+ *
+ * Kept when it has an address of the connection's family: the client
+ * moves there once the handshake is confirmed.
+ */
+void quic_path_peer_preferred(struct sock *sk,
+			      const struct quic_preferred_address *pa)
+{
+	struct quic_path *p = &quic_conn(sk)->path;
+	union quic_addr a = {};
+
+	if (sk->sk_family == AF_INET6) {
+		memcpy(&a.v6.sin6_addr, pa->ipv6, sizeof(pa->ipv6));
+		if (ipv6_addr_any(&a.v6.sin6_addr) || !pa->port6)
+			return;
+		a.v6.sin6_family = AF_INET6;
+		a.v6.sin6_port = htons(pa->port6);
+	} else {
+		memcpy(&a.v4.sin_addr, pa->ipv4, sizeof(pa->ipv4));
+		if (!a.v4.sin_addr.s_addr || !pa->port4)
+			return;
+		a.v4.sin_family = AF_INET;
+		a.v4.sin_port = htons(pa->port4);
+	}
+	if (quic_addr_equal(&a, &quic_conn(sk)->peer) ||
+	    quic_connid_peer_preferred(sk, pa->cid, pa->cid_len, pa->token))
+		return;
+	p->pref = a;
+	p->pref_pending = 1;
 }

@@ -11,6 +11,7 @@
 #include <linux/types.h>
 
 #include "frame_wire.h"
+#include "tparam.h"
 #include "udp.h"
 
 /* A path being validated: the peer's new address after it moved, or a
@@ -27,8 +28,14 @@ struct quic_path {
 	u8 challenge_pending:1;		/* PATH_CHALLENGE to send */
 	u8 response_pending:1;		/* PATH_RESPONSE to send */
 	u8 response_alt:1;		/* ... from the new socket */
+	u8 response_pref:1;		/* ... from the preferred address */
+	u8 to_pref:1;			/* client: validating the server's
+					 * preferred address (peer)
+					 */
+	u8 pref_pending:1;		/* client: move there once confirmed */
 	u8 response[QUIC_PATH_DATA_LEN];
 	union quic_addr response_to;	/* where the challenge came from */
+	union quic_addr pref;		/* client: server's preferred address */
 	struct timer_list timer;	/* PATH_CHALLENGE again, or give up */
 };
 
@@ -46,5 +53,10 @@ void quic_path_rcv(struct sock *sk, struct sk_buff *skb, bool largest,
 bool quic_path_is_alt(struct sock *sk, struct sk_buff *skb);
 void quic_path_flush(struct sock *sk);
 int quic_path_migrate(struct sock *sk, const union quic_addr *a);
+int quic_path_set_preferred(struct sock *sk, const union quic_addr *a);
+int quic_path_preferred_param(struct sock *sk,
+			      struct quic_preferred_address *pa);
+void quic_path_peer_preferred(struct sock *sk,
+			      const struct quic_preferred_address *pa);
 
 #endif /* __NET_QUIC_PATH_H */

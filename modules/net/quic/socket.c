@@ -49,6 +49,10 @@ static void quic_destroy_sock(struct sock *sk)
 		quic_udp_sock_put(qs->udp);
 		qs->udp = NULL;
 	}
+	if (qs->pref_udp) {
+		quic_udp_sock_put(qs->pref_udp);
+		qs->pref_udp = NULL;
+	}
 	if (qs->alpn) {
 		sock_kfree_s(sk, qs->alpn, qs->alpn_size);
 		qs->alpn = NULL;
@@ -424,6 +428,8 @@ static struct sock *quic_sock_child(struct sock *lsk, struct sk_buff *skb,
 		inet_sk(sk)->pinet6 = &((struct quic6_sock *)sk)->inet6;
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
 	refcount_inc(&qs->udp->refcnt);
+	if (qs->pref_udp)
+		refcount_inc(&qs->pref_udp->refcnt);
 	quic_conn_init(sk);
 	c->crypto[QUIC_CRYPTO_INITIAL] = cr;
 	INIT_WORK(&c->req_work, quic_listen_work);

@@ -24,6 +24,9 @@ struct quic_sock {
 	struct quic_transport_param	remote;	/* peer's, for 0-RTT */
 
 	struct quic_udp_sock		*udp;	/* tunnel socket once bound */
+	struct quic_udp_sock		*pref_udp;	/* server: the preferred
+							 * address's
+							 */
 	u32				events;	/* enabled quic_event_type bits */
 	u8				remote_early:1;	/* remote: remembered,
 							 * 0-RTT may use it

@@ -330,6 +330,9 @@ static void quic_tparams_from_sock(struct sock *sk, struct quic_tparams *tp)
 	}
 	memcpy(tp->initial_scid, c->scid.data, c->scid.len);
 	tp->initial_scid_len = c->scid.len;
+	if (c->is_serv && quic_sk(sk)->pref_udp &&
+	    !quic_path_preferred_param(sk, &tp->preferred_address))
+		tp->present |= QUIC_TP_BIT(QUIC_TP_PREFERRED_ADDRESS);
 	if (c->is_serv) {
 		tp->present |= QUIC_TP_BIT(QUIC_TP_ORIGINAL_DCID);
 		memcpy(tp->original_dcid, c->odcid.data, c->odcid.len);
@@ -566,6 +569,9 @@ static int quic_set_transport_param_ext(struct sock *sk, sockptr_t optval,
 		!!(tp->present & QUIC_TP_BIT(QUIC_TP_STATELESS_RESET_TOKEN));
 	if (p->stateless_reset)
 		quic_connid_peer_token(sk, tp->stateless_reset_token);
+	if (!c->is_serv &&
+	    (tp->present & QUIC_TP_BIT(QUIC_TP_PREFERRED_ADDRESS)))
+		quic_path_peer_preferred(sk, &tp->preferred_address);
 	quic_streams_peer_params(sk);	/* after 0-RTT with remembered ones */
 	err = 0;
 out:
@@ -642,7 +648,8 @@ static int quic_set_connection_migration(struct sock *sk, sockptr_t optval,
 {
 	union quic_addr a = {};
 
-	if (sk->sk_state != TCP_ESTABLISHED)
+	if (sk->sk_state != TCP_ESTABLISHED && sk->sk_state != TCP_CLOSE &&
+	    sk->sk_state != TCP_LISTEN)
 		return -ENOTCONN;
 	if (optlen < sizeof(a.sa))
 		return -EINVAL;
@@ -652,6 +659,8 @@ static int quic_set_connection_migration(struct sock *sk, sockptr_t optval,
 	if ((a.sa.sa_family == AF_INET && optlen < sizeof(a.v4)) ||
 	    (a.sa.sa_family == AF_INET6 && optlen < sizeof(a.v6)))
 		return -EINVAL;
+	if (sk->sk_state != TCP_ESTABLISHED)	/* a server's address */
+		return quic_path_set_preferred(sk, &a);
 	return quic_path_migrate(sk, &a);
 }
 

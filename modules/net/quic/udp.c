@@ -15,10 +15,15 @@
  */
 
 #include <linux/hashtable.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/jhash.h>
+#include <linux/udp.h>
+#include <net/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/udp_tunnel.h>
 
+#include "compat.h"
 #include "packet.h"
 #include "socket.h"
 #include "udp.h"
@@ -65,6 +70,101 @@ static int quic_udp_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 	quic_packet_udp_rcv(us, skb);
 	return 0;
+}
+
+/* ICMP error for a datagram of ours, in softirq context: the UDP layer
+ * has already updated the route's path MTU when it was a "packet too big";
+ * remember what was quoted, the connection checks it is one of its
+ * packets before it looks at the route again (see pmtu.c).  Any error
+ * type is recorded: a route whose MTU did not fall changes nothing.
+ */
+static void quic_udp_err(QUIC_UDP_ERR_ARGS)
+{
+	struct quic_udp_sock *us = rcu_dereference_sk_user_data(sk);
+	const struct udphdr *uh = QUIC_UDP_ERR_UH;
+	const struct iphdr *iph = (const struct iphdr *)skb->data;
+	unsigned int off = (const u8 *)(uh + 1) - skb->data;
+	struct quic_udp_ptb ptb = {};
+	const void *data;
+
+	if (!us || off >= skb->len)
+		return;
+	if (iph->version == 6) {
+		const struct ipv6hdr *ip6h = (const struct ipv6hdr *)iph;
+
+		ptb.peer.v6.sin6_family = AF_INET6;
+		ptb.peer.v6.sin6_addr = ip6h->daddr;
+	} else {
+		ptb.peer.v4.sin_family = AF_INET;
+		ptb.peer.v4.sin_addr.s_addr = iph->daddr;
+	}
+	ptb.peer.v4.sin_port = uh->dest;
+	ptb.len = min_t(unsigned int, skb->len - off, QUIC_UDP_PTB_DATA);
+	data = skb_header_pointer(skb, off, ptb.len, ptb.data);
+	if (!data)
+		return;
+	if (data != ptb.data)
+		memcpy(ptb.data, data, ptb.len);
+	spin_lock(&us->ptb_lock);
+	us->ptb[us->ptb_gen % QUIC_UDP_PTB_MAX] = ptb;
+	WRITE_ONCE(us->ptb_gen, us->ptb_gen + 1);
+	spin_unlock(&us->ptb_lock);
+}
+
+static bool quic_udp_ptb_match(const struct quic_udp_ptb *ptb,
+			       const union quic_addr *peer, const u8 *dcid,
+			       u8 len)
+{
+	const struct in6_addr *a6 = &peer->v6.sin6_addr;
+	const u8 *id = ptb->data + 1;
+
+	if (ptb->peer.v4.sin_port != peer->v4.sin_port || !ptb->len)
+		return false;
+	if (ptb->peer.sa.sa_family == AF_INET6) {
+		if (peer->sa.sa_family != AF_INET6 ||
+		    !ipv6_addr_equal(&ptb->peer.v6.sin6_addr, a6))
+			return false;
+	} else if (peer->sa.sa_family == AF_INET6) {
+		if (!ipv6_addr_v4mapped(a6) ||
+		    a6->s6_addr32[3] != ptb->peer.v4.sin_addr.s_addr)
+			return false;
+	} else if (ptb->peer.v4.sin_addr.s_addr != peer->v4.sin_addr.s_addr) {
+		return false;
+	}
+	if (ptb->data[0] & 0x80) {		/* long header */
+		if (ptb->len < 6 || ptb->data[5] != len)
+			return false;
+		id = ptb->data + 6;
+	}
+	return id + len <= ptb->data + ptb->len && !memcmp(id, dcid, len);
+}
+
+/**
+ * quic_udp_ptb_find - did an ICMP error quote a packet of a connection
+ * @us: the tunnel socket the connection sends from
+ * @gen: the errors the connection has seen, updated
+ * @peer: the connection's peer address
+ * @dcid: the connection ID it sends to
+ * @len: its length
+ *
+ * Context: any; takes the error lock with bottom halves off.
+ * Return: true when one of the errors since @gen matches.
+ */
+bool quic_udp_ptb_find(struct quic_udp_sock *us, u32 *gen,
+		       const union quic_addr *peer, const u8 *dcid, u8 len)
+{
+	bool found = false;
+	u32 g;
+
+	spin_lock_bh(&us->ptb_lock);
+	g = us->ptb_gen - *gen > QUIC_UDP_PTB_MAX ?
+	    us->ptb_gen - QUIC_UDP_PTB_MAX : *gen;
+	for (; g != us->ptb_gen && !found; g++)
+		found = quic_udp_ptb_match(&us->ptb[g % QUIC_UDP_PTB_MAX],
+					   peer, dcid, len);
+	*gen = us->ptb_gen;
+	spin_unlock_bh(&us->ptb_lock);
+	return found;
 }
 
 /**
@@ -220,10 +320,12 @@ struct quic_udp_sock *quic_udp_sock_get(struct net *net, union quic_addr *addr)
 	INIT_WORK(&us->work, quic_udp_release_work);
 	INIT_HLIST_HEAD(&us->listeners);
 	spin_lock_init(&us->listen_lock);
+	spin_lock_init(&us->ptb_lock);
 
 	tcfg.sk_user_data = us;
 	tcfg.encap_type = 1;
 	tcfg.encap_rcv = quic_udp_rcv;
+	tcfg.encap_err_rcv = quic_udp_err;
 	setup_udp_tunnel_sock(net, sock, &tcfg);
 
 	spin_lock_irqsave(&quic_udp_lock, flags);

@@ -19,6 +19,19 @@ union quic_addr {
 	struct sockaddr_in6	v6;
 };
 
+#define QUIC_UDP_PTB_MAX	4	/* ICMP errors remembered per socket */
+#define QUIC_UDP_PTB_DATA	26	/* first byte, version, DCID */
+
+/* What an ICMP error quoted of a datagram we sent: where it went and the
+ * start of its QUIC packet, enough to tell the connection (RFC 9000
+ * section 14.2.1 asks to validate before acting on it).
+ */
+struct quic_udp_ptb {
+	union quic_addr		peer;
+	u8			len;
+	u8			data[QUIC_UDP_PTB_DATA];
+};
+
 struct quic_udp_sock {
 	struct hlist_node	node;
 	union quic_addr		addr;	/* bound address, port filled in */
@@ -28,6 +41,9 @@ struct quic_udp_sock {
 	spinlock_t		listen_lock;	/* protects listeners updates */
 	struct work_struct	work;
 	struct rcu_head		rcu;
+	spinlock_t		ptb_lock;	/* protects the two below */
+	u32			ptb_gen;	/* ICMP errors recorded */
+	struct quic_udp_ptb	ptb[QUIC_UDP_PTB_MAX];	/* the latest */
 };
 
 struct quic_udp_sock *quic_udp_sock_get(struct net *net, union quic_addr *addr);
@@ -38,6 +54,15 @@ struct sock;
 void quic_udp_listen_add(struct quic_udp_sock *us, struct sock *sk);
 void quic_udp_listen_del(struct quic_udp_sock *us, struct sock *sk);
 struct sock *quic_udp_listener(struct quic_udp_sock *us);
+bool quic_udp_ptb_find(struct quic_udp_sock *us, u32 *gen,
+		       const union quic_addr *peer, const u8 *dcid, u8 len);
+
+/* Whether ICMP errors came in since @gen: cheap, for every flush. */
+static inline bool quic_udp_ptb_new(const struct quic_udp_sock *us, u32 gen)
+{
+	return READ_ONCE(us->ptb_gen) != gen;
+}
+
 bool quic_udp_queue_work(struct work_struct *work);
 bool quic_udp_queue_delayed_work(struct delayed_work *dwork,
 				 unsigned long delay);

@@ -440,11 +440,28 @@ static void test_other_options(int s)
 				    0), ENOTCONN),
 	      "KEY_UPDATE before a connection gives ENOTCONN");
 	{
+		/* before listen(): a server's preferred address */
+		struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 };
+		int dom = 0;
+
+		len = sizeof(dom);
+		getsockopt(s, SOL_SOCKET, SO_DOMAIN, &dom, &len);
+		a6.sin6_family = dom == AF_INET ? AF_INET6 : AF_INET;
+		CHECK(FAILS_WITH(setsockopt(s, SOL_QUIC,
+					    QUIC_SOCKOPT_CONNECTION_MIGRATION,
+					    &a6, sizeof(a6)), EAFNOSUPPORT),
+		      "CONNECTION_MIGRATION (preferred address) of another "
+		      "family gives EAFNOSUPPORT");
+		CHECK(FAILS_WITH(setsockopt(s, SOL_QUIC,
+					    QUIC_SOCKOPT_CONNECTION_MIGRATION,
+					    &a6, 8), EINVAL),
+		      "CONNECTION_MIGRATION with a short address gives EINVAL");
+	}
+	{
 		static const int conn_set[] = {
 			QUIC_SOCKOPT_STREAM_RESET,
 			QUIC_SOCKOPT_STREAM_STOP_SENDING,
 			QUIC_SOCKOPT_CONNECTION_ID,
-			QUIC_SOCKOPT_CONNECTION_MIGRATION,
 			QUIC_SOCKOPT_KEY_UPDATE,
 			QUIC_SOCKOPT_TRANSPORT_PARAM_EXT,
 		}, conn_get[] = {

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Packetization Layer Path MTU Discovery (RFC 8899 as RFC 9000 section
+ * 14.3 applies it to QUIC).
+ *
+ * Datagrams start at 1200 bytes, the size every QUIC path carries.  With
+ * a plpmtud_probe_interval set (QUIC_SOCKOPT_CONFIG; 0, the default,
+ * disables discovery) a search starts once the handshake is confirmed:
+ * a PING padded to the largest size both ends and the route allow; when
+ * acknowledged, the connection's datagrams grow to it; when lost
+ * QUIC_PMTU_PROBES times, the size is too large and the search halves
+ * the distance, down to QUIC_PMTU_STEP bytes.  The next search starts
+ * one interval after a search ends.  Lost probes are no congestion
+ * signal.
+ *
+ * A path that stops carrying the size found (a black hole) shows as
+ * probe timeouts in a row: the size drops back to 1200 until the next
+ * search.  An ICMP "packet too big" that quotes one of the connection's
+ * packets (right peer address and connection ID: RFC 9000 section
+ * 14.2.1) lowers the size to the route's new MTU at once, never below
+ * 1200: a smaller route MTU fragments our 1200-byte datagrams locally
+ * rather than shrinking QUIC packets.
+ */
+
+#include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/ipv6_stubs.h>
+#include <net/route.h>
+
+#include "connection.h"
+#include "mib.h"
+#include "packet.h"
+#include "pmtu.h"
+#include "socket.h"
+
+/* The largest UDP payload the route to the peer carries unfragmented. */
+static unsigned int quic_pmtu_route(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct net *net = sock_net(sk);
+	unsigned int mtu = 0;
+
+	if (c->peer.sa.sa_family == AF_INET6) {
+		struct flowi6 fl6 = {
+			.flowi6_oif = c->peer.v6.sin6_scope_id ?:
+				      sk->sk_bound_dev_if,
+			.flowi6_proto = IPPROTO_UDP,
+			.daddr = c->peer.v6.sin6_addr,
+		};
+		struct dst_entry *dst;
+
+		dst = ipv6_stub->ipv6_dst_lookup_flow(net, NULL, &fl6, NULL);
+		if (IS_ERR(dst))
+			return 0;
+		mtu = dst_mtu(dst) - sizeof(struct ipv6hdr) -
+		      sizeof(struct udphdr);
+		dst_release(dst);
+	} else {
+		struct flowi4 fl4 = {};
+		struct rtable *rt;
+
+		rt = ip_route_output_ports(net, &fl4, NULL,
+					   c->peer.v4.sin_addr.s_addr, 0,
+					   c->peer.v4.sin_port, 0, IPPROTO_UDP,
+					   0, sk->sk_bound_dev_if);
+		if (IS_ERR(rt))
+			return 0;
+		mtu = dst_mtu(&rt->dst) - sizeof(struct iphdr) -
+		      sizeof(struct udphdr);
+		ip_rt_put(rt);
+	}
+	return mtu;
+}
+
+static void quic_pmtu_set(struct sock *sk, unsigned int size)
+{
+	struct quic_conn *c = quic_conn(sk);
+
+	c->mtu = size;
+	quic_cong_set_mss(&c->cong, size);
+}
+
+/* A search ends: the next one after the probe interval. */
+static void quic_pmtu_done(struct sock *sk)
+{
+	struct quic_pmtu *p = &quic_conn(sk)->pmtu;
+	u32 interval = quic_sk(sk)->config.plpmtud_probe_interval;
+
+	p->searching = 0;
+	p->count = 0;
+	p->next = jiffies + usecs_to_jiffies(interval);
+}
+
+/**
+ * quic_pmtu_reset - datagrams of the base size, a search when allowed
+ * @sk: the connection, new or on a new path
+ */
+void quic_pmtu_reset(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_pmtu *p = &c->pmtu;
+
+	quic_pmtu_set(sk, QUIC_MAX_DATAGRAM);
+	p->probe = 0;
+	p->fail = 0;
+	p->count = 0;
+	p->searching = 0;
+	p->next = jiffies;
+	/* ptb_gen stays: errors older than the connection quote other IDs */
+}
+
+/* An ICMP error came in on the tunnel socket: if it quoted one of our
+ * packets and the route's MTU fell below the size in use, follow it.
+ */
+static void quic_pmtu_ptb(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_pmtu *p = &c->pmtu;
+	unsigned int route;
+
+	if (!quic_udp_ptb_find(quic_sk(sk)->udp, &p->ptb_gen, &c->peer,
+			       c->dcid.data, c->dcid.len))
+		return;
+	route = quic_pmtu_route(sk);
+	if (!route || route >= c->mtu) {
+		if (route && p->probe > route)
+			p->fail = route + 1;	/* the probe will be lost */
+		return;
+	}
+	if (route < QUIC_MAX_DATAGRAM) {
+		/* a path that small cannot carry QUIC at all */
+		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PMTU_PTB_IGNORED);
+		route = QUIC_MAX_DATAGRAM;
+		if (c->mtu == route)
+			return;
+	}
+	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PMTU_PTB);
+	quic_pmtu_set(sk, route);
+	p->fail = route + 1;
+	if (p->searching)
+		quic_pmtu_done(sk);
+}
+
+/**
+ * quic_pmtu_flush - after a flush: ICMP errors, and the next probe
+ * @sk: the connection
+ *
+ * Context: socket lock or bh lock held, as quic_packet_flush().
+ */
+void quic_pmtu_flush(struct sock *sk)
+{
+	struct quic_transport_param *l = &quic_sk(sk)->local;
+	struct quic_transport_param *r = &quic_sk(sk)->remote;
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_crypto *cr = c->crypto[QUIC_CRYPTO_APP];
+	struct quic_pmtu *p = &c->pmtu;
+	unsigned int max, target;
+
+	if (unlikely(quic_udp_ptb_new(quic_sk(sk)->udp, p->ptb_gen)))
+		quic_pmtu_ptb(sk);
+	if (!quic_sk(sk)->config.plpmtud_probe_interval || !c->hs_confirmed ||
+	    p->probe || !cr || !cr->tx.ready || !quic_cong_can_send(&c->cong))
+		return;
+	if (!p->searching) {
+		if (time_before(jiffies, p->next))
+			return;
+		p->searching = 1;	/* sizes that failed may pass now */
+		p->fail = 0;
+		p->count = 0;
+	}
+	max = min3(l->max_udp_payload_size, r->max_udp_payload_size,
+		   QUIC_PMTU_MAX);
+	max = min(max, quic_pmtu_route(sk));
+	if (p->fail)
+		max = min_t(unsigned int, max, p->fail - 1);
+	target = p->fail ? (c->mtu + max) / 2 : max;
+	if (target < c->mtu + QUIC_PMTU_STEP) {
+		quic_pmtu_done(sk);	/* close enough */
+		return;
+	}
+	if (!quic_packet_probe_xmit(sk, target))
+		p->probe = target;
+}
+
+/**
+ * quic_pmtu_acked - a probe was acknowledged: the path carries its size
+ * @sk: the connection
+ * @size: the probe's
+ */
+void quic_pmtu_acked(struct sock *sk, u16 size)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_pmtu *p = &c->pmtu;
+
+	if (size == p->probe)
+		p->probe = 0;
+	p->count = 0;
+	if (size <= c->mtu || (p->fail && size >= p->fail))
+		return;
+	quic_pmtu_set(sk, size);
+	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PMTU_RAISED);
+}
+
+/**
+ * quic_pmtu_lost - a probe was lost
+ * @sk: the connection
+ * @size: the probe's
+ *
+ * One loss may be congestion: the size fails after QUIC_PMTU_PROBES.
+ */
+void quic_pmtu_lost(struct sock *sk, u16 size)
+{
+	struct quic_pmtu *p = &quic_conn(sk)->pmtu;
+
+	if (size != p->probe)
+		return;
+	p->probe = 0;
+	if (++p->count < QUIC_PMTU_PROBES)
+		return;
+	p->count = 0;
+	if (!p->fail || size < p->fail)
+		p->fail = size;
+}
+
+/**
+ * quic_pmtu_timeout - a probe timeout of the application space
+ * @sk: the connection
+ *
+ * Several in a row while datagrams are above the base size: a black hole
+ * for that size (RFC 8899 section 4.3) is as likely as an outage, and
+ * 1200-byte datagrams work on any path; search again later.
+ */
+void quic_pmtu_timeout(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+
+	if (!c->hs_confirmed || c->pto_count < QUIC_PMTU_BLACKHOLE ||
+	    c->mtu <= QUIC_MAX_DATAGRAM)
+		return;
+	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PMTU_BLACKHOLE);
+	quic_pmtu_set(sk, QUIC_MAX_DATAGRAM);
+	c->pmtu.probe = 0;
+	quic_pmtu_done(sk);
+}

@@ -1,0 +1,179 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Path MTU discovery across a router: three network namespaces (client,
+# router, server) joined by veth pairs with a 9000-byte MTU, quic-perf
+# transfers from the client to the server with PLPMTUD on (its default
+# probe interval, 5 s).  Cases: datagrams grow to the path's size; the
+# link behind the router shrinks in the middle of a transfer (the router
+# answers with ICMP "fragmentation needed", the client follows it); the
+# router silently drops large datagrams (a black hole: the client falls
+# back to 1200 bytes); a link below 1200 bytes (the ICMP error must not
+# shrink QUIC packets: the kernel fragments them instead).  Each case is
+# one "ok - " or "not ok - " line, details as comments.  Run as root in
+# a test guest, by kmod-tests.sh.
+#
+# usage: pmtu.sh QUIC_PERF CERT_DIR
+
+PERF=$1
+CERTS=$2
+C=qpmtu-c
+R=qpmtu-r
+S=qpmtu-s
+SADDR=10.9.2.1
+PORT=4499
+
+report() {	# status description details
+	[ -n "$3" ] && echo "$3" | sed 's/^/#   /'
+	if [ "$1" = 0 ]; then
+		echo "ok - $2"
+	else
+		echo "not ok - $2"
+	fi
+}
+
+snmp() {	# namespace counter
+	ip netns exec "$1" awk -v k="$2" '$1 == k { print $2 }' \
+		/proc/net/quic/snmp
+}
+
+cleanup() {
+	ip netns del $C 2>/dev/null
+	ip netns del $R 2>/dev/null
+	ip netns del $S 2>/dev/null
+}
+
+setup() {
+	cleanup
+	ip netns add $C && ip netns add $R && ip netns add $S || return 1
+	ip link add c0 netns $C type veth peer name r0 netns $R &&
+	ip link add r1 netns $R type veth peer name s0 netns $S || return 1
+	ip -n $C addr add 10.9.1.1/24 dev c0
+	ip -n $R addr add 10.9.1.2/24 dev r0
+	ip -n $R addr add 10.9.2.2/24 dev r1
+	ip -n $S addr add $SADDR/24 dev s0
+	ip -n $C link set c0 mtu 9000 up && ip -n $R link set r0 mtu 9000 up &&
+	ip -n $R link set r1 mtu 9000 up && ip -n $S link set s0 mtu 9000 up ||
+		return 1
+	ip -n $C route add default via 10.9.1.2
+	ip -n $S route add default via 10.9.2.2
+	ip netns exec $R sysctl -qw net.ipv4.ip_forward=1
+	# about 6 MB/s towards the server: transfers last a few seconds
+	ip netns exec $R tc qdisc add dev r1 root netem rate 50mbit \
+		limit 2000
+}
+
+# Link MTU of the router's side towards the server, and the server's.
+server_link_mtu() {
+	ip -n $R link set r1 mtu "$1" && ip -n $S link set s0 mtu "$1"
+}
+
+server_start() {
+	ip netns exec $S "$PERF" -S -c 1 $SADDR $PORT \
+		"$CERTS/server.key" "$CERTS/server.pem" > "$tmp/server" 2>&1 &
+	spid=$!
+	sleep 0.5
+}
+
+client_start() {	# bytes
+	ip netns exec $C timeout 300 "$PERF" -C -l "$1" -w 65536 \
+		$SADDR $PORT "$CERTS/ca.pem" > "$tmp/client" 2>&1 &
+	cpid=$!
+}
+
+transfer_wait() {
+	wait $cpid
+	crc=$?
+	wait $spid
+	details=$(cat "$tmp/client" "$tmp/server")
+	return $crc
+}
+
+# Wait until the client's datagrams grew (a probe was acknowledged).
+raised_wait() {
+	local n=0
+	while [ $n -lt 100 ]; do
+		[ "$(snmp $C QuicPmtuRaised)" -gt 0 ] && return 0
+		sleep 0.1
+		n=$((n + 1))
+	done
+	return 1
+}
+
+if ! ip netns add qpmtu-probe 2>/dev/null; then
+	echo "# skip: network namespaces"
+	exit 0
+fi
+ip netns del qpmtu-probe
+tmp=$(mktemp -d)
+trap 'cleanup; rm -rf "$tmp"' EXIT
+
+# 1. Discovery: datagrams near 9000 bytes cross the router.
+setup || { report 1 "pmtu: namespaces and veth set up"; exit 0; }
+ip netns exec $R nft -f - <<'EOF'
+table inet qpmtu {
+	counter large { }
+	chain fwd {
+		type filter hook forward priority 0;
+		udp length > 8000 counter name large
+	}
+}
+EOF
+server_start
+client_start 8M
+transfer_wait
+rc=$?
+large=$(ip netns exec $R nft list counter inet qpmtu large |
+	sed -n 's/.*packets \([0-9]*\).*/\1/p')
+raised=$(snmp $C QuicPmtuRaised)
+[ $rc = 0 ] && [ "${large:-0}" -gt 0 ] && [ "$raised" -gt 0 ]
+report $? "pmtu: 8 MiB over a 9000-byte path: datagrams grow past 8000 bytes ($raised probes raised the size, $large such datagrams forwarded)" "$details"
+
+# 2. The link behind the router shrinks to 1400 in the middle: the
+#    router's ICMP error lowers the client's datagrams at once.
+setup
+server_start
+client_start 24M
+raised_wait
+server_link_mtu 1400
+transfer_wait
+rc=$?
+ptb=$(snmp $C QuicPmtuPtb)
+bh=$(snmp $C QuicPmtuBlackhole)
+[ $rc = 0 ] && [ "$ptb" -gt 0 ]
+report $? "pmtu: 24 MiB intact when the path shrinks from 9000 to 1400 bytes in the middle, ICMP followed ($ptb ICMP errors followed, $bh black holes)" "$details"
+
+# 3. The router drops datagrams above 1400 bytes without a word: the
+#    client's probe timeouts bring it back to 1200 bytes.
+setup
+server_start
+client_start 24M
+raised_wait
+ip netns exec $R nft -f - <<'EOF'
+table inet qpmtu {
+	chain fwd {
+		type filter hook forward priority 0;
+		udp length > 1400 drop
+	}
+}
+EOF
+transfer_wait
+rc=$?
+bh=$(snmp $C QuicPmtuBlackhole)
+ptb=$(snmp $C QuicPmtuPtb)
+[ $rc = 0 ] && [ "$bh" -gt 0 ] && [ "$ptb" = 0 ]
+report $? "pmtu: 24 MiB intact through a black hole for datagrams above 1400 bytes ($bh fallbacks to 1200 bytes, $ptb ICMP errors followed)" "$details"
+
+# 4. A link of 1100 bytes: the ICMP error asks for less than 1200 and is
+#    not followed; the kernel fragments 1200-byte datagrams instead.
+setup
+server_link_mtu 1100
+server_start
+client_start 4M
+transfer_wait
+rc=$?
+ign=$(snmp $C QuicPmtuPtbIgnored)
+ptb=$(snmp $C QuicPmtuPtb)
+[ $rc = 0 ] && [ "$ign" -gt 0 ] && [ "$ptb" = 0 ]
+report $? "pmtu: 4 MiB intact over an 1100-byte link: ICMP asking for less than 1200 bytes ignored ($ign ignored, $ptb followed)" "$details"
+exit 0
