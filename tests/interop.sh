@@ -10,7 +10,7 @@
 #     packets);
 #   - aioquic both ways with quic-perf: 1 MiB on a stream checked by
 #     CRC-32 (across a key update either side starts), and a datagram
-#     echoed;
+#     echoed, then both directions under 3% loss;
 #   - HTTP/3: our example client and server (nghttp3) against each other
 #     and against ngtcp2 0.12 and 1.11 both ways, a 10 MB body checked
 #     by SHA-256; the ngtcp2 clients also move during the body (with and
@@ -43,8 +43,12 @@ result() {	# status description
 	fi
 }
 
-show() {	# file prefix
-	sed "s/^/# $2: /" "$1"
+show() {	# file (- for stdin) prefix
+	if [ "$1" = - ]; then
+		sed "s/^/# $2: /"
+	else
+		sed "s/^/# $2: /" "$1"
+	fi
 }
 
 snmp() {	# counter
@@ -145,7 +149,7 @@ h3_to_our_server() {	# description client...
 	wait $pid
 	src=$?
 	show "$log/server" server
-	tail -n 5 "$log/client" | show /dev/stdin client
+	tail -n 5 "$log/client" | show - client
 	[ $rc = 0 ] && [ $src = 0 ] && same_body "$log/dl/body.bin" &&
 		pref_moved
 	result $? "$desc"
@@ -247,6 +251,55 @@ aioquic() {	# args for aioquic_peer.py, run in the chroot
 	chroot "$root" /usr/bin/python3 /mnt/aioquic_peer.py "$@"
 }
 
+# quic-perf client, aioquic perf server: 1 MiB checked by CRC-32.
+perf_to_aioquic() {	# description [quic-perf options] [-- server options]
+	local desc=$1 copts=() sopts=() rc
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		copts+=("$1")
+		shift
+	done
+	[ "${1:-}" = -- ] && shift
+	sopts=("$@")
+	port=$((port + 1))
+	aioquic perf-server 127.0.0.1 $port --alpn perf --timeout 150 \
+		"${sopts[@]}" --cert /srv/server.pem --key /srv/server.key \
+		> "$log/server" 2>&1 &
+	pid=$!
+	wait_udp $port
+	timeout 200 "$BIN/quic-perf" -C "${copts[@]}" -l 1M -w 65536 \
+		127.0.0.1 $port "$CERTS/ca.pem" > "$log/client" 2>&1
+	rc=$?
+	wait $pid
+	show "$log/client" client
+	show "$log/server" aioquic
+	[ $rc = 0 ] && grep -q "server: OK 1048576 " "$log/client"
+	result $? "$desc"
+}
+
+# aioquic perf client, quic-perf server: a datagram echoed, then 1 MiB
+# across a key update the client starts, checked by CRC-32.
+aioquic_to_perf() {	# description
+	local rc src
+	port=$((port + 1))
+	"$BIN/quic-perf" -S -c 1 127.0.0.1 $port "$CERTS/server.key" \
+		"$CERTS/server.pem" > "$log/server" 2>&1 &
+	pid=$!
+	sleep 0.3
+	timeout 200 chroot "$root" /usr/bin/python3 \
+		/mnt/aioquic_peer.py perf-client 127.0.0.1 $port \
+		--alpn perf --ca /srv/ca.pem --bytes 1048576 \
+		--timeout 150 > "$log/client" 2>&1
+	rc=$?
+	wait $pid
+	src=$?
+	show "$log/server" server
+	show "$log/client" aioquic
+	[ $rc = 0 ] && [ $src = 0 ] &&
+		grep -q "datagram echoed" "$log/client"
+	result $? "$1"
+}
+
 if [ -x "$root/usr/bin/python3" ] &&
    mount --bind "$here/interop" "$root/mnt" 2>/dev/null; then
 	if mount --bind "$CERTS" "$root/srv"; then
@@ -301,56 +354,22 @@ if [ -x "$root/usr/bin/python3" ] &&
 
 		# stream data both ways across a key update, and a datagram:
 		# quic-perf and aioquic_peer.py speak the same small protocol
-		port=$((port + 1))
-		aioquic perf-server 127.0.0.1 $port --alpn perf --timeout 150 \
-			--cert /srv/server.pem --key /srv/server.key \
-			> "$log/server" 2>&1 &
-		pid=$!
-		wait_udp $port
-		timeout 200 "$BIN/quic-perf" -C -l 1M -w 65536 127.0.0.1 \
-			$port "$CERTS/ca.pem" > "$log/client" 2>&1
-		rc=$?
-		wait $pid
-		show "$log/client" client
-		show "$log/server" aioquic
-		[ $rc = 0 ] && grep -q "server: OK 1048576 " "$log/client"
-		result $? "our client moves 1 MiB to an aioquic server, CRC-32 checked"
+		perf_to_aioquic "our client moves 1 MiB to an aioquic server, CRC-32 checked"
 
 		# our client updates its keys halfway; QUIC v1 only: aioquic
 		# 1.2.0 derives the next v2 keys with the v1 label "quic ku"
 		# (RFC 9369 section 3.3.2 says "quicv2 ku")
-		port=$((port + 1))
-		aioquic perf-server 127.0.0.1 $port --alpn perf --timeout 150 \
-			--versions 1 --cert /srv/server.pem \
-			--key /srv/server.key > "$log/server" 2>&1 &
-		pid=$!
-		wait_udp $port
-		timeout 200 "$BIN/quic-perf" -C -u -l 1M -w 65536 127.0.0.1 \
-			$port "$CERTS/ca.pem" > "$log/client" 2>&1
-		rc=$?
-		wait $pid
-		show "$log/client" client
-		show "$log/server" aioquic
-		[ $rc = 0 ] && grep -q "server: OK 1048576 " "$log/client"
-		result $? "our client moves 1 MiB to an aioquic server (v1) across a key update it starts, CRC-32 checked"
+		perf_to_aioquic "our client moves 1 MiB to an aioquic server (v1) across a key update it starts, CRC-32 checked" \
+			-u -- --versions 1
 
-		port=$((port + 1))
-		"$BIN/quic-perf" -S -c 1 127.0.0.1 $port "$CERTS/server.key" \
-			"$CERTS/server.pem" > "$log/server" 2>&1 &
-		pid=$!
-		sleep 0.3
-		timeout 200 chroot "$root" /usr/bin/python3 \
-			/mnt/aioquic_peer.py perf-client 127.0.0.1 $port \
-			--alpn perf --ca /srv/ca.pem --bytes 1048576 \
-			--timeout 150 > "$log/client" 2>&1
-		rc=$?
-		wait $pid
-		src=$?
-		show "$log/server" server
-		show "$log/client" aioquic
-		[ $rc = 0 ] && [ $src = 0 ] &&
-			grep -q "datagram echoed" "$log/client"
-		result $? "an aioquic client gets its datagram echoed by our server, then moves 1 MiB across a key update, CRC-32 checked"
+		aioquic_to_perf "an aioquic client gets its datagram echoed by our server, then moves 1 MiB across a key update, CRC-32 checked"
+
+		# both directions again with 3% of the packets lost
+		if tc qdisc add dev lo root netem loss 3% 2>/dev/null; then
+			perf_to_aioquic "our client moves 1 MiB to an aioquic server under 3% loss (tc netem), CRC-32 checked"
+			aioquic_to_perf "an aioquic client moves 1 MiB to our server across a key update under 3% loss (tc netem), CRC-32 checked"
+			tc qdisc del dev lo root
+		fi
 		umount "$root/srv"
 	fi
 	umount "$root/mnt"

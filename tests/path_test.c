@@ -598,22 +598,8 @@ static void test_rebinding(void)
 
 int main(int argc, char **argv)
 {
-	FILE *f;
-
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s CERTDIR\n", argv[0]);
+	if (pair_setup(argc, argv, "CERTDIR"))
 		return 2;
-	}
-	snprintf(quic_psk, sizeof(quic_psk), "%s/psk.txt", argv[1]);
-	f = fopen(quic_psk, "r");
-	if (!f) {
-		perror(quic_psk);
-		return 2;
-	}
-	fclose(f);
-	if (getenv("QUIC_DEBUG"))
-		quic_set_log_level(7);
-	printf("TAP version 13\n");
 	test_cid_errors();
 	test_cid_switch();
 	test_stray_datagram();

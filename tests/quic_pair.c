@@ -50,6 +50,27 @@ void get_params(int sd, struct quic_transport_param *p)
 	getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, p, &len);
 }
 
+int pair_setup(int argc, char **argv, const char *args)
+{
+	FILE *f;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s %s\n", argv[0], args);
+		return -1;
+	}
+	snprintf(quic_psk, sizeof(quic_psk), "%s/psk.txt", argv[1]);
+	f = fopen(quic_psk, "r");
+	if (!f) {
+		perror(quic_psk);
+		return -1;
+	}
+	fclose(f);
+	if (getenv("QUIC_DEBUG"))
+		quic_set_log_level(7);
+	printf("TAP version 13\n");
+	return 0;
+}
+
 /* Both ends: the congestion controller QUIC_TEST_CONG names (a number),
  * and path MTU discovery every QUIC_TEST_PMTUD microseconds (default the
  * minimum, 5 s: transfers use the loopback's large datagrams; 0 turns it

@@ -30,6 +30,10 @@ struct opts {
 					 */
 };
 
+/* The PSK file in CERTDIR (argv[1]), QUIC_DEBUG, the TAP header: 0, or
+ * -1 after a message on stderr.
+ */
+int pair_setup(int argc, char **argv, const char *args);
 void set_timeouts(int sd, int sec);
 void get_params(int sd, struct quic_transport_param *p);
 /* A connected pair over IPv4 loopback; returns 0 or -errno. */

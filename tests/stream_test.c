@@ -1291,24 +1291,10 @@ static void test_key_update(void)
 
 int main(int argc, char **argv)
 {
-	FILE *f;
-
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s CERTDIR [MIB]\n", argv[0]);
+	if (pair_setup(argc, argv, "CERTDIR [MIB [MODE]]"))
 		return 2;
-	}
-	snprintf(quic_psk, sizeof(quic_psk), "%s/psk.txt", argv[1]);
-	f = fopen(quic_psk, "r");
-	if (!f) {
-		perror(quic_psk);
-		return 2;
-	}
-	fclose(f);
 	if (argc > 2)
 		transfer_mib = atoi(argv[2]);
-	if (getenv("QUIC_DEBUG"))
-		quic_set_log_level(7);
-	printf("TAP version 13\n");
 	if (argc > 3 && !strcmp(argv[3], "transfer")) {
 		/* only the transfers, e.g. under tc netem */
 		test_transfer();

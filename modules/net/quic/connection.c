@@ -276,9 +276,7 @@ int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s)
 	}
 	if (!s->send)
 		quic_inq_replay_pending(sk);
-	local_bh_disable();
-	quic_packet_flush(sk);
-	local_bh_enable();
+	quic_packet_flush_bh(sk);
 	return 0;
 }
 
@@ -338,9 +336,7 @@ int quic_conn_key_update(struct sock *sk)
 		return err;
 	c->key_update_wait = 1;
 	c->ping_pending = 1;
-	local_bh_disable();
-	quic_packet_flush(sk);
-	local_bh_enable();
+	quic_packet_flush_bh(sk);
 	c->ping_pending = 0;
 	quic_conn_key_discard_later(sk);
 	return 0;
@@ -397,9 +393,7 @@ static void quic_conn_key_work(struct work_struct *work)
 	quic_conn_key_event(sk);
 	quic_conn_key_discard_later(sk);
 	/* acknowledge in the new phase at once */
-	local_bh_disable();
-	quic_packet_flush(sk);
-	local_bh_enable();
+	quic_packet_flush_bh(sk);
 out:
 	release_sock(sk);
 	sock_put(sk);

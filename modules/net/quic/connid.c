@@ -836,8 +836,6 @@ int quic_connid_set(struct sock *sk,
 	}
 	if (err)
 		return err;
-	local_bh_disable();
-	quic_packet_flush(sk);
-	local_bh_enable();
+	quic_packet_flush_bh(sk);
 	return 0;
 }

@@ -904,8 +904,11 @@ static int quic_packet_datagram(struct sock *sk)
 			break;
 	if (space == QUIC_PNSPACE_MAX)
 		return 0;
-	if (space == QUIC_PNSPACE_APP)
-		limit = c->mtu;		/* what the path was found to carry */
+	/* what the path was found to carry; on a path not validated, what
+	 * the anti-amplification check above allowed
+	 */
+	if (space == QUIC_PNSPACE_APP && (!c->is_serv || c->addr_validated))
+		limit = c->mtu;
 
 	skb = alloc_skb(QUIC_HEADROOM + limit + QUIC_TAG_LEN, GFP_ATOMIC);
 	if (!skb)
@@ -1043,6 +1046,17 @@ void quic_packet_send_close(struct sock *sk, u64 errcode, bool app)
 	return;
 err:
 	kfree_skb(skb);
+}
+
+/**
+ * quic_packet_flush_bh - quic_packet_flush() from process context
+ * @sk: the socket, locked by the caller
+ */
+void quic_packet_flush_bh(struct sock *sk)
+{
+	local_bh_disable();
+	quic_packet_flush(sk);
+	local_bh_enable();
 }
 
 /**

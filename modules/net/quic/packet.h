@@ -22,6 +22,7 @@ void quic_packet_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb);
 void quic_packet_deliver(struct sock *sk, struct sk_buff *skb);
 int quic_packet_rcv(struct sock *sk, struct sk_buff *skb);
 void quic_packet_flush(struct sock *sk);
+void quic_packet_flush_bh(struct sock *sk);
 int quic_packet_probe_xmit(struct sock *sk, unsigned int size);
 void quic_packet_send_close(struct sock *sk, u64 errcode, bool app);
 int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,

@@ -451,9 +451,7 @@ int quic_path_migrate(struct sock *sk, const union quic_addr *a)
 	p->local = 1;
 	p->peer = c->peer;
 	quic_path_start(sk);
-	local_bh_disable();
-	quic_packet_flush(sk);
-	local_bh_enable();
+	quic_packet_flush_bh(sk);
 	return 0;
 }
 

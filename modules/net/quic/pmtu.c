@@ -17,9 +17,10 @@
  * probe timeouts in a row: the size drops back to 1200 until the next
  * search.  An ICMP "packet too big" that quotes one of the connection's
  * packets (right peer address and connection ID: RFC 9000 section
- * 14.2.1) lowers the size to the route's new MTU at once, never below
- * 1200: a smaller route MTU fragments our 1200-byte datagrams locally
- * rather than shrinking QUIC packets.
+ * 14.2.1) lowers the size to the route's new MTU at once; one below 1200
+ * is ignored.  The IPv4 tunnel sockets ignore the route's MTU when they
+ * send (IP_PMTUDISC_PROBE, see udp.c), so such an error, forged or not,
+ * cannot stop 1200-byte datagrams either.
  */
 
 #include <net/ip.h>
@@ -128,11 +129,12 @@ static void quic_pmtu_ptb(struct sock *sk)
 		return;
 	}
 	if (route < QUIC_MAX_DATAGRAM) {
-		/* a path that small cannot carry QUIC at all */
+		/* ignored (RFC 9000 section 14.2.1): forged, or a path
+		 * that cannot carry QUIC at all, which black hole
+		 * detection finds
+		 */
 		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PMTU_PTB_IGNORED);
-		route = QUIC_MAX_DATAGRAM;
-		if (c->mtu == route)
-			return;
+		return;
 	}
 	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PMTU_PTB);
 	quic_pmtu_set(sk, route);
@@ -154,13 +156,15 @@ void quic_pmtu_flush(struct sock *sk)
 	struct quic_conn *c = quic_conn(sk);
 	struct quic_crypto *cr = c->crypto[QUIC_CRYPTO_APP];
 	struct quic_pmtu *p = &c->pmtu;
-	unsigned int max, target;
+	unsigned int max, target, route;
 
 	if (unlikely(quic_udp_ptb_new(quic_sk(sk)->udp, p->ptb_gen)))
 		quic_pmtu_ptb(sk);
 	if (!quic_sk(sk)->config.plpmtud_probe_interval || !c->hs_confirmed ||
 	    p->probe || !cr || !cr->tx.ready || !quic_cong_can_send(&c->cong))
 		return;
+	if (c->is_serv && !c->addr_validated)
+		return;		/* a new path: anti-amplification first */
 	if (!p->searching) {
 		if (time_before(jiffies, p->next))
 			return;
@@ -170,7 +174,9 @@ void quic_pmtu_flush(struct sock *sk)
 	}
 	max = min3(l->max_udp_payload_size, r->max_udp_payload_size,
 		   QUIC_PMTU_MAX);
-	max = min(max, quic_pmtu_route(sk));
+	route = quic_pmtu_route(sk);
+	if (route >= QUIC_MAX_DATAGRAM)	/* else an ICMP error we ignore */
+		max = min(max, route);
 	if (p->fail)
 		max = min_t(unsigned int, max, p->fail - 1);
 	target = p->fail ? (c->mtu + max) / 2 : max;

@@ -294,9 +294,7 @@ static void quic_retry_work(struct work_struct *work)
 		kfree(s);
 	}
 	c->ctx[QUIC_PNSPACE_INITIAL].sent = 0;
-	local_bh_disable();
-	quic_packet_flush(sk);
-	local_bh_enable();
+	quic_packet_flush_bh(sk);
 out:
 	release_sock(sk);
 	sock_put(sk);

@@ -140,9 +140,7 @@ out:
 /* Flush what the connection queued, from process context. */
 static void quic_sock_flush(struct sock *sk)
 {
-	local_bh_disable();
-	quic_packet_flush(sk);
-	local_bh_enable();
+	quic_packet_flush_bh(sk);
 }
 
 /* What a sender waits for, the socket lock dropped meanwhile. */

@@ -434,9 +434,7 @@ static int quic_set_token(struct sock *sk, sockptr_t optval,
 		if (!c->hs_complete || !quic_conn_active(sk))
 			return -ENOTCONN;
 		c->new_token_pending = 1;
-		local_bh_disable();
-		quic_packet_flush(sk);
-		local_bh_enable();
+		quic_packet_flush_bh(sk);
 		return 0;
 	}
 	if (sk->sk_state == TCP_LISTEN)
@@ -599,9 +597,7 @@ static int quic_set_stream_errinfo(struct sock *sk, int optname,
 	      quic_stream_stop_sending(sk, e.stream_id, e.errcode);
 	if (err)
 		return err;
-	local_bh_disable();
-	quic_packet_flush(sk);
-	local_bh_enable();
+	quic_packet_flush_bh(sk);
 	return 0;
 }
 
@@ -840,9 +836,7 @@ static int quic_get_stream_open(struct sock *sk, sockptr_t optval,
 				 info.stream_flags | MSG_QUIC_STREAM_NEW, &err);
 	if (!s) {
 		if (err == -EAGAIN) {	/* STREAMS_BLOCKED goes out */
-			local_bh_disable();
-			quic_packet_flush(sk);
-			local_bh_enable();
+			quic_packet_flush_bh(sk);
 		}
 		return err;
 	}

@@ -19,6 +19,7 @@
 #include <linux/ipv6.h>
 #include <linux/jhash.h>
 #include <linux/udp.h>
+#include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/udp_tunnel.h>
@@ -250,6 +251,7 @@ static int quic_udp_sock_create(struct net *net, union quic_addr *a,
 				struct socket **sockp)
 {
 	struct udp_port_cfg cfg = {};
+	int err;
 
 	cfg.family = a->sa.sa_family;
 	if (cfg.family == AF_INET6) {
@@ -260,7 +262,14 @@ static int quic_udp_sock_create(struct net *net, union quic_addr *a,
 		cfg.local_ip = a->v4.sin_addr;
 		cfg.local_udp_port = a->v4.sin_port;
 	}
-	return udp_sock_create(net, &cfg, sockp);
+	err = udp_sock_create(net, &cfg, sockp);
+	/* DF on every IPv4 datagram, sized by QUIC's own path MTU
+	 * discovery (pmtu.c): the route's MTU, which ICMP errors lower,
+	 * does not drop them locally (IPv6 routes never fall below 1280)
+	 */
+	if (!err)
+		ip_sock_set_mtu_discover((*sockp)->sk, IP_PMTUDISC_PROBE);
+	return err;
 }
 
 /**
