@@ -147,6 +147,22 @@ void quic_path_rcv_challenge(struct sock *sk, struct sk_buff *skb,
 	p->response_pending = 1;
 }
 
+/* Congestion state, path MTU and ECN start over on another network
+ * (RFC 9000 section 9.4); bytes in flight still count.
+ */
+static void quic_path_new_network(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	u32 inflight = c->cong.inflight;
+
+	quic_cong_init(&c->cong, quic_sk(sk)->config.initial_smoothed_rtt,
+		       c->cong.algo);
+	c->cong.inflight = inflight;
+	quic_pmtu_reset(sk);
+	c->ecn_state = QUIC_ECN_TESTING;	/* per path */
+	c->ecn_lost = 0;
+}
+
 /* Send from @us (its reference passes to the socket) from now on. */
 static void quic_path_set_local(struct sock *sk, struct quic_udp_sock *us)
 {
@@ -167,7 +183,7 @@ static void quic_path_set_local(struct sock *sk, struct quic_udp_sock *us)
 	inet_sk(sk)->inet_sport = a->v4.sin_port;
 	inet_sk(sk)->inet_num = ntohs(a->v4.sin_port);
 	if (!quic_addr_same_host(a, &old->addr))
-		quic_pmtu_reset(sk);	/* another network */
+		quic_path_new_network(sk);
 	quic_udp_sock_put(old);
 }
 
@@ -178,22 +194,6 @@ static void quic_path_switch_local(struct sock *sk)
 
 	quic_path_set_local(sk, p->udp);
 	p->udp = NULL;
-}
-
-/* Congestion state, path MTU and ECN start over on another network
- * (RFC 9000 section 9.4); bytes in flight still count.
- */
-static void quic_path_new_network(struct sock *sk)
-{
-	struct quic_conn *c = quic_conn(sk);
-	u32 inflight = c->cong.inflight;
-
-	quic_cong_init(&c->cong, quic_sk(sk)->config.initial_smoothed_rtt,
-		       c->cong.algo);
-	c->cong.inflight = inflight;
-	quic_pmtu_reset(sk);
-	c->ecn_state = QUIC_ECN_TESTING;	/* per path */
-	c->ecn_lost = 0;
 }
 
 /**
