@@ -21,6 +21,22 @@ result() {	# status description
 	fi
 }
 
+# Run a script that prints "ok - " and "not ok - " lines: each becomes a
+# result, the rest is passed through.
+relay() {	# command...
+	local out line
+	out=$(mktemp)
+	"$@" > "$out" 2>&1
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*)	result 0 "${line#ok - }" ;;
+		"not ok - "*)	result 1 "${line#not ok - }" ;;
+		*)		echo "$line" ;;
+		esac
+	done < "$out"
+	rm -f "$out"
+}
+
 kver=$(uname -r)
 echo "# kernel $kver, module $KO"
 dmesg_start=$(dmesg | wc -l)
@@ -45,35 +61,16 @@ if [ -n "$LIBQUIC_TEST" ]; then
 	timeout 900 "$(dirname "$LIBQUIC_TEST")/stream_test" "$CERTS" 64
 	result $? "stream_test (streams, datagrams, close, 64 MiB transfers) exits 0"
 	timeout 300 "$(dirname "$LIBQUIC_TEST")/path_test" "$CERTS"
-	result $? "path_test (connection IDs, stateless reset) exits 0"
+	result $? "path_test (connection IDs, stateless reset, migration, preferred address) exits 0"
 
 	# Loss, reordering, duplication, corruption, delay and a blackhole
 	# on loopback (tc netem): transfers intact, handshakes complete.
-	netem=$(mktemp)
-	"$(dirname "$0")/netem.sh" "$(dirname "$LIBQUIC_TEST")/stream_test" \
-		"$CERTS" 16 > "$netem" 2>&1
-	while IFS= read -r line; do
-		case $line in
-		"ok - "*)	result 0 "${line#ok - }" ;;
-		"not ok - "*)	result 1 "${line#not ok - }" ;;
-		*)		echo "$line" ;;
-		esac
-	done < "$netem"
-	rm -f "$netem"
+	relay "$(dirname "$0")/netem.sh" \
+		"$(dirname "$LIBQUIC_TEST")/stream_test" "$CERTS" 16
 
-	# Path MTU discovery across a router: growth, ICMP, black hole.
-	pmtu=$(mktemp)
-	"$(dirname "$0")/pmtu.sh" \
-		"$(dirname "$LIBQUIC_TEST")/../examples/quic-perf" "$CERTS" \
-		> "$pmtu" 2>&1
-	while IFS= read -r line; do
-		case $line in
-		"ok - "*)	result 0 "${line#ok - }" ;;
-		"not ok - "*)	result 1 "${line#not ok - }" ;;
-		*)		echo "$line" ;;
-		esac
-	done < "$pmtu"
-	rm -f "$pmtu"
+	# Path MTU discovery across a router: growth, ICMP errors.
+	relay "$(dirname "$0")/pmtu.sh" \
+		"$(dirname "$LIBQUIC_TEST")/../examples/quic-perf" "$CERTS"
 
 	# The benchmark: numbers for the log, never a failure.
 	modprobe tls 2>/dev/null
@@ -86,18 +83,8 @@ if [ -n "$LIBQUIC_TEST" ]; then
 		2>&1 | sed 's/^/# perf: /'
 
 	# Interop with ngtcp2 and aioquic, up to completed handshakes.
-	interop=$(mktemp)
-	"$(dirname "$0")/interop.sh" "$(dirname "$LIBQUIC_TEST")/../examples" \
-		"$CERTS" \
-		> "$interop" 2>&1
-	while IFS= read -r line; do
-		case $line in
-		"ok - "*)	result 0 "${line#ok - }" ;;
-		"not ok - "*)	result 1 "${line#not ok - }" ;;
-		*)		echo "$line" ;;
-		esac
-	done < "$interop"
-	rm -f "$interop"
+	relay "$(dirname "$0")/interop.sh" \
+		"$(dirname "$LIBQUIC_TEST")/../examples" "$CERTS"
 fi
 
 # Packet protection against the RFC 9001 and RFC 9369 sample packets: the
