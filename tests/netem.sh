@@ -84,7 +84,7 @@ ecn() {
 }
 
 # each congestion controller (QUIC_CONG_ALG_ numbers, read by the tests)
-for alg in 0:reno 1:cubic; do
+for alg in 0:reno 1:cubic 2:bbr; do
 	export QUIC_TEST_CONG=${alg%%:*}
 	cc=${alg#*:}
 	transfer "1% loss" loss 1%

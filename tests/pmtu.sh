@@ -8,7 +8,8 @@
 # link behind the router shrinks in the middle of a transfer (the router
 # answers with ICMP "fragmentation needed", the client follows it); a
 # link below 1200 bytes for a moment (its ICMP error is ignored, and does
-# not keep large datagrams from passing once the link is back).  Each
+# not keep large datagrams from passing once the link is back); a router
+# that silently drops large datagrams (black hole).  Each
 # case is one "ok - " or "not ok - " line, details as comments.  Run as
 # root in a test guest, by kmod-tests.sh.
 #
@@ -159,4 +160,27 @@ ign=$(snmp $C QuicPmtuPtbIgnored)
 ptb=$(snmp $C QuicPmtuPtb)
 [ $rc = 0 ] && [ "$ign" -gt 0 ] && [ "$ptb" = 0 ]
 report $? "pmtu: 24 MiB intact when the path shrinks to 1100 bytes for 0.5 s: ICMP asking for less than 1200 bytes ignored ($ign ignored, $ptb followed)" "$details"
+
+# 4. The router drops forwarded datagrams above 1400 bytes without a
+#    word (a black hole): the client's probe timeouts, three in a row,
+#    bring its datagrams back to 1200 bytes, and the next search stops
+#    below 1400.
+setup
+server_start
+client_start 24M
+raised_wait
+ip netns exec $R nft -f - <<'EOF'
+table inet qpmtu {
+	chain qfwd {
+		type filter hook forward priority 0;
+		udp length > 1400 drop
+	}
+}
+EOF
+transfer_wait
+rc=$?
+bh=$(snmp $C QuicPmtuBlackhole)
+ptb=$(snmp $C QuicPmtuPtb)
+[ $rc = 0 ] && [ "$bh" -gt 0 ] && [ "$ptb" = 0 ]
+report $? "pmtu: 24 MiB intact through a black hole for datagrams above 1400 bytes ($bh fallbacks to 1200 bytes, $ptb ICMP errors followed)" "$details"
 exit 0

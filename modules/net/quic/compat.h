@@ -25,6 +25,22 @@
 #define QUIC_PROTO_IPV6_PINFO(type, member)
 #endif
 
+/* hrtimer_setup() replaced hrtimer_init() and the assignment of the
+ * callback in 6.13.
+ */
+#if QUIC_KERNEL_AT_LEAST(6, 13)
+#define quic_hrtimer_setup(timer, fn, clock, mode) \
+	hrtimer_setup(timer, fn, clock, mode)
+#else
+static inline void quic_hrtimer_setup(struct hrtimer *timer,
+				      enum hrtimer_restart (*fn)(struct hrtimer *),
+				      clockid_t clock, enum hrtimer_mode mode)
+{
+	hrtimer_init(timer, clock, mode);
+	timer->function = fn;
+}
+#endif
+
 /* struct proto's accept() takes its arguments in a structure since 6.10. */
 #if QUIC_KERNEL_AT_LEAST(6, 10)
 #define QUIC_ACCEPT_ARGS	struct sock *sk, struct proto_accept_arg *arg

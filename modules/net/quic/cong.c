@@ -5,7 +5,17 @@
  * after persistent congestion (RFC 9002 section 7); in congestion
  * avoidance NewReno grows the window by a datagram per window
  * acknowledged, CUBIC (RFC 9438) along a cubic function of the time since
- * the last reduction, never slower than Reno would.
+ * the last reduction, never slower than Reno would; BBR is in bbr.c.
+ *
+ * Each ACK frame gives a delivery rate sample (the bytes acknowledged
+ * since the newest packet it acknowledges was sent, over the longer of
+ * that packet's send and ack intervals), which BBR models the path with.
+ *
+ * Sends are paced (RFC 9002 section 7.7): after each ack-eliciting packet
+ * the next may leave its size over the pacing rate later, early by at
+ * most QUIC_PACE_SLACK_NS so that a timer wakeup sends a few; idle time
+ * earns a burst of at most QUIC_PACE_BURST_NS.  NewReno and CUBIC pace
+ * at twice the window per smoothed RTT in slow start, 1.25 times after.
  */
 
 #include <linux/ktime.h>
@@ -22,14 +32,25 @@
 #define QUIC_CUBIC_ALPHA	529	/* thousandths */
 #define QUIC_CUBIC_T_MAX_MS	100000	/* cap of |t - K| */
 
+#define QUIC_PACE_SLACK_NS	(250 * NSEC_PER_USEC)
+#define QUIC_PACE_BURST_NS	NSEC_PER_MSEC
+
 void quic_cong_init(struct quic_cong *cg, u32 initial_rtt, u8 algo)
 {
 	memset(cg, 0, sizeof(*cg));
-	cg->algo = algo;
 	quic_cong_set_initial_rtt(cg, initial_rtt);
 	cg->cwnd = QUIC_INIT_CWND;
 	cg->ssthresh = U32_MAX;
 	cg->mss = QUIC_MSS;
+	quic_cong_set_algo(cg, algo);
+}
+
+/* Before anything was sent: the congestion controller to use. */
+void quic_cong_set_algo(struct quic_cong *cg, u8 algo)
+{
+	cg->algo = algo;
+	if (algo == QUIC_CONG_ALG_BBR)
+		quic_bbr_init(cg);
 }
 
 /* The RTT assumed until the first sample (RFC 9002 section 6.2.2). */
@@ -86,9 +107,48 @@ u32 quic_cong_pto(const struct quic_cong *cg, u32 max_ack_delay)
 	return cg->srtt + max_t(u32, 4 * cg->rttvar, 1000) + max_ack_delay;
 }
 
-void quic_cong_sent(struct quic_cong *cg, u32 bytes)
+/**
+ * quic_cong_sent - an ack-eliciting packet left
+ * @cg: the state
+ * @bytes: its size
+ * @snap: filled with what its acknowledgment measures the rate against
+ */
+void quic_cong_sent(struct quic_cong *cg, u32 bytes,
+		    struct quic_cong_snap *snap)
 {
+	ktime_t now = ktime_get(), floor;
+
+	if (!cg->inflight) {
+		/* nothing in flight: intervals start now */
+		cg->first_sent = now;
+		cg->delivered_time = now;
+	}
+	snap->delivered = cg->delivered;
+	snap->delivered_time = cg->delivered_time;
+	snap->first_sent = cg->first_sent;
+	snap->app_limited = !!cg->app_limited;
 	cg->inflight += bytes;
+
+	if (!cg->pace_rate)
+		return;
+	floor = ktime_sub_ns(now, QUIC_PACE_BURST_NS);
+	if (ktime_before(cg->pace_next, floor))
+		cg->pace_next = floor;
+	cg->pace_next = ktime_add_ns(cg->pace_next,
+				     div64_u64((u64)bytes * NSEC_PER_SEC,
+					       cg->pace_rate));
+}
+
+/**
+ * quic_cong_app_limited - the application has nothing more to send
+ * @cg: the state
+ *
+ * Rate samples until what is in flight now is acknowledged measure the
+ * application, not the path.
+ */
+void quic_cong_app_limited(struct quic_cong *cg)
+{
+	cg->app_limited = max_t(u64, cg->delivered + cg->inflight, 1);
 }
 
 /* floor of the cube root */
@@ -145,9 +205,39 @@ static void quic_cubic_acked(struct quic_cong *cg, u32 bytes)
 	cg->cwnd += div_u64((target - cg->cwnd) * bytes, cg->cwnd);
 }
 
-void quic_cong_acked(struct quic_cong *cg, u32 bytes, ktime_t sent)
+/**
+ * quic_cong_acked - a packet was acknowledged
+ * @cg: the state
+ * @bytes: its size
+ * @sent: its send time
+ * @snap: what quic_cong_sent() noted for it
+ *
+ * Called for each packet an ACK frame newly acknowledges, oldest first,
+ * then quic_cong_ack_done() once.
+ */
+void quic_cong_acked(struct quic_cong *cg, u32 bytes, ktime_t sent,
+		     const struct quic_cong_snap *snap)
 {
+	struct quic_rate_sample *rs = &cg->rs;
+	ktime_t now = ktime_get();
+
 	cg->inflight -= min(cg->inflight, bytes);
+	cg->delivered += bytes;
+	cg->delivered_time = now;
+	rs->acked += bytes;
+	if (snap->delivered >= rs->prior_delivered) {
+		/* the newest packet so far gives the interval */
+		rs->prior_delivered = snap->delivered;
+		rs->prior_time = snap->delivered_time;
+		rs->app_limited = snap->app_limited;
+		rs->interval = max(ktime_us_delta(sent, snap->first_sent),
+				   ktime_us_delta(now, snap->delivered_time));
+		cg->first_sent = sent;
+	}
+	if (ktime_after(sent, cg->recovery_start))
+		rs->recovery_end = 1;
+	if (cg->algo == QUIC_CONG_ALG_BBR)
+		return;
 	if (!ktime_after(sent, cg->recovery_start))
 		return;		/* sent before the recovery period began */
 	if (cg->cwnd < cg->ssthresh)
@@ -180,10 +270,47 @@ static bool quic_cong_event(struct quic_cong *cg, ktime_t sent)
 	return true;
 }
 
+/* Twice the window per RTT in slow start, 1.25 times after. */
+static void quic_cong_pace_rate(struct quic_cong *cg)
+{
+	u64 rate = div_u64((u64)cg->cwnd * USEC_PER_SEC, max(cg->srtt, 1U));
+
+	cg->pace_rate = cg->cwnd < cg->ssthresh ? 2 * rate : rate * 5 / 4;
+}
+
+/**
+ * quic_cong_ack_done - an ACK frame was processed
+ * @cg: the state
+ *
+ * Its rate sample is complete: BBR updates its model; the pacing rate
+ * follows the window or the model.
+ */
+void quic_cong_ack_done(struct quic_cong *cg)
+{
+	struct quic_rate_sample *rs = &cg->rs;
+
+	if (!rs->acked)
+		return;
+	rs->delivered = cg->delivered - rs->prior_delivered;
+	/* shorter than a round trip: acknowledgments arrived compressed */
+	if (rs->interval < cg->min_rtt)
+		rs->interval = 0;
+	if (cg->app_limited && cg->delivered > cg->app_limited)
+		cg->app_limited = 0;
+	if (cg->algo == QUIC_CONG_ALG_BBR)
+		quic_bbr_ack_done(cg);
+	else if (cg->sampled)
+		quic_cong_pace_rate(cg);
+	memset(rs, 0, sizeof(*rs));
+}
+
 void quic_cong_lost(struct quic_cong *cg, u32 bytes, ktime_t sent)
 {
 	cg->inflight -= min(cg->inflight, bytes);
-	quic_cong_event(cg, sent);
+	if (cg->algo == QUIC_CONG_ALG_BBR)
+		quic_bbr_lost(cg, sent);
+	else
+		quic_cong_event(cg, sent);
 }
 
 /**
@@ -195,6 +322,8 @@ void quic_cong_lost(struct quic_cong *cg, u32 bytes, ktime_t sent)
  */
 bool quic_cong_ce(struct quic_cong *cg, ktime_t sent)
 {
+	if (cg->algo == QUIC_CONG_ALG_BBR)
+		return quic_bbr_lost(cg, sent);
 	return quic_cong_event(cg, sent);
 }
 
@@ -219,13 +348,44 @@ bool quic_cong_persistent(struct quic_cong *cg, ktime_t first, ktime_t last,
 	if (!cg->sampled || ktime_before(first, cg->first_sample) ||
 	    ktime_us_delta(last, first) <= (s64)period)
 		return false;
+	if (cg->algo == QUIC_CONG_ALG_BBR) {
+		quic_bbr_persistent(cg);
+		return true;
+	}
 	cg->cwnd = 2 * cg->mss;
 	cg->recovery_start = 0;
 	cg->epoch = 0;
 	return true;
 }
 
-bool quic_cong_can_send(const struct quic_cong *cg)
+/* When the pacer lets the next packet go. */
+ktime_t quic_cong_pace_time(const struct quic_cong *cg)
 {
-	return cg->inflight + cg->mss <= cg->cwnd;
+	return ktime_sub_ns(cg->pace_next, QUIC_PACE_SLACK_NS);
+}
+
+/* A probe timeout: its probes do not wait for the pacer. */
+void quic_cong_pace_reset(struct quic_cong *cg)
+{
+	cg->pace_next = 0;
+}
+
+/**
+ * quic_cong_can_send - may an ack-eliciting packet leave now?
+ * @cg: the state
+ *
+ * Return: true when the window has room and the pacer allows it; when
+ * only the pacer holds it back, pace_blocked asks for its timer.
+ */
+bool quic_cong_can_send(struct quic_cong *cg)
+{
+	if (cg->inflight + cg->mss > cg->cwnd)
+		return false;
+	if (cg->pace_rate &&
+	    ktime_after(cg->pace_next,
+			ktime_add_ns(ktime_get(), QUIC_PACE_SLACK_NS))) {
+		cg->pace_blocked = 1;
+		return false;
+	}
+	return true;
 }

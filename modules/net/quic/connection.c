@@ -8,6 +8,7 @@
 #include <linux/slab.h>
 #include <net/sock.h>
 
+#include "compat.h"
 #include "mib.h"
 #include "packet.h"
 #include "retry.h"
@@ -47,6 +48,8 @@ void quic_conn_init(struct sock *sk)
 	INIT_HLIST_NODE(&c->listen_node);
 	timer_setup(&c->pto_timer, quic_conn_pto_timer, 0);
 	timer_setup(&c->ack_timer, quic_conn_ack_timer, 0);
+	quic_hrtimer_setup(&c->pace_timer, quic_conn_pace_timer,
+			   CLOCK_MONOTONIC, HRTIMER_MODE_ABS_PINNED_SOFT);
 	INIT_WORK(&c->key_work, quic_conn_key_work);
 	INIT_WORK(&c->discard_work, quic_conn_discard_work);
 	INIT_DELAYED_WORK(&c->key_discard_work, quic_conn_key_discard_work);
@@ -88,6 +91,8 @@ void quic_conn_free(struct sock *sk)
 
 	sk_stop_timer_sync(sk, &c->pto_timer);
 	sk_stop_timer_sync(sk, &c->ack_timer);
+	if (hrtimer_cancel(&c->pace_timer))
+		__sock_put(sk);
 	kfree_skb(c->close_dgram);
 	c->close_dgram = NULL;
 	quic_connid_free(sk);
@@ -190,6 +195,20 @@ void quic_conn_close(struct sock *sk, u64 errcode)
 }
 
 /**
+ * quic_conn_stop_timers - the connection is closed: nothing more to time
+ * @sk: the connection
+ */
+void quic_conn_stop_timers(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+
+	sk_stop_timer(sk, &c->pto_timer);
+	sk_stop_timer(sk, &c->ack_timer);
+	if (hrtimer_try_to_cancel(&c->pace_timer) == 1)
+		__sock_put(sk);
+}
+
+/**
  * quic_conn_abort - the connection is gone: tell the application
  * @sk: the connection
  * @err: the errno its calls report from now on
@@ -204,8 +223,7 @@ void quic_conn_abort(struct sock *sk, int err)
 						      QUIC_MIB_CONN_ABORTED);
 	WRITE_ONCE(sk->sk_err, err);
 	inet_sk_set_state(sk, TCP_CLOSE);
-	sk_stop_timer(sk, &quic_conn(sk)->pto_timer);
-	sk_stop_timer(sk, &quic_conn(sk)->ack_timer);
+	quic_conn_stop_timers(sk);
 	sk_error_report(sk);
 	quic_peeloff_wake(sk);
 }

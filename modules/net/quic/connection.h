@@ -8,6 +8,7 @@
 #ifndef __NET_QUIC_CONNECTION_H
 #define __NET_QUIC_CONNECTION_H
 
+#include <linux/hrtimer.h>
 #include <linux/list.h>
 #include <linux/skbuff.h>
 #include <linux/timer.h>
@@ -98,6 +99,7 @@ struct quic_sent {
 	u8 early:1;			/* a 0-RTT packet */
 	u8 ecn:1;			/* sent with ECT(0) */
 	u16 probe;			/* a PMTU probe of that size */
+	struct quic_cong_snap snap;	/* for the delivery rate */
 	struct quic_sent_frame f[QUIC_SENT_FRAMES];
 };
 
@@ -174,6 +176,8 @@ struct quic_conn {
 	struct sk_buff_head pending;	/* datagrams waiting for keys */
 	struct timer_list pto_timer;
 	struct timer_list ack_timer;	/* delayed ACK of 1-RTT packets */
+	struct hrtimer pace_timer;	/* the pacer lets a packet go */
+	unsigned long deferred;		/* QUIC_DEFER_* bits */
 	struct work_struct retry_work;	/* client: rekey after a Retry */
 	struct work_struct key_work;	/* answer the peer's key update */
 	struct work_struct discard_work;	/* free discarded keys */
@@ -267,6 +271,14 @@ void quic_conn_cancel_work(struct sock *sk);
 
 void quic_conn_pto_timer(struct timer_list *t);
 void quic_conn_ack_timer(struct timer_list *t);
+enum hrtimer_restart quic_conn_pace_timer(struct hrtimer *t);
+void quic_conn_stop_timers(struct sock *sk);
+void quic_conn_release_cb(struct sock *sk);
+
+/* Work a timer left for the socket's owner (quic_conn_release_cb()). */
+enum {
+	QUIC_DEFER_FLUSH,		/* the pacer let packets go */
+};
 
 int quic_outq_crypto_queue(struct sock *sk, u8 level, struct iov_iter *from,
 			   size_t len);
@@ -280,6 +292,7 @@ int quic_outq_stream_append(struct sock *sk, struct quic_stream *s,
 int quic_outq_dgram_append(struct sock *sk, struct iov_iter *from,
 			   size_t len);
 bool quic_outq_app_wants(struct sock *sk);
+void quic_outq_flushed(struct sock *sk);
 bool quic_outq_all_acked(struct sock *sk);
 int quic_outq_app_fill(struct sock *sk, struct sk_buff *skb,
 		       struct quic_sent *sent, unsigned int room);

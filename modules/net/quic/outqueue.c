@@ -127,6 +127,8 @@ static void quic_outq_lost(struct sock *sk, u8 space, struct quic_sent *p,
 		/* too large for the path: not a congestion signal */
 		quic_pmtu_lost(sk, p->probe);
 		cong = false;
+	} else if (space == QUIC_PNSPACE_APP && p->bytes > QUIC_MAX_DATAGRAM) {
+		quic_pmtu_big_lost(sk);
 	}
 	if (cong) {
 		quic_cong_lost(&c->cong, p->bytes, p->time);
@@ -297,6 +299,7 @@ static void quic_conn_pto_fire(struct sock *sk)
 		return;
 	}
 	quic_pmtu_timeout(sk);	/* before the probes are built */
+	quic_cong_pace_reset(&c->cong);
 	for (i = 0; i < QUIC_PNSPACE_MAX; i++) {
 		n = 0;
 		list_for_each_entry_safe(s, tmp, &c->sent[i], list) {
@@ -325,6 +328,39 @@ void quic_conn_pto_timer(struct timer_list *t)
 	}
 	bh_unlock_sock(sk);
 	sock_put(sk);
+}
+
+/* The pacer's timer: what it held back may leave.  A socket owned by a
+ * task flushes when the task releases it.
+ */
+enum hrtimer_restart quic_conn_pace_timer(struct hrtimer *t)
+{
+	struct quic_conn *c = container_of(t, struct quic_conn, pace_timer);
+	struct sock *sk = &container_of(c, struct quic_sock, conn)->inet.sk;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk))
+		set_bit(QUIC_DEFER_FLUSH, &c->deferred);
+	else if (quic_conn_active(sk))
+		quic_packet_flush(sk);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return HRTIMER_NORESTART;
+}
+
+/**
+ * quic_conn_release_cb - the socket's owner releases it
+ * @sk: the connection
+ *
+ * Context: release_sock(), bottom halves disabled, as a timer.
+ */
+void quic_conn_release_cb(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+
+	if (test_and_clear_bit(QUIC_DEFER_FLUSH, &c->deferred) &&
+	    quic_conn_active(sk))
+		quic_packet_flush(sk);
 }
 
 #define QUIC_ACK_DELAY_US	5000	/* within our max_ack_delay (25 ms) */
@@ -374,7 +410,7 @@ void quic_outq_sent(struct sock *sk, u8 space, struct quic_sent *sent)
 
 	sent->time = ktime_get();
 	sent->ecn = quic_ecn_codepoint(c) != INET_ECN_NOT_ECT;
-	quic_cong_sent(&c->cong, sent->bytes);
+	quic_cong_sent(&c->cong, sent->bytes, &sent->snap);
 	list_add_tail(&sent->list, &c->sent[space]);
 }
 
@@ -386,7 +422,9 @@ static void quic_outq_acked(struct sock *sk, struct quic_sent *p)
 
 	if (p->probe)
 		quic_pmtu_acked(sk, p->probe);
-	quic_cong_acked(&c->cong, p->bytes, p->time);
+	else if (p->bytes > QUIC_MAX_DATAGRAM)
+		c->pmtu.big_lost = 0;
+	quic_cong_acked(&c->cong, p->bytes, p->time, &p->snap);
 	for (i = 0; i < p->nframes; i++) {
 		struct quic_sent_frame *f = &p->f[i];
 
@@ -458,7 +496,7 @@ void quic_outq_ack(struct sock *sk, u8 space, const struct quic_frame *f)
 	struct quic_sent *p, *tmp;
 	struct quic_ack_iter it;
 	ktime_t largest_sent = 0;
-	u32 ect_acked = 0;
+	u32 ect_acked = 0, acked = 0;
 	int n = 0, r;
 
 	if (f->ack.largest >= s->next_pn)
@@ -495,6 +533,7 @@ void quic_outq_ack(struct sock *sk, u8 space, const struct quic_frame *f)
 			largest_sent = p->time;	/* the sent list is in order */
 		}
 		quic_outq_acked(sk, p);
+		acked++;
 	}
 	if ((s64)f->ack.largest > prev_largest)
 		quic_outq_ecn(sk, space, f, ect_acked, largest_sent);
@@ -511,6 +550,13 @@ void quic_outq_ack(struct sock *sk, u8 space, const struct quic_frame *f)
 					 quic_conn_max_ack_delay(sk)))
 			QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PERSISTENT_CONG);
 	}
+	/* the backoff ends when something we track was newly acknowledged
+	 * (RFC 9002 appendix A.7): ACKs of our ACK-only packets alone,
+	 * which a black hole for large datagrams lets through, leave it
+	 */
+	if (!acked)
+		return;
+	quic_cong_ack_done(&c->cong);
 	c->pto_count = 0;
 	sk_stop_timer(sk, &c->pto_timer);
 }
@@ -666,6 +712,21 @@ static bool quic_stream_wants(const struct quic_streams *st,
 	return s->fin_queued && !s->fin_sent;
 }
 
+/* Stream data, lost data or datagrams wait: what the window limits. */
+static bool quic_outq_app_data(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_streams *st = &c->streams;
+	struct quic_stream *s;
+
+	if (!list_empty(&c->lost) || !skb_queue_empty(&c->dgramq))
+		return true;
+	list_for_each_entry(s, &st->send_list, send_node)
+		if (quic_stream_wants(st, s))
+			return true;
+	return false;
+}
+
 /**
  * quic_outq_app_wants - the 1-RTT packet number space has frames to send
  * @sk: the connection
@@ -676,7 +737,6 @@ bool quic_outq_app_wants(struct sock *sk)
 {
 	struct quic_conn *c = quic_conn(sk);
 	struct quic_streams *st = &c->streams;
-	struct quic_stream *s;
 
 	if (!st->ready)
 		return false;
@@ -685,14 +745,34 @@ bool quic_outq_app_wants(struct sock *sk)
 	    st->streams_blocked_bidi || st->streams_blocked_uni ||
 	    quic_connid_wants(sk))
 		return true;
-	if (!quic_cong_can_send(&c->cong))
-		return false;
-	if (!list_empty(&c->lost) || !skb_queue_empty(&c->dgramq))
-		return true;
-	list_for_each_entry(s, &st->send_list, send_node)
-		if (quic_stream_wants(st, s))
-			return true;
-	return false;
+	return quic_outq_app_data(sk) && quic_cong_can_send(&c->cong);
+}
+
+/**
+ * quic_outq_flushed - a flush sent what it could
+ * @sk: the connection
+ *
+ * When the pacer held data back, its timer sends it; when the window
+ * has room the application did not fill, rate samples are marked
+ * application-limited.
+ */
+void quic_outq_flushed(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_cong *cg = &c->cong;
+
+	if (cg->pace_blocked) {
+		cg->pace_blocked = 0;
+		if (hrtimer_is_queued(&c->pace_timer))
+			return;
+		sock_hold(sk);
+		hrtimer_start(&c->pace_timer, quic_cong_pace_time(cg),
+			      HRTIMER_MODE_ABS_PINNED_SOFT);
+		return;
+	}
+	if (c->streams.ready && cg->inflight + cg->mss <= cg->cwnd &&
+	    !quic_outq_app_data(sk))
+		quic_cong_app_limited(cg);
 }
 
 /* Frame writing into the packet being built */

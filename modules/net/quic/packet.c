@@ -1122,6 +1122,7 @@ void quic_packet_flush(struct sock *sk)
 		if (!quic_packet_datagram(sk))
 			break;
 	quic_pmtu_flush(sk);
+	quic_outq_flushed(sk);
 	/* the client discards Initial keys once it sends Handshake packets */
 	if (!c->is_serv && c->ctx[QUIC_PNSPACE_HANDSHAKE].sent &&
 	    !c->space[QUIC_PNSPACE_INITIAL].discarded)

@@ -228,6 +228,20 @@ void quic_pmtu_lost(struct sock *sk, u16 size)
 		p->fail = size;
 }
 
+/* Back to the base size (RFC 8899 section 4.3); search again later. */
+static void quic_pmtu_blackhole(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+
+	if (!c->hs_confirmed || c->mtu <= QUIC_MAX_DATAGRAM)
+		return;
+	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PMTU_BLACKHOLE);
+	quic_pmtu_set(sk, QUIC_MAX_DATAGRAM);
+	c->pmtu.probe = 0;
+	c->pmtu.big_lost = 0;
+	quic_pmtu_done(sk);
+}
+
 /**
  * quic_pmtu_timeout - a probe timeout of the application space
  * @sk: the connection
@@ -238,13 +252,20 @@ void quic_pmtu_lost(struct sock *sk, u16 size)
  */
 void quic_pmtu_timeout(struct sock *sk)
 {
-	struct quic_conn *c = quic_conn(sk);
+	if (quic_conn(sk)->pto_count >= QUIC_PMTU_BLACKHOLE)
+		quic_pmtu_blackhole(sk);
+}
 
-	if (!c->hs_confirmed || c->pto_count < QUIC_PMTU_BLACKHOLE ||
-	    c->mtu <= QUIC_MAX_DATAGRAM)
-		return;
-	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PMTU_BLACKHOLE);
-	quic_pmtu_set(sk, QUIC_MAX_DATAGRAM);
-	c->pmtu.probe = 0;
-	quic_pmtu_done(sk);
+/**
+ * quic_pmtu_big_lost - a 1-RTT packet above the base size was lost
+ * @sk: the connection
+ *
+ * A run of them with none acknowledged in between is the other sign of
+ * a black hole: smaller packets (the tail of what was sent, ACKs) pass,
+ * so the probe timeouts alone may never come three in a row.
+ */
+void quic_pmtu_big_lost(struct sock *sk)
+{
+	if (++quic_conn(sk)->pmtu.big_lost >= QUIC_PMTU_BLACKHOLE_LOST)
+		quic_pmtu_blackhole(sk);
 }

@@ -19,6 +19,9 @@
 #define QUIC_PMTU_BLACKHOLE	3	/* probe timeouts in a row that drop
 					 * the size back to the base
 					 */
+#define QUIC_PMTU_BLACKHOLE_LOST 8	/* or lost packets above the base
+					 * size, none of them acknowledged
+					 */
 
 struct quic_pmtu {
 	unsigned long next;	/* jiffies: the next search starts */
@@ -26,6 +29,9 @@ struct quic_pmtu {
 	u16 probe;		/* size of the probe in flight, or 0 */
 	u16 fail;		/* smallest size found too large, or 0 */
 	u8 count;		/* probes of the current size lost */
+	u8 big_lost;		/* packets above the base size lost since
+				 * one was acknowledged
+				 */
 	u8 searching:1;
 };
 
@@ -36,5 +42,6 @@ void quic_pmtu_flush(struct sock *sk);
 void quic_pmtu_acked(struct sock *sk, u16 size);
 void quic_pmtu_lost(struct sock *sk, u16 size);
 void quic_pmtu_timeout(struct sock *sk);
+void quic_pmtu_big_lost(struct sock *sk);
 
 #endif /* __NET_QUIC_PMTU_H */

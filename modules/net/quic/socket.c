@@ -197,8 +197,7 @@ static void quic_sock_end(struct sock *sk)
 	quic_packet_send_close(sk, 0, true);
 	local_bh_enable();
 	inet_sk_set_state(sk, TCP_CLOSE);
-	sk_stop_timer(sk, &quic_conn(sk)->pto_timer);
-	sk_stop_timer(sk, &quic_conn(sk)->ack_timer);
+	quic_conn_stop_timers(sk);
 	quic_peeloff_wake(sk);
 }
 
@@ -1085,6 +1084,7 @@ struct proto quic_prot = {
 	.sendmsg	= quic_sendmsg,
 	.recvmsg	= quic_recvmsg,
 	.backlog_rcv	= quic_packet_rcv,
+	.release_cb	= quic_conn_release_cb,
 	.no_autobind	= true,
 	.obj_size	= sizeof(struct quic_sock),
 };
@@ -1107,6 +1107,7 @@ struct proto quicv6_prot = {
 	.sendmsg	= quic_sendmsg,
 	.recvmsg	= quic_recvmsg,
 	.backlog_rcv	= quic_packet_rcv,
+	.release_cb	= quic_conn_release_cb,
 	.no_autobind	= true,
 	.obj_size	= sizeof(struct quic6_sock),
 	QUIC_PROTO_IPV6_PINFO(struct quic6_sock, inet6)

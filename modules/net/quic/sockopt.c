@@ -123,11 +123,9 @@ static int quic_set_config(struct sock *sk, sockptr_t optval,
 
 	if (sk->sk_state != TCP_CLOSE)
 		return -EISCONN;
-	if (c.congestion_control_algo == QUIC_CONG_ALG_BBR)
-		return -EOPNOTSUPP;	/* not in this version */
 	qs->config = c;
 	quic_cong_set_initial_rtt(&qs->conn.cong, c.initial_smoothed_rtt);
-	qs->conn.cong.algo = c.congestion_control_algo;
+	quic_cong_set_algo(&qs->conn.cong, c.congestion_control_algo);
 	return 0;
 }
 
