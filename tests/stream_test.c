@@ -690,6 +690,46 @@ static void test_reset_states(void)
 	} else {
 		printf("# skip: Data Sent state (no tc netem)\n");
 	}
+
+	/* Size Known: the FIN arrived, earlier data did not (nftables drops
+	 * the large datagrams on loopback, the small one with the FIN
+	 * passes); STOP_SENDING there brings the peer's reset
+	 */
+	if (!system("nft -f - 2>/dev/null <<'EOF'\n"
+		    "table inet qstream {\n"
+		    "  chain out {\n"
+		    "    type filter hook output priority 0;\n"
+		    "    udp length > 500 drop\n"
+		    "  }\n"
+		    "}\n"
+		    "EOF")) {
+		char part[1000];
+
+		memset(part, 'k', sizeof(part));
+		n = send_stream(p.c, part, sizeof(part), 12,
+				MSG_QUIC_STREAM_NEW, 0);
+		usleep(20000);
+		n += send_stream(p.c, "fin", 3, 12, MSG_QUIC_STREAM_FIN, 0);
+		usleep(200000);
+		ret = stop_sending(p.s, 12, 17);
+		CHECK(n == sizeof(part) + 3 && !ret,
+		      "receive state Size Known (FIN in, data missing): STOP_SENDING of stream 12 works");
+		memset(&u, 0, sizeof(u));
+		do {
+			n = wait_event(p.s, QUIC_EVENT_STREAM_UPDATE, &u,
+				       sizeof(u));
+		} while (n == sizeof(u) && u.id != 12);
+		system("nft delete table inet qstream");
+		CHECK(n == sizeof(u) &&
+		      u.state == QUIC_STREAM_RECV_STATE_RESET_RECVD &&
+		      u.errcode == 17 && u.finalsz == sizeof(part) + 3,
+		      "the peer answers with a reset: code 17, final size %zu (state %u, code %llu, size %llu)",
+		      sizeof(part) + 3, u.state,
+		      (unsigned long long)u.errcode,
+		      (unsigned long long)u.finalsz);
+	} else {
+		printf("# skip: Size Known state (no nftables)\n");
+	}
 	pair_close(&p);
 }
 

@@ -252,13 +252,12 @@ static void quic_bbr_set_cwnd(struct quic_cong *cg)
 	} else if (b->in_recovery && b->round_start) {
 		b->conservation = 0;
 	}
-	if (b->in_recovery && b->conservation) {
+	if (b->in_recovery && b->conservation)
 		cwnd = max(cwnd, cg->inflight + rs->acked);
-	} else if (b->filled_pipe) {
+	else if (b->filled_pipe)
 		cwnd = min(cwnd + rs->acked, target);
-	} else if (cwnd < target || cg->delivered < QUIC_INIT_CWND) {
+	else if (cwnd < target || cg->delivered < QUIC_INIT_CWND)
 		cwnd += rs->acked;
-	}
 	cwnd = max(cwnd, quic_bbr_min_cwnd(cg));
 	if (b->mode == QUIC_BBR_PROBE_RTT)
 		cwnd = min(cwnd, quic_bbr_min_cwnd(cg));

@@ -39,6 +39,7 @@ void quic_conn_init(struct sock *sk)
 		       quic_sk(sk)->config.congestion_control_algo);
 	quic_pmtu_reset(sk);
 	INIT_LIST_HEAD(&c->lost);
+	INIT_LIST_HEAD(&c->sent_pool);
 	skb_queue_head_init(&c->dgramq);
 	skb_queue_head_init(&c->early_q);
 	skb_queue_head_init(&c->pending);
@@ -57,8 +58,9 @@ void quic_conn_init(struct sock *sk)
 	quic_path_init(sk);
 }
 
-static void quic_conn_free_space(struct quic_conn *c, u8 space)
+static void quic_conn_free_space(struct sock *sk, u8 space)
 {
+	struct quic_conn *c = quic_conn(sk);
 	struct quic_sent *s, *tmp;
 
 	list_for_each_entry_safe(s, tmp, &c->sent[space], list) {
@@ -99,7 +101,7 @@ void quic_conn_free(struct sock *sk)
 	quic_path_free(sk);
 	quic_cid_hash_del(&c->odcid_node);
 	for (i = 0; i < QUIC_PNSPACE_MAX; i++)
-		quic_conn_free_space(c, i);
+		quic_conn_free_space(sk, i);
 	quic_streams_free(sk);
 	quic_outq_free(sk);
 	for (i = 0; i < QUIC_CRYPTO_MAX; i++)
@@ -142,7 +144,7 @@ void quic_conn_discard(struct sock *sk, u8 space)
 	list_for_each_entry_safe(s, tmp, &c->sent[space], list) {
 		c->cong.inflight -= min_t(u32, c->cong.inflight, s->bytes);
 		list_del(&s->list);
-		kfree(s);
+		quic_sent_free(sk, s);
 	}
 	cr = c->crypto[quic_space_level(space)];
 	if (cr) {

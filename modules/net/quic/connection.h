@@ -162,6 +162,8 @@ struct quic_conn {
 	u16 mtu;			/* datagram size in use (PMTUD) */
 	struct quic_pmtu pmtu;
 	struct list_head lost;		/* sent records with data to resend */
+	struct list_head sent_pool;	/* records to reuse (quic_sent_alloc) */
+	u8 sent_pooled;
 	struct sk_buff_head dgramq;	/* DATAGRAM frames to send */
 	struct sk_buff_head early_q;	/* data received before the handshake
 					 * completed, for recvmsg() after it
@@ -284,6 +286,9 @@ int quic_outq_crypto_queue(struct sock *sk, u8 level, struct iov_iter *from,
 			   size_t len);
 void quic_outq_ack(struct sock *sk, u8 space, const struct quic_frame *f);
 void quic_outq_sent(struct sock *sk, u8 space, struct quic_sent *sent);
+struct quic_sent *quic_sent_alloc(struct sock *sk);
+void quic_sent_free(struct sock *sk, struct quic_sent *p);
+void quic_sent_pool_trim(struct sock *sk, unsigned int keep);
 void quic_outq_free(struct sock *sk);
 void quic_outq_ack_later(struct sock *sk);
 void quic_outq_early_lost(struct sock *sk);

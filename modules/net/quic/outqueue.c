@@ -76,8 +76,11 @@ void quic_conn_arm_pto(struct sock *sk)
 	struct quic_conn *c = quic_conn(sk);
 	unsigned long idle = quic_conn_idle(sk), expires;
 	u32 keepalive = quic_sk(sk)->config.keepalive_probe_interval;
+	bool inflight = quic_conn_inflight(c);
 
-	if (quic_conn_inflight(c) || (!c->is_serv && !c->hs_confirmed)) {
+	if (!inflight)		/* the spare for ACK-only packets stays */
+		quic_sent_pool_trim(sk, 1);
+	if (inflight || (!c->is_serv && !c->hs_confirmed)) {
 		ktime_t now = ktime_get();
 		int i;
 
@@ -182,7 +185,7 @@ static void quic_outq_lost(struct sock *sk, u8 space, struct quic_sent *p,
 		p->next = 0;
 		list_add_tail(&p->list, &c->lost);
 	} else {
-		kfree(p);
+		quic_sent_free(sk, p);
 	}
 }
 
@@ -398,6 +401,69 @@ void quic_conn_ack_timer(struct timer_list *t)
 	sock_put(sk);
 }
 
+#define QUIC_SENT_POOL	64	/* records kept for reuse while busy */
+
+/**
+ * quic_sent_alloc - a record for a packet being built
+ * @sk: the connection
+ *
+ * Records of acknowledged, lost and never ack-eliciting packets are
+ * reused, so that a busy connection allocates none per packet; with
+ * nothing in flight all but one are freed (quic_conn_arm_pto()).
+ *
+ * Return: a zeroed record, or NULL.
+ */
+struct quic_sent *quic_sent_alloc(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_sent *p;
+
+	p = list_first_entry_or_null(&c->sent_pool, struct quic_sent, list);
+	if (!p)
+		return kzalloc(sizeof(*p), GFP_ATOMIC);
+	list_del(&p->list);
+	c->sent_pooled--;
+	memset(p, 0, sizeof(*p));
+	return p;
+}
+
+/**
+ * quic_sent_free - a record is done with
+ * @sk: the connection
+ * @p: the record, on no list; NULL is ignored
+ */
+void quic_sent_free(struct sock *sk, struct quic_sent *p)
+{
+	struct quic_conn *c = quic_conn(sk);
+
+	if (!p)
+		return;
+	if (c->sent_pooled >= QUIC_SENT_POOL) {
+		kfree(p);
+		return;
+	}
+	list_add(&p->list, &c->sent_pool);
+	c->sent_pooled++;
+}
+
+/**
+ * quic_sent_pool_trim - free the records kept for reuse
+ * @sk: the connection
+ * @keep: how many to keep
+ */
+void quic_sent_pool_trim(struct sock *sk, unsigned int keep)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_sent *p;
+
+	while (c->sent_pooled > keep) {
+		p = list_first_entry(&c->sent_pool, struct quic_sent, list);
+		list_del(&p->list);
+		kfree(p);
+		c->sent_pooled--;
+	}
+}
+
 /**
  * quic_outq_sent - a packet left with ack-eliciting frames
  * @sk: the connection
@@ -437,7 +503,7 @@ static void quic_outq_acked(struct sock *sk, struct quic_sent *p)
 			quic_connid_acked(sk, f->type, f->id);
 	}
 	list_del(&p->list);
-	kfree(p);
+	quic_sent_free(sk, p);
 }
 
 #define QUIC_ACK_RANGES_MAX	64
@@ -593,6 +659,7 @@ void quic_outq_free(struct sock *sk)
 		list_del(&p->list);
 		kfree(p);
 	}
+	quic_sent_pool_trim(sk, 0);
 	skb_queue_purge(&c->dgramq);
 }
 
@@ -914,7 +981,7 @@ static void quic_fill_lost(struct sock *sk, struct quic_fill *w)
 			}
 		}
 		list_del(&p->list);
-		kfree(p);
+		quic_sent_free(sk, p);
 	}
 }
 

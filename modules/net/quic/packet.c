@@ -595,7 +595,7 @@ static int quic_pkt_close(struct sock *sk, struct sk_buff *skb,
 	__skb_push(skb, pkt->start);
 	pkt->open = 0;
 	if (err) {
-		kfree(pkt->sent);
+		quic_sent_free(sk, pkt->sent);
 		return err;
 	}
 	c->space[pkt->space].next_pn++;
@@ -703,7 +703,7 @@ static int quic_pkt_fill(struct sock *sk, struct sk_buff *skb,
 		pkt->eliciting = 1;
 	}
 	if (!pkt->eliciting) {
-		kfree(pkt->sent);
+		quic_sent_free(sk, pkt->sent);
 		pkt->sent = NULL;
 	}
 	return 0;
@@ -930,7 +930,7 @@ static int quic_packet_datagram(struct sock *sk)
 		err = quic_pkt_open(c, skb, &pkt, space);
 		if (err)
 			goto err;
-		pkt.sent = kzalloc(sizeof(*pkt.sent), GFP_ATOMIC);
+		pkt.sent = quic_sent_alloc(sk);
 		if (!pkt.sent) {
 			err = -ENOMEM;
 			goto err;
@@ -942,7 +942,7 @@ static int quic_packet_datagram(struct sock *sk)
 			/* nothing to say after all: drop the packet */
 			skb_trim(skb, pkt.start);
 			pkt.open = 0;
-			kfree(pkt.sent);
+			quic_sent_free(sk, pkt.sent);
 			break;
 		}
 		/* RFC 9000 section 14.1: a client pads every datagram with
@@ -968,7 +968,7 @@ static int quic_packet_datagram(struct sock *sk)
 	return err ? 0 : 1;
 err:
 	if (pkt.open)
-		kfree(pkt.sent);
+		quic_sent_free(sk, pkt.sent);
 	kfree_skb(skb);
 	return 0;
 }
@@ -1083,7 +1083,7 @@ int quic_packet_probe_xmit(struct sock *sk, unsigned int size)
 	err = quic_pkt_open(c, skb, &pkt, QUIC_PNSPACE_APP);
 	if (err)
 		goto err;
-	pkt.sent = kzalloc(sizeof(*pkt.sent), GFP_ATOMIC);
+	pkt.sent = quic_sent_alloc(sk);
 	if (!pkt.sent) {
 		err = -ENOMEM;
 		goto err;
@@ -1096,7 +1096,7 @@ int quic_packet_probe_xmit(struct sock *sk, unsigned int size)
 	return quic_packet_xmit(sk, skb);
 err:
 	if (pkt.open)
-		kfree(pkt.sent);
+		quic_sent_free(sk, pkt.sent);
 	kfree_skb(skb);
 	return err;
 }
