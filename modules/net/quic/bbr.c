@@ -100,12 +100,13 @@ static void quic_bbr_probe_bw(struct quic_cong *cg, ktime_t now)
 /* STARTUP ends when three rounds in a row did not raise the bandwidth by
  * a quarter.
  */
-static void quic_bbr_check_full(struct quic_cong *cg)
+static void quic_bbr_check_full(struct quic_cong *cg,
+				const struct quic_rate_sample *rs)
 {
 	struct quic_bbr *b = &cg->bbr;
 	u32 bw = minmax_get(&b->bw);
 
-	if (b->filled_pipe || !b->round_start || cg->rs.app_limited)
+	if (b->filled_pipe || !b->round_start || rs->app_limited)
 		return;
 	if ((u64)bw * 4 >= (u64)b->full_bw * 5) {
 		b->full_bw = bw;
@@ -159,9 +160,10 @@ static void quic_bbr_probe_rtt(struct quic_cong *cg, ktime_t now)
 	}
 }
 
-static void quic_bbr_update_model(struct quic_cong *cg, ktime_t now)
+static void quic_bbr_update_model(struct quic_cong *cg,
+				  const struct quic_rate_sample *rs,
+				  ktime_t now)
 {
-	struct quic_rate_sample *rs = &cg->rs;
 	struct quic_bbr *b = &cg->bbr;
 	bool expired;
 	u64 bw;
@@ -195,11 +197,13 @@ static void quic_bbr_update_model(struct quic_cong *cg, ktime_t now)
 	}
 }
 
-static void quic_bbr_update_state(struct quic_cong *cg, ktime_t now)
+static void quic_bbr_update_state(struct quic_cong *cg,
+				  const struct quic_rate_sample *rs,
+				  ktime_t now)
 {
 	struct quic_bbr *b = &cg->bbr;
 
-	quic_bbr_check_full(cg);
+	quic_bbr_check_full(cg, rs);
 	switch (b->mode) {
 	case QUIC_BBR_STARTUP:
 		if (!b->filled_pipe)
@@ -238,14 +242,15 @@ static void quic_bbr_set_pacing(struct quic_cong *cg)
 		cg->pace_rate = rate;
 }
 
-static void quic_bbr_set_cwnd(struct quic_cong *cg)
+static void quic_bbr_set_cwnd(struct quic_cong *cg,
+			      const struct quic_rate_sample *rs)
 {
-	struct quic_rate_sample *rs = &cg->rs;
 	struct quic_bbr *b = &cg->bbr;
 	u32 target = quic_bbr_bdp(cg, b->cwnd_gain) + 3 * cg->mss;
 	u32 cwnd = cg->cwnd;
 
-	if (b->in_recovery && rs->recovery_end) {
+	/* a packet sent in the recovery period arrived: it is over */
+	if (b->in_recovery && ktime_after(rs->newest_sent, cg->recovery_start)) {
 		b->in_recovery = 0;
 		cwnd = max(cwnd, b->prior_cwnd);
 		b->prior_cwnd = 0;
@@ -265,17 +270,19 @@ static void quic_bbr_set_cwnd(struct quic_cong *cg)
 }
 
 /**
- * quic_bbr_ack_done - an ACK frame's rate sample, in cg->rs
+ * quic_bbr_ack_done - an ACK frame was processed
  * @cg: the state
+ * @rs: its rate sample
  */
-void quic_bbr_ack_done(struct quic_cong *cg)
+void quic_bbr_ack_done(struct quic_cong *cg,
+		       const struct quic_rate_sample *rs)
 {
 	ktime_t now = ktime_get();
 
-	quic_bbr_update_model(cg, now);
-	quic_bbr_update_state(cg, now);
+	quic_bbr_update_model(cg, rs, now);
+	quic_bbr_update_state(cg, rs, now);
 	quic_bbr_set_pacing(cg);
-	quic_bbr_set_cwnd(cg);
+	quic_bbr_set_cwnd(cg, rs);
 }
 
 /**
@@ -298,7 +305,6 @@ bool quic_bbr_lost(struct quic_cong *cg, ktime_t sent)
 		b->prior_cwnd = max(b->prior_cwnd, cg->cwnd);
 	b->in_recovery = 1;
 	b->conservation = 1;
-	cg->rs.recovery_end = 0;	/* what this ACK acknowledged was older */
 	cg->cwnd = max(cg->inflight + cg->mss, quic_bbr_min_cwnd(cg));
 	return true;
 }
@@ -314,6 +320,5 @@ void quic_bbr_persistent(struct quic_cong *cg)
 	b->in_recovery = 1;
 	b->conservation = 1;
 	cg->recovery_start = ktime_get();
-	cg->rs.recovery_end = 0;
 	cg->cwnd = quic_bbr_min_cwnd(cg);
 }

@@ -111,12 +111,13 @@ u32 quic_cong_pto(const struct quic_cong *cg, u32 max_ack_delay)
  * quic_cong_sent - an ack-eliciting packet left
  * @cg: the state
  * @bytes: its size
+ * @now: its send time
  * @snap: filled with what its acknowledgment measures the rate against
  */
-void quic_cong_sent(struct quic_cong *cg, u32 bytes,
+void quic_cong_sent(struct quic_cong *cg, u32 bytes, ktime_t now,
 		    struct quic_cong_snap *snap)
 {
-	ktime_t now = ktime_get(), floor;
+	ktime_t floor;
 
 	if (!cg->inflight) {
 		/* nothing in flight: intervals start now */
@@ -124,9 +125,11 @@ void quic_cong_sent(struct quic_cong *cg, u32 bytes,
 		cg->delivered_time = now;
 	}
 	snap->delivered = cg->delivered;
-	snap->delivered_time = cg->delivered_time;
-	snap->first_sent = cg->first_sent;
 	snap->app_limited = !!cg->app_limited;
+	snap->delivered_ago = min_t(s64, ktime_us_delta(now, cg->delivered_time),
+				    U32_MAX);
+	snap->first_sent_ago = min_t(s64, ktime_us_delta(now, cg->first_sent),
+				     U32_MAX);
 	cg->inflight += bytes;
 
 	if (!cg->pace_rate)
@@ -208,6 +211,7 @@ static void quic_cubic_acked(struct quic_cong *cg, u32 bytes)
 /**
  * quic_cong_acked - a packet was acknowledged
  * @cg: the state
+ * @rs: the rate sample of the ACK frame, zeroed before its first packet
  * @bytes: its size
  * @sent: its send time
  * @snap: what quic_cong_sent() noted for it
@@ -215,10 +219,10 @@ static void quic_cubic_acked(struct quic_cong *cg, u32 bytes)
  * Called for each packet an ACK frame newly acknowledges, oldest first,
  * then quic_cong_ack_done() once.
  */
-void quic_cong_acked(struct quic_cong *cg, u32 bytes, ktime_t sent,
+void quic_cong_acked(struct quic_cong *cg, struct quic_rate_sample *rs,
+		     u32 bytes, ktime_t sent,
 		     const struct quic_cong_snap *snap)
 {
-	struct quic_rate_sample *rs = &cg->rs;
 	ktime_t now = ktime_get();
 
 	cg->inflight -= min(cg->inflight, bytes);
@@ -228,14 +232,13 @@ void quic_cong_acked(struct quic_cong *cg, u32 bytes, ktime_t sent,
 	if (snap->delivered >= rs->prior_delivered) {
 		/* the newest packet so far gives the interval */
 		rs->prior_delivered = snap->delivered;
-		rs->prior_time = snap->delivered_time;
 		rs->app_limited = snap->app_limited;
-		rs->interval = max(ktime_us_delta(sent, snap->first_sent),
-				   ktime_us_delta(now, snap->delivered_time));
+		rs->interval = max_t(s64, snap->first_sent_ago,
+				     ktime_us_delta(now, sent) +
+				     snap->delivered_ago);
+		rs->newest_sent = sent;
 		cg->first_sent = sent;
 	}
-	if (ktime_after(sent, cg->recovery_start))
-		rs->recovery_end = 1;
 	if (cg->algo == QUIC_CONG_ALG_BBR)
 		return;
 	if (!ktime_after(sent, cg->recovery_start))
@@ -281,14 +284,13 @@ static void quic_cong_pace_rate(struct quic_cong *cg)
 /**
  * quic_cong_ack_done - an ACK frame was processed
  * @cg: the state
+ * @rs: its rate sample
  *
  * Its rate sample is complete: BBR updates its model; the pacing rate
  * follows the window or the model.
  */
-void quic_cong_ack_done(struct quic_cong *cg)
+void quic_cong_ack_done(struct quic_cong *cg, struct quic_rate_sample *rs)
 {
-	struct quic_rate_sample *rs = &cg->rs;
-
 	if (!rs->acked)
 		return;
 	rs->delivered = cg->delivered - rs->prior_delivered;
@@ -298,10 +300,9 @@ void quic_cong_ack_done(struct quic_cong *cg)
 	if (cg->app_limited && cg->delivered > cg->app_limited)
 		cg->app_limited = 0;
 	if (cg->algo == QUIC_CONG_ALG_BBR)
-		quic_bbr_ack_done(cg);
+		quic_bbr_ack_done(cg, rs);
 	else if (cg->sampled)
 		quic_cong_pace_rate(cg);
-	memset(rs, 0, sizeof(*rs));
 }
 
 void quic_cong_lost(struct quic_cong *cg, u32 bytes, ktime_t sent)

@@ -20,21 +20,22 @@
  * (the method of draft-cheng-iccrg-delivery-rate-estimation).
  */
 struct quic_cong_snap {
-	u64 delivered;		/* bytes acknowledged before it was sent */
-	ktime_t delivered_time;	/* when that count last grew */
-	ktime_t first_sent;	/* send time of the packet acknowledged last */
-	u8 app_limited:1;	/* sent while the application had too little */
+	u64 delivered:63;	/* bytes acknowledged before it was sent */
+	u64 app_limited:1;	/* sent while the application had too little */
+	u32 delivered_ago;	/* microseconds since that count last grew */
+	u32 first_sent_ago;	/* since the packet acknowledged last left */
 };
 
-/* What one ACK frame newly acknowledged, for the rate sample. */
+/* What one ACK frame newly acknowledged: a rate sample, on the stack of
+ * the ACK's processing.
+ */
 struct quic_rate_sample {
 	u64 prior_delivered;	/* of the newest packet acknowledged */
-	ktime_t prior_time;
+	u64 delivered;		/* bytes delivered in the interval */
 	s64 interval;		/* microseconds, 0 when no sample */
-	u64 delivered;		/* bytes delivered in that interval */
+	ktime_t newest_sent;	/* send time of that packet */
 	u32 acked;		/* bytes newly acknowledged by this ACK */
 	u8 app_limited:1;
-	u8 recovery_end:1;	/* acknowledges a packet sent in recovery */
 };
 
 /* BBR (bbr.c): a model of the path, its bottleneck bandwidth and round
@@ -84,7 +85,6 @@ struct quic_cong {
 	ktime_t delivered_time;
 	ktime_t first_sent;
 	u64 app_limited;	/* delivered mark that ends it, 0: not */
-	struct quic_rate_sample rs;
 	/* CUBIC */
 	u32 w_max;		/* window before the last reduction */
 	u32 w_est;		/* the Reno-friendly estimate */
@@ -99,11 +99,12 @@ void quic_cong_set_initial_rtt(struct quic_cong *cg, u32 rtt);
 void quic_cong_rtt(struct quic_cong *cg, u32 rtt, u32 ack_delay,
 		   u32 max_ack_delay);
 u32 quic_cong_pto(const struct quic_cong *cg, u32 max_ack_delay);
-void quic_cong_sent(struct quic_cong *cg, u32 bytes,
+void quic_cong_sent(struct quic_cong *cg, u32 bytes, ktime_t now,
 		    struct quic_cong_snap *snap);
-void quic_cong_acked(struct quic_cong *cg, u32 bytes, ktime_t sent,
+void quic_cong_acked(struct quic_cong *cg, struct quic_rate_sample *rs,
+		     u32 bytes, ktime_t sent,
 		     const struct quic_cong_snap *snap);
-void quic_cong_ack_done(struct quic_cong *cg);
+void quic_cong_ack_done(struct quic_cong *cg, struct quic_rate_sample *rs);
 void quic_cong_lost(struct quic_cong *cg, u32 bytes, ktime_t sent);
 bool quic_cong_ce(struct quic_cong *cg, ktime_t sent);
 bool quic_cong_persistent(struct quic_cong *cg, ktime_t first, ktime_t last,
@@ -116,7 +117,8 @@ void quic_cong_set_mss(struct quic_cong *cg, u32 mss);
 
 /* bbr.c */
 void quic_bbr_init(struct quic_cong *cg);
-void quic_bbr_ack_done(struct quic_cong *cg);
+void quic_bbr_ack_done(struct quic_cong *cg,
+		       const struct quic_rate_sample *rs);
 bool quic_bbr_lost(struct quic_cong *cg, ktime_t sent);
 void quic_bbr_persistent(struct quic_cong *cg);
 

@@ -476,12 +476,13 @@ void quic_outq_sent(struct sock *sk, u8 space, struct quic_sent *sent)
 
 	sent->time = ktime_get();
 	sent->ecn = quic_ecn_codepoint(c) != INET_ECN_NOT_ECT;
-	quic_cong_sent(&c->cong, sent->bytes, &sent->snap);
+	quic_cong_sent(&c->cong, sent->bytes, sent->time, &sent->snap);
 	list_add_tail(&sent->list, &c->sent[space]);
 }
 
 /* What an acknowledged packet carried is delivered. */
-static void quic_outq_acked(struct sock *sk, struct quic_sent *p)
+static void quic_outq_acked(struct sock *sk, struct quic_sent *p,
+			    struct quic_rate_sample *rs)
 {
 	struct quic_conn *c = quic_conn(sk);
 	int i;
@@ -490,7 +491,7 @@ static void quic_outq_acked(struct sock *sk, struct quic_sent *p)
 		quic_pmtu_acked(sk, p->probe);
 	else if (p->bytes > QUIC_MAX_DATAGRAM)
 		c->pmtu.big_lost = 0;
-	quic_cong_acked(&c->cong, p->bytes, p->time, &p->snap);
+	quic_cong_acked(&c->cong, rs, p->bytes, p->time, &p->snap);
 	for (i = 0; i < p->nframes; i++) {
 		struct quic_sent_frame *f = &p->f[i];
 
@@ -558,6 +559,7 @@ void quic_outq_ack(struct sock *sk, u8 space, const struct quic_frame *f)
 	struct quic_conn *c = quic_conn(sk);
 	struct quic_pnspace *s = &c->space[space];
 	s64 prev_largest = s->largest_acked;
+	struct quic_rate_sample rs = {};
 	struct quic_lost_span span = {};
 	struct quic_sent *p, *tmp;
 	struct quic_ack_iter it;
@@ -598,7 +600,7 @@ void quic_outq_ack(struct sock *sk, u8 space, const struct quic_frame *f)
 			ect_acked++;
 			largest_sent = p->time;	/* the sent list is in order */
 		}
-		quic_outq_acked(sk, p);
+		quic_outq_acked(sk, p, &rs);
 		acked++;
 	}
 	if ((s64)f->ack.largest > prev_largest)
@@ -622,7 +624,7 @@ void quic_outq_ack(struct sock *sk, u8 space, const struct quic_frame *f)
 	 */
 	if (!acked)
 		return;
-	quic_cong_ack_done(&c->cong);
+	quic_cong_ack_done(&c->cong, &rs);
 	c->pto_count = 0;
 	sk_stop_timer(sk, &c->pto_timer);
 }

@@ -23,7 +23,7 @@ enum quic_pnspace_id {
 /* Received ranges kept per space: older ones are forgotten, and packets
  * below them treated as duplicates.
  */
-#define QUIC_PN_RANGES		32
+#define QUIC_PN_RANGES		24
 
 struct quic_pnspace {
 	u64 next_pn;		/* next packet number to send */
