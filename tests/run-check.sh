@@ -115,7 +115,7 @@ for k in $klist; do
 			"$builddir/tests/libquic_test" "$srcdir/tests/certs" \
 			> "$log" 2>&1
 	else
-		"$srcdir/tests/vm/quic-vm" -k "$k" -d "$builddir" -t 1800 -- \
+		"$srcdir/tests/vm/quic-vm" -k "$k" -d "$builddir" -t 2700 -- \
 			"$srcdir/tests/kmod-tests.sh" "$ko" "$selftests" \
 			"$builddir/tests/libquic_test" "$srcdir/tests/certs" \
 			> "$log" 2>&1
