@@ -50,6 +50,7 @@ static const char *const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_PMTU_PTB]		= "QuicPmtuPtb",
 	[QUIC_MIB_PMTU_PTB_IGNORED]	= "QuicPmtuPtbIgnored",
 	[QUIC_MIB_PMTU_BLACKHOLE]	= "QuicPmtuBlackhole",
+	[QUIC_MIB_PACER_WAIT]		= "QuicPacerWaits",
 };
 
 static int quic_snmp_show(struct seq_file *seq, void *v)

@@ -57,6 +57,7 @@ enum quic_mib_field {
 	QUIC_MIB_PMTU_PTB,		/* ICMP packet too big followed */
 	QUIC_MIB_PMTU_PTB_IGNORED,	/* ... that asked for less than 1200 */
 	QUIC_MIB_PMTU_BLACKHOLE,	/* size dropped back for a black hole */
+	QUIC_MIB_PACER_WAIT,		/* the pacer held a packet back */
 	QUIC_MIB_MAX
 };
 

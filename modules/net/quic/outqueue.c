@@ -834,6 +834,7 @@ void quic_outq_flushed(struct sock *sk)
 		cg->pace_blocked = 0;
 		if (hrtimer_is_queued(&c->pace_timer))
 			return;
+		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PACER_WAIT);
 		sock_hold(sk);
 		hrtimer_start(&c->pace_timer, quic_cong_pace_time(cg),
 			      HRTIMER_MODE_ABS_PINNED_SOFT);
