@@ -162,9 +162,10 @@ ptb=$(snmp $C QuicPmtuPtb)
 report $? "pmtu: 24 MiB intact when the path shrinks to 1100 bytes for 0.5 s: ICMP asking for less than 1200 bytes ignored ($ign ignored, $ptb followed)" "$details"
 
 # 4. The router drops forwarded datagrams above 1400 bytes without a
-#    word (a black hole): the client's probe timeouts, three in a row,
-#    bring its datagrams back to 1200 bytes, and the next search stops
-#    below 1400.
+#    word (a black hole): a run of lost large datagrams with none sent
+#    after them acknowledged (or three probe timeouts in a row) brings
+#    the client's datagrams back to 1200 bytes, and the next search
+#    stops below 1400.
 setup
 server_start
 client_start 24M

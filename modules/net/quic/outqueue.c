@@ -131,7 +131,7 @@ static void quic_outq_lost(struct sock *sk, u8 space, struct quic_sent *p,
 		quic_pmtu_lost(sk, p->probe);
 		cong = false;
 	} else if (space == QUIC_PNSPACE_APP && p->bytes > QUIC_MAX_DATAGRAM) {
-		quic_pmtu_big_lost(sk);
+		quic_pmtu_big_lost(sk, p->bytes, p->pn);
 	}
 	if (cong) {
 		quic_cong_lost(&c->cong, p->bytes, p->time);
@@ -489,8 +489,8 @@ static void quic_outq_acked(struct sock *sk, struct quic_sent *p,
 
 	if (p->probe)
 		quic_pmtu_acked(sk, p->probe);
-	else if (p->bytes > QUIC_MAX_DATAGRAM)
-		c->pmtu.big_lost = 0;
+	if (p->bytes > QUIC_MAX_DATAGRAM)
+		quic_pmtu_big_acked(sk, p->pn);
 	quic_cong_acked(&c->cong, rs, p->bytes, p->time, &p->snap);
 	for (i = 0; i < p->nframes; i++) {
 		struct quic_sent_frame *f = &p->f[i];

@@ -106,6 +106,7 @@ void quic_pmtu_reset(struct sock *sk)
 	p->fail = 0;
 	p->count = 0;
 	p->searching = 0;
+	p->big_lost = 0;
 	p->next = jiffies;
 	/* ptb_gen stays: errors older than the connection quote other IDs */
 }
@@ -232,9 +233,18 @@ void quic_pmtu_lost(struct sock *sk, u16 size)
 static void quic_pmtu_blackhole(struct sock *sk)
 {
 	struct quic_conn *c = quic_conn(sk);
+	u16 mtu = c->mtu;
 
-	if (!c->hs_confirmed || c->mtu <= QUIC_MAX_DATAGRAM)
+	if (!c->hs_confirmed || mtu <= QUIC_MAX_DATAGRAM)
 		return;
+	/* an ICMP error not looked at yet may explain the losses */
+	if (unlikely(quic_udp_ptb_new(quic_sk(sk)->udp, c->pmtu.ptb_gen))) {
+		quic_pmtu_ptb(sk);
+		if (c->mtu != mtu) {
+			c->pmtu.big_lost = 0;
+			return;
+		}
+	}
 	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PMTU_BLACKHOLE);
 	quic_pmtu_set(sk, QUIC_MAX_DATAGRAM);
 	c->pmtu.probe = 0;
@@ -259,13 +269,36 @@ void quic_pmtu_timeout(struct sock *sk)
 /**
  * quic_pmtu_big_lost - a 1-RTT packet above the base size was lost
  * @sk: the connection
+ * @size: its size
+ * @pn: its packet number
  *
- * A run of them with none acknowledged in between is the other sign of
- * a black hole: smaller packets (the tail of what was sent, ACKs) pass,
- * so the probe timeouts alone may never come three in a row.
+ * A run of them sent after the last one acknowledged is the other sign
+ * of a black hole: smaller packets (the tail of what was sent, ACKs)
+ * pass, so the probe timeouts alone may never come three in a row.  A
+ * queue's tail drops lose runs too, but packets of the same size sent
+ * after them arrive.  Packets larger than the size now in use (sent
+ * before an ICMP error lowered it) do not count.
  */
-void quic_pmtu_big_lost(struct sock *sk)
+void quic_pmtu_big_lost(struct sock *sk, u16 size, u64 pn)
 {
-	if (++quic_conn(sk)->pmtu.big_lost >= QUIC_PMTU_BLACKHOLE_LOST)
+	struct quic_conn *c = quic_conn(sk);
+
+	if (size > c->mtu || pn < c->pmtu.big_acked)
+		return;
+	if (++c->pmtu.big_lost >= QUIC_PMTU_BLACKHOLE_LOST)
 		quic_pmtu_blackhole(sk);
+}
+
+/**
+ * quic_pmtu_big_acked - a 1-RTT packet above the base size was
+ *	acknowledged: the path carries it
+ * @sk: the connection
+ * @pn: its packet number
+ */
+void quic_pmtu_big_acked(struct sock *sk, u64 pn)
+{
+	struct quic_pmtu *p = &quic_conn(sk)->pmtu;
+
+	p->big_lost = 0;
+	p->big_acked = max(p->big_acked, pn + 1);
 }

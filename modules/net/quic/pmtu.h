@@ -32,6 +32,7 @@ struct quic_pmtu {
 	u8 big_lost;		/* packets above the base size lost since
 				 * one was acknowledged
 				 */
+	u64 big_acked;		/* after the last such acknowledged packet */
 	u8 searching:1;
 };
 
@@ -42,6 +43,7 @@ void quic_pmtu_flush(struct sock *sk);
 void quic_pmtu_acked(struct sock *sk, u16 size);
 void quic_pmtu_lost(struct sock *sk, u16 size);
 void quic_pmtu_timeout(struct sock *sk);
-void quic_pmtu_big_lost(struct sock *sk);
+void quic_pmtu_big_lost(struct sock *sk, u16 size, u64 pn);
+void quic_pmtu_big_acked(struct sock *sk, u64 pn);
 
 #endif /* __NET_QUIC_PMTU_H */
