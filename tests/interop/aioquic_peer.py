@@ -9,7 +9,7 @@ wait for the peer to close.
 perf-server: the server side of quic-perf (ALPN perf): read a stream to
 its end, answer "OK BYTES CRC32" on a new stream, echo datagrams.
 perf-client: the client side against quic-perf -S: a datagram that must
-come back, then BYTES on a stream with a key update halfway, and the
+come back (sent again each second until it does), then BYTES on a stream with a key update halfway, and the
 server's answer checked against the CRC-32 of what was sent.
 
 Prints one line per completed handshake ("handshake ALPN VERSION") and
@@ -150,9 +150,19 @@ async def run_perf_client(args):
                        create_protocol=PerfClientProtocol,
                        wait_connected=True) as client:
         quic = client._quic
-        quic.send_datagram_frame(b"datagram check")
-        client.transmit()
-        echo = await asyncio.wait_for(client.datagram.get(), args.timeout)
+        # datagrams may be lost (the loss tests): send again every
+        # second until one comes back
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + args.timeout
+        while True:
+            quic.send_datagram_frame(b"datagram check")
+            client.transmit()
+            try:
+                echo = await asyncio.wait_for(client.datagram.get(), 1)
+                break
+            except asyncio.TimeoutError:
+                if loop.time() > deadline:
+                    raise
         if echo != b"datagram check":
             print(f"datagram came back as {echo!r}", flush=True)
             return 1

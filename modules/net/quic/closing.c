@@ -18,6 +18,7 @@
 #include <linux/timer.h>
 #include <net/sock.h>
 
+#include "compat.h"
 #include "closing.h"
 #include "mib.h"
 #include "packet.h"
@@ -78,7 +79,7 @@ static bool quic_closing_unlink(struct quic_closing *r)
 
 static void quic_closing_expire(struct timer_list *t)
 {
-	struct quic_closing *r = from_timer(r, t, timer);
+	struct quic_closing *r = timer_container_of(r, t, timer);
 	bool mine;
 
 	spin_lock_bh(&quic_closing_lock);
@@ -192,7 +193,7 @@ static int quic_closing_flush(struct net *net)
 	}
 	spin_unlock_bh(&quic_closing_lock);
 	list_for_each_entry_safe(r, tmp, &gc, gc) {
-		del_timer_sync(&r->timer);	/* finds it dead if it runs */
+		timer_delete_sync(&r->timer);	/* finds it dead if it runs */
 		call_rcu(&r->rcu, quic_closing_free_rcu);
 		n++;
 	}

@@ -25,6 +25,13 @@
 #define QUIC_PROTO_IPV6_PINFO(type, member)
 #endif
 
+/* from_timer() was renamed timer_container_of() in 6.16 (and some
+ * stable kernels before it carry the new name too).
+ */
+#if !QUIC_KERNEL_AT_LEAST(6, 16) && !defined(timer_container_of)
+#define timer_container_of(var, timer, field) from_timer(var, timer, field)
+#endif
+
 /* hrtimer_setup() replaced hrtimer_init() and the assignment of the
  * callback in 6.13.
  */

@@ -291,6 +291,8 @@ int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s)
 			quic_outq_early_lost(sk);
 		}
 		quic_connid_start(sk);
+		if (c->is_serv)
+			quic_path_confirmed(sk);
 		quic_inq_handshake_done(sk);
 		sk->sk_state_change(sk);
 	}

@@ -10,6 +10,7 @@
 #include <linux/slab.h>
 #include <net/sock.h>
 
+#include "compat.h"
 #include "mib.h"
 #include "packet.h"
 #include "retry.h"
@@ -318,7 +319,7 @@ static void quic_conn_pto_fire(struct sock *sk)
 
 void quic_conn_pto_timer(struct timer_list *t)
 {
-	struct quic_conn *c = from_timer(c, t, pto_timer);
+	struct quic_conn *c = timer_container_of(c, t, pto_timer);
 	struct sock *sk = &container_of(c, struct quic_sock, conn)->inet.sk;
 
 	bh_lock_sock(sk);
@@ -386,7 +387,7 @@ void quic_outq_ack_later(struct sock *sk)
 
 void quic_conn_ack_timer(struct timer_list *t)
 {
-	struct quic_conn *c = from_timer(c, t, ack_timer);
+	struct quic_conn *c = timer_container_of(c, t, ack_timer);
 	struct sock *sk = quic_conn_sk(c);
 	struct quic_pnspace *s = &c->space[QUIC_PNSPACE_APP];
 

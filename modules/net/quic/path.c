@@ -9,7 +9,8 @@
  *   largest packet number so far from a new address, in a packet that is
  *   not only probing, sends to that address from then on, limited to three
  *   times what it received there until a PATH_CHALLENGE is answered, and
- *   goes back to the old address if it never is;
+ *   goes back to the old address if it never is (while the peer keeps
+ *   sending from the new one, a few rounds of validation first);
  * - we move (QUIC_SOCKOPT_CONNECTION_MIGRATION on a client): a tunnel
  *   socket for the new local address sends PATH_CHALLENGE to the peer,
  *   with another of the peer's connection IDs; its PATH_RESPONSE makes
@@ -25,11 +26,13 @@
 #include <net/ipv6.h>
 #include <net/sock.h>
 
+#include "compat.h"
 #include "mib.h"
 #include "packet.h"
 #include "socket.h"
 
 #define QUIC_PATH_TIMEOUT_MIN	(3 * HZ)	/* 3 PTO, at least */
+#define QUIC_PATH_ROUNDS	4		/* while the peer speaks there */
 
 static void quic_path_timer(struct timer_list *t);
 
@@ -91,17 +94,29 @@ static void quic_path_event(struct sock *sk, bool local)
 	quic_inq_event(sk, QUIC_EVENT_CONNECTION_MIGRATION, &ev, sizeof(ev));
 }
 
-static void quic_path_start(struct sock *sk)
+/* One round of validation: PATH_CHALLENGE now and every PTO until the
+ * deadline (RFC 9000 section 8.2.4).
+ */
+static void quic_path_round(struct sock *sk)
 {
 	struct quic_path *p = &quic_conn(sk)->path;
 	unsigned long timeout = max(3 * quic_conn_pto(sk),
 				    (unsigned long)QUIC_PATH_TIMEOUT_MIN);
 
-	get_random_bytes(p->data, sizeof(p->data));
-	p->active = 1;
+	p->peer_seen = 0;
 	p->challenge_pending = 1;
 	p->expires = jiffies + timeout;
 	sk_reset_timer(sk, &p->timer, jiffies + quic_conn_pto(sk));
+}
+
+static void quic_path_start(struct sock *sk)
+{
+	struct quic_path *p = &quic_conn(sk)->path;
+
+	get_random_bytes(p->data, sizeof(p->data));
+	p->active = 1;
+	p->rounds = 0;
+	quic_path_round(sk);
 }
 
 /**
@@ -234,6 +249,30 @@ void quic_path_rcv_response(struct sock *sk, const struct quic_frame *f)
 	quic_path_event(sk, false);
 }
 
+/* Server: the client's packet with the largest packet number so far came
+ * from @from, in a datagram of @len bytes: send there, within three times
+ * what it sends until it answers a PATH_CHALLENGE (section 9.3).
+ */
+static void quic_path_follow(struct sock *sk, const union quic_addr *from,
+			     u32 len)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_path *p = &c->path;
+
+	if (!p->active)
+		p->old_peer = c->peer;	/* the last validated address */
+	if (!quic_addr_same_host(from, &c->peer))
+		quic_path_new_network(sk);
+	quic_path_set_peer(sk, from);
+	p->peer = *from;
+	p->local = 0;
+	c->addr_validated = 0;		/* three times what it sends */
+	c->bytes_rx = len;
+	c->bytes_tx = 0;
+	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PEER_MIGRATED);
+	quic_path_start(sk);
+}
+
 /**
  * quic_path_rcv - a 1-RTT packet was processed
  * @sk: the connection
@@ -241,7 +280,10 @@ void quic_path_rcv_response(struct sock *sk, const struct quic_frame *f)
  * @largest: it has the largest packet number received so far
  * @probing: it carried only probing frames (RFC 9000 section 9.1)
  *
- * A server follows a client that moved (section 9.3).
+ * A server follows a client that moved (section 9.3).  A NAT may rebind
+ * the client before the server has confirmed the handshake (the client
+ * confirms it first, or did not move itself): the server then follows
+ * once it has (section 9 allows a server to accept such a move).
  */
 void quic_path_rcv(struct sock *sk, struct sk_buff *skb, bool largest,
 		   bool probing)
@@ -258,22 +300,40 @@ void quic_path_rcv(struct sock *sk, struct sk_buff *skb, bool largest,
 		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PREFERRED_ADDR);
 		quic_path_event(sk, false);
 	}
-	if (quic_addr_equal(from, &c->peer) || probing || !largest ||
-	    !c->is_serv || !c->hs_confirmed ||
-	    sk->sk_state != TCP_ESTABLISHED)
+	if (p->active && !p->local && !p->to_pref && !probing &&
+	    quic_addr_equal(from, &p->peer))
+		p->peer_seen = 1;
+	if (probing || !largest || !c->is_serv)
 		return;
-	if (!p->active)
-		p->old_peer = c->peer;	/* the last validated address */
-	if (!quic_addr_same_host(from, &c->peer))
-		quic_path_new_network(sk);
-	quic_path_set_peer(sk, from);
-	p->peer = *from;
-	p->local = 0;
-	c->addr_validated = 0;		/* three times what it sends */
-	c->bytes_rx = skb->len;
-	c->bytes_tx = 0;
-	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PEER_MIGRATED);
-	quic_path_start(sk);
+	if (quic_addr_equal(from, &c->peer)) {
+		p->early_move = 0;	/* (back) where it was */
+		return;
+	}
+	if (!c->hs_confirmed || sk->sk_state != TCP_ESTABLISHED) {
+		/* no validation runs before: p->peer is free */
+		p->peer = *from;
+		p->early_len = min_t(u32, skb->len, U16_MAX);
+		p->early_move = 1;
+		return;
+	}
+	quic_path_follow(sk, from, skb->len);
+}
+
+/**
+ * quic_path_confirmed - a server confirmed the handshake
+ * @sk: the connection
+ *
+ * Follows a client that moved before (see quic_path_rcv()).
+ */
+void quic_path_confirmed(struct sock *sk)
+{
+	struct quic_path *p = &quic_conn(sk)->path;
+	union quic_addr to = p->peer;
+
+	if (!p->early_move)
+		return;
+	p->early_move = 0;
+	quic_path_follow(sk, &to, p->early_len);
 }
 
 /* Bytes a server may send to a client address not validated yet: three
@@ -349,7 +409,13 @@ void quic_path_flush(struct sock *sk)
 	}
 }
 
-/* No answer yet: challenge again, or give up at the deadline. */
+/* No answer yet: challenge again, or give up at the deadline.  A peer
+ * that moved and keeps sending from its new address gets a few more
+ * rounds: going back to an address a NAT rebinding closed would leave
+ * the connection nowhere to send (an attacker's copied packet, section
+ * 9.3.2, is not followed by more of them, and the peer's own packets
+ * from its old address move us back).
+ */
 static void quic_path_timeout(struct sock *sk)
 {
 	struct quic_conn *c = quic_conn(sk);
@@ -361,6 +427,12 @@ static void quic_path_timeout(struct sock *sk)
 		p->challenge_pending = 1;
 		quic_packet_flush(sk);
 		sk_reset_timer(sk, &p->timer, jiffies + quic_conn_pto(sk));
+		return;
+	}
+	if (!p->local && !p->to_pref && p->peer_seen &&
+	    ++p->rounds < QUIC_PATH_ROUNDS) {
+		quic_path_round(sk);
+		quic_packet_flush(sk);
 		return;
 	}
 	p->active = 0;
@@ -381,7 +453,7 @@ static void quic_path_timeout(struct sock *sk)
 
 static void quic_path_timer(struct timer_list *t)
 {
-	struct quic_conn *c = from_timer(c, t, path.timer);
+	struct quic_conn *c = timer_container_of(c, t, path.timer);
 	struct sock *sk = &container_of(c, struct quic_sock, conn)->inet.sk;
 
 	bh_lock_sock(sk);

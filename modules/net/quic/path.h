@@ -33,6 +33,15 @@ struct quic_path {
 					 * preferred address (peer)
 					 */
 	u8 pref_pending:1;		/* client: move there once confirmed */
+	u8 peer_seen:1;			/* the peer's packets came by the path
+					 * during this round of validation
+					 */
+	u8 early_move:1;		/* server: the client moved before
+					 * the handshake was confirmed (to
+					 * peer, in a datagram of early_len)
+					 */
+	u8 rounds;			/* rounds of validation so far */
+	u16 early_len;
 	u8 response[QUIC_PATH_DATA_LEN];
 	union quic_addr response_to;	/* where the challenge came from */
 	union quic_addr pref;		/* client: server's preferred address */
@@ -50,6 +59,7 @@ void quic_path_rcv_challenge(struct sock *sk, struct sk_buff *skb,
 void quic_path_rcv_response(struct sock *sk, const struct quic_frame *f);
 void quic_path_rcv(struct sock *sk, struct sk_buff *skb, bool largest,
 		   bool probing);
+void quic_path_confirmed(struct sock *sk);
 bool quic_path_is_alt(struct sock *sk, struct sk_buff *skb);
 void quic_path_flush(struct sock *sk);
 int quic_path_migrate(struct sock *sk, const union quic_addr *a);
