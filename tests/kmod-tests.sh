@@ -53,8 +53,27 @@ result $? "/proc/net/quic/snmp lists the counters, all zero after load"
 "$SELFTESTS/socket_test"
 result $? "socket_test exits 0"
 ip link set lo up
+# the tracepoints (events/quic) record handshake_test's connections
+tr=/sys/kernel/tracing
+[ -d $tr/events ] || mount -t tracefs nodev $tr 2>/dev/null
+[ -d $tr/events ] || tr=/sys/kernel/debug/tracing
+if [ -d $tr/events/quic ]; then
+	echo > $tr/trace
+	echo 1 > $tr/events/quic/enable
+fi
 timeout 300 "$SELFTESTS/handshake_test"
 result $? "handshake_test exits 0"
+if [ -d $tr/events/quic ]; then
+	echo 0 > $tr/events/quic/enable
+	grep -q ' quic_packet_sent: sk=' $tr/trace &&
+		grep -q ' quic_packet_recv: sk=.* space=[a-z]* pn=' $tr/trace &&
+		grep -q ' quic_cong: sk=.* cwnd=' $tr/trace
+	result $? "tracepoints quic_packet_sent, quic_packet_recv and quic_cong recorded handshake_test's packets"
+	echo > $tr/trace
+else
+	false
+	result $? "tracepoints: events/quic in tracefs"
+fi
 if [ -n "$LIBQUIC_TEST" ]; then
 	timeout 600 "$LIBQUIC_TEST" "$CERTS"
 	result $? "libquic_test (TLS handshakes with GnuTLS) exits 0"

@@ -15,6 +15,7 @@
 #include "packet.h"
 #include "retry.h"
 #include "socket.h"
+#include "tracepoints.h"
 #include "version.h"
 
 #define QUIC_PKT_THRESHOLD	3	/* RFC 9002 section 6.1.1 */
@@ -126,6 +127,7 @@ static void quic_outq_lost(struct sock *sk, u8 space, struct quic_sent *p,
 	bool data = false;
 	int i;
 
+	trace_quic_packet_lost(sk, space, p->pn, p->bytes);
 	list_del(&p->list);
 	if (p->probe) {
 		/* too large for the path: not a congestion signal */
@@ -302,6 +304,7 @@ static void quic_conn_pto_fire(struct sock *sk)
 		quic_conn_abort(sk, ETIMEDOUT);
 		return;
 	}
+	trace_quic_pto(sk, c->pto_count);
 	quic_pmtu_timeout(sk);	/* before the probes are built */
 	quic_cong_pace_reset(&c->cong);
 	for (i = 0; i < QUIC_PNSPACE_MAX; i++) {
@@ -478,6 +481,7 @@ void quic_outq_sent(struct sock *sk, u8 space, struct quic_sent *sent)
 	sent->time = ktime_get();
 	sent->ecn = quic_ecn_codepoint(c) != INET_ECN_NOT_ECT;
 	quic_cong_sent(&c->cong, sent->bytes, sent->time, &sent->snap);
+	trace_quic_packet_sent(sk, space, sent->pn, sent->bytes);
 	list_add_tail(&sent->list, &c->sent[space]);
 }
 
@@ -626,6 +630,8 @@ void quic_outq_ack(struct sock *sk, u8 space, const struct quic_frame *f)
 	if (!acked)
 		return;
 	quic_cong_ack_done(&c->cong, &rs);
+	trace_quic_cong(sk, c->cong.cwnd, c->cong.inflight, c->cong.srtt,
+			c->cong.min_rtt, c->cong.pace_rate);
 	c->pto_count = 0;
 	sk_stop_timer(sk, &c->pto_timer);
 }

@@ -36,6 +36,7 @@
 #include "packet.h"
 #include "retry.h"
 #include "socket.h"
+#include "tracepoints.h"
 #include "version.h"
 
 static void quic_packet_version_negotiation(struct quic_udp_sock *us,
@@ -295,6 +296,7 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 	largest = quic_pnspace_largest_rx(space);
 	if (quic_pnspace_record(space, p.pn))
 		return 0;			/* duplicate */
+	trace_quic_packet_recv(sk, quic_level_space(level), p.pn, h.len);
 	quic_packet_ecn(sk, space, QUIC_SKB_CB(skb)->ecn);
 
 	if (!c->is_serv && h.type == QUIC_PACKET_INITIAL && !c->dcid_final) {
