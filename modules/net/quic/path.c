@@ -309,14 +309,15 @@ void quic_path_rcv(struct sock *sk, struct sk_buff *skb, bool largest,
 		p->early_move = 0;	/* (back) where it was */
 		return;
 	}
-	if (!c->hs_confirmed || sk->sk_state != TCP_ESTABLISHED) {
+	if (!c->hs_confirmed) {
 		/* no validation runs before: p->peer is free */
 		p->peer = *from;
 		p->early_len = min_t(u32, skb->len, U16_MAX);
 		p->early_move = 1;
 		return;
 	}
-	quic_path_follow(sk, from, skb->len);
+	if (sk->sk_state == TCP_ESTABLISHED)
+		quic_path_follow(sk, from, skb->len);
 }
 
 /**
