@@ -32,6 +32,18 @@
 #define timer_container_of(var, timer, field) from_timer(var, timer, field)
 #endif
 
+/* register_net_sysctl() became a macro over register_net_sysctl_sz(),
+ * which takes the number of entries, in 6.6; @table ends with an empty
+ * entry for the kernels before, @n does not count it.
+ */
+#if QUIC_KERNEL_AT_LEAST(6, 6)
+#define quic_register_net_sysctl(net, path, table, n) \
+	register_net_sysctl_sz(net, path, table, n)
+#else
+#define quic_register_net_sysctl(net, path, table, n) \
+	register_net_sysctl(net, path, table)
+#endif
+
 /* hrtimer_setup() replaced hrtimer_init() and the assignment of the
  * callback in 6.13.
  */

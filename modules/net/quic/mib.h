@@ -67,6 +67,8 @@ struct quic_mib {
 
 struct quic_net {
 	DEFINE_SNMP_STAT(struct quic_mib, stat);
+	struct ctl_table_header *sysctl;	/* see sysctl.c */
+	int cong_algo;			/* net.quic.congestion_control */
 };
 
 extern unsigned int quic_net_id;

@@ -18,6 +18,7 @@
 #include "reset.h"
 #include "retry.h"
 #include "socket.h"
+#include "sysctl.h"
 
 static int quic_inet_bind(struct socket *sock, struct sockaddr *uaddr,
 			  int addr_len)
@@ -112,7 +113,15 @@ static struct inet_protosw quicv6_protosw[] = {
 
 static int __net_init quic_net_init(struct net *net)
 {
-	return quic_mib_net_init(net);
+	int err;
+
+	err = quic_sysctl_net_init(net);
+	if (err)
+		return err;
+	err = quic_mib_net_init(net);
+	if (err)
+		quic_sysctl_net_exit(net);
+	return err;
 }
 
 static void __net_exit quic_net_exit(struct net *net)
@@ -120,6 +129,7 @@ static void __net_exit quic_net_exit(struct net *net)
 	quic_closing_net_exit(net);	/* they hold tunnel sockets */
 	quic_udp_net_exit(net);
 	quic_mib_net_exit(net);
+	quic_sysctl_net_exit(net);
 }
 
 static struct pernet_operations quic_net_ops = {

@@ -26,6 +26,8 @@ static int quic_init_sock(struct sock *sk)
 	struct quic_sock *qs = quic_sk(sk);
 
 	quic_sockopt_defaults(qs);	/* the connection starts from them */
+	qs->config.congestion_control_algo =
+		READ_ONCE(quic_net(sock_net(sk))->cong_algo);
 	qs->remote.remote = 1;
 	quic_conn_init(sk);
 	INIT_WORK(&qs->conn.req_work, quic_listen_work);

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Socket API tests for the QUIC module: socket(), bind(), getsockname(),
- * close() and the SOL_QUIC options that work before a connection exists.
- * Output is TAP, as kselftests print it.  Needs quic.ko loaded.
+ * close(), the SOL_QUIC options that work before a connection exists and
+ * the sysctls.  Output is TAP, as kselftests print it.  Needs quic.ko
+ * loaded.
  */
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -208,6 +210,63 @@ static void test_bind_errors(const struct fam *f)
 	CHECK(bind(s, (struct sockaddr *)&ss, len) == 0,
 	      "%s: bind to the wildcard address", f->name);
 	close(s);
+}
+
+/* net.quic.congestion_control: the controller new sockets start with */
+static const char cong_sysctl[] = "/proc/sys/net/quic/congestion_control";
+
+static int sysctl_read(void)
+{
+	FILE *f = fopen(cong_sysctl, "r");
+	int v = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static int sysctl_write(const char *v)
+{
+	int fd = open(cong_sysctl, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, v, strlen(v));
+	close(fd);
+	return n < 0 ? -1 : 0;
+}
+
+static void test_sysctl(void)
+{
+	struct quic_config c;
+	socklen_t len = sizeof(c);
+	int s, v;
+
+	v = sysctl_read();
+	CHECK(v == QUIC_CONG_ALG_RENO,
+	      "sysctl congestion_control: NewReno by default (%d)", v);
+	if (access(cong_sysctl, W_OK)) {
+		printf("# skip: %s is not writable here\n", cong_sysctl);
+		return;
+	}
+	CHECK(sysctl_write("2") == 0 && sysctl_read() == QUIC_CONG_ALG_BBR,
+	      "sysctl congestion_control: set to 2");
+	s = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	CHECK(s >= 0 &&
+	      getsockopt(s, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, &len) == 0 &&
+	      c.congestion_control_algo == QUIC_CONG_ALG_BBR,
+	      "sysctl congestion_control: a new socket starts with BBR");
+	if (s >= 0)
+		close(s);
+	CHECK(sysctl_write("3") < 0 && errno == EINVAL &&
+	      sysctl_read() == QUIC_CONG_ALG_BBR,
+	      "sysctl congestion_control: 3 is refused (EINVAL)");
+	CHECK(sysctl_write("0") == 0 && sysctl_read() == QUIC_CONG_ALG_RENO,
+	      "sysctl congestion_control: back to 0");
 }
 
 static void test_config(int s)
@@ -568,5 +627,6 @@ int main(void)
 		test_other_options(s);
 		close(s);
 	}
+	test_sysctl();
 	return tap_done("socket_test");
 }
