@@ -40,7 +40,7 @@ DECLARE_EVENT_CLASS(quic_packet,
 			      __entry->len)
 );
 
-/* an ack-eliciting packet left (its datagram size) */
+/* an ack-eliciting packet left (its size) */
 DEFINE_EVENT(quic_packet, quic_packet_sent,
 	     TP_PROTO(const struct sock *sk, u8 space, u64 pn, u32 len),
 	     TP_ARGS(sk, space, pn, len)
