@@ -1,42 +1,45 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Differences between the kernels this module builds for (6.1 and later).
- * Every LINUX_VERSION_CODE test of the module lives in this file.
+ *
+ * Every difference is decided by a feature probe, never by a version
+ * number: distributions backport API changes, so versions lie.  Each
+ * HAVE_<NAME> below comes from the generated compat_probes.h and means
+ * that probes/<name>.c compiled against the target kernel's headers (see
+ * probes/probe.sh and Kbuild).  Protocol code uses the names defined here
+ * and has no #if of its own for kernel differences.
  */
 
 #ifndef __NET_QUIC_COMPAT_H
 #define __NET_QUIC_COMPAT_H
 
-#include <linux/version.h>
+#include <linux/hrtimer.h>
+#include <linux/timer.h>
 #include <net/sock.h>
+#include <net/udp_tunnel.h>
 
-/* True when building for kernel a.b or later. */
-#define QUIC_KERNEL_AT_LEAST(a, b) \
-	(KERNEL_VERSION(a, b, 0) <= LINUX_VERSION_CODE)
+#include "compat_probes.h"
 
-/* Since 6.6 struct proto says where struct ipv6_pinfo sits in the socket;
- * before, inet6_create() expected it at the end of the object, which is
+/* struct proto says where struct ipv6_pinfo sits in the socket; without
+ * the field, inet6_create() expects it at the end of the object, which is
  * where struct quic6_sock keeps it for both.
  */
-#if QUIC_KERNEL_AT_LEAST(6, 6)
+#ifdef HAVE_PROTO_IPV6_PINFO_OFFSET
 #define QUIC_PROTO_IPV6_PINFO(type, member) \
 	.ipv6_pinfo_offset = offsetof(type, member),
 #else
 #define QUIC_PROTO_IPV6_PINFO(type, member)
 #endif
 
-/* from_timer() was renamed timer_container_of() in 6.16 (and some
- * stable kernels before it carry the new name too).
- */
-#if !QUIC_KERNEL_AT_LEAST(6, 16) && !defined(timer_container_of)
+/* from_timer() became timer_container_of(), a macro of <linux/timer.h>. */
+#ifndef timer_container_of
 #define timer_container_of(var, timer, field) from_timer(var, timer, field)
 #endif
 
-/* register_net_sysctl() became a macro over register_net_sysctl_sz(),
- * which takes the number of entries, in 6.6; @table ends with an empty
- * entry for the kernels before, @n does not count it.
+/* register_net_sysctl_sz() takes the number of entries; @table ends with
+ * an empty entry for register_net_sysctl(), @n does not count it.
  */
-#if QUIC_KERNEL_AT_LEAST(6, 6)
+#ifdef HAVE_REGISTER_NET_SYSCTL_SZ
 #define quic_register_net_sysctl(net, path, table, n) \
 	register_net_sysctl_sz(net, path, table, n)
 #else
@@ -45,9 +48,9 @@
 #endif
 
 /* hrtimer_setup() replaced hrtimer_init() and the assignment of the
- * callback in 6.13.
+ * callback.
  */
-#if QUIC_KERNEL_AT_LEAST(6, 13)
+#ifdef HAVE_HRTIMER_SETUP
 #define quic_hrtimer_setup(timer, fn, clock, mode) \
 	hrtimer_setup(timer, fn, clock, mode)
 #else
@@ -60,8 +63,8 @@ static inline void quic_hrtimer_setup(struct hrtimer *timer,
 }
 #endif
 
-/* struct proto's accept() takes its arguments in a structure since 6.10. */
-#if QUIC_KERNEL_AT_LEAST(6, 10)
+/* struct proto's accept() takes its arguments in a structure. */
+#ifdef HAVE_PROTO_ACCEPT_ARG
 #define QUIC_ACCEPT_ARGS	struct sock *sk, struct proto_accept_arg *arg
 #define QUIC_ACCEPT_FLAGS	(arg->flags)
 #define QUIC_ACCEPT_ERR		(&arg->err)
@@ -72,10 +75,10 @@ static inline void quic_hrtimer_setup(struct hrtimer *timer,
 #endif
 
 /* The ICMP error hook of UDP tunnel sockets got the offset of the quoted
- * UDP header until 6.2 and a pointer past it since; both leave skb->data
- * at the quoted IP header.
+ * UDP header, then a pointer past it; both leave skb->data at the quoted
+ * IP header.
  */
-#if QUIC_KERNEL_AT_LEAST(6, 2)
+#ifdef HAVE_UDP_ENCAP_ERR_RCV_PAYLOAD
 #define QUIC_UDP_ERR_ARGS	struct sock *sk, struct sk_buff *skb, int err, \
 				__be16 port, u32 info, u8 *payload
 #define QUIC_UDP_ERR_UH		((struct udphdr *)payload - 1)
@@ -83,6 +86,66 @@ static inline void quic_hrtimer_setup(struct hrtimer *timer,
 #define QUIC_UDP_ERR_ARGS	struct sock *sk, struct sk_buff *skb, \
 				unsigned int udp_offset
 #define QUIC_UDP_ERR_UH		((struct udphdr *)(skb->data + udp_offset))
+#endif
+
+/* bind() and connect() of struct proto and struct proto_ops take a
+ * struct sockaddr_unsized; code here names it struct quic_sockaddr.
+ */
+#ifdef HAVE_SOCKADDR_UNSIZED
+#define quic_sockaddr sockaddr_unsized
+#else
+#define quic_sockaddr sockaddr
+#endif
+
+/* struct proto's recvmsg() lost its addr_len argument (never used here). */
+#ifdef HAVE_PROTO_RECVMSG_ADDR_LEN
+#define QUIC_RECVMSG_ARGS	struct sock *sk, struct msghdr *msg, \
+				size_t len, int flags, int *addr_len
+#else
+#define QUIC_RECVMSG_ARGS	struct sock *sk, struct msghdr *msg, \
+				size_t len, int flags
+#endif
+
+/* Freeing a raw clone of a listener (sk_clone_lock() locked it): no
+ * destructor, as nothing of the clone was set up yet.
+ */
+#ifndef HAVE_SK_FREE_UNLOCK_CLONE
+static inline void sk_free_unlock_clone(struct sock *sk)
+{
+	sk->sk_destruct = NULL;
+	bh_unlock_sock(sk);
+	sk_free(sk);
+}
+#endif
+
+/* The UDP tunnel helpers take the tunnel's struct sock where they took
+ * its struct socket.
+ */
+#ifdef HAVE_UDP_TUNNEL_SETUP_SOCK_SK
+#define quic_setup_udp_tunnel_sock(net, sock, cfg) \
+	setup_udp_tunnel_sock(net, (sock)->sk, cfg)
+#else
+#define quic_setup_udp_tunnel_sock(net, sock, cfg) \
+	setup_udp_tunnel_sock(net, sock, cfg)
+#endif
+
+#ifdef HAVE_UDP_TUNNEL_SOCK_RELEASE_SK
+#define quic_udp_tunnel_sock_release(sock) udp_tunnel_sock_release((sock)->sk)
+#else
+#define quic_udp_tunnel_sock_release(sock) udp_tunnel_sock_release(sock)
+#endif
+
+/* The UDP tunnel transmit helpers take IP(6)CB flags last; none used. */
+#ifdef HAVE_UDP_TUNNEL_XMIT_IPCB_FLAGS
+#define quic_udp_tunnel_xmit_skb(...)	udp_tunnel_xmit_skb(__VA_ARGS__, 0)
+#else
+#define quic_udp_tunnel_xmit_skb(...)	udp_tunnel_xmit_skb(__VA_ARGS__)
+#endif
+
+#ifdef HAVE_UDP_TUNNEL6_XMIT_IP6CB_FLAGS
+#define quic_udp_tunnel6_xmit_skb(...)	udp_tunnel6_xmit_skb(__VA_ARGS__, 0)
+#else
+#define quic_udp_tunnel6_xmit_skb(...)	udp_tunnel6_xmit_skb(__VA_ARGS__)
 #endif
 
 #endif /* __NET_QUIC_COMPAT_H */

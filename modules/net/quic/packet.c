@@ -22,13 +22,14 @@
 #include <linux/ipv6.h>
 #include <net/ip.h>
 #include <net/ip6_route.h>
-#include <net/ipv6_stubs.h>
+#include <net/ipv6.h>
 #include <net/route.h>
 #include <net/udp.h>
 #include <net/udp_tunnel.h>
 
 #include "alpn.h"
 #include "closing.h"
+#include "compat.h"
 #include "frame.h"
 #include "frame_wire.h"
 #include "varint.h"
@@ -741,14 +742,14 @@ int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
 		};
 		struct dst_entry *dst;
 
-		dst = ipv6_stub->ipv6_dst_lookup_flow(net, usk, &fl6, NULL);
+		dst = ip6_dst_lookup_flow(net, usk, &fl6, NULL);
 		if (IS_ERR(dst)) {
 			kfree_skb(skb);
 			return PTR_ERR(dst);
 		}
-		udp_tunnel6_xmit_skb(dst, usk, skb, NULL, &fl6.saddr, &fl6.daddr,
-				     ecn, ip6_dst_hoplimit(dst), 0, sport,
-				     to->v6.sin6_port, false);
+		quic_udp_tunnel6_xmit_skb(dst, usk, skb, NULL, &fl6.saddr,
+					  &fl6.daddr, ecn, ip6_dst_hoplimit(dst),
+					  0, sport, to->v6.sin6_port, false);
 	} else {
 		struct flowi4 fl4 = {};
 		struct rtable *rt;
@@ -763,9 +764,10 @@ int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
 			return PTR_ERR(rt);
 		}
 		/* never fragmented on the way (RFC 9000 section 14) */
-		udp_tunnel_xmit_skb(rt, usk, skb, fl4.saddr, fl4.daddr, ecn,
-				    ip4_dst_hoplimit(&rt->dst), htons(IP_DF),
-				    sport, to->v4.sin_port, false, false);
+		quic_udp_tunnel_xmit_skb(rt, usk, skb, fl4.saddr, fl4.daddr,
+					 ecn, ip4_dst_hoplimit(&rt->dst),
+					 htons(IP_DF), sport, to->v4.sin_port,
+					 false, false);
 	}
 	return 0;
 }

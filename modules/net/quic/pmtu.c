@@ -25,7 +25,7 @@
 
 #include <net/ip.h>
 #include <net/ip6_route.h>
-#include <net/ipv6_stubs.h>
+#include <net/ipv6.h>
 #include <net/route.h>
 
 #include "connection.h"
@@ -50,7 +50,7 @@ static unsigned int quic_pmtu_route(struct sock *sk)
 		};
 		struct dst_entry *dst;
 
-		dst = ipv6_stub->ipv6_dst_lookup_flow(net, NULL, &fl6, NULL);
+		dst = ip6_dst_lookup_flow(net, NULL, &fl6, NULL);
 		if (IS_ERR(dst))
 			return 0;
 		mtu = dst_mtu(dst) - sizeof(struct ipv6hdr) -

@@ -20,32 +20,17 @@
 #include "socket.h"
 #include "sysctl.h"
 
-static int quic_inet_bind(struct socket *sock, struct sockaddr *uaddr,
-			  int addr_len)
-{
-	return sock->sk->sk_prot->bind(sock->sk, uaddr, addr_len);
-}
-
 static int quic_inet_sendmsg(struct socket *sock, struct msghdr *msg,
 			     size_t size)
 {
 	return sock->sk->sk_prot->sendmsg(sock->sk, msg, size);
 }
 
-static int quic_inet_recvmsg(struct socket *sock, struct msghdr *msg,
-			     size_t size, int flags)
-{
-	int addr_len = 0;
-
-	return sock->sk->sk_prot->recvmsg(sock->sk, msg, size, flags,
-					  &addr_len);
-}
-
 static const struct proto_ops quic_proto_ops = {
 	.family		= PF_INET,
 	.owner		= THIS_MODULE,
 	.release	= inet_release,
-	.bind		= quic_inet_bind,
+	.bind		= inet_bind,
 	.connect	= quic_inet_connect,
 	.socketpair	= sock_no_socketpair,
 	.accept		= inet_accept,
@@ -57,7 +42,7 @@ static const struct proto_ops quic_proto_ops = {
 	.getsockopt	= sock_common_getsockopt,
 	.poll		= quic_poll,
 	.sendmsg	= quic_inet_sendmsg,
-	.recvmsg	= quic_inet_recvmsg,
+	.recvmsg	= sock_common_recvmsg,
 	.mmap		= sock_no_mmap,
 };
 
@@ -65,7 +50,7 @@ static const struct proto_ops quicv6_proto_ops = {
 	.family		= PF_INET6,
 	.owner		= THIS_MODULE,
 	.release	= inet6_release,
-	.bind		= quic_inet_bind,
+	.bind		= inet6_bind,
 	.connect	= quic_inet_connect,
 	.socketpair	= sock_no_socketpair,
 	.accept		= inet_accept,
@@ -77,7 +62,7 @@ static const struct proto_ops quicv6_proto_ops = {
 	.getsockopt	= sock_common_getsockopt,
 	.poll		= quic_poll,
 	.sendmsg	= quic_inet_sendmsg,
-	.recvmsg	= quic_inet_recvmsg,
+	.recvmsg	= sock_common_recvmsg,
 	.mmap		= sock_no_mmap,
 };
 

@@ -72,7 +72,7 @@ static void quic_unhash(struct sock *sk)
 {
 }
 
-static int quic_addr_from_user(struct sock *sk, struct sockaddr *uaddr,
+static int quic_addr_from_user(struct sock *sk, struct quic_sockaddr *uaddr,
 			       int addr_len, union quic_addr *a)
 {
 	memset(a, 0, sizeof(*a));
@@ -97,7 +97,8 @@ static int quic_addr_from_user(struct sock *sk, struct sockaddr *uaddr,
 	return 0;
 }
 
-static int quic_bind(struct sock *sk, struct sockaddr *uaddr, int addr_len)
+static int quic_bind(struct sock *sk, struct quic_sockaddr *uaddr,
+		     int addr_len)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct net *net = sock_net(sk);
@@ -258,7 +259,8 @@ static void quic_close(struct sock *sk, long timeout)
  *
  * Return: 0 or a negative error.
  */
-static int quic_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
+static int quic_connect(struct sock *sk, struct quic_sockaddr *uaddr,
+			int addr_len)
 {
 	struct quic_sock *qs = quic_sk(sk);
 	struct quic_conn *c = &qs->conn;
@@ -324,7 +326,7 @@ static int quic_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	return 0;
 }
 
-int quic_inet_connect(struct socket *sock, struct sockaddr *uaddr,
+int quic_inet_connect(struct socket *sock, struct quic_sockaddr *uaddr,
 		      int addr_len, int flags)
 {
 	struct sock *sk = sock->sk;
@@ -991,8 +993,7 @@ static int quic_recvmsg_one(struct sock *sk, struct msghdr *msg, size_t len,
  * stream data with a QUIC_STREAM_INFO cmsg; datagrams and events flagged
  * in msg_flags.
  */
-static int quic_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
-			int flags, int *addr_len)
+static int quic_recvmsg(QUIC_RECVMSG_ARGS)
 {
 	struct sk_buff *skb;
 	long timeo;

@@ -10,6 +10,7 @@
 #include <net/ipv6.h>
 #include <linux/quic.h>
 
+#include "compat.h"
 #include "connection.h"
 #include "udp.h"
 
@@ -75,7 +76,7 @@ int quic_peeloff(struct sock *conn, sockptr_t optval, unsigned int *optlen);
 void quic_peeloff_deliver(struct sock *sk, struct sk_buff *skb);
 void quic_peeloff_wake(struct sock *conn);
 void quic_sock_listen_rcv(struct sock *sk, struct sk_buff *skb);
-int quic_inet_connect(struct socket *sock, struct sockaddr *uaddr,
+int quic_inet_connect(struct socket *sock, struct quic_sockaddr *uaddr,
 		      int addr_len, int flags);
 int quic_inet_listen(struct socket *sock, int backlog);
 void quic_sockopt_defaults(struct quic_sock *qs);

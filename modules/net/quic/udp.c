@@ -243,7 +243,7 @@ static void quic_udp_release_work(struct work_struct *work)
 	struct quic_udp_sock *us = container_of(work, struct quic_udp_sock,
 						work);
 
-	udp_tunnel_sock_release(us->sock);
+	quic_udp_tunnel_sock_release(us->sock);
 	kfree_rcu(us, rcu);
 }
 
@@ -335,7 +335,7 @@ struct quic_udp_sock *quic_udp_sock_get(struct net *net, union quic_addr *addr)
 	tcfg.encap_type = 1;
 	tcfg.encap_rcv = quic_udp_rcv;
 	tcfg.encap_err_rcv = quic_udp_err;
-	setup_udp_tunnel_sock(net, sock, &tcfg);
+	quic_setup_udp_tunnel_sock(net, sock, &tcfg);
 
 	spin_lock_irqsave(&quic_udp_lock, flags);
 	hash_add(quic_udp_table, &us->node, quic_udp_hash(net, &us->addr));
