@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Static checks of the module for each kernel given (default: every kernel
-# with headers): a W=1 build with sparse (C=1) that must print no warning,
-# and checkpatch --strict on every source file.
+# with headers, here or in a chroot of tests/kbuild.sh): a W=1 build with
+# sparse (C=1) that must print no warning, checkpatch --strict on every
+# source file, and no kernel version test anywhere (compat.h decides by
+# feature probes).
 #
 # usage: kcheck.sh [KVER...]
 #   CHECKPATCH=/path/to/checkpatch.pl (default: looked up on PATH)
@@ -13,25 +15,21 @@ srcdir=$(cd "$(dirname "$0")/.." && pwd)
 status=0
 kvers=("$@")
 if [ ${#kvers[@]} = 0 ]; then
-	for d in /lib/modules/*/build; do
-		[ -f "$d/Makefile" ] || continue
-		k=${d#/lib/modules/}
-		kvers+=("${k%/build}")
-	done
+	mapfile -t kvers < <("$srcdir/tests/kbuild.sh" list | cut -d' ' -f1)
 fi
 command -v sparse >/dev/null || { echo "kcheck: sparse not found"; exit 1; }
 
 for k in "${kvers[@]}"; do
 	tmp=$(mktemp -d)
-	mkdir -p "$tmp/modules"
-	cp -r "$srcdir/modules/net" "$srcdir/modules/include" "$tmp/modules/"
-	cp "$srcdir/VERSION" "$tmp/"
-	out=$(make -C "/lib/modules/$k/build" M="$tmp/modules/net/quic" \
-		W=1 C=1 modules 2>&1)
+	out=$("$srcdir/tests/kbuild.sh" build "$k" "$tmp" W=1 C=1 2>&1)
 	warn=$(echo "$out" | grep -E 'warning|error' | grep -v 'Skipping BTF')
 	if [ -n "$warn" ]; then
 		echo "kcheck: $k: W=1 C=1 is not clean:"
 		echo "$warn"
+		status=1
+	elif ! [ -f "$tmp/modules/net/quic/quic.ko" ]; then
+		echo "kcheck: $k: no quic.ko:"
+		echo "$out" | tail -n 20
 		status=1
 	else
 		echo "kcheck: $k: W=1 C=1 clean"
@@ -42,17 +40,20 @@ done
 cp=${CHECKPATCH:-$(command -v checkpatch.pl || true)}
 if [ -n "$cp" ]; then
 	cd "$srcdir/modules" || exit 1
-	files=$(find net include -name '*.[ch]' ! -name '*.mod.c' ! -name compat.h)
-	# compat.h is the one place that compares LINUX_VERSION_CODE.
-	if perl "$cp" --no-tree --strict --terse -q -f $files &&
-	   perl "$cp" --no-tree --strict --terse -q \
-		--ignore LINUX_VERSION_CODE -f net/quic/compat.h; then
+	files=$(find net include -name '*.[ch]' ! -name '*.mod.c' \
+		! -name compat_probes.h)
+	if perl "$cp" --no-tree --strict --terse -q -f $files; then
 		echo "kcheck: checkpatch --strict clean"
 	else
 		status=1
 	fi
 else
 	echo "kcheck: checkpatch.pl not found (set CHECKPATCH)"
+	status=1
+fi
+if grep -rn --include='*.[ch]' 'LINUX_VERSION_CODE\|KERNEL_VERSION(' \
+	"$srcdir/modules/net"; then
+	echo "kcheck: kernel version tests found (use a probe, see compat.h)"
 	status=1
 fi
 exit $status

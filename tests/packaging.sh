@@ -9,7 +9,12 @@
 #                                       binary RPMs with rpmbuild
 #   packaging.sh install OUTDIR         install quic-dkms, libquic1 and
 #                                       quic-tools: DKMS builds the module
-#                                       for every kernel with headers
+#                                       for every kernel with headers; also
+#                                       quic-dkms in each kernel build
+#                                       chroot (tests/kbuild.sh), with its
+#                                       release's DKMS, and the modules
+#                                       built there copied to this host's
+#                                       /lib/modules for the guests
 #   packaging.sh remove                 purge them; nothing may be left
 #   packaging.sh clean                  purge what an interrupted earlier run
 #                                       left installed (no check)
@@ -20,6 +25,15 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 pkgs=(quic-dkms libquic1 libquic-dev quic-tools)
+kbuild=$(dirname "$0")/kbuild.sh
+
+# the kernel build chroots: "KVER ROOT" for the kernels in one
+chroot_kernels() {
+	"$kbuild" list | awk '$2 != "/"'
+}
+chroot_roots() {
+	chroot_kernels | awk '{ print $2 }' | sort -u
+}
 
 build() {
 	local tarball out src rc
@@ -76,6 +90,62 @@ clean_pkgs() {
 			true
 	done
 	rm -rf /var/lib/dkms/quic /usr/src/quic-*
+	for root in $(chroot_roots); do
+		chroot "$root" apt-get purge -y -q quic-dkms > /dev/null 2>&1 ||
+			true
+		rm -rf "$root"/var/lib/dkms/quic "$root"/usr/src/quic-*
+	done
+	chroot_kernels | while read -r k root; do
+		rm -f "/lib/modules/$k/updates/dkms/quic.ko"*
+	done
+}
+
+# quic-dkms in each chroot: what "apt install quic-dkms" does on the
+# release that ships that kernel
+install_chroots() {
+	local dir=$1 root k deb ko
+	deb=$(echo "$dir"/quic-dkms_*_all.deb)
+	for root in $(chroot_roots); do
+		cp "$deb" "$root/tmp/"
+		"$kbuild" run "$(chroot_kernels | awk -v r="$root" '$2 == r { print $1; exit }')" \
+			sh -c "apt-get install -y -q --no-install-recommends /tmp/${deb##*/}" ||
+			{ echo "quic-dkms does not install in $root"; return 1; }
+		rm -f "$root/tmp/${deb##*/}"
+	done
+	chroot_kernels | while read -r k root; do
+		ko=$(chroot "$root" modinfo -k "$k" -n quic 2>/dev/null) || true
+		case $ko in
+		/lib/modules/"$k"/updates/dkms/quic.ko*) ;;
+		*) echo "DKMS did not install quic.ko for $k in $root"; exit 1 ;;
+		esac
+		echo "# DKMS in ${root##*/}: $ko"
+		# the guests boot this host's /lib/modules
+		if [ -r "/lib/modules/$k/modules.dep" ]; then
+			mkdir -p "/lib/modules/$k/updates/dkms"
+			cp "$root$ko" "/lib/modules/$k/updates/dkms/"
+			depmod "$k"
+		fi
+	done
+}
+
+remove_chroots() {
+	local root k
+	for root in $(chroot_roots); do
+		chroot "$root" apt-get purge -y -q quic-dkms ||
+			{ echo "quic-dkms does not purge in $root"; return 1; }
+		if ls -d "$root"/usr/src/quic-* "$root"/var/lib/dkms/quic 2>/dev/null ||
+		   find "$root"/lib/modules -path '*/updates/dkms/quic.ko*' |
+			grep .; then
+			echo "left behind in $root after purge"
+			return 1
+		fi
+	done
+	chroot_kernels | while read -r k root; do
+		if ls "/lib/modules/$k/updates/dkms/quic.ko"* > /dev/null 2>&1; then
+			rm -f "/lib/modules/$k/updates/dkms/quic.ko"*
+			depmod "$k"
+		fi
+	done
 }
 
 install_pkgs() {
@@ -85,10 +155,12 @@ install_pkgs() {
 		"$dir"/quic-dkms_*_all.deb "$dir"/libquic1_*.deb \
 		"$dir"/libquic-dev_*.deb "$dir"/quic-tools_*.deb
 	dkms status -m quic
+	install_chroots "$dir"
 }
 
 remove_pkgs() {
 	local left
+	remove_chroots
 	apt-get purge -y -q "${pkgs[@]}"
 	# (each lookup may find nothing and fail)
 	left=$(

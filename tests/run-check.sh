@@ -3,7 +3,8 @@
 #
 # "make check": host tests, then the module tests against the loaded module
 # where this host can load quic.ko, else in a quic-vm guest for each kernel
-# in KVERS (default: every installed kernel with headers).  Ends with the
+# in KVERS (default: every kernel with headers, on this host or in a
+# chroot of tests/kbuild.sh, and an image in /boot).  Ends with the
 # line "N passed, N failed".
 #
 # usage: run-check.sh [--demo]     (run from the build directory)
@@ -35,27 +36,23 @@ can_load_here() {
 		[ -r /proc/modules ] && [ -d "/lib/modules/$(uname -r)/build" ]
 }
 
-kernels() {
-	local d k
+kernels() {	# with headers (here or in a chroot, see kbuild.sh) and an image
+	local k root
 	if [ -n "${KVERS:-}" ]; then
 		echo "$KVERS"
 		return
 	fi
-	for d in /lib/modules/*/build; do
-		k=${d#/lib/modules/}
-		k=${k%/build}
-		[ -f "$d/Makefile" ] && [ -r "/boot/vmlinuz-$k" ] && echo "$k"
+	"$srcdir/tests/kbuild.sh" list | while read -r k root; do
+		[ -r "/boot/vmlinuz-$k" ] && [ -r "/lib/modules/$k/modules.dep" ] &&
+			echo "$k"
 	done
 }
 
 build_module() {	# kver -> path of quic.ko, built in a copy per kernel
 	local k=$1 dir=$builddir/build/kmod/$1
 	rm -rf "$dir"
-	mkdir -p "$dir/modules"
-	cp -r "$srcdir/modules/include" "$srcdir/modules/net" "$dir/modules/"
-	cp "$srcdir/VERSION" "$dir/"	# Kbuild reads ../../../VERSION
-	make -C "/lib/modules/$k/build" M="$dir/modules/net/quic" modules \
-		> "$logdir/build-$k.log" 2>&1 || return 1
+	"$srcdir/tests/kbuild.sh" build "$k" "$dir" > "$logdir/build-$k.log" 2>&1 ||
+		return 1
 	echo "$dir/modules/net/quic/quic.ko"
 }
 

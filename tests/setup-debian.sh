@@ -10,6 +10,15 @@
 # in a chroot at QUIC_AIOQUIC_ROOT, default
 # /var/cache/quic-dev/trixie-aioquic).
 #
+# Kernels this host's compiler cannot build for (Debian builds each with
+# the gcc of its own release) get a chroot of that release with their
+# headers, the compiler, sparse and DKMS: kbuild-trixie (trixie's 6.12 and
+# the newest trixie-backports kernel) and kbuild-sid (unstable's newest),
+# under QUIC_KBUILD_DIR (default /var/cache/quic-dev); tests/kbuild.sh
+# builds there.  The newest 7.x kernel of the two (QUIC_KVER_NEW to choose
+# another) is also unpacked into /boot and /lib/modules, not installed
+# (bookworm's dpkg cannot), so that the guests can boot it.
+#
 # The backports suite is added from the mirror this machine already uses.
 # Set QUIC_KVER_612 to choose the 6.12 release (default: the one CI uses
 # when available, else the newest).
@@ -102,5 +111,82 @@ if [ -n "$mirror" ] &&
 	else
 		echo "setup-debian.sh: no aioquic chroot, its interop tests will be skipped" >&2
 		rm -rf "$root"
+	fi
+fi
+
+# Kernel headers in chroots, for the newest kernels.  Their headers pull
+# in an image; INITRD=No spares making an initramfs nobody boots.
+export INITRD=No
+kdir=${QUIC_KBUILD_DIR:-/var/cache/quic-dev}
+kbuild_root() {	# suite [extra suite] -> a chroot with the toolchain
+	local suite=$1 extra=${2:-} r=$kdir/kbuild-$1
+	if [ ! -x "$r/usr/bin/make" ]; then
+		rm -rf "$r"
+		mkdir -p "$kdir"
+		debootstrap --variant=minbase "$suite" "$r" "$mirror" >&2 ||
+			return 1
+	fi
+	if [ -n "$extra" ]; then
+		echo "deb $mirror $extra main" > "$r/etc/apt/sources.list.d/$extra.list"
+	fi
+	# (unstable's Release files may be past their Valid-Until on a mirror)
+	chroot "$r" apt-get update -q -o Acquire::Check-Valid-Until=false >&2 &&
+	chroot "$r" apt-get install -y -q --no-install-recommends \
+		make gcc libc6-dev sparse dkms kmod xz-utils >&2 || return 1
+	echo "$r"
+}
+newest() {	# root pattern -> newest version of packages matching it
+	chroot "$1" apt-cache search --names-only "$2" |
+		awk '{ print $1 }' | sed -E 's/^linux-[a-z]+-//' | sort -V |
+		tail -n 1
+}
+
+if [ -n "$mirror" ]; then
+	new=
+	if tr=$(kbuild_root trixie trixie-backports); then
+		tb=$(newest "$tr" '^linux-headers-[0-9.]+\+deb13-amd64$')
+		chroot "$tr" apt-get install -y -q --no-install-recommends \
+			linux-headers-amd64 ${tb:+"linux-headers-$tb"} ||
+			echo "setup-debian.sh: no trixie kernel headers" >&2
+		new=$tb
+	else
+		echo "setup-debian.sh: no trixie chroot for kernel builds" >&2
+	fi
+	if sr=$(kbuild_root sid); then
+		chroot "$sr" apt-get install -y -q --no-install-recommends \
+			linux-headers-amd64 ||
+			echo "setup-debian.sh: no sid kernel headers" >&2
+		sv=$(ls "$sr/lib/modules" 2>/dev/null | sort -V | tail -n 1)
+		if [ -n "$sv" ] && { [ -z "$new" ] ||
+		   [ "$(printf '%s\n' "$new" "$sv" | sort -V | tail -n 1)" = "$sv" ]; }; then
+			new=$sv
+		fi
+	else
+		echo "setup-debian.sh: no sid chroot for kernel builds" >&2
+	fi
+	new=${QUIC_KVER_NEW:-$new}
+
+	# its image and modules for the guests, from whichever chroot has them
+	if [ -n "$new" ] && [ ! -r "/lib/modules/$new/modules.dep" ]; then
+		tmp=$(mktemp -d)
+		for r in "$kdir"/kbuild-*; do
+			rm -f "$r"/tmp/linux-*.deb
+			chroot "$r" sh -c "cd /tmp && apt-get download -q \
+				linux-binary-$new linux-modules-$new" >&2 || continue
+			for deb in "$r"/tmp/linux-*.deb; do
+				dpkg-deb -x "$deb" "$tmp"
+			done
+			rm -f "$r"/tmp/linux-*.deb
+			break
+		done
+		if [ -r "$tmp/usr/lib/modules/$new/vmlinuz" ]; then
+			mv "$tmp/usr/lib/modules/$new/vmlinuz" "/boot/vmlinuz-$new"
+			rm -rf "/lib/modules/$new"
+			cp -a "$tmp/usr/lib/modules/$new" /lib/modules/
+			depmod "$new" 2>/dev/null
+		else
+			echo "setup-debian.sh: no image for $new" >&2
+		fi
+		rm -rf "$tmp"
 	fi
 fi
