@@ -23,7 +23,7 @@ srcdir=$(cd "$(dirname "$0")/.." && pwd)
 kdir=${QUIC_KBUILD_DIR:-/var/cache/quic-dev}
 
 list() {
-	local d k r
+	local d k r t
 	for d in /lib/modules/*/build; do
 		[ -f "$d/Makefile" ] || continue
 		k=${d#/lib/modules/}
@@ -32,7 +32,13 @@ list() {
 	for r in "$kdir"/kbuild-*; do
 		[ -d "$r/lib/modules" ] || continue
 		for d in "$r"/lib/modules/*/build; do
-			[ -f "$d/Makefile" ] || continue
+			# an absolute link points inside the chroot
+			t=$(readlink "$d") || continue
+			case $t in
+			/*) t=$r$t ;;
+			*) t=$(dirname "$d")/$t ;;
+			esac
+			[ -f "$t/Makefile" ] || continue
 			k=${d#"$r"/lib/modules/}
 			k=${k%/build}
 			[ -f "/lib/modules/$k/build/Makefile" ] || echo "$k $r"
