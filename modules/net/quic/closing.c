@@ -59,7 +59,7 @@ static void quic_closing_free_rcu(struct rcu_head *head)
 {
 	struct quic_closing *r = container_of(head, struct quic_closing, rcu);
 
-	kfree_skb(r->dgram);
+	consume_skb(r->dgram);
 	quic_udp_sock_put(r->us);
 	kfree(r);
 	atomic_dec(&quic_closing_count);

@@ -95,7 +95,7 @@ void quic_conn_free(struct sock *sk)
 	sk_stop_timer_sync(sk, &c->ack_timer);
 	if (hrtimer_cancel(&c->pace_timer))
 		__sock_put(sk);
-	kfree_skb(c->close_dgram);
+	consume_skb(c->close_dgram);
 	c->close_dgram = NULL;
 	quic_connid_free(sk);
 	quic_path_free(sk);
@@ -248,9 +248,11 @@ int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s)
 
 	if (s->level == QUIC_CRYPTO_INITIAL || s->level >= QUIC_CRYPTO_MAX)
 		return -EINVAL;		/* Initial keys are derived */
-	/* 0-RTT: the client sends with them, the server receives */
+	/* 0-RTT: the client sends with them, the server receives; the
+	 * other direction's secret (TLS libraries derive both) is ignored
+	 */
 	if (s->level == QUIC_CRYPTO_EARLY && !!s->send == !!c->is_serv)
-		return -EINVAL;
+		return 0;
 	if (sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV &&
 	    sk->sk_state != TCP_ESTABLISHED)
 		return -ENOTCONN;

@@ -121,7 +121,9 @@ void quic_inq_dgram(struct sock *sk, struct sk_buff *skb,
  *
  * The peer's code, frame type and reason phrase are kept for
  * getsockopt(QUIC_SOCKOPT_CONNECTION_CLOSE) and reported by the
- * CONNECTION_CLOSE event; the connection is over (ECONNRESET).
+ * CONNECTION_CLOSE event; the connection is over: EPIPE when the peer
+ * closed without an error (code 0, transport or application), else
+ * ECONNRESET.
  */
 void quic_inq_close(struct sock *sk, const struct quic_frame *f)
 {
@@ -139,7 +141,7 @@ void quic_inq_close(struct sock *sk, const struct quic_frame *f)
 	memcpy(ev.phrase, c->close_phrase, len + 1);
 	quic_inq_event(sk, QUIC_EVENT_CONNECTION_CLOSE, &ev,
 		       offsetof(struct quic_connection_close, phrase) + len + 1);
-	quic_conn_abort(sk, ECONNRESET);
+	quic_conn_abort(sk, f->close.error ? ECONNRESET : EPIPE);
 }
 
 /* A client keeps post-handshake messages (NewSessionTicket) for
@@ -280,7 +282,7 @@ int quic_inq_crypto(struct sock *sk, u8 level, const struct quic_frame *f)
 			if (!err)
 				r->offset = end;
 		}
-		kfree_skb(skb);
+		consume_skb(skb);
 		if (err)
 			return err;
 	}

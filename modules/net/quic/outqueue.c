@@ -1176,7 +1176,7 @@ int quic_outq_app_fill(struct sock *sk, struct sk_buff *skb,
 		if (!quic_fill_frame(&w, &f))
 			break;
 		skb_unlink(d, &c->dgramq);
-		kfree_skb(d);
+		consume_skb(d);
 	}
 	while (!list_empty(&st->send_list)) {
 		s = list_first_entry(&st->send_list, struct quic_stream,

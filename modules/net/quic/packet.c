@@ -110,7 +110,7 @@ void quic_packet_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb)
 			if (skb->len >= QUIC_MIN_INITIAL_SIZE &&
 			    !hlist_empty(&us->listeners))
 				quic_packet_version_negotiation(us, skb, &h);
-			goto drop;
+			goto consumed;
 		}
 		if (err)
 			goto drop;
@@ -131,7 +131,7 @@ void quic_packet_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb)
 		return;
 	}
 	if (quic_closing_rcv(net, dcid, dcid_len))
-		goto drop;		/* answered, or quietly: closing.c */
+		goto consumed;		/* answered, or quietly: closing.c */
 	if (h.type == QUIC_PACKET_1RTT) {
 		/* a stateless reset ends with a token a peer gave us; a
 		 * packet for a connection gone is answered with one
@@ -144,7 +144,7 @@ void quic_packet_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb)
 			return;
 		}
 		quic_reset_send(us, skb);
-		goto drop;
+		goto consumed;
 	}
 	/* a new connection: its first datagram is at least 1200 bytes */
 	if (h.type != QUIC_PACKET_INITIAL || skb->len < QUIC_MIN_INITIAL_SIZE)
@@ -156,10 +156,13 @@ void quic_packet_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb)
 	    quic_retry_token_check(skb, &h, &odcid)) {
 		quic_retry_send(us, skb, &h);	/* stateless */
 		sock_put(sk);
-		goto drop;
+		goto consumed;
 	}
 	quic_sock_listen_rcv(sk, skb);
 	sock_put(sk);
+	return;
+consumed:
+	consume_skb(skb);
 	return;
 drop:
 	kfree_skb(skb);
@@ -346,7 +349,7 @@ int quic_packet_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct quic_conn *c = quic_conn(sk);
 	u8 tail[QUIC_RESET_TOKEN_LEN];
-	bool short_hdr;
+	bool short_hdr, dropped = true;
 	unsigned int len;
 	int err;
 
@@ -369,6 +372,7 @@ int quic_packet_rcv(struct sock *sk, struct sk_buff *skb)
 	if (short_hdr)
 		memcpy(tail, skb_tail_pointer(skb) - QUIC_RESET_TOKEN_LEN,
 		       QUIC_RESET_TOKEN_LEN);
+	dropped = false;
 	while (skb->len) {
 		err = quic_packet_rcv_one(sk, skb, &len);
 		if (err && err != -EAGAIN && short_hdr &&
@@ -377,6 +381,8 @@ int quic_packet_rcv(struct sock *sk, struct sk_buff *skb)
 			quic_conn_abort(sk, ECONNRESET);	/* draining */
 			break;
 		}
+		if (err && err != -EAGAIN)
+			dropped = true;
 		if (err == -EAGAIN) {
 			/* keep the rest until the keys arrive (RFC 9001 5.7) */
 			if (skb_queue_len(&c->pending) < QUIC_PENDING_MAX) {
@@ -391,7 +397,11 @@ int quic_packet_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 	quic_packet_flush(sk);
 out:
-	kfree_skb(skb);
+	/* drop monitors count what was not processed, not what was */
+	if (dropped)
+		kfree_skb(skb);
+	else
+		consume_skb(skb);
 	return 0;
 }
 
@@ -465,7 +475,7 @@ int quic_packet_client_alpn(struct sk_buff *skb, const struct quic_hdr *h,
 	} while (more);
 	err = quic_alpn_from_client_hello(buf, covered, alpn, alpn_len);
 out:
-	kfree_skb(copy);
+	consume_skb(copy);
 	quic_crypto_free(cr);
 	kfree(cr);
 	return err;
@@ -959,7 +969,7 @@ static int quic_packet_datagram(struct sock *sk)
 			break;
 	}
 	if (!pkt.open && !skb->len) {
-		kfree_skb(skb);
+		consume_skb(skb);
 		return 0;
 	}
 	if (pkt.open) {
@@ -1042,7 +1052,7 @@ void quic_packet_send_close(struct sock *sk, u64 errcode, bool app)
 	 * three probe timeouts, and no less than a peer needs to notice
 	 * on a fast path, where that is only milliseconds
 	 */
-	kfree_skb(c->close_dgram);
+	consume_skb(c->close_dgram);
 	c->close_dgram = skb_copy(skb, GFP_ATOMIC);
 	c->close_until = jiffies + max(3 * quic_conn_pto(sk),
 				       QUIC_CLOSING_MIN);

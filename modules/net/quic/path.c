@@ -530,7 +530,8 @@ int quic_path_migrate(struct sock *sk, const union quic_addr *a)
 
 /**
  * quic_path_set_preferred - QUIC_SOCKOPT_CONNECTION_MIGRATION before
- * listen() or on a listener: the server's preferred address
+ * listen(), on a listener or on an accepted socket before its handshake:
+ * the server's preferred address
  * @sk: the socket, locked by the caller
  * @a: the address: of the socket's family, not a wildcard (port 0 for
  *	any, written back)
@@ -560,8 +561,8 @@ int quic_path_set_preferred(struct sock *sk, const union quic_addr *a)
 	lock_sock(sk);
 	if (IS_ERR(us))
 		return PTR_ERR(us);
-	if ((sk->sk_state != TCP_CLOSE && sk->sk_state != TCP_LISTEN) ||
-	    us == qs->udp) {
+	if (!((1 << sk->sk_state) &
+	      (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_RECV)) || us == qs->udp) {
 		quic_udp_sock_put(us);
 		return us == qs->udp ? -EINVAL : -EISCONN;
 	}

@@ -210,7 +210,7 @@ static int quic_peeloff_recvmsg(struct socket *sock, struct msghdr *msg,
 				__skb_pull(skb, n);
 			} else {
 				skb_unlink(skb, &sk->sk_receive_queue);
-				kfree_skb(skb);
+				consume_skb(skb);
 			}
 			if (fin)
 				break;

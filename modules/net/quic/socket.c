@@ -778,6 +778,7 @@ int quic_sock_sendmsg_stream(struct sock *sk, struct msghdr *msg, size_t len,
 	if (!s)
 		goto out;
 	id = s->id;
+	err = 0;	/* a zero-length send with only a FIN queues just it */
 	do {
 		if (sk_wmem_alloc_get(sk) >= READ_ONCE(sk->sk_sndbuf)) {
 			quic_sock_flush(sk);
@@ -817,8 +818,8 @@ static int quic_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	struct quic_handshake_info *hinfo = NULL;
 	struct quic_stream_info *sinfo = NULL;
 	u32 sflags = msg->msg_flags & QUIC_STREAM_FLAGS;
+	s64 id = QUIC_STREAM_ID_ACTIVE;
 	struct cmsghdr *cmsg;
-	s64 id = -1;
 
 	for_each_cmsghdr(cmsg, msg) {
 		if (!CMSG_OK(msg, cmsg))
@@ -921,7 +922,7 @@ static int quic_recvmsg_stream(struct sock *sk, struct msghdr *msg,
 					__skb_pull(skb, n);
 				} else {
 					skb_unlink(skb, &sk->sk_receive_queue);
-					kfree_skb(skb);
+					consume_skb(skb);
 				}
 			}
 			if (fin || copied == len)
@@ -983,7 +984,7 @@ static int quic_recvmsg_one(struct sock *sk, struct msghdr *msg, size_t len,
 			__skb_pull(skb, copied);
 		} else {
 			skb_unlink(skb, &sk->sk_receive_queue);
-			kfree_skb(skb);
+			consume_skb(skb);
 		}
 	}
 	return copied;
@@ -999,9 +1000,9 @@ static int quic_recvmsg(QUIC_RECVMSG_ARGS)
 	long timeo;
 	int err;
 
-	if (flags & ~(MSG_DONTWAIT | MSG_PEEK | MSG_CMSG_CLOEXEC |
-		      MSG_CMSG_COMPAT | MSG_WAITALL | MSG_NOSIGNAL))
-		return -EOPNOTSUPP;
+	/* Flags of no meaning here are ignored: programs pass back the
+	 * msg_flags of their previous call (MSG_QUIC_STREAM_FIN, MSG_EOR).
+	 */
 	lock_sock(sk);
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
 	err = quic_recv_wait(sk, &timeo, &skb);

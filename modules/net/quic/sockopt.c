@@ -3,7 +3,7 @@
  * SOL_QUIC socket options: configuration and transport parameters, the
  * handshake interface (secrets, the peer's transport parameters, ALPN,
  * tokens, session tickets) and events, for userspace and for kernel
- * consumers (quic_kernel_setsockopt/getsockopt).
+ * consumers (quic_do_setsockopt/quic_do_getsockopt).
  */
 
 #include <linux/tls.h>
@@ -79,27 +79,53 @@ static int quic_copy_struct(void *dst, size_t ksize, size_t minsize,
 	return 0;
 }
 
+/* QUIC_SOCKOPT_CONFIG and QUIC_SOCKOPT_TRANSPORT_PARAM may change until
+ * the handshake completes: also on a listener (for the connections it
+ * accepts next), after connect() and on an accepted socket, whose
+ * handshake messages are built from them (libquic reads them back).
+ */
+static bool quic_sock_configurable(const struct sock *sk)
+{
+	return (1 << sk->sk_state) &
+	       (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT | TCPF_SYN_RECV);
+}
+
+/* In both structures a field left 0 keeps the current value: programs
+ * zero the structure and set the few fields they care about.  So flags
+ * can be turned on, not off.
+ */
+#define QUIC_SET_NONZERO(dst, src, field) do {		\
+		if ((src)->field)			\
+			(dst)->field = (src)->field;	\
+	} while (0)
+
 static int quic_set_config(struct sock *sk, sockptr_t optval,
 			   unsigned int optlen)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	struct quic_config c = qs->config;
+	struct quic_config c = qs->config, u = {};
 	int err;
 
-	err = quic_copy_struct(&c, sizeof(c), QUIC_CONFIG_SIZE_VER0, optval,
+	err = quic_copy_struct(&u, sizeof(u), QUIC_CONFIG_SIZE_VER0, optval,
 			       optlen);
 	if (err)
 		return err;
+	QUIC_SET_NONZERO(&c, &u, version);
+	QUIC_SET_NONZERO(&c, &u, plpmtud_probe_interval);
+	QUIC_SET_NONZERO(&c, &u, initial_smoothed_rtt);
+	QUIC_SET_NONZERO(&c, &u, payload_cipher_type);
+	QUIC_SET_NONZERO(&c, &u, congestion_control_algo);
+	QUIC_SET_NONZERO(&c, &u, validate_peer_address);
+	QUIC_SET_NONZERO(&c, &u, stream_data_nodelay);
+	QUIC_SET_NONZERO(&c, &u, receive_session_ticket);
+	QUIC_SET_NONZERO(&c, &u, certificate_request);
+	QUIC_SET_NONZERO(&c, &u, keepalive_probe_interval);
 
-	if (!c.version)
-		c.version = QUIC_VERSION_V1;
 	if (c.version != QUIC_VERSION_V1 && c.version != QUIC_VERSION_V2)
 		return -EINVAL;
 	if (c.plpmtud_probe_interval &&
 	    c.plpmtud_probe_interval < QUIC_MIN_PROBE_TIMEOUT)
 		return -EINVAL;
-	if (!c.initial_smoothed_rtt)
-		c.initial_smoothed_rtt = quic_default_config.initial_smoothed_rtt;
 	if (c.initial_smoothed_rtt < QUIC_RTO_MIN ||
 	    c.initial_smoothed_rtt >= QUIC_RTO_MAX)
 		return -EINVAL;
@@ -118,14 +144,18 @@ static int quic_set_config(struct sock *sk, sockptr_t optval,
 		return -EINVAL;
 	c.validate_peer_address = !!c.validate_peer_address;
 	c.stream_data_nodelay = !!c.stream_data_nodelay;
-	memset(c.reserved, 0, sizeof(c.reserved));
-	memset(c.reserved1, 0, sizeof(c.reserved1));
+	c.receive_session_ticket = !!c.receive_session_ticket;
 
-	if (sk->sk_state != TCP_CLOSE)
+	if (!quic_sock_configurable(sk))
 		return -EISCONN;
+	/* the version of a connection is chosen by connect() */
+	if (sk->sk_state != TCP_CLOSE && sk->sk_state != TCP_LISTEN &&
+	    c.version != qs->config.version)
+		return -EISCONN;
+	if (c.congestion_control_algo != qs->config.congestion_control_algo)
+		quic_cong_set_algo(&qs->conn.cong, c.congestion_control_algo);
 	qs->config = c;
 	quic_cong_set_initial_rtt(&qs->conn.cong, c.initial_smoothed_rtt);
-	quic_cong_set_algo(&qs->conn.cong, c.congestion_control_algo);
 	return 0;
 }
 
@@ -133,19 +163,32 @@ static int quic_set_transport_param(struct sock *sk, sockptr_t optval,
 				    unsigned int optlen)
 {
 	struct quic_sock *qs = quic_sk(sk);
-	struct quic_transport_param p;
-	u8 remote;
+	struct quic_transport_param p, u = {};
 	int err;
 
-	if (optlen < QUIC_TRANSPORT_PARAM_SIZE_VER0)
-		return -EINVAL;
-	if (copy_from_sockptr(&remote, optval, sizeof(remote)))
-		return -EFAULT;
-	p = remote ? qs->remote : qs->local;
-	err = quic_copy_struct(&p, sizeof(p), QUIC_TRANSPORT_PARAM_SIZE_VER0,
+	/* one copy from the caller: what it says is what is checked */
+	err = quic_copy_struct(&u, sizeof(u), QUIC_TRANSPORT_PARAM_SIZE_VER0,
 			       optval, optlen);
 	if (err)
 		return err;
+	p = u.remote ? qs->remote : qs->local;
+	QUIC_SET_NONZERO(&p, &u, disable_active_migration);
+	QUIC_SET_NONZERO(&p, &u, grease_quic_bit);
+	QUIC_SET_NONZERO(&p, &u, stateless_reset);
+	QUIC_SET_NONZERO(&p, &u, disable_1rtt_encryption);
+	QUIC_SET_NONZERO(&p, &u, disable_compatible_version);
+	QUIC_SET_NONZERO(&p, &u, active_connection_id_limit);
+	QUIC_SET_NONZERO(&p, &u, ack_delay_exponent);
+	QUIC_SET_NONZERO(&p, &u, max_datagram_frame_size);
+	QUIC_SET_NONZERO(&p, &u, max_udp_payload_size);
+	QUIC_SET_NONZERO(&p, &u, max_idle_timeout);
+	QUIC_SET_NONZERO(&p, &u, max_ack_delay);
+	QUIC_SET_NONZERO(&p, &u, max_streams_bidi);
+	QUIC_SET_NONZERO(&p, &u, max_streams_uni);
+	QUIC_SET_NONZERO(&p, &u, max_data);
+	QUIC_SET_NONZERO(&p, &u, max_stream_data_bidi_local);
+	QUIC_SET_NONZERO(&p, &u, max_stream_data_bidi_remote);
+	QUIC_SET_NONZERO(&p, &u, max_stream_data_uni);
 
 	if (p.max_udp_payload_size < QUIC_MIN_UDP_PAYLOAD ||
 	    p.max_udp_payload_size > QUIC_MAX_UDP_PAYLOAD ||
@@ -157,7 +200,7 @@ static int quic_set_transport_param(struct sock *sk, sockptr_t optval,
 	    p.max_stream_data_bidi_remote > QUIC_VARINT_MAX ||
 	    p.max_stream_data_uni > QUIC_VARINT_MAX)
 		return -EINVAL;
-	p.remote = !!p.remote;
+	p.remote = !!u.remote;
 	p.disable_active_migration = !!p.disable_active_migration;
 	p.grease_quic_bit = !!p.grease_quic_bit;
 	p.stateless_reset = !!p.stateless_reset;
@@ -168,18 +211,20 @@ static int quic_set_transport_param(struct sock *sk, sockptr_t optval,
 	p.disable_compatible_version = !!p.disable_compatible_version;
 	memset(p.reserved, 0, sizeof(p.reserved));
 
-	/* a client's remembered server parameters, for 0-RTT, may come
-	 * after connect() until the handshake installs any key
-	 */
-	if (sk->sk_state != TCP_CLOSE &&
-	    !(p.remote && sk->sk_state == TCP_SYN_SENT &&
-	      !quic_conn(sk)->crypto[QUIC_CRYPTO_HANDSHAKE] &&
-	      !quic_conn(sk)->streams.ready))
-		return -EISCONN;
 	if (p.remote) {
+		/* a client's remembered server parameters, for 0-RTT, may
+		 * come after connect() until the handshake installs any key
+		 */
+		if (sk->sk_state != TCP_CLOSE &&
+		    !(sk->sk_state == TCP_SYN_SENT &&
+		      !quic_conn(sk)->crypto[QUIC_CRYPTO_HANDSHAKE] &&
+		      !quic_conn(sk)->streams.ready))
+			return -EISCONN;
 		qs->remote = p;
 		qs->remote_early = 1;
 	} else {
+		if (!quic_sock_configurable(sk))
+			return -EISCONN;
 		qs->local = p;
 	}
 	return 0;
@@ -642,8 +687,12 @@ static int quic_set_connection_migration(struct sock *sk, sockptr_t optval,
 {
 	union quic_addr a = {};
 
+	/* a client moves once connected; a server's preferred address is
+	 * set before listen(), on the listener, or on an accepted socket
+	 * before its handshake
+	 */
 	if (sk->sk_state != TCP_ESTABLISHED && sk->sk_state != TCP_CLOSE &&
-	    sk->sk_state != TCP_LISTEN)
+	    sk->sk_state != TCP_LISTEN && sk->sk_state != TCP_SYN_RECV)
 		return -ENOTCONN;
 	if (optlen < sizeof(a.sa))
 		return -EINVAL;
@@ -658,7 +707,7 @@ static int quic_set_connection_migration(struct sock *sk, sockptr_t optval,
 	return quic_path_migrate(sk, &a);
 }
 
-static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
+static int quic_sockopt_set(struct sock *sk, int optname, sockptr_t optval,
 			      unsigned int optlen)
 {
 	int err;
@@ -716,29 +765,30 @@ static int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 	return err;
 }
 
+/**
+ * quic_do_setsockopt - set a SOL_QUIC option
+ * @sk: QUIC socket
+ * @optname: QUIC_SOCKOPT_*
+ * @optval: option value, KERNEL_SOCKPTR() for in-kernel consumers
+ * @optlen: its length
+ *
+ * Context: process context; takes the socket lock.
+ * Return: 0 or a negative errno, as setsockopt(2) would.
+ */
+int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
+		       unsigned int optlen)
+{
+	return quic_sockopt_set(sk, optname, optval, optlen);
+}
+EXPORT_SYMBOL_GPL(quic_do_setsockopt);
+
 int quic_setsockopt(struct sock *sk, int level, int optname,
 		    sockptr_t optval, unsigned int optlen)
 {
 	if (level != SOL_QUIC)
 		return -ENOPROTOOPT;
-	return quic_do_setsockopt(sk, optname, optval, optlen);
+	return quic_sockopt_set(sk, optname, optval, optlen);
 }
-
-/**
- * quic_kernel_setsockopt - set a SOL_QUIC option from kernel memory
- * @sk: QUIC socket
- * @optname: QUIC_SOCKOPT_*
- * @optval: option value
- * @optlen: its length
- *
- * Return: 0 or a negative errno, as setsockopt(2) would.
- */
-int quic_kernel_setsockopt(struct sock *sk, int optname, void *optval,
-			   unsigned int optlen)
-{
-	return quic_do_setsockopt(sk, optname, KERNEL_SOCKPTR(optval), optlen);
-}
-EXPORT_SYMBOL_GPL(quic_kernel_setsockopt);
 
 /* Give a structure that grew over time to a caller that may know a shorter
  * or longer version of it.  It is staged on the stack: the socket slab is
@@ -880,7 +930,7 @@ static int quic_get_connection_id(struct sock *sk, sockptr_t optval,
 	return copy_to_sockptr(optval, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
-static int quic_do_getsockopt(struct sock *sk, int optname, sockptr_t optval,
+static int quic_sockopt_get(struct sock *sk, int optname, sockptr_t optval,
 			      unsigned int *optlen)
 {
 	int err;
@@ -929,37 +979,41 @@ static int quic_do_getsockopt(struct sock *sk, int optname, sockptr_t optval,
 	return err;
 }
 
-int quic_getsockopt(struct sock *sk, int level, int optname,
-		    char __user *optval, int __user *optlen)
+/**
+ * quic_do_getsockopt - read a SOL_QUIC option
+ * @sk: QUIC socket
+ * @optname: QUIC_SOCKOPT_*
+ * @optval: buffer, KERNEL_SOCKPTR() for in-kernel consumers
+ * @optlen: an int: the buffer's size on entry, the option's length on
+ *	return
+ *
+ * Context: process context; takes the socket lock.
+ * Return: 0 or a negative errno, as getsockopt(2) would.
+ */
+int quic_do_getsockopt(struct sock *sk, int optname, sockptr_t optval,
+		       sockptr_t optlen)
 {
 	unsigned int len;
 	int ulen, err;
 
-	if (level != SOL_QUIC)
-		return -ENOPROTOOPT;
-	if (get_user(ulen, optlen))
+	if (copy_from_sockptr(&ulen, optlen, sizeof(ulen)))
 		return -EFAULT;
 	if (ulen < 0)
 		return -EINVAL;
 	len = ulen;
-	err = quic_do_getsockopt(sk, optname, USER_SOCKPTR(optval), &len);
+	err = quic_sockopt_get(sk, optname, optval, &len);
 	if (err)
 		return err;
-	return put_user(len, optlen) ? -EFAULT : 0;
+	ulen = len;
+	return copy_to_sockptr(optlen, &ulen, sizeof(ulen)) ? -EFAULT : 0;
 }
+EXPORT_SYMBOL_GPL(quic_do_getsockopt);
 
-/**
- * quic_kernel_getsockopt - read a SOL_QUIC option into kernel memory
- * @sk: QUIC socket
- * @optname: QUIC_SOCKOPT_*
- * @optval: buffer
- * @optlen: its size on entry, the option's length on return
- *
- * Return: 0 or a negative errno, as getsockopt(2) would.
- */
-int quic_kernel_getsockopt(struct sock *sk, int optname, void *optval,
-			   unsigned int *optlen)
+int quic_getsockopt(struct sock *sk, int level, int optname,
+		    char __user *optval, int __user *optlen)
 {
-	return quic_do_getsockopt(sk, optname, KERNEL_SOCKPTR(optval), optlen);
+	if (level != SOL_QUIC)
+		return -ENOPROTOOPT;
+	return quic_do_getsockopt(sk, optname, USER_SOCKPTR(optval),
+				  USER_SOCKPTR(optlen));
 }
-EXPORT_SYMBOL_GPL(quic_kernel_getsockopt);

@@ -174,6 +174,10 @@ s64 quic_stream_open_next(struct sock *sk, bool uni)
  * -1 with MSG_QUIC_STREAM_NEW opens our next stream (unidirectional with
  * MSG_QUIC_STREAM_UNI); -1 alone is the stream last opened, or a new
  * bidirectional one.  An id of ours not opened yet opens it.
+ * QUIC_STREAM_ID_ACTIVE (send() without a cmsg) is -1 alone; with
+ * MSG_QUIC_STREAM_NEW it opens a stream only when the one last opened can
+ * no longer send (-EINVAL while it can), so that programs that always
+ * pass the flag keep writing to one stream.
  *
  * Return: the stream; NULL with *err -EAGAIN when the peer's stream
  * limit blocks opening it, -EINVAL for an id that cannot be sent on,
@@ -186,6 +190,17 @@ struct quic_stream *quic_stream_send_get(struct sock *sk, s64 id, u32 flags,
 	struct quic_stream *s;
 	bool uni;
 
+	if (id == QUIC_STREAM_ID_ACTIVE) {
+		s = st->last_id >= 0 ? quic_stream_find(st, st->last_id) : NULL;
+		if ((flags & MSG_QUIC_STREAM_NEW) && s &&
+		    (!quic_stream_is_uni(s->id) ||
+		     quic_stream_is_local(sk, s->id)) &&
+		    quic_stream_can_send(s)) {
+			*err = -EINVAL;
+			return NULL;
+		}
+		id = -1;
+	}
 	if (id == -1) {
 		if (!(flags & MSG_QUIC_STREAM_NEW) && st->last_id >= 0) {
 			id = st->last_id;
@@ -239,6 +254,8 @@ bool quic_stream_send_get_ready(struct sock *sk, s64 id, u32 flags)
 	bool uni;
 	u64 n;
 
+	if (id == QUIC_STREAM_ID_ACTIVE)
+		id = -1;	/* waited for only to open a new one */
 	if (id == -1) {
 		if (!(flags & MSG_QUIC_STREAM_NEW) && st->last_id >= 0)
 			return true;
@@ -897,7 +914,7 @@ void quic_stream_send_acked(struct sock *sk, s64 id, u64 off, u32 len,
 	       QUIC_SND_CB(skb)->acked >= skb->len) {
 		__skb_unlink(skb, &s->sendq);
 		s->send_acked = QUIC_SND_CB(skb)->offset + skb->len;
-		kfree_skb(skb);
+		consume_skb(skb);
 		if (s->peeled)	/* room to write: wake its pollers */
 			s->peeled->sk_write_space(s->peeled);
 	}

@@ -130,6 +130,9 @@ bool quic_stream_send_get_ready(struct sock *sk, s64 id, u32 flags);
 s64 quic_stream_open_next(struct sock *sk, bool uni);
 void quic_stream_send_queue(struct quic_streams *st, struct quic_stream *s);
 void quic_stream_try_free(struct sock *sk, struct quic_stream *s);
+/* sendmsg() without a QUIC_STREAM_INFO cmsg: see quic_stream_send_get() */
+#define QUIC_STREAM_ID_ACTIVE	(-2)
+
 bool quic_stream_can_send(const struct quic_stream *s);
 bool quic_stream_can_recv(const struct quic_stream *s);
 
