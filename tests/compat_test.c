@@ -259,6 +259,193 @@ static void test_early_secret(void)
 	close(sd);
 }
 
+struct hs_arg {
+	int listener, sd, ret;
+};
+
+static void *accept_hs(void *arg)
+{
+	struct hs_arg *a = arg;
+
+	a->sd = accept(a->listener, NULL, NULL);
+	a->ret = a->sd < 0 ? -errno :
+		 quic_server_handshake(a->sd, quic_psk, NULL, "streamtest");
+	return NULL;
+}
+
+/* A handshake from @cl to @listener (bound, listening) at @to; the
+ * accepted socket is closed, the peer's address as the client sees it
+ * is left in @peer.
+ */
+static int handshake_with(int cl, int listener, const void *to,
+			  socklen_t tolen, struct sockaddr_in6 *peer)
+{
+	struct hs_arg arg = { .listener = listener, .sd = -1 };
+	socklen_t len = sizeof(*peer);
+	pthread_t t;
+	int ret;
+
+	set_timeouts(cl, 10);
+	set_timeouts(listener, 10);
+	pthread_create(&t, NULL, accept_hs, &arg);
+	ret = connect(cl, to, tolen) ? -errno :
+	      quic_client_handshake(cl, quic_psk, NULL, "streamtest");
+	if (ret)
+		shutdown(listener, SHUT_RDWR);	/* let accept() return */
+	pthread_join(t, NULL);
+	memset(peer, 0, sizeof(*peer));
+	if (!ret)
+		getpeername(cl, (struct sockaddr *)peer, &len);
+	if (arg.sd >= 0)
+		close(arg.sd);
+	return ret ?: arg.ret;
+}
+
+static int listener_at(int family, const void *addr, socklen_t len,
+		       int v6only)
+{
+	int sd = socket(family, SOCK_DGRAM, IPPROTO_QUIC);
+
+	if (sd < 0)
+		return -1;
+	if (v6only >= 0 && setsockopt(sd, SOL_IPV6, IPV6_V6ONLY, &v6only,
+				      sizeof(v6only))) {
+		close(sd);
+		return -1;
+	}
+	if (bind(sd, addr, len) || listen(sd, 8)) {
+		close(sd);
+		return -1;
+	}
+	return sd;
+}
+
+static uint16_t port_of(int sd)
+{
+	struct sockaddr_in6 a;
+	socklen_t len = sizeof(a);
+
+	getsockname(sd, (struct sockaddr *)&a, &len);
+	return a.sin6_port;	/* at the same place in sockaddr_in */
+}
+
+/* AF_INET6 sockets with IPv4 addresses; IPV6_V6ONLY; SOL_IP options */
+static void test_families(void)
+{
+	struct sockaddr_in6 any6 = { .sin6_family = AF_INET6 }, to6, peer;
+	struct sockaddr_in v4 = { .sin_family = AF_INET };
+	int l4, l6, cl, ret, val;
+	char str[INET6_ADDRSTRLEN];
+	socklen_t len;
+
+	v4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	l4 = listener_at(AF_INET, &v4, sizeof(v4), -1);
+	CHECK(l4 >= 0, "an AF_INET listener on 127.0.0.1");
+	if (l4 < 0)
+		return;
+	v4.sin_port = port_of(l4);
+
+	cl = socket(AF_INET6, SOCK_DGRAM, IPPROTO_QUIC);
+	ret = handshake_with(cl, l4, &v4, sizeof(v4), &peer);
+	inet_ntop(AF_INET6, &peer.sin6_addr, str, sizeof(str));
+	CHECK(!ret && peer.sin6_family == AF_INET6 &&
+	      !strcmp(str, "::ffff:127.0.0.1") && peer.sin6_port == v4.sin_port,
+	      "an AF_INET6 socket connects to an AF_INET address; getpeername() gives %s (%d)",
+	      str, ret);
+	close(cl);
+
+	cl = socket(AF_INET6, SOCK_DGRAM, IPPROTO_QUIC);
+	memset(&to6, 0, sizeof(to6));
+	to6.sin6_family = AF_INET6;
+	to6.sin6_port = v4.sin_port;
+	inet_pton(AF_INET6, "::ffff:127.0.0.1", &to6.sin6_addr);
+	ret = handshake_with(cl, l4, &to6, sizeof(to6), &peer);
+	CHECK(!ret, "an AF_INET6 socket connects to ::ffff:127.0.0.1 (%d)",
+	      ret);
+	close(cl);
+
+	cl = socket(AF_INET6, SOCK_DGRAM, IPPROTO_QUIC);
+	val = 1;
+	setsockopt(cl, SOL_IPV6, IPV6_V6ONLY, &val, sizeof(val));
+	ret = connect(cl, (struct sockaddr *)&v4, sizeof(v4));
+	CHECK(ret < 0 && errno == ENETUNREACH,
+	      "an IPV6_V6ONLY socket cannot connect to IPv4: ENETUNREACH (%s)",
+	      ret < 0 ? strerror(errno) : "connected");
+	close(cl);
+	close(l4);
+
+	/* as smbd opens its listeners: [::] with IPV6_V6ONLY, then 0.0.0.0
+	 * on the same port
+	 */
+	l6 = listener_at(AF_INET6, &any6, sizeof(any6), 1);
+	CHECK(l6 >= 0, "a listener on [::] with IPV6_V6ONLY (%s)",
+	      l6 < 0 ? strerror(errno) : "ok");
+	if (l6 < 0)
+		return;
+	val = 0;
+	len = sizeof(val);
+	ret = getsockopt(l6, SOL_IPV6, IPV6_V6ONLY, &val, &len);
+	CHECK(!ret && val == 1, "getsockopt(IPV6_V6ONLY) reads it back (%d)",
+	      val);
+	v4.sin_addr.s_addr = htonl(INADDR_ANY);
+	v4.sin_port = port_of(l6);
+	l4 = listener_at(AF_INET, &v4, sizeof(v4), -1);
+	CHECK(l4 >= 0, "and one on 0.0.0.0 at the same port (%s)",
+	      l4 < 0 ? strerror(errno) : "ok");
+	if (l4 >= 0) {
+		v4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		cl = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+		ret = handshake_with(cl, l4, &v4, sizeof(v4), &peer);
+		CHECK(!ret, "an IPv4 client reaches the 0.0.0.0 listener (%d)",
+		      ret);
+		close(cl);
+		close(l4);
+	}
+	cl = socket(AF_INET6, SOCK_DGRAM, IPPROTO_QUIC);
+	memset(&to6, 0, sizeof(to6));
+	to6.sin6_family = AF_INET6;
+	to6.sin6_port = port_of(l6);
+	to6.sin6_addr = in6addr_loopback;
+	ret = handshake_with(cl, l6, &to6, sizeof(to6), &peer);
+	CHECK(!ret, "an IPv6 client reaches the [::] listener (%d)", ret);
+	close(cl);
+	close(l6);
+
+	/* a dual-stack [::] listener takes IPv4 clients */
+	l6 = listener_at(AF_INET6, &any6, sizeof(any6), 0);
+	if (l6 >= 0) {
+		v4.sin_port = port_of(l6);
+		cl = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+		ret = handshake_with(cl, l6, &v4, sizeof(v4), &peer);
+		CHECK(!ret, "an IPv4 client reaches a dual-stack [::] listener (%d)",
+		      ret);
+		close(cl);
+		close(l6);
+	}
+
+	/* SOL_IP and SOL_IPV6 options, set and read back */
+	cl = socket(AF_INET6, SOCK_DGRAM, IPPROTO_QUIC);
+	val = 0x20;
+	ret = setsockopt(cl, SOL_IPV6, IPV6_TCLASS, &val, sizeof(val));
+	val = 0;
+	len = sizeof(val);
+	ret |= getsockopt(cl, SOL_IPV6, IPV6_TCLASS, &val, &len);
+	CHECK(!ret && val == 0x20, "IPV6_TCLASS set and read back (%d)", val);
+	close(cl);
+	cl = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	val = 0x20;
+	ret = setsockopt(cl, SOL_IP, IP_TOS, &val, sizeof(val));
+	val = 0;
+	len = sizeof(val);
+	ret |= getsockopt(cl, SOL_IP, IP_TOS, &val, &len);
+	CHECK(!ret && val == 0x20, "IP_TOS set and read back (%d)", val);
+	ret = setsockopt(cl, SOL_IPV6, IPV6_V6ONLY, &val, sizeof(val));
+	CHECK(ret < 0 && errno == ENOPROTOOPT,
+	      "SOL_IPV6 on an AF_INET socket: ENOPROTOOPT (%s)",
+	      ret < 0 ? strerror(errno) : "accepted");
+	close(cl);
+}
+
 /* The peer closes without an error: EPIPE, not ECONNRESET. */
 static void test_clean_close(void)
 {
@@ -288,6 +475,7 @@ int main(int argc, char **argv)
 	test_before_handshake();
 	test_active_stream();
 	test_early_secret();
+	test_families();
 	test_clean_close();
 	return tap_done("compat_test");
 }

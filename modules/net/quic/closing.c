@@ -116,10 +116,7 @@ void quic_closing_add(struct sock *sk)
 	r->cid = c->scid;
 	r->net = sock_net(sk);
 	r->peer = c->peer;
-	if (sk->sk_family == AF_INET6)
-		r->saddr.v6.sin6_addr = sk->sk_v6_rcv_saddr;
-	else
-		r->saddr.v4.sin_addr.s_addr = inet_sk(sk)->inet_saddr;
+	quic_packet_saddr(sk, &c->peer, &r->saddr);
 	r->dgram = c->close_dgram;
 	atomic_set(&r->next, 1);
 	timer_setup(&r->timer, quic_closing_expire, 0);

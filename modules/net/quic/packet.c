@@ -782,17 +782,30 @@ int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
 	return 0;
 }
 
+/* The source address of the socket's datagrams to @to, in @to's family:
+ * an AF_INET6 socket keeps an IPv4 address as ::ffff:a.b.c.d.
+ */
+void quic_packet_saddr(struct sock *sk, const union quic_addr *to,
+		       union quic_addr *saddr)
+{
+	memset(saddr, 0, sizeof(*saddr));
+	saddr->sa.sa_family = to->sa.sa_family;
+	if (sk->sk_family == AF_INET)
+		saddr->v4.sin_addr.s_addr = inet_sk(sk)->inet_saddr;
+	else if (to->sa.sa_family == AF_INET6)
+		saddr->v6.sin6_addr = sk->sk_v6_rcv_saddr;
+	else if (ipv6_addr_v4mapped(&sk->sk_v6_rcv_saddr))
+		saddr->v4.sin_addr.s_addr = sk->sk_v6_rcv_saddr.s6_addr32[3];
+}
+
 static int quic_packet_xmit(struct sock *sk, struct sk_buff *skb)
 {
 	struct quic_conn *c = quic_conn(sk);
 	unsigned int len = skb->len;
-	union quic_addr saddr = {};
+	union quic_addr saddr;
 	int err;
 
-	if (sk->sk_family == AF_INET6)
-		saddr.v6.sin6_addr = sk->sk_v6_rcv_saddr;
-	else
-		saddr.v4.sin_addr.s_addr = inet_sk(sk)->inet_saddr;
+	quic_packet_saddr(sk, &c->peer, &saddr);
 	err = quic_udp_xmit(quic_sk(sk)->udp->sock->sk, skb, &saddr, &c->peer,
 			    sk->sk_bound_dev_if, quic_ecn_codepoint(c));
 	if (!err)
@@ -845,14 +858,10 @@ int quic_packet_path_xmit(struct sock *sk, const struct quic_frame *f,
 	if (err)
 		goto err;
 	c->bytes_tx += skb->len;
-	if (us == quic_sk(sk)->udp) {
-		if (sk->sk_family == AF_INET6)
-			saddr.v6.sin6_addr = sk->sk_v6_rcv_saddr;
-		else
-			saddr.v4.sin_addr.s_addr = inet_sk(sk)->inet_saddr;
-	} else {
-		saddr = us->addr;
-	}
+	if (us == quic_sk(sk)->udp)
+		quic_packet_saddr(sk, to, &saddr);
+	else if (us->addr.sa.sa_family == to->sa.sa_family)
+		saddr = us->addr;	/* else [::] sending IPv4: any */
 	return quic_udp_xmit(us->sock->sk, skb, &saddr, to,
 			     sk->sk_bound_dev_if, quic_ecn_codepoint(c));
 err:

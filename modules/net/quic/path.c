@@ -80,10 +80,7 @@ static bool quic_addr_same_host(const union quic_addr *a,
 static void quic_path_set_peer(struct sock *sk, const union quic_addr *a)
 {
 	quic_conn(sk)->peer = *a;
-	if (sk->sk_family == AF_INET6)
-		sk->sk_v6_daddr = a->v6.sin6_addr;
-	else
-		inet_sk(sk)->inet_daddr = a->v4.sin_addr.s_addr;
+	quic_sock_set_addr(sk, a, true);
 	inet_sk(sk)->inet_dport = a->v4.sin_port;
 }
 
@@ -186,15 +183,9 @@ static void quic_path_set_local(struct sock *sk, struct quic_udp_sock *us)
 	const union quic_addr *a = &us->addr;
 
 	qs->udp = us;
-	if (sk->sk_family == AF_INET6) {
-		if (!ipv6_addr_any(&a->v6.sin6_addr)) {
-			sk->sk_v6_rcv_saddr = a->v6.sin6_addr;
-			inet6_sk(sk)->saddr = a->v6.sin6_addr;
-		}
-	} else if (a->v4.sin_addr.s_addr) {
-		inet_sk(sk)->inet_rcv_saddr = a->v4.sin_addr.s_addr;
-		inet_sk(sk)->inet_saddr = a->v4.sin_addr.s_addr;
-	}
+	if (a->sa.sa_family == AF_INET6 ? !ipv6_addr_any(&a->v6.sin6_addr) :
+	    !!a->v4.sin_addr.s_addr)
+		quic_sock_set_addr(sk, a, false);
 	inet_sk(sk)->inet_sport = a->v4.sin_port;
 	inet_sk(sk)->inet_num = ntohs(a->v4.sin_port);
 	if (!quic_addr_same_host(a, &old->addr))
@@ -492,8 +483,8 @@ int quic_path_migrate(struct sock *sk, const union quic_addr *a)
 		return -ENOTCONN;
 	if (c->is_serv)
 		return -EOPNOTSUPP;	/* servers do not move */
-	if (addr.sa.sa_family != sk->sk_family)
-		return -EAFNOSUPPORT;
+	if (addr.sa.sa_family != c->peer.sa.sa_family)
+		return -EAFNOSUPPORT;	/* IPv4 on an AF_INET6 socket too */
 	if (!c->hs_confirmed)
 		return -EAGAIN;
 	if (qs->remote.disable_active_migration)
@@ -504,7 +495,7 @@ int quic_path_migrate(struct sock *sk, const union quic_addr *a)
 	 * socket: not under its lock
 	 */
 	release_sock(sk);
-	us = quic_udp_sock_get(sock_net(sk), &addr);
+	us = quic_udp_sock_get(sk, &addr);
 	lock_sock(sk);
 	if (IS_ERR(us))
 		return PTR_ERR(us);
@@ -557,7 +548,7 @@ int quic_path_set_preferred(struct sock *sk, const union quic_addr *a)
 	    !addr.v4.sin_addr.s_addr)
 		return -EINVAL;
 	release_sock(sk);
-	us = quic_udp_sock_get(sock_net(sk), &addr);
+	us = quic_udp_sock_get(sk, &addr);
 	lock_sock(sk);
 	if (IS_ERR(us))
 		return PTR_ERR(us);
@@ -617,7 +608,8 @@ void quic_path_peer_preferred(struct sock *sk,
 	struct quic_path *p = &quic_conn(sk)->path;
 	union quic_addr a = {};
 
-	if (sk->sk_family == AF_INET6) {
+	/* the address of the family the connection uses */
+	if (quic_conn(sk)->peer.sa.sa_family == AF_INET6) {
 		memcpy(&a.v6.sin6_addr, pa->ipv6, sizeof(pa->ipv6));
 		if (ipv6_addr_any(&a.v6.sin6_addr) || !pa->port6)
 			return;

@@ -76,6 +76,7 @@ int quic_peeloff(struct sock *conn, sockptr_t optval, unsigned int *optlen);
 void quic_peeloff_deliver(struct sock *sk, struct sk_buff *skb);
 void quic_peeloff_wake(struct sock *conn);
 void quic_sock_listen_rcv(struct sock *sk, struct sk_buff *skb);
+void quic_sock_set_addr(struct sock *sk, const union quic_addr *a, bool peer);
 int quic_inet_connect(struct socket *sock, struct quic_sockaddr *uaddr,
 		      int addr_len, int flags);
 int quic_inet_listen(struct socket *sock, int backlog);

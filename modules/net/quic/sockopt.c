@@ -7,6 +7,8 @@
  */
 
 #include <linux/tls.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 
 #include "packet.h"
@@ -782,11 +784,29 @@ int quic_do_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 }
 EXPORT_SYMBOL_GPL(quic_do_setsockopt);
 
+/* Options of the IP layers, as for every inet socket: SOL_IP on both
+ * families, SOL_IPV6 on AF_INET6 (IPV6_V6ONLY decides whether a socket
+ * bound to [::] takes IPv4 too).  IPV6_ADDRFORM would turn the socket
+ * into a UDP or TCP one: refused.
+ */
+static int quic_ip_setsockopt(struct sock *sk, int level, int optname,
+			      sockptr_t optval, unsigned int optlen)
+{
+	if (level == SOL_IP)
+		return ip_setsockopt(sk, level, optname, optval, optlen);
+	if (level == SOL_IPV6 && sk->sk_family == AF_INET6) {
+		if (optname == IPV6_ADDRFORM)
+			return -EOPNOTSUPP;
+		return ipv6_setsockopt(sk, level, optname, optval, optlen);
+	}
+	return -ENOPROTOOPT;
+}
+
 int quic_setsockopt(struct sock *sk, int level, int optname,
 		    sockptr_t optval, unsigned int optlen)
 {
 	if (level != SOL_QUIC)
-		return -ENOPROTOOPT;
+		return quic_ip_setsockopt(sk, level, optname, optval, optlen);
 	return quic_sockopt_set(sk, optname, optval, optlen);
 }
 
@@ -1012,6 +1032,10 @@ EXPORT_SYMBOL_GPL(quic_do_getsockopt);
 int quic_getsockopt(struct sock *sk, int level, int optname,
 		    char __user *optval, int __user *optlen)
 {
+	if (level == SOL_IP)
+		return ip_getsockopt(sk, level, optname, optval, optlen);
+	if (level == SOL_IPV6 && sk->sk_family == AF_INET6)
+		return ipv6_getsockopt(sk, level, optname, optval, optlen);
 	if (level != SOL_QUIC)
 		return -ENOPROTOOPT;
 	return quic_do_getsockopt(sk, optname, USER_SOCKPTR(optval),

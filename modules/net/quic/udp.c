@@ -45,16 +45,27 @@ static u32 quic_udp_hash(const struct net *net, const union quic_addr *a)
 	return jhash_1word((__force u32)a->v4.sin_addr.s_addr, h);
 }
 
+/* An IPv6 wildcard socket takes IPv4 too unless it is IPV6_V6ONLY: the
+ * two kinds are different tunnel sockets (only one can be bound).
+ */
+static bool quic_udp_v6only(const union quic_addr *a, bool v6only)
+{
+	return a->sa.sa_family == AF_INET6 &&
+	       (v6only || !ipv6_addr_any(&a->v6.sin6_addr));
+}
+
 static bool quic_udp_match(const struct quic_udp_sock *us,
-			   const struct net *net, const union quic_addr *a)
+			   const struct net *net, const union quic_addr *a,
+			   bool v6only, int ifindex)
 {
 	if (!net_eq(sock_net(us->sock->sk), net) ||
 	    us->addr.sa.sa_family != a->sa.sa_family ||
-	    us->addr.v4.sin_port != a->v4.sin_port)
+	    us->addr.v4.sin_port != a->v4.sin_port || us->ifindex != ifindex)
 		return false;
 	if (a->sa.sa_family == AF_INET6)
 		return ipv6_addr_equal(&us->addr.v6.sin6_addr,
-				       &a->v6.sin6_addr);
+				       &a->v6.sin6_addr) &&
+		       us->v6only == quic_udp_v6only(a, v6only);
 	return us->addr.v4.sin_addr.s_addr == a->v4.sin_addr.s_addr;
 }
 
@@ -248,16 +259,17 @@ static void quic_udp_release_work(struct work_struct *work)
 }
 
 static int quic_udp_sock_create(struct net *net, union quic_addr *a,
-				struct socket **sockp)
+				bool v6only, int ifindex, struct socket **sockp)
 {
 	struct udp_port_cfg cfg = {};
 	int err;
 
 	cfg.family = a->sa.sa_family;
+	cfg.bind_ifindex = ifindex;
 	if (cfg.family == AF_INET6) {
 		cfg.local_ip6 = a->v6.sin6_addr;
 		cfg.local_udp_port = a->v6.sin6_port;
-		cfg.ipv6_v6only = !ipv6_addr_any(&a->v6.sin6_addr);
+		cfg.ipv6_v6only = quic_udp_v6only(a, v6only);
 	} else {
 		cfg.local_ip = a->v4.sin_addr;
 		cfg.local_udp_port = a->v4.sin_port;
@@ -274,15 +286,21 @@ static int quic_udp_sock_create(struct net *net, union quic_addr *a,
 
 /**
  * quic_udp_sock_get - find or create the tunnel socket for an address
- * @net: network namespace
+ * @sk: the QUIC socket that binds: its namespace, its IPV6_V6ONLY (for the
+ *	IPv6 wildcard address, whether IPv4 is left out) and its
+ *	SO_BINDTODEVICE device choose the tunnel socket
  * @addr: local address; a zero port picks an ephemeral one, written back
  *
  * Context: process context, may sleep.
  * Return: a referenced tunnel socket or an ERR_PTR().
  */
-struct quic_udp_sock *quic_udp_sock_get(struct net *net, union quic_addr *addr)
+struct quic_udp_sock *quic_udp_sock_get(const struct sock *sk,
+					union quic_addr *addr)
 {
+	int ifindex = READ_ONCE(sk->sk_bound_dev_if);
 	struct udp_tunnel_sock_cfg tcfg = {};
+	bool v6only = sk->sk_ipv6only;
+	struct net *net = sock_net(sk);
 	struct quic_udp_sock *us;
 	unsigned long flags;
 	struct socket *sock;
@@ -294,7 +312,7 @@ struct quic_udp_sock *quic_udp_sock_get(struct net *net, union quic_addr *addr)
 		hash = quic_udp_hash(net, addr);
 		spin_lock_irqsave(&quic_udp_lock, flags);
 		hash_for_each_possible(quic_udp_table, us, node, hash) {
-			if (quic_udp_match(us, net, addr) &&
+			if (quic_udp_match(us, net, addr, v6only, ifindex) &&
 			    refcount_inc_not_zero(&us->refcnt)) {
 				spin_unlock_irqrestore(&quic_udp_lock, flags);
 				mutex_unlock(&quic_udp_mutex);
@@ -310,11 +328,11 @@ struct quic_udp_sock *quic_udp_sock_get(struct net *net, union quic_addr *addr)
 		goto out;
 	}
 
-	err = quic_udp_sock_create(net, addr, &sock);
+	err = quic_udp_sock_create(net, addr, v6only, ifindex, &sock);
 	if (err == -EADDRINUSE) {
 		/* A socket for this address may still be on its way out. */
 		flush_workqueue(quic_udp_wq);
-		err = quic_udp_sock_create(net, addr, &sock);
+		err = quic_udp_sock_create(net, addr, v6only, ifindex, &sock);
 	}
 	if (err) {
 		kfree(us);
@@ -322,6 +340,8 @@ struct quic_udp_sock *quic_udp_sock_get(struct net *net, union quic_addr *addr)
 	}
 
 	us->sock = sock;
+	us->v6only = quic_udp_v6only(addr, v6only);
+	us->ifindex = ifindex;
 	us->addr = *addr;
 	us->addr.v4.sin_port = inet_sk(sock->sk)->inet_sport;
 	addr->v4.sin_port = us->addr.v4.sin_port;

@@ -37,6 +37,8 @@ struct quic_udp_sock {
 	union quic_addr		addr;	/* bound address, port filled in */
 	refcount_t		refcnt;
 	struct socket		*sock;
+	bool			v6only;	/* [::] without IPv4 (IPV6_V6ONLY) */
+	int			ifindex; /* bound to a device (SO_BINDTODEVICE) */
 	struct hlist_head	listeners;	/* listening QUIC sockets, RCU */
 	spinlock_t		listen_lock;	/* protects listeners updates */
 	struct work_struct	work;
@@ -46,10 +48,11 @@ struct quic_udp_sock {
 	struct quic_udp_ptb	ptb[QUIC_UDP_PTB_MAX];	/* the latest */
 };
 
-struct quic_udp_sock *quic_udp_sock_get(struct net *net, union quic_addr *addr);
-void quic_udp_sock_put(struct quic_udp_sock *us);
-
 struct sock;
+
+struct quic_udp_sock *quic_udp_sock_get(const struct sock *sk,
+					union quic_addr *addr);
+void quic_udp_sock_put(struct quic_udp_sock *us);
 
 void quic_udp_listen_add(struct quic_udp_sock *us, struct sock *sk);
 void quic_udp_listen_del(struct quic_udp_sock *us, struct sock *sk);
