@@ -419,8 +419,17 @@ static void test_families(void)
 		ret = handshake_with(cl, l6, &v4, sizeof(v4), &peer);
 		CHECK(!ret, "an IPv4 client reaches a dual-stack [::] listener (%d)",
 		      ret);
-		close(cl);
+		/* the server's connection is in its closing period, the
+		 * listener goes: a new 0.0.0.0 server on that port binds
+		 */
 		close(l6);
+		v4.sin_addr.s_addr = htonl(INADDR_ANY);
+		l4 = listener_at(AF_INET, &v4, sizeof(v4), -1);
+		CHECK(l4 >= 0, "a closing period does not keep a new server from its port (%s)",
+		      l4 < 0 ? strerror(errno) : "ok");
+		if (l4 >= 0)
+			close(l4);
+		close(cl);
 	}
 
 	/* SOL_IP and SOL_IPV6 options, set and read back */

@@ -175,7 +175,10 @@ bool quic_closing_rcv(struct net *net, const u8 *dcid, u8 len)
 	return true;
 }
 
-static int quic_closing_flush(struct net *net)
+/* The records of @net (all with NULL), or only those on tunnel sockets of
+ * @port when it is not 0.
+ */
+static int quic_closing_flush(struct net *net, __be16 port)
 {
 	struct quic_closing *r, *tmp;
 	LIST_HEAD(gc);
@@ -184,6 +187,8 @@ static int quic_closing_flush(struct net *net)
 	spin_lock_bh(&quic_closing_lock);
 	list_for_each_entry_safe(r, tmp, &quic_closing_list, list) {
 		if (net && !net_eq(r->net, net))
+			continue;
+		if (port && r->us->addr.v4.sin_port != port)
 			continue;
 		quic_closing_unlink(r);
 		list_add(&r->gc, &gc);
@@ -202,8 +207,28 @@ static int quic_closing_flush(struct net *net)
  */
 void quic_closing_net_exit(struct net *net)
 {
-	if (quic_closing_flush(net))
+	if (quic_closing_flush(net, 0))
 		rcu_barrier();
+}
+
+/**
+ * quic_closing_release_port - a bind() wants a port closing records hold
+ * @net: the namespace
+ * @port: the port
+ *
+ * The closing period is a courtesy to peers; it gives way to a new
+ * socket, as TCP's TIME_WAIT does to SO_REUSEADDR: the records on
+ * tunnel sockets of @port end now, and their references with them.
+ *
+ * Context: process context, may sleep.
+ * Return: true when there were any.
+ */
+bool quic_closing_release_port(struct net *net, __be16 port)
+{
+	if (!port || !quic_closing_flush(net, port))
+		return false;
+	rcu_barrier();		/* the references drop from RCU callbacks */
+	return true;
 }
 
 int quic_closing_init(void)
@@ -213,7 +238,7 @@ int quic_closing_init(void)
 
 void quic_closing_exit(void)
 {
-	quic_closing_flush(NULL);
+	quic_closing_flush(NULL, 0);
 	rcu_barrier();
 	rhashtable_destroy(&quic_closing_table);
 }

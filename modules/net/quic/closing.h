@@ -19,6 +19,7 @@ struct sock;
 void quic_closing_add(struct sock *sk);
 bool quic_closing_rcv(struct net *net, const u8 *dcid, u8 len);
 void quic_closing_net_exit(struct net *net);
+bool quic_closing_release_port(struct net *net, __be16 port);
 int quic_closing_init(void);
 void quic_closing_exit(void);
 

@@ -24,6 +24,7 @@
 #include <net/net_namespace.h>
 #include <net/udp_tunnel.h>
 
+#include "closing.h"
 #include "compat.h"
 #include "packet.h"
 #include "socket.h"
@@ -330,7 +331,10 @@ struct quic_udp_sock *quic_udp_sock_get(const struct sock *sk,
 
 	err = quic_udp_sock_create(net, addr, v6only, ifindex, &sock);
 	if (err == -EADDRINUSE) {
-		/* A socket for this address may still be on its way out. */
+		/* A socket for this address may still be on its way out,
+		 * or held by closing records only, which give way.
+		 */
+		quic_closing_release_port(net, addr->v4.sin_port);
 		flush_workqueue(quic_udp_wq);
 		err = quic_udp_sock_create(net, addr, v6only, ifindex, &sock);
 	}
