@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "quic_pair.h"
@@ -455,6 +456,39 @@ static void test_families(void)
 	close(cl);
 }
 
+/* /proc/net/quic/sks: a listener, as scripts wait for one */
+static void test_proc(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	char line[512], want[64], ino[32];
+	int sd, found = 0, header = 0;
+	struct stat st;
+	FILE *f;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sd = listener_at(AF_INET, &a, sizeof(a), -1);
+	if (sd < 0 || fstat(sd, &st)) {
+		CHECK(0, "a listener for /proc (%s)", strerror(errno));
+		return;
+	}
+	snprintf(want, sizeof(want), "127.0.0.1:%u\t", ntohs(port_of(sd)));
+	snprintf(ino, sizeof(ino), "\t%lu\t", (unsigned long)st.st_ino);
+	f = fopen("/proc/net/quic/sks", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "LOCAL_ADDRESS\t", 14))
+			header = 1;
+		if (!strncmp(line, want, strlen(want)) &&
+		    strstr(line, "\tLISTEN\t") && strstr(line, ino))
+			found = 1;
+	}
+	if (f)
+		fclose(f);
+	CHECK(header && found,
+	      "/proc/net/quic/sks lists the listener at %s in LISTEN with its inode",
+	      want);
+	close(sd);
+}
+
 /* The peer closes without an error: EPIPE, not ECONNRESET. */
 static void test_clean_close(void)
 {
@@ -485,6 +519,7 @@ int main(int argc, char **argv)
 	test_active_stream();
 	test_early_secret();
 	test_families();
+	test_proc();
 	test_clean_close();
 	return tap_done("compat_test");
 }

@@ -8,6 +8,7 @@
 #include <linux/seq_file.h>
 
 #include "mib.h"
+#include "socket.h"
 
 unsigned int quic_net_id __read_mostly;
 
@@ -69,7 +70,8 @@ static int quic_snmp_show(struct seq_file *seq, void *v)
 }
 
 /**
- * quic_mib_net_init - counters and /proc/net/quic of a namespace
+ * quic_mib_net_init - counters and /proc/net/quic of a namespace: snmp
+ * (the counters) and sks (the sockets, see quic_sock_proc_show())
  * @net: the namespace
  *
  * Return: 0 or a negative error.
@@ -79,12 +81,16 @@ int quic_mib_net_init(struct net *net)
 	struct quic_net *qn = quic_net(net);
 	struct proc_dir_entry *dir;
 
+	spin_lock_init(&qn->sk_lock);
+	INIT_HLIST_HEAD(&qn->sk_list);
 	qn->stat = alloc_percpu(struct quic_mib);
 	if (!qn->stat)
 		return -ENOMEM;
 	dir = proc_net_mkdir(net, "quic", net->proc_net);
 	if (!dir || !proc_create_net_single("snmp", 0444, dir, quic_snmp_show,
-					    NULL)) {
+					    NULL) ||
+	    !proc_create_net_single("sks", 0444, dir, quic_sock_proc_show,
+				    NULL)) {
 		remove_proc_subtree("quic", net->proc_net);
 		free_percpu(qn->stat);
 		qn->stat = NULL;

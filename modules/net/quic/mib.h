@@ -69,6 +69,8 @@ struct quic_net {
 	DEFINE_SNMP_STAT(struct quic_mib, stat);
 	struct ctl_table_header *sysctl;	/* see sysctl.c */
 	int cong_algo;			/* net.quic.congestion_control */
+	spinlock_t sk_lock;		/* protects sk_list */
+	struct hlist_head sk_list;	/* every QUIC socket, for /proc */
 };
 
 extern unsigned int quic_net_id;

@@ -21,6 +21,98 @@
 
 static void quic_listen_work(struct work_struct *work);
 
+/* Every socket of a namespace is listed in /proc/net/quic/sks. */
+static void quic_sock_list_add(struct sock *sk)
+{
+	struct quic_net *qn = quic_net(sock_net(sk));
+
+	spin_lock_bh(&qn->sk_lock);
+	hlist_add_head(&quic_sk(sk)->proc_node, &qn->sk_list);
+	spin_unlock_bh(&qn->sk_lock);
+}
+
+static void quic_sock_list_del(struct sock *sk)
+{
+	struct quic_net *qn = quic_net(sock_net(sk));
+
+	spin_lock_bh(&qn->sk_lock);
+	hlist_del_init(&quic_sk(sk)->proc_node);
+	spin_unlock_bh(&qn->sk_lock);
+}
+
+static const char *const quic_state_names[] = {
+	[TCP_ESTABLISHED]	= "ESTABLISHED",
+	[TCP_SYN_SENT]		= "SYN_SENT",
+	[TCP_SYN_RECV]		= "SYN_RECV",
+	[TCP_CLOSE]		= "CLOSE",
+	[TCP_LISTEN]		= "LISTEN",
+};
+
+/* An address of the socket, as getsockname() or getpeername() see it */
+static void quic_sock_proc_addr(struct seq_file *seq, struct sock *sk,
+				bool peer)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	union quic_addr a = {};
+
+	if (sk->sk_family == AF_INET6) {
+		a.v6.sin6_family = AF_INET6;
+		a.v6.sin6_addr = peer ? sk->sk_v6_daddr : sk->sk_v6_rcv_saddr;
+	} else {
+		a.v4.sin_family = AF_INET;
+		a.v4.sin_addr.s_addr = peer ? inet->inet_daddr :
+					      inet->inet_rcv_saddr;
+	}
+	a.v4.sin_port = peer ? inet->inet_dport : inet->inet_sport;
+	seq_printf(seq, "%pISpc\t", &a);
+}
+
+/**
+ * quic_sock_proc_show - /proc/net/quic/sks: one line per socket
+ * @seq: the file
+ * @v: unused
+ *
+ * Local and remote address, the tunnel socket's address, state, owner,
+ * inode (as in /proc/PID/fd), then the send buffer in use and its size,
+ * the received data queued and the receive buffer's size.
+ *
+ * Return: 0.
+ */
+int quic_sock_proc_show(struct seq_file *seq, void *v)
+{
+	struct quic_net *qn = quic_net(seq_file_single_net(seq));
+	struct quic_udp_sock *us;
+	struct quic_sock *qs;
+	const char *state;
+	struct sock *sk;
+
+	seq_puts(seq, "LOCAL_ADDRESS\tREMOTE_ADDRESS\tUDP_ADDRESS\tSTATE\tUID\tINODE\tWMEM_QUEUED\tSNDBUF\tRMEM_ALLOC\tRCVBUF\n");
+	rcu_read_lock();	/* tunnel sockets are freed after a grace period */
+	spin_lock_bh(&qn->sk_lock);
+	hlist_for_each_entry(qs, &qn->sk_list, proc_node) {
+		sk = &qs->inet.sk;
+		quic_sock_proc_addr(seq, sk, false);
+		quic_sock_proc_addr(seq, sk, true);
+		us = READ_ONCE(qs->udp);
+		if (us)
+			seq_printf(seq, "%pISpc\t", &us->addr);
+		else
+			seq_puts(seq, "-\t");
+		state = (unsigned int)sk->sk_state <
+			ARRAY_SIZE(quic_state_names) ?
+			quic_state_names[sk->sk_state] : NULL;
+		seq_printf(seq, "%s\t%u\t%lu\t%d\t%d\t%d\t%d\n",
+			   state ?: "?",
+			   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)),
+			   sock_i_ino(sk), READ_ONCE(sk->sk_wmem_queued),
+			   READ_ONCE(sk->sk_sndbuf), sk_rmem_alloc_get(sk),
+			   READ_ONCE(sk->sk_rcvbuf));
+	}
+	spin_unlock_bh(&qn->sk_lock);
+	rcu_read_unlock();
+	return 0;
+}
+
 static int quic_init_sock(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
@@ -36,6 +128,7 @@ static int quic_init_sock(struct sock *sk)
 
 	sk->sk_destruct = inet_sock_destruct;
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
+	quic_sock_list_add(sk);
 	return 0;
 }
 
@@ -59,6 +152,7 @@ static void quic_destroy_sock(struct sock *sk)
 		sock_kfree_s(sk, qs->alpn, qs->alpn_size);
 		qs->alpn = NULL;
 	}
+	quic_sock_list_del(sk);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
 }
 
@@ -467,6 +561,7 @@ static struct sock *quic_sock_child(struct sock *lsk, struct sk_buff *skb,
 	if (sk->sk_family == AF_INET6)
 		inet_sk(sk)->pinet6 = &((struct quic6_sock *)sk)->inet6;
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
+	quic_sock_list_add(sk);		/* its node is the listener's copy */
 	refcount_inc(&qs->udp->refcnt);
 	if (qs->pref_udp)
 		refcount_inc(&qs->pref_udp->refcnt);

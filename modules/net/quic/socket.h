@@ -35,6 +35,8 @@ struct quic_sock {
 
 	struct quic_conn		conn;
 
+	struct hlist_node		proc_node;	/* quic_net's sk_list */
+
 	char				*alpn;	/* comma separated, or NULL */
 	u16				alpn_len;	/* without the NUL */
 	u16				alpn_size;	/* allocated */
@@ -77,6 +79,8 @@ void quic_peeloff_deliver(struct sock *sk, struct sk_buff *skb);
 void quic_peeloff_wake(struct sock *conn);
 void quic_sock_listen_rcv(struct sock *sk, struct sk_buff *skb);
 void quic_sock_set_addr(struct sock *sk, const union quic_addr *a, bool peer);
+struct seq_file;
+int quic_sock_proc_show(struct seq_file *seq, void *v);
 int quic_inet_connect(struct socket *sock, struct quic_sockaddr *uaddr,
 		      int addr_len, int flags);
 int quic_inet_listen(struct socket *sock, int backlog);
