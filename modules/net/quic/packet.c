@@ -513,12 +513,17 @@ static bool quic_space_wants_send(struct sock *sk, u8 space)
 }
 
 /* The keys a packet of @space is sent with: a client sends 0-RTT packets
- * in the application space until it has 1-RTT keys.
+ * in the application space until it has 1-RTT keys.  While a key update
+ * the peer started waits for its work item, no 1-RTT packet leaves: it
+ * would acknowledge packets of the new phase in the old one, which peers
+ * treat as an error (RFC 9001 section 6.2); the work item sends them.
  */
 static struct quic_crypto *quic_space_tx_keys(struct quic_conn *c, u8 space)
 {
 	struct quic_crypto *cr = c->crypto[quic_space_level(space)];
 
+	if (space == QUIC_PNSPACE_APP && c->key_update_rx)
+		return NULL;
 	if (cr && cr->tx.ready)
 		return cr;
 	cr = c->crypto[QUIC_CRYPTO_EARLY];
