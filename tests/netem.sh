@@ -12,6 +12,7 @@
 # kmod-tests.sh.
 #
 # usage: netem.sh STREAM_TEST CERT_DIR [MIB]
+#   QUIC_NETEM_ALGS="0:reno 1:cubic 2:bbr" (default) the controllers
 
 ST=$1
 CERTS=$2
@@ -91,8 +92,9 @@ ecn() {
 	report $? "$cc: $MIB MiB both ways intact with CE marks for ECT packets (netem loss 3% ecn): $ce marks received, $cg window reductions, $fail validation failures, $lost packets lost" "$out"
 }
 
-# each congestion controller (QUIC_CONG_ALG_ numbers, read by the tests)
-for alg in 0:reno 1:cubic 2:bbr; do
+# each congestion controller (QUIC_CONG_ALG_ numbers, read by the tests),
+# or those QUIC_NETEM_ALGS names ("0:reno 1:cubic 2:bbr" by default)
+for alg in ${QUIC_NETEM_ALGS:-0:reno 1:cubic 2:bbr}; do
 	export QUIC_TEST_CONG=${alg%%:*}
 	cc=${alg#*:}
 	transfer "1% loss" loss 1%
