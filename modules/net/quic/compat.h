@@ -118,6 +118,11 @@ static inline void sk_free_unlock_clone(struct sock *sk)
 }
 #endif
 
+/* A socket's owner, for /proc: sk_uid() replaced sock_i_uid(). */
+#ifndef HAVE_SK_UID
+#define sk_uid(sk)	sock_i_uid((struct sock *)(sk))
+#endif
+
 /* The UDP tunnel helpers take the tunnel's struct sock where they took
  * its struct socket.
  */

@@ -101,10 +101,10 @@ int quic_sock_proc_show(struct seq_file *seq, void *v)
 		state = (unsigned int)sk->sk_state <
 			ARRAY_SIZE(quic_state_names) ?
 			quic_state_names[sk->sk_state] : NULL;
-		seq_printf(seq, "%s\t%u\t%lu\t%d\t%d\t%d\t%d\n",
+		seq_printf(seq, "%s\t%u\t%llu\t%d\t%d\t%d\t%d\n",
 			   state ?: "?",
-			   from_kuid_munged(seq_user_ns(seq), sock_i_uid(sk)),
-			   sock_i_ino(sk), READ_ONCE(sk->sk_wmem_queued),
+			   from_kuid_munged(seq_user_ns(seq), sk_uid(sk)),
+			   (u64)sock_i_ino(sk), READ_ONCE(sk->sk_wmem_queued),
 			   READ_ONCE(sk->sk_sndbuf), sk_rmem_alloc_get(sk),
 			   READ_ONCE(sk->sk_rcvbuf));
 	}
