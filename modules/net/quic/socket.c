@@ -838,6 +838,8 @@ static int quic_send_state(struct sock *sk)
 		quic_streams_start(sk);
 		return 0;
 	}
+	if (sk->sk_state == TCP_CLOSE && quic_conn(sk)->hs_complete)
+		return -EPIPE;		/* the connection ended */
 	return sk->sk_state == TCP_ESTABLISHED ? 0 : -ENOTCONN;
 }
 
