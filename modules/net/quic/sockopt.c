@@ -96,10 +96,6 @@ static bool quic_sock_configurable(const struct sock *sk)
  * zero the structure and set the few fields they care about.  So flags
  * can be turned on, not off.
  */
-#define QUIC_SET_NONZERO(dst, src, field) do {		\
-		if ((src)->field)			\
-			(dst)->field = (src)->field;	\
-	} while (0)
 
 static int quic_set_config(struct sock *sk, sockptr_t optval,
 			   unsigned int optlen)
@@ -112,16 +108,26 @@ static int quic_set_config(struct sock *sk, sockptr_t optval,
 			       optlen);
 	if (err)
 		return err;
-	QUIC_SET_NONZERO(&c, &u, version);
-	QUIC_SET_NONZERO(&c, &u, plpmtud_probe_interval);
-	QUIC_SET_NONZERO(&c, &u, initial_smoothed_rtt);
-	QUIC_SET_NONZERO(&c, &u, payload_cipher_type);
-	QUIC_SET_NONZERO(&c, &u, congestion_control_algo);
-	QUIC_SET_NONZERO(&c, &u, validate_peer_address);
-	QUIC_SET_NONZERO(&c, &u, stream_data_nodelay);
-	QUIC_SET_NONZERO(&c, &u, receive_session_ticket);
-	QUIC_SET_NONZERO(&c, &u, certificate_request);
-	QUIC_SET_NONZERO(&c, &u, keepalive_probe_interval);
+	if (u.version)
+		c.version = u.version;
+	if (u.plpmtud_probe_interval)
+		c.plpmtud_probe_interval = u.plpmtud_probe_interval;
+	if (u.initial_smoothed_rtt)
+		c.initial_smoothed_rtt = u.initial_smoothed_rtt;
+	if (u.payload_cipher_type)
+		c.payload_cipher_type = u.payload_cipher_type;
+	if (u.congestion_control_algo)
+		c.congestion_control_algo = u.congestion_control_algo;
+	if (u.validate_peer_address)
+		c.validate_peer_address = u.validate_peer_address;
+	if (u.stream_data_nodelay)
+		c.stream_data_nodelay = u.stream_data_nodelay;
+	if (u.receive_session_ticket)
+		c.receive_session_ticket = u.receive_session_ticket;
+	if (u.certificate_request)
+		c.certificate_request = u.certificate_request;
+	if (u.keepalive_probe_interval)
+		c.keepalive_probe_interval = u.keepalive_probe_interval;
 
 	if (c.version != QUIC_VERSION_V1 && c.version != QUIC_VERSION_V2)
 		return -EINVAL;
@@ -174,23 +180,40 @@ static int quic_set_transport_param(struct sock *sk, sockptr_t optval,
 	if (err)
 		return err;
 	p = u.remote ? qs->remote : qs->local;
-	QUIC_SET_NONZERO(&p, &u, disable_active_migration);
-	QUIC_SET_NONZERO(&p, &u, grease_quic_bit);
-	QUIC_SET_NONZERO(&p, &u, stateless_reset);
-	QUIC_SET_NONZERO(&p, &u, disable_1rtt_encryption);
-	QUIC_SET_NONZERO(&p, &u, disable_compatible_version);
-	QUIC_SET_NONZERO(&p, &u, active_connection_id_limit);
-	QUIC_SET_NONZERO(&p, &u, ack_delay_exponent);
-	QUIC_SET_NONZERO(&p, &u, max_datagram_frame_size);
-	QUIC_SET_NONZERO(&p, &u, max_udp_payload_size);
-	QUIC_SET_NONZERO(&p, &u, max_idle_timeout);
-	QUIC_SET_NONZERO(&p, &u, max_ack_delay);
-	QUIC_SET_NONZERO(&p, &u, max_streams_bidi);
-	QUIC_SET_NONZERO(&p, &u, max_streams_uni);
-	QUIC_SET_NONZERO(&p, &u, max_data);
-	QUIC_SET_NONZERO(&p, &u, max_stream_data_bidi_local);
-	QUIC_SET_NONZERO(&p, &u, max_stream_data_bidi_remote);
-	QUIC_SET_NONZERO(&p, &u, max_stream_data_uni);
+	if (u.disable_active_migration)
+		p.disable_active_migration = u.disable_active_migration;
+	if (u.grease_quic_bit)
+		p.grease_quic_bit = u.grease_quic_bit;
+	if (u.stateless_reset)
+		p.stateless_reset = u.stateless_reset;
+	if (u.disable_1rtt_encryption)
+		p.disable_1rtt_encryption = u.disable_1rtt_encryption;
+	if (u.disable_compatible_version)
+		p.disable_compatible_version = u.disable_compatible_version;
+	if (u.active_connection_id_limit)
+		p.active_connection_id_limit = u.active_connection_id_limit;
+	if (u.ack_delay_exponent)
+		p.ack_delay_exponent = u.ack_delay_exponent;
+	if (u.max_datagram_frame_size)
+		p.max_datagram_frame_size = u.max_datagram_frame_size;
+	if (u.max_udp_payload_size)
+		p.max_udp_payload_size = u.max_udp_payload_size;
+	if (u.max_idle_timeout)
+		p.max_idle_timeout = u.max_idle_timeout;
+	if (u.max_ack_delay)
+		p.max_ack_delay = u.max_ack_delay;
+	if (u.max_streams_bidi)
+		p.max_streams_bidi = u.max_streams_bidi;
+	if (u.max_streams_uni)
+		p.max_streams_uni = u.max_streams_uni;
+	if (u.max_data)
+		p.max_data = u.max_data;
+	if (u.max_stream_data_bidi_local)
+		p.max_stream_data_bidi_local = u.max_stream_data_bidi_local;
+	if (u.max_stream_data_bidi_remote)
+		p.max_stream_data_bidi_remote = u.max_stream_data_bidi_remote;
+	if (u.max_stream_data_uni)
+		p.max_stream_data_uni = u.max_stream_data_uni;
 
 	if (p.max_udp_payload_size < QUIC_MIN_UDP_PAYLOAD ||
 	    p.max_udp_payload_size > QUIC_MAX_UDP_PAYLOAD ||
@@ -710,7 +733,7 @@ static int quic_set_connection_migration(struct sock *sk, sockptr_t optval,
 }
 
 static int quic_sockopt_set(struct sock *sk, int optname, sockptr_t optval,
-			      unsigned int optlen)
+			    unsigned int optlen)
 {
 	int err;
 
@@ -951,7 +974,7 @@ static int quic_get_connection_id(struct sock *sk, sockptr_t optval,
 }
 
 static int quic_sockopt_get(struct sock *sk, int optname, sockptr_t optval,
-			      unsigned int *optlen)
+			    unsigned int *optlen)
 {
 	int err;
 
