@@ -260,20 +260,6 @@ static void test_early_secret(void)
 	close(sd);
 }
 
-struct hs_arg {
-	int listener, sd, ret;
-};
-
-static void *accept_hs(void *arg)
-{
-	struct hs_arg *a = arg;
-
-	a->sd = accept(a->listener, NULL, NULL);
-	a->ret = a->sd < 0 ? -errno :
-		 quic_server_handshake(a->sd, quic_psk, NULL, "streamtest");
-	return NULL;
-}
-
 /* A handshake from @cl to @listener (bound, listening) at @to; the
  * accepted socket is closed, the peer's address as the client sees it
  * is left in @peer.
@@ -281,14 +267,14 @@ static void *accept_hs(void *arg)
 static int handshake_with(int cl, int listener, const void *to,
 			  socklen_t tolen, struct sockaddr_in6 *peer)
 {
-	struct hs_arg arg = { .listener = listener, .sd = -1 };
+	struct accept_arg arg = { .listener = listener, .sd = -1 };
 	socklen_t len = sizeof(*peer);
 	pthread_t t;
 	int ret;
 
 	set_timeouts(cl, 10);
 	set_timeouts(listener, 10);
-	pthread_create(&t, NULL, accept_hs, &arg);
+	pthread_create(&t, NULL, accept_thread, &arg);
 	ret = connect(cl, to, tolen) ? -errno :
 	      quic_client_handshake(cl, quic_psk, NULL, "streamtest");
 	if (ret)

@@ -20,11 +20,7 @@
 
 char quic_psk[4096];
 
-struct accept_arg {
-	int listener, sd, ret;
-};
-
-static void *accept_thread(void *arg)
+void *accept_thread(void *arg)
 {
 	struct accept_arg *a = arg;
 

@@ -36,6 +36,11 @@ struct opts {
 int pair_setup(int argc, char **argv, const char *args);
 void set_timeouts(int sd, int sec);
 void get_params(int sd, struct quic_transport_param *p);
+/* accept() on @listener, then the PSK server handshake: a thread's */
+struct accept_arg {
+	int listener, sd, ret;
+};
+void *accept_thread(void *arg);
 /* A connected pair over IPv4 loopback; returns 0 or -errno. */
 int pair_open(struct pair *p, const struct opts *o);
 void pair_close(struct pair *p);
