@@ -375,6 +375,10 @@ if [ -x "$root/usr/bin/python3" ] &&
 		# quic-perf and aioquic_peer.py speak the same small protocol
 		perf_to_aioquic "our client moves 1 MiB to an aioquic server, CRC-32 checked"
 
+		# aioquic's Retry tokens are 256 bytes (RSA-2048 sealed)
+		perf_to_aioquic "our client follows an aioquic server's Retry (a 256-byte token), then moves 1 MiB, CRC-32 checked" \
+			-- --retry
+
 		# our client updates its keys halfway; QUIC v1 only: aioquic
 		# 1.2.0 derives the next v2 keys with the v1 label "quic ku"
 		# (RFC 9369 section 3.3.2 says "quicv2 ku")

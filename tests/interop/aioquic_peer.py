@@ -119,7 +119,8 @@ async def run_perf_server(args):
     PerfServerProtocol.done = asyncio.Queue()
     server = await serve(args.host, args.port,
                          configuration=configuration(args, False),
-                         create_protocol=PerfServerProtocol)
+                         create_protocol=PerfServerProtocol,
+                         retry=args.retry)
     print("listening", flush=True)
     try:
         await asyncio.wait_for(PerfServerProtocol.done.get(), args.timeout)
@@ -205,6 +206,8 @@ def main():
     p.add_argument("--count", type=int, default=1)
     p.add_argument("--timeout", type=float, default=30)
     p.add_argument("--bytes", type=int, default=4 << 20)
+    p.add_argument("--retry", action="store_true",
+                   help="perf-server: answer first Initials with Retry")
     args = p.parse_args()
     run = {"client": run_client, "server": run_server,
            "perf-server": run_perf_server,

@@ -119,7 +119,36 @@ void quic_conn_free(struct sock *sk)
 	if (c->new_token)
 		sock_kfree_s(sk, c->new_token, c->new_token_len);
 	c->new_token = NULL;
+	quic_conn_set_token(sk, NULL, 0, 0);
 	memzero_explicit(c->ticket_key, sizeof(c->ticket_key));
+}
+
+/**
+ * quic_conn_set_token - the token a client's Initial packets carry
+ * @sk: the client
+ * @token: a Retry's token or the user's (from an earlier NEW_TOKEN);
+ *	NULL to drop the current one
+ * @len: its length, at most QUIC_TOKEN_MAX_LEN
+ * @gfp: allocation flags (GFP_ATOMIC from the receive path)
+ *
+ * Return: 0 or -ENOMEM (the socket's option memory is exhausted).
+ */
+int quic_conn_set_token(struct sock *sk, const u8 *token, u16 len, gfp_t gfp)
+{
+	struct quic_conn *c = quic_conn(sk);
+	u8 *t = NULL;
+
+	if (token) {
+		t = sock_kmalloc(sk, len, gfp);
+		if (!t)
+			return -ENOMEM;
+		memcpy(t, token, len);
+	}
+	if (c->token)
+		sock_kfree_s(sk, c->token, c->token_len);
+	c->token = t;
+	c->token_len = t ? len : 0;
+	return 0;
 }
 
 /**

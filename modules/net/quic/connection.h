@@ -36,7 +36,11 @@
 #define QUIC_PTO_INITIAL_MS	1000	/* RFC 9002 section 6.2.2 */
 #define QUIC_PTO_MAX_COUNT	8	/* handshake: give up after that many */
 #define QUIC_HS_SILENCE		(10 * HZ)	/* ... with nothing received */
-#define QUIC_TOKEN_MAX_LEN	128	/* tokens a client sends */
+/* Tokens a client sends (a Retry's, or the user's from NEW_TOKEN): other
+ * servers' reach 256 bytes (RSA-2048 sealed); bounded by what an Initial
+ * packet of 1200 bytes can carry.
+ */
+#define QUIC_TOKEN_MAX_LEN	1024
 #define QUIC_NEW_TOKEN_MAX	512	/* NEW_TOKEN tokens a client keeps */
 #define QUIC_TICKET_MAX_LEN	4096	/* NewSessionTicket messages kept */
 #define QUIC_TICKET_KEY_LEN	64	/* session ticket key (GnuTLS size) */
@@ -127,14 +131,16 @@ struct quic_conn {
 	u8 dcid_final:1;		/* client: took the server's CID */
 	u8 retried:1;			/* a Retry was used */
 	u8 new_token_pending:1;		/* server: NEW_TOKEN to send */
-	u8 token_len;
 	u8 pto_count;
+	u16 token_len;
 
 	struct quic_cid scid;		/* ours: the one in use */
 	struct quic_cid dcid;		/* the peer's: the one we send to */
 	struct quic_cid odcid;		/* client's first Destination CID */
 	struct quic_cid retry_scid;	/* the Retry's Source CID */
-	u8 token[QUIC_TOKEN_MAX_LEN];	/* client: Retry's or the user's */
+	u8 *token;			/* client: Retry's or the user's,
+					 * charged to the socket
+					 */
 	u8 *new_token;			/* client: the last NEW_TOKEN's */
 	u16 new_token_len;
 	u8 *ticket;			/* client: NewSessionTicket messages */
@@ -261,6 +267,7 @@ struct sock;
 
 void quic_conn_init(struct sock *sk);
 void quic_conn_free(struct sock *sk);
+int quic_conn_set_token(struct sock *sk, const u8 *token, u16 len, gfp_t gfp);
 void quic_conn_close(struct sock *sk, u64 errcode);
 void quic_conn_abort(struct sock *sk, int err);
 void quic_conn_discard(struct sock *sk, u8 space);

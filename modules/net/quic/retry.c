@@ -255,8 +255,8 @@ int quic_retry_rcv(struct sock *sk, struct sk_buff *skb,
 	    crypto_memneq(tag, skb->data + h->len - QUIC_RETRY_TAG_LEN,
 			  QUIC_RETRY_TAG_LEN))
 		return -EINVAL;
-	memcpy(c->token, h->token, h->token_len);
-	c->token_len = h->token_len;
+	if (quic_conn_set_token(sk, h->token, h->token_len, GFP_ATOMIC))
+		return -ENOMEM;
 	quic_cid_set(&c->dcid, h->scid, h->scid_len);
 	c->retry_scid = c->dcid;
 	c->retried = 1;
@@ -291,7 +291,7 @@ static void quic_retry_work(struct work_struct *work)
 	list_for_each_entry_safe(s, tmp, &c->sent[QUIC_PNSPACE_INITIAL], list) {
 		c->cong.inflight -= min_t(u32, c->cong.inflight, s->bytes);
 		list_del(&s->list);
-		kfree(s);
+		quic_sent_free(sk, s);
 	}
 	c->ctx[QUIC_PNSPACE_INITIAL].sent = 0;
 	quic_packet_flush_bh(sk);

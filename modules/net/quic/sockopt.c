@@ -496,7 +496,8 @@ static int quic_set_token(struct sock *sk, sockptr_t optval,
 			  unsigned int optlen)
 {
 	struct quic_conn *c = quic_conn(sk);
-	u8 token[QUIC_TOKEN_MAX_LEN];
+	u8 *token;
+	int err;
 
 	if (c->is_serv) {
 		if (!c->hs_complete || !quic_conn_active(sk))
@@ -511,12 +512,14 @@ static int quic_set_token(struct sock *sk, sockptr_t optval,
 		return -EISCONN;
 	if (optlen > QUIC_TOKEN_MAX_LEN)
 		return -EINVAL;
-	/* staged: the socket slab is not open to usercopy */
-	if (copy_from_sockptr(token, optval, optlen))
-		return -EFAULT;
-	memcpy(c->token, token, optlen);
-	c->token_len = optlen;
-	return 0;
+	if (!optlen)
+		return quic_conn_set_token(sk, NULL, 0, 0);
+	token = memdup_sockptr(optval, optlen);
+	if (IS_ERR(token))
+		return PTR_ERR(token);
+	err = quic_conn_set_token(sk, token, optlen, GFP_KERNEL);
+	kfree(token);
+	return err;
 }
 
 /* Clients: the last token a NEW_TOKEN frame brought, also after close. */
