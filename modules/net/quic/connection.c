@@ -340,6 +340,33 @@ int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s)
  * which the peer may update again.
  */
 
+/* Our packets from now on use the new keys: a peer that acknowledges
+ * any of them in a packet of its old keys did not update (RFC 9001
+ * section 6.2), see quic_conn_key_phase_ack().
+ */
+static void quic_conn_key_phase_start(struct quic_conn *c)
+{
+	c->key_phase_pn = c->space[QUIC_PNSPACE_APP].next_pn;
+	c->key_phase_set = 1;
+}
+
+/**
+ * quic_conn_key_phase_ack - check an ACK frame against the key phases
+ * @sk: the connection
+ * @largest: the largest packet number it acknowledges
+ *
+ * Return: false when a packet protected with the peer's old keys
+ * acknowledges one of ours sent with the new keys: a KEY_UPDATE_ERROR
+ * (the peer acknowledged new keys it never installed).
+ */
+bool quic_conn_key_phase_ack(struct sock *sk, u64 largest)
+{
+	struct quic_conn *c = quic_conn(sk);
+
+	return !(c->rx_old_phase && c->key_phase_set &&
+		 largest >= c->key_phase_pn);
+}
+
 static void quic_conn_key_event(struct sock *sk)
 {
 	struct quic_crypto *cr = quic_conn(sk)->crypto[QUIC_CRYPTO_APP];
@@ -387,6 +414,7 @@ int quic_conn_key_update(struct sock *sk)
 	err = quic_crypto_key_update(cr);
 	if (err)
 		return err;
+	quic_conn_key_phase_start(c);
 	c->key_update_wait = 1;
 	c->ping_pending = 1;
 	quic_packet_flush_bh(sk);
@@ -437,6 +465,8 @@ static void quic_conn_key_work(struct work_struct *work)
 		goto out;
 	err = quic_crypto_key_update(cr);
 	c->key_update_rx = 0;
+	if (!err)
+		quic_conn_key_phase_start(c);
 	if (err) {
 		local_bh_disable();
 		quic_conn_close(sk, QUIC_TRANSPORT_ERROR_KEY_UPDATE);

@@ -194,6 +194,13 @@ struct quic_conn {
 	u8 ecn_lost;			/* ECT packets lost before validation */
 	u8 key_update_rx:1;		/* the peer updated: follow */
 	u8 key_update_wait:1;		/* we updated: the peer did not yet */
+	u8 key_phase_set:1;		/* key_phase_pn is valid */
+	u8 rx_old_phase:1;		/* the packet being processed came
+					 * with the previous 1-RTT keys
+					 */
+	u64 key_phase_pn;		/* first 1-RTT packet number of our
+					 * current key phase
+					 */
 	unsigned long last_rx;		/* jiffies of the last packet in */
 	u64 bytes_rx;			/* server, before validation */
 	u64 bytes_tx;
@@ -268,6 +275,7 @@ struct sock;
 void quic_conn_init(struct sock *sk);
 void quic_conn_free(struct sock *sk);
 int quic_conn_set_token(struct sock *sk, const u8 *token, u16 len, gfp_t gfp);
+bool quic_conn_key_phase_ack(struct sock *sk, u64 largest);
 void quic_conn_close(struct sock *sk, u64 errcode);
 void quic_conn_abort(struct sock *sk, int err);
 void quic_conn_discard(struct sock *sk, u8 space);

@@ -63,6 +63,10 @@ int quic_frame_process(struct sock *sk, struct sk_buff *skb, u8 level,
 		switch (f.type) {
 		case QUIC_FRAME_ACK:
 		case QUIC_FRAME_ACK_ECN:
+			if (!quic_conn_key_phase_ack(sk, f.ack.largest)) {
+				*errcode = QUIC_TRANSPORT_ERROR_KEY_UPDATE;
+				return -EPROTO;
+			}
 			quic_outq_ack(sk, quic_level_space(level), &f);
 			break;
 		case QUIC_FRAME_CRYPTO:

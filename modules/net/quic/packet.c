@@ -314,9 +314,13 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 	}
 
 	hlen = h.pn_offset + p.pn_len;
+	/* with the previous keys: it may not acknowledge our newer ones */
+	c->rx_old_phase = h.type == QUIC_PACKET_1RTT && !p.key_update &&
+			  p.key_phase != cr->rx.phase;
 	err = quic_frame_process(sk, skb, level, h.type, skb->data + hlen,
 				 h.len - hlen - QUIC_TAG_LEN, &eliciting,
 				 &probing, &errcode);
+	c->rx_old_phase = 0;
 	if (err) {
 		quic_conn_close(sk, errcode);
 		return err;
