@@ -72,7 +72,7 @@ list)
 build)
 	[ $# -ge 3 ] || { echo "usage: kbuild.sh build KVER DIR [ARGS]" >&2; exit 2; }
 	k=$2
-	out=$3
+	out=$(realpath -m "$3")
 	shift 3
 	root=$(root_of "$k")
 	[ -n "$root" ] || { echo "kbuild.sh: no headers for $k" >&2; exit 1; }

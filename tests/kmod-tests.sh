@@ -83,14 +83,22 @@ if [ -n "$LIBQUIC_TEST" ]; then
 	timeout 600 "$LIBQUIC_TEST" "$CERTS"
 	result $? "libquic_test (TLS handshakes with GnuTLS) exits 0"
 	lap libquic_test
-	timeout 900 "$(dirname "$LIBQUIC_TEST")/stream_test" "$CERTS" 64
-	result $? "stream_test (streams, datagrams, close, 64 MiB transfers) exits 0"
+	mib=64
+	[ -n "${QUIC_KMOD_SMOKE:-}" ] && mib=8
+	timeout 900 "$(dirname "$LIBQUIC_TEST")/stream_test" "$CERTS" $mib
+	result $? "stream_test (streams, datagrams, close, $mib MiB transfers) exits 0"
 	lap stream_test
+	timeout 300 "$(dirname "$LIBQUIC_TEST")/compat_test" "$CERTS"
+	result $? "compat_test (behaviour programs written for the API rely on) exits 0"
+fi
+# QUIC_KMOD_SMOKE=reason: the tests above and the unload checks below
+# only (a kernel whose full run is known to fail, see the reason)
+if [ -n "${QUIC_KMOD_SMOKE:-}" ]; then
+	echo "# smoke run only: $QUIC_KMOD_SMOKE"
+elif [ -n "$LIBQUIC_TEST" ]; then
 	timeout 300 "$(dirname "$LIBQUIC_TEST")/path_test" "$CERTS"
 	result $? "path_test (connection IDs, stateless reset, migration, preferred address) exits 0"
 	lap path_test
-	timeout 300 "$(dirname "$LIBQUIC_TEST")/compat_test" "$CERTS"
-	result $? "compat_test (behaviour programs written for the API rely on) exits 0"
 
 	# Loss, reordering, duplication, corruption, delay and a blackhole
 	# on loopback (tc netem): transfers intact, handshakes complete.
