@@ -731,20 +731,10 @@ static int quic_pkt_fill(struct sock *sk, struct sk_buff *skb,
 	return 0;
 }
 
-/**
- * quic_udp_xmit - send a datagram from a tunnel socket
- * @usk: the tunnel socket, whose port is the source port
- * @skb: the datagram, with headroom for UDP and IP headers
- * @saddr: source address (any when unspecified)
- * @to: destination
- * @oif: output interface, or 0
- * @ecn: the ECN codepoint of the IP header (INET_ECN_*)
- *
- * Return: 0 or a negative error; @skb is consumed either way.
- */
-int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
-		  const union quic_addr *saddr, const union quic_addr *to,
-		  int oif, u8 ecn)
+/* quic_udp_xmit() with bottom halves disabled */
+static int __quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
+			   const union quic_addr *saddr,
+			   const union quic_addr *to, int oif, u8 ecn)
 {
 	__be16 sport = inet_sk(usk)->inet_sport;
 	struct net *net = sock_net(usk);
@@ -789,6 +779,37 @@ int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
 					 false, false);
 	}
 	return 0;
+}
+
+/**
+ * quic_udp_xmit - send a datagram from a tunnel socket
+ * @usk: the tunnel socket, whose port is the source port
+ * @skb: the datagram, with headroom for UDP and IP headers
+ * @saddr: source address (any when unspecified)
+ * @to: destination
+ * @oif: output interface, or 0
+ * @ecn: the ECN codepoint of the IP header (INET_ECN_*)
+ *
+ * Context: any; process context with bottom halves enabled too (the
+ * socket backlog runs so).  The tunnel helpers count their nesting in a
+ * per-CPU counter (dev_xmit_recursion) and drop the datagram past a small
+ * limit: a task that moved to another CPU between their increment and
+ * decrement would leave one CPU's count too high and the other's wrapped
+ * around, and every later datagram from that CPU would be dropped.  So
+ * they run with bottom halves disabled, as in a device's ndo_start_xmit.
+ *
+ * Return: 0 or a negative error; @skb is consumed either way.
+ */
+int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
+		  const union quic_addr *saddr, const union quic_addr *to,
+		  int oif, u8 ecn)
+{
+	int err;
+
+	local_bh_disable();
+	err = __quic_udp_xmit(usk, skb, saddr, to, oif, ecn);
+	local_bh_enable();
+	return err;
 }
 
 /* The source address of the socket's datagrams to @to, in @to's family:
