@@ -112,6 +112,8 @@ if [ -n "$LIBQUIC_TEST" ]; then
 	lap stream_test
 	timeout 300 "$(dirname "$LIBQUIC_TEST")/compat_test" "$CERTS"
 	result $? "compat_test (behaviour programs written for the API rely on) exits 0"
+	timeout 300 "$(dirname "$LIBQUIC_TEST")/hostile_test" "$CERTS"
+	result $? "hostile_test (a hostile peer and local user: bounded, refused) exits 0"
 fi
 # QUIC_KMOD_SMOKE=reason: the tests above and the unload checks below
 # only (a kernel whose full run is known to fail, see the reason)

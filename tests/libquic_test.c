@@ -504,9 +504,12 @@ static int run(struct client *c, struct server *s)
 	return c->ret;
 }
 
-/* Two listeners on one port, told apart by ALPN. */
+/* Two listeners on one port (SO_REUSEPORT, one owner), told apart by
+ * ALPN.
+ */
 static void test_alpn_dispatch(void)
 {
+	int one = 1;
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	struct timeval tv = { 30, 0 };
 	struct server s[2] = { { .alpns = NULL }, { .alpns = NULL } };
@@ -519,7 +522,9 @@ static void test_alpn_dispatch(void)
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	for (i = 0; i < 2; i++) {
 		s[i].listener = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
-		if (bind(s[i].listener, (struct sockaddr *)&a, len) ||
+		if (setsockopt(s[i].listener, SOL_SOCKET, SO_REUSEPORT, &one,
+			       sizeof(one)) ||
+		    bind(s[i].listener, (struct sockaddr *)&a, len) ||
 		    getsockname(s[i].listener, (struct sockaddr *)&a, &len) ||
 		    setsockopt(s[i].listener, SOL_QUIC, QUIC_SOCKOPT_ALPN,
 			       names[i], strlen(names[i])) ||
@@ -698,7 +703,8 @@ static void test_compatible_version(void)
 
 /* NEW_TOKEN (RFC 9000 section 8.1.3): a server validating addresses hands
  * out a token; a later connection that presents it skips the Retry, one
- * with a forged token gets a Retry and still connects.
+ * that presents it again (section 8.1.4) or a forged token gets a Retry
+ * and still connects.
  */
 static void test_new_token(void)
 {
@@ -732,6 +738,18 @@ static void test_new_token(void)
 	      quic_mib("QuicTokenNewValid") == ok + 1,
 	      "NEW_TOKEN: a connection with the token skips the Retry (client %d, server %d, Retry %ld)",
 	      r.ret, s2.ret, quic_mib("QuicRetrySnd") - retries);
+
+	/* the same token again, for another connection: a replay */
+	s2 = s;
+	s2.existing = 1;
+	r.ret = 0;
+	retries = quic_mib("QuicRetrySnd");
+	ok = quic_mib("QuicTokenNewReplayed");
+	run(&r, &s2);
+	CHECK(!r.ret && !s2.ret && quic_mib("QuicRetrySnd") == retries + 1 &&
+	      quic_mib("QuicTokenNewReplayed") == ok + 1,
+	      "NEW_TOKEN: the token used again for another connection validates nothing: a Retry, then it connects (client %d, server %d)",
+	      r.ret, s2.ret);
 
 	s3 = s;
 	s3.existing = 1;

@@ -67,8 +67,7 @@ static void quic_conn_free_space(struct sock *sk, u8 space)
 		list_del(&s->list);
 		kfree(s);
 	}
-	skb_queue_purge(&c->crx[space].ooo);
-	c->crx[space].ooo_bytes = 0;
+	quic_inq_crypto_purge(sk, space);
 	kfree(c->ctx[space].buf);
 	memset(&c->ctx[space], 0, sizeof(c->ctx[space]));
 }

@@ -49,7 +49,8 @@
 struct quic_crypto_rx {
 	u64 offset;			/* next byte to deliver */
 	struct sk_buff_head ooo;	/* out of order, sorted by offset */
-	u32 ooo_bytes;
+	u32 ooo_bytes;			/* their data */
+	u32 ooo_mem;			/* their truesize, in sk_rmem_alloc */
 };
 
 /* The send side: every byte the handshake queued, until acknowledged. */
@@ -147,6 +148,7 @@ struct quic_conn {
 	u16 ticket_len;
 	u8 ticket_user:1;		/* ticket: session data set by the user */
 	u8 ticket_key_set:1;		/* server: ticket_key is valid */
+	u8 listened:1;			/* listen() was called: quic_close() */
 	u8 ticket_key[QUIC_TICKET_KEY_LEN];
 	struct quic_connids ids;	/* all of them, both ways */
 	struct quic_path path;		/* one being validated */
@@ -218,7 +220,9 @@ struct quic_conn {
 struct quic_skb_cb {
 	union quic_addr peer;		/* source of the datagram */
 	struct quic_udp_sock *udp;	/* the tunnel socket it reached */
+	u16 len;			/* the datagram's UDP payload */
 	u8 ecn;				/* its ECN codepoint, INET_ECN_* */
+	u8 rx_counted:1;		/* in bytes_rx (a replay is not) */
 };
 
 #define QUIC_SKB_CB(skb)	((struct quic_skb_cb *)&((skb)->cb[0]))
@@ -318,6 +322,7 @@ int quic_outq_app_fill(struct sock *sk, struct sk_buff *skb,
 		       struct quic_sent *sent, unsigned int room);
 
 int quic_inq_crypto(struct sock *sk, u8 level, const struct quic_frame *f);
+void quic_inq_crypto_purge(struct sock *sk, u8 space);
 void quic_inq_replay_pending(struct sock *sk);
 void quic_inq_new_token(struct sock *sk, const struct quic_frame *f);
 int quic_inq_event(struct sock *sk, u8 type, const void *data, u32 len);

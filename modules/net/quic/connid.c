@@ -597,8 +597,8 @@ bool quic_connid_next(struct sock *sk, struct quic_frame *f, u8 *type)
 		f->new_cid.retire_prior_to = ids->src_prior;
 		f->new_cid.len = s->node.cid.len;
 		memcpy(f->new_cid.cid, s->node.cid.data, s->node.cid.len);
-		quic_reset_token(s->node.cid.data, s->node.cid.len,
-				 f->new_cid.token);
+		quic_reset_token(sock_net(sk), s->node.cid.data,
+				 s->node.cid.len, f->new_cid.token);
 		*type = QUIC_SF_NEW_CID;
 		return true;
 	}

@@ -15,6 +15,7 @@
 #define QUIC_CID_MAX_LEN	20	/* versions 1 and 2 */
 #define QUIC_CID_MAX_LEN_ANY	255	/* any version (RFC 8999) */
 #define QUIC_MIN_INITIAL_SIZE	1200	/* client Initial datagrams */
+#define QUIC_MIN_ODCID_LEN	8	/* a client's first Destination Connection ID */
 
 #define QUIC_HDR_FORM_LONG	0x80
 #define QUIC_HDR_FIXED_BIT	0x40

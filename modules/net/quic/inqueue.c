@@ -224,45 +224,107 @@ static int quic_inq_deliver(struct sock *sk, u8 level, const u8 *data,
 	return 0;
 }
 
+/* Out-of-order CRYPTO data of one level is kept in skbs sorted by offset,
+ * without overlaps, charged to the socket's receive memory.  The peer
+ * decides how it splits CRYPTO data, and before the handshake it may be
+ * anyone: what that costs us is bounded by QUIC_CRYPTO_BUF_MAX bytes ahead
+ * of what was delivered and QUIC_CRYPTO_OOO_MEM of memory (truesize) per
+ * level, so a flood of tiny frames ends the connection
+ * (CRYPTO_BUFFER_EXCEEDED) instead of growing it; the walks are bounded by
+ * the number of skbs that memory allows.
+ */
+#define QUIC_CRYPTO_OOO_MEM	(2 * QUIC_CRYPTO_BUF_MAX)
+
+static void quic_inq_ooo_unlink(struct sock *sk, struct quic_crypto_rx *r,
+				struct sk_buff *skb)
+{
+	__skb_unlink(skb, &r->ooo);
+	r->ooo_bytes -= skb->len;
+	r->ooo_mem -= skb->truesize;
+	atomic_sub(skb->truesize, &sk->sk_rmem_alloc);
+}
+
+/* Keep [@off, @off + @len) of @data, the part no skb has yet. */
+static int quic_inq_ooo_add(struct sock *sk, struct quic_crypto_rx *r,
+			    u64 off, const u8 *data, u32 len)
+{
+	u64 end = off + len, e;
+	struct sk_buff *skb, *pos, *next;
+
+	/* the first skb after @off, and what the one before covers */
+	skb_queue_walk(&r->ooo, pos)
+		if (QUIC_OOO_CB(pos)->offset > off)
+			break;
+	if (pos != skb_peek(&r->ooo)) {
+		skb = pos->prev;
+		e = QUIC_OOO_CB(skb)->offset + skb->len;
+		if (e >= end)
+			return 0;		/* a duplicate */
+		if (e > off) {
+			data += e - off;
+			off = e;
+		}
+	}
+	/* skbs inside the new range go; the next one bounds it */
+	for (; pos != (struct sk_buff *)&r->ooo; pos = next) {
+		next = pos->next;
+		if (QUIC_OOO_CB(pos)->offset >= end)
+			break;
+		e = QUIC_OOO_CB(pos)->offset + pos->len;
+		if (e > end) {
+			end = QUIC_OOO_CB(pos)->offset;
+			break;
+		}
+		quic_inq_ooo_unlink(sk, r, pos);
+		consume_skb(pos);
+	}
+	len = end - off;
+	if (!len)
+		return 0;
+
+	skb = alloc_skb(len, GFP_ATOMIC);
+	if (!skb)
+		return 0;			/* the peer will resend */
+	if (r->ooo_mem + skb->truesize > QUIC_CRYPTO_OOO_MEM ||
+	    atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
+	    READ_ONCE(sk->sk_rcvbuf)) {
+		kfree_skb(skb);
+		return -ENOBUFS;
+	}
+	skb_put_data(skb, data, len);
+	QUIC_OOO_CB(skb)->offset = off;
+	if (pos == (struct sk_buff *)&r->ooo)
+		__skb_queue_tail(&r->ooo, skb);
+	else
+		__skb_queue_before(&r->ooo, pos, skb);
+	r->ooo_bytes += len;
+	r->ooo_mem += skb->truesize;
+	atomic_add(skb->truesize, &sk->sk_rmem_alloc);
+	return 0;
+}
+
 /**
  * quic_inq_crypto - a CRYPTO frame arrived
  * @sk: the connection
  * @level: its encryption level
  * @f: the frame
  *
- * Return: 0, or -ENOBUFS when the peer sends too far ahead
- * (CRYPTO_BUFFER_EXCEEDED) or we cannot keep up.
+ * Return: 0, or -ENOBUFS when the peer sends too far ahead or in too
+ * many pieces (CRYPTO_BUFFER_EXCEEDED) or we cannot keep up.
  */
 int quic_inq_crypto(struct sock *sk, u8 level, const struct quic_frame *f)
 {
 	struct quic_crypto_rx *r = &quic_conn(sk)->crx[quic_level_space(level)];
 	u64 off = f->data.offset, end = off + f->data.len;
-	struct sk_buff *skb, *pos;
+	struct sk_buff *skb;
 	int err;
 
 	if (end <= r->offset)
 		return 0;			/* old data */
 	if (end - r->offset > QUIC_CRYPTO_BUF_MAX)
 		return -ENOBUFS;
-	if (off > r->offset) {
-		/* out of order: keep a copy, sorted by offset */
-		if (r->ooo_bytes + f->data.len > QUIC_CRYPTO_BUF_MAX)
-			return -ENOBUFS;
-		skb = alloc_skb(f->data.len, GFP_ATOMIC);
-		if (!skb)
-			return 0;		/* the peer will resend */
-		skb_put_data(skb, f->data.data, f->data.len);
-		QUIC_OOO_CB(skb)->offset = off;
-		skb_queue_walk(&r->ooo, pos)
-			if (QUIC_OOO_CB(pos)->offset > off)
-				break;
-		if (pos == (struct sk_buff *)&r->ooo)
-			__skb_queue_tail(&r->ooo, skb);
-		else
-			__skb_queue_before(&r->ooo, pos, skb);
-		r->ooo_bytes += skb->len;
-		return 0;
-	}
+	if (off > r->offset)
+		return quic_inq_ooo_add(sk, r, off, f->data.data, f->data.len);
 	err = quic_inq_deliver(sk, level, f->data.data + (r->offset - off),
 			       end - r->offset);
 	if (err)
@@ -270,9 +332,9 @@ int quic_inq_crypto(struct sock *sk, u8 level, const struct quic_frame *f)
 	r->offset = end;
 
 	/* what was waiting may now be in order */
-	while ((skb = skb_peek(&r->ooo)) && QUIC_OOO_CB(skb)->offset <= r->offset) {
-		__skb_unlink(skb, &r->ooo);
-		r->ooo_bytes -= skb->len;
+	while ((skb = skb_peek(&r->ooo)) &&
+	       QUIC_OOO_CB(skb)->offset <= r->offset) {
+		quic_inq_ooo_unlink(sk, r, skb);
 		end = QUIC_OOO_CB(skb)->offset + skb->len;
 		if (end > r->offset) {
 			err = quic_inq_deliver(sk, level,
@@ -287,6 +349,22 @@ int quic_inq_crypto(struct sock *sk, u8 level, const struct quic_frame *f)
 			return err;
 	}
 	return 0;
+}
+
+/**
+ * quic_inq_crypto_purge - drop a level's out-of-order CRYPTO data
+ * @sk: the connection
+ * @space: the level's packet number space
+ */
+void quic_inq_crypto_purge(struct sock *sk, u8 space)
+{
+	struct quic_crypto_rx *r = &quic_conn(sk)->crx[space];
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&r->ooo))) {
+		quic_inq_ooo_unlink(sk, r, skb);
+		consume_skb(skb);
+	}
 }
 
 /**

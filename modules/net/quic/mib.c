@@ -5,6 +5,7 @@
  */
 
 #include <linux/proc_fs.h>
+#include <linux/random.h>
 #include <linux/seq_file.h>
 
 #include "mib.h"
@@ -32,6 +33,7 @@ static const char *const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_RETRY_RCV]		= "QuicRetryRcv",
 	[QUIC_MIB_TOKEN_RETRY_OK]	= "QuicTokenRetryValid",
 	[QUIC_MIB_TOKEN_NEW_OK]		= "QuicTokenNewValid",
+	[QUIC_MIB_TOKEN_REPLAYED]	= "QuicTokenNewReplayed",
 	[QUIC_MIB_NEW_TOKEN_SND]	= "QuicNewTokenSnd",
 	[QUIC_MIB_NEW_TOKEN_RCV]	= "QuicNewTokenRcv",
 	[QUIC_MIB_CLOSE_RESENT]		= "QuicCloseResent",
@@ -83,6 +85,7 @@ int quic_mib_net_init(struct net *net)
 
 	spin_lock_init(&qn->sk_lock);
 	INIT_HLIST_HEAD(&qn->sk_list);
+	get_random_bytes(qn->reset_key, sizeof(qn->reset_key));
 	qn->stat = alloc_percpu(struct quic_mib);
 	if (!qn->stat)
 		return -ENOMEM;

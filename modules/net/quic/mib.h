@@ -6,6 +6,7 @@
 #ifndef __NET_QUIC_MIB_H
 #define __NET_QUIC_MIB_H
 
+#include <linux/siphash.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/snmp.h>
@@ -32,6 +33,9 @@ enum quic_mib_field {
 	QUIC_MIB_RETRY_RCV,		/* Retry packets accepted */
 	QUIC_MIB_TOKEN_RETRY_OK,	/* Initials with a valid Retry token */
 	QUIC_MIB_TOKEN_NEW_OK,		/* ... with a valid NEW_TOKEN token */
+	QUIC_MIB_TOKEN_REPLAYED,	/* ... with one that made another
+					 * connection already (not valid)
+					 */
 	QUIC_MIB_NEW_TOKEN_SND,		/* NEW_TOKEN frames sent */
 	QUIC_MIB_NEW_TOKEN_RCV,		/* NEW_TOKEN frames received */
 	QUIC_MIB_CLOSE_RESENT,		/* CONNECTION_CLOSE sent again in the
@@ -65,12 +69,25 @@ struct quic_mib {
 	unsigned long mibs[QUIC_MIB_MAX];
 };
 
+/* A NEW_TOKEN token that made a connection, until it expires (retry.c) */
+struct quic_token_seen {
+	u64 id;				/* its random part */
+	u64 dcid;			/* hash of the connection's first DCID */
+	u32 expiry;			/* the token's, in seconds */
+};
+
+#define QUIC_TOKEN_SEEN_MAX	1024	/* per namespace */
+
 struct quic_net {
 	DEFINE_SNMP_STAT(struct quic_mib, stat);
 	struct ctl_table_header *sysctl;	/* see sysctl.c */
 	int cong_algo;			/* net.quic.congestion_control */
 	spinlock_t sk_lock;		/* protects sk_list */
 	struct hlist_head sk_list;	/* every QUIC socket, for /proc */
+	siphash_key_t reset_key[2];	/* stateless reset tokens (reset.c) */
+	siphash_key_t token_key[2];	/* address validation tokens (retry.c) */
+	spinlock_t token_lock;		/* protects token_seen */
+	struct quic_token_seen *token_seen;	/* NEW_TOKEN tokens used */
 };
 
 extern unsigned int quic_net_id;

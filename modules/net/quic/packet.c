@@ -98,6 +98,7 @@ void quic_packet_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb)
 	quic_packet_set_peer(skb);
 	QUIC_SKB_CB(skb)->udp = us;
 	__skb_pull(skb, sizeof(struct udphdr));
+	QUIC_SKB_CB(skb)->len = min_t(unsigned int, skb->len, U16_MAX);
 
 	if (skb->data[0] & QUIC_HDR_FORM_LONG) {
 		err = quic_hdr_parse(skb->data, skb->len, QUIC_CID_LEN,
@@ -146,8 +147,11 @@ void quic_packet_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb)
 		quic_reset_send(us, skb);
 		goto consumed;
 	}
-	/* a new connection: its first datagram is at least 1200 bytes */
-	if (h.type != QUIC_PACKET_INITIAL || skb->len < QUIC_MIN_INITIAL_SIZE)
+	/* a new connection: its first datagram is at least 1200 bytes and
+	 * its Destination Connection ID at least 8 (RFC 9000 section 7.2)
+	 */
+	if (h.type != QUIC_PACKET_INITIAL || skb->len < QUIC_MIN_INITIAL_SIZE ||
+	    h.dcid_len < QUIC_MIN_ODCID_LEN)
 		goto drop;
 	sk = quic_udp_listener(us);
 	if (!sk)
@@ -366,8 +370,12 @@ int quic_packet_rcv(struct sock *sk, struct sk_buff *skb)
 	 */
 	if (atomic_read(&sk->sk_rmem_alloc) > 2 * READ_ONCE(sk->sk_rcvbuf))
 		goto out;
-	if (c->is_serv && !c->addr_validated)
+	/* what the peer sent, once: a datagram that waited for its keys
+	 * (the rest of it) comes here again
+	 */
+	if (c->is_serv && !c->addr_validated && !QUIC_SKB_CB(skb)->rx_counted)
 		c->bytes_rx += skb->len;
+	QUIC_SKB_CB(skb)->rx_counted = 1;
 	/* a short header packet is alone in its datagram: if it cannot be
 	 * processed, it may be a stateless reset (RFC 9000 section 10.3.1)
 	 */
@@ -699,7 +707,7 @@ static int quic_pkt_fill(struct sock *sk, struct sk_buff *skb,
 		memset(&f, 0, sizeof(f));
 		f.type = QUIC_FRAME_NEW_TOKEN;
 		f.data.data = token;
-		f.data.len = quic_retry_new_token(&c->peer, token);
+		f.data.len = quic_retry_new_token(sk, token);
 		n = quic_frame_encode(skb_tail_pointer(skb), room, &f);
 		if (n < 0)
 			return n;

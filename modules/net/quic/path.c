@@ -145,17 +145,27 @@ static bool quic_path_is_pref(struct sock *sk, struct sk_buff *skb)
  * @skb: the datagram that carried it
  * @f: the frame
  *
- * Answered on the path it came by (the last one wins).
+ * Answered on the path it came by (the last one wins).  From an address
+ * other than the peer's, or to another of our addresses, the challenge
+ * may be forged with anyone's source address: the answer is at most
+ * three times the datagram that carried it (RFC 9000 sections 8.2.2 and
+ * 9.3), not padded to 1200 bytes beyond that.
  */
 void quic_path_rcv_challenge(struct sock *sk, struct sk_buff *skb,
 			     const struct quic_frame *f)
 {
-	struct quic_path *p = &quic_conn(sk)->path;
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_path *p = &c->path;
 
 	memcpy(p->response, f->path, sizeof(p->response));
 	p->response_to = QUIC_SKB_CB(skb)->peer;
 	p->response_alt = quic_path_is_alt(sk, skb);
 	p->response_pref = quic_path_is_pref(sk, skb);
+	p->response_room = 0;
+	if (p->response_alt || p->response_pref ||
+	    !quic_addr_equal(&p->response_to, &c->peer))
+		p->response_room = min_t(u32, 3 * QUIC_SKB_CB(skb)->len,
+					 U16_MAX);
 	p->response_pending = 1;
 }
 
@@ -380,6 +390,9 @@ void quic_path_flush(struct sock *sk)
 
 	if (unlikely(p->pref_pending) && qs->conn.hs_confirmed && !p->active)
 		quic_path_pref_start(sk);
+	if (p->response_pending && p->response_room &&
+	    p->response_room < room)
+		room = p->response_room;
 	if (p->response_pending && room >= QUIC_PATH_PKT_MIN) {
 		f.type = QUIC_FRAME_PATH_RESPONSE;
 		memcpy(f.path, p->response, sizeof(f.path));
@@ -389,8 +402,8 @@ void quic_path_flush(struct sock *sk)
 			quic_packet_path_xmit(sk, &f, us, &p->response_to,
 					      room);
 		p->response_pending = 0;
-		room = quic_path_room(sk);
 	}
+	room = quic_path_room(sk);
 	/* too little room: the timer tries again */
 	if (p->challenge_pending && p->active && room >= QUIC_PATH_PKT_MIN) {
 		f.type = QUIC_FRAME_PATH_CHALLENGE;
@@ -590,7 +603,7 @@ int quic_path_preferred_param(struct sock *sk,
 	}
 	pa->cid_len = cid.len;
 	memcpy(pa->cid, cid.data, cid.len);
-	quic_reset_token(cid.data, cid.len, pa->token);
+	quic_reset_token(sock_net(sk), cid.data, cid.len, pa->token);
 	return 0;
 }
 

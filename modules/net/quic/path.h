@@ -43,6 +43,7 @@ struct quic_path {
 	u8 rounds;			/* rounds of validation so far */
 	u16 early_len;
 	u8 response[QUIC_PATH_DATA_LEN];
+	u16 response_room;		/* its datagram at most (0: no limit) */
 	union quic_addr response_to;	/* where the challenge came from */
 	union quic_addr pref;		/* client: server's preferred address */
 	struct timer_list timer;	/* PATH_CHALLENGE again, or give up */

@@ -105,7 +105,16 @@ static int __net_init quic_net_init(struct net *net)
 		return err;
 	err = quic_mib_net_init(net);
 	if (err)
-		quic_sysctl_net_exit(net);
+		goto err_mib;
+	err = quic_retry_net_init(net);
+	if (err)
+		goto err_retry;
+	return 0;
+
+err_retry:
+	quic_mib_net_exit(net);
+err_mib:
+	quic_sysctl_net_exit(net);
 	return err;
 }
 
@@ -113,6 +122,7 @@ static void __net_exit quic_net_exit(struct net *net)
 {
 	quic_closing_net_exit(net);	/* they hold tunnel sockets */
 	quic_udp_net_exit(net);
+	quic_retry_net_exit(net);
 	quic_mib_net_exit(net);
 	quic_sysctl_net_exit(net);
 }
@@ -154,7 +164,6 @@ static int __init quic_init(void)
 	err = quic_reset_init();
 	if (err)
 		goto err_reset;
-	quic_retry_init();
 	err = register_pernet_subsys(&quic_net_ops);
 	if (err)
 		goto err_crypto;

@@ -20,12 +20,15 @@ struct net;
 /* A peer's token, in the table of tokens that end a connection. */
 struct quic_token_node {
 	struct rhash_head node;
-	u8 token[QUIC_RESET_TOKEN_LEN];	/* the key */
+	u64 hash;			/* the key: quic_token_hash(token) */
+	u8 token[QUIC_RESET_TOKEN_LEN];
 	struct sock *sk;
 	bool hashed;
 };
 
-void quic_reset_token(const u8 *cid, u8 len, u8 *token);
+struct net;
+
+void quic_reset_token(struct net *net, const u8 *cid, u8 len, u8 *token);
 
 int quic_reset_hash_add(struct quic_token_node *n, struct sock *sk);
 void quic_reset_hash_del(struct quic_token_node *n);

@@ -5,20 +5,26 @@
  *
  * A listener with validate_peer_address set answers a first Initial that
  * carries no valid token with a Retry packet, without keeping any state:
- * the token binds the client's address and port, the connection ID the
- * client used first, the one it must use next, and an expiry time, under
- * a MAC keyed with a secret drawn at module load.  The client's next
- * Initial carries the token; the connection is created only then.
+ * the token binds the client's address and port, the server's, the
+ * connection ID the client used first, the one it must use next, and an
+ * expiry time, under a MAC keyed with a secret of the network namespace
+ * (drawn when it is created: a token made in one namespace is worthless
+ * in another).  The client's next Initial carries the token; the
+ * connection is created only then.
  *
  * Token: 'R' | expiry (4, seconds, big endian) | ODCID length | ODCID |
  * MAC (16 bytes: two SipHash-2-4 values under independent keys).
  *
  * A server connection issues a token for later connections when asked
  * (QUIC_SOCKOPT_TOKEN); it binds the client's address but not its port,
- * which NATs change, and lives longer:
+ * which NATs change, the server's address and port, and lives an hour:
  * 'N' | expiry (4) | random (8) | MAC (16).  A client Initial carrying a
  * valid one skips the Retry and lifts the anti-amplification limit at
- * once; an invalid one is treated as no token (section 8.1.3).
+ * once; an invalid one is treated as no token (section 8.1.3).  Each
+ * token makes one connection: the namespace remembers the tokens used
+ * until they expire (the Initials of that connection may repeat it), so
+ * a replayed token validates nothing (section 8.1.4).  When the memory
+ * is full, tokens are refused (treated as none) until entries expire.
  *
  * On the client, a Retry switches the Destination Connection ID and the
  * Initial keys; rekeying may sleep (transform keys), so it runs from a
@@ -42,10 +48,9 @@
 #define QUIC_TOKEN_RETRY	'R'
 #define QUIC_TOKEN_NEW		'N'
 #define QUIC_TOKEN_LIFETIME	10	/* seconds, Retry */
-#define QUIC_NEW_TOKEN_LIFETIME	(24 * 3600)
+#define QUIC_NEW_TOKEN_LIFETIME	3600
 #define QUIC_TOKEN_MAC_LEN	16
-
-static siphash_key_t quic_token_key[2];
+#define QUIC_TOKEN_SEEN_PROBE	8	/* slots tried per token */
 
 static u32 quic_token_expiry(const u8 *p)
 {
@@ -67,28 +72,39 @@ static bool quic_token_expired(const u8 *p)
 	return (s32)(quic_token_expiry(p) - (u32)ktime_get_real_seconds()) < 0;
 }
 
-/* MAC over the client's address (and port, for Retry tokens), the token
- * body and, for Retry tokens, the new DCID.
+static unsigned int quic_token_put_addr(u8 *buf, const union quic_addr *a)
+{
+	if (a->sa.sa_family == AF_INET6) {
+		memcpy(buf, &a->v6.sin6_addr, sizeof(struct in6_addr));
+		return sizeof(struct in6_addr);
+	}
+	memcpy(buf, &a->v4.sin_addr, sizeof(struct in_addr));
+	return sizeof(struct in_addr);
+}
+
+/* MAC, under @net's key, over the client's address (and port, for Retry
+ * tokens), the server's address and port, the token body and, for Retry
+ * tokens, the new DCID.
  */
-static void quic_token_mac(const union quic_addr *peer, const u8 *body,
+static void quic_token_mac(struct net *net, const union quic_addr *local,
+			   const union quic_addr *peer, const u8 *body,
 			   unsigned int len, const u8 *dcid, u8 dcid_len,
 			   u8 *mac)
 {
-	u8 buf[sizeof(struct in6_addr) + 2 + 1 + 4 + 1 + 2 * QUIC_CID_MAX_LEN + 1];
-	unsigned int n = 0, i;
+	u8 buf[2 * (sizeof(struct in6_addr) + 2) + 1 + 4 + 1 +
+	       2 * QUIC_CID_MAX_LEN + 1];
+	const siphash_key_t *key = quic_net(net)->token_key;
+	unsigned int n, i;
 	u64 v;
 
-	if (peer->sa.sa_family == AF_INET6) {
-		memcpy(buf, &peer->v6.sin6_addr, sizeof(struct in6_addr));
-		n = sizeof(struct in6_addr);
-	} else {
-		memcpy(buf, &peer->v4.sin_addr, sizeof(struct in_addr));
-		n = sizeof(struct in_addr);
-	}
+	n = quic_token_put_addr(buf, peer);
 	if (body[0] == QUIC_TOKEN_RETRY) {
 		memcpy(buf + n, &peer->v4.sin_port, 2);
 		n += 2;
 	}
+	n += quic_token_put_addr(buf + n, local);
+	memcpy(buf + n, &local->v4.sin_port, 2);
+	n += 2;
 	memcpy(buf + n, body, len);
 	n += len;
 	buf[n++] = dcid_len;
@@ -96,9 +112,29 @@ static void quic_token_mac(const union quic_addr *peer, const u8 *body,
 		memcpy(buf + n, dcid, dcid_len);
 	n += dcid_len;
 	for (i = 0; i < 2; i++) {
-		v = siphash(buf, n, &quic_token_key[i]);
+		v = siphash(buf, n, &key[i]);
 		memcpy(mac + 8 * i, &v, 8);
 	}
+}
+
+/* The server's address and port a datagram reached. */
+static void quic_token_local(struct sk_buff *skb, union quic_addr *local)
+{
+	memset(local, 0, sizeof(*local));
+	if (ip_hdr(skb)->version == 4) {
+		local->v4.sin_family = AF_INET;
+		local->v4.sin_addr.s_addr = ip_hdr(skb)->daddr;
+	} else {
+		local->v6.sin6_family = AF_INET6;
+		local->v6.sin6_addr = ipv6_hdr(skb)->daddr;
+	}
+	local->v4.sin_port =
+		inet_sk(QUIC_SKB_CB(skb)->udp->sock->sk)->inet_sport;
+}
+
+static struct net *quic_token_net(struct sk_buff *skb)
+{
+	return sock_net(QUIC_SKB_CB(skb)->udp->sock->sk);
 }
 
 /**
@@ -114,7 +150,7 @@ int quic_retry_send(struct quic_udp_sock *us, struct sk_buff *skb,
 		    const struct quic_hdr *h)
 {
 	u8 token[1 + 4 + 1 + QUIC_CID_MAX_LEN + QUIC_TOKEN_MAC_LEN];
-	union quic_addr saddr = {};
+	union quic_addr saddr = {}, local;
 	struct sk_buff *nskb;
 	struct quic_cid scid;
 	unsigned int tlen;
@@ -126,8 +162,9 @@ int quic_retry_send(struct quic_udp_sock *us, struct sk_buff *skb,
 	token[5] = h->dcid_len;
 	memcpy(token + 6, h->dcid, h->dcid_len);
 	tlen = 6 + h->dcid_len;
-	quic_token_mac(&QUIC_SKB_CB(skb)->peer, token, tlen, scid.data,
-		       scid.len, token + tlen);
+	quic_token_local(skb, &local);
+	quic_token_mac(quic_token_net(skb), &local, &QUIC_SKB_CB(skb)->peer,
+		       token, tlen, scid.data, scid.len, token + tlen);
 	tlen += QUIC_TOKEN_MAC_LEN;
 
 	nskb = alloc_skb(MAX_HEADER + sizeof(struct ipv6hdr) +
@@ -165,31 +202,84 @@ int quic_retry_send(struct quic_udp_sock *us, struct sk_buff *skb,
 
 /**
  * quic_retry_new_token - a token for the peer's later connections
- * @peer: the client's address
+ * @sk: the server's connection
  * @token: room for QUIC_NEW_TOKEN_LEN bytes
  *
  * Return: its length, QUIC_NEW_TOKEN_LEN.
  */
-unsigned int quic_retry_new_token(const union quic_addr *peer, u8 *token)
+unsigned int quic_retry_new_token(struct sock *sk, u8 *token)
 {
+	struct quic_conn *c = quic_conn(sk);
+	union quic_addr local;
+
+	quic_packet_saddr(sk, &c->peer, &local);
+	local.v4.sin_port = inet_sk(sk)->inet_sport;
 	token[0] = QUIC_TOKEN_NEW;
 	quic_token_put_expiry(token + 1, QUIC_NEW_TOKEN_LIFETIME);
 	get_random_bytes(token + 5, 8);
-	quic_token_mac(peer, token, 13, NULL, 0, token + 13);
+	quic_token_mac(sock_net(sk), &local, &c->peer, token, 13, NULL, 0,
+		       token + 13);
 	return QUIC_NEW_TOKEN_LEN;
+}
+
+/* Has @token (valid) made a connection other than @dcid's?  Remembers it
+ * otherwise.  Return: true when it may validate the connection.
+ */
+static bool quic_token_first_use(struct net *net, const u8 *token,
+				 const u8 *dcid, u8 dcid_len)
+{
+	struct quic_net *qn = quic_net(net);
+	u32 now = (u32)ktime_get_real_seconds(), i, slot;
+	struct quic_token_seen *e, *free = NULL;
+	bool ok = false;
+	u64 id, d;
+
+	memcpy(&id, token + 5, sizeof(id));
+	d = siphash(dcid, dcid_len, &qn->token_key[0]);
+	slot = (u32)siphash(&id, sizeof(id), &qn->token_key[1]);
+	spin_lock_bh(&qn->token_lock);
+	for (i = 0; i < QUIC_TOKEN_SEEN_PROBE; i++) {
+		e = &qn->token_seen[(slot + i) % QUIC_TOKEN_SEEN_MAX];
+		if ((s32)(e->expiry - now) < 0) {
+			if (!free)
+				free = e;
+			continue;
+		}
+		if (e->id == id) {
+			ok = e->dcid == d;	/* its own Initials again */
+			goto out;
+		}
+	}
+	if (free) {
+		free->id = id;
+		free->dcid = d;
+		free->expiry = quic_token_expiry(token + 1);
+		ok = true;
+	}
+out:
+	spin_unlock_bh(&qn->token_lock);
+	return ok;
 }
 
 static int quic_new_token_check(struct sk_buff *skb, const struct quic_hdr *h)
 {
 	u8 mac[QUIC_TOKEN_MAC_LEN];
+	union quic_addr local;
 
 	BUILD_BUG_ON(13 + QUIC_TOKEN_MAC_LEN != QUIC_NEW_TOKEN_LEN);
 	if (h->token_len != QUIC_NEW_TOKEN_LEN)
 		return -EINVAL;
-	quic_token_mac(&QUIC_SKB_CB(skb)->peer, h->token, 13, NULL, 0, mac);
+	quic_token_local(skb, &local);
+	quic_token_mac(quic_token_net(skb), &local, &QUIC_SKB_CB(skb)->peer,
+		       h->token, 13, NULL, 0, mac);
 	if (crypto_memneq(mac, h->token + 13, QUIC_TOKEN_MAC_LEN) ||
 	    quic_token_expired(h->token + 1))
 		return -EINVAL;
+	if (!quic_token_first_use(quic_token_net(skb), h->token, h->dcid,
+				  h->dcid_len)) {
+		QUIC_INC_STATS(quic_token_net(skb), QUIC_MIB_TOKEN_REPLAYED);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -206,6 +296,7 @@ int quic_retry_token_check(struct sk_buff *skb, const struct quic_hdr *h,
 			   struct quic_cid *odcid)
 {
 	u8 mac[QUIC_TOKEN_MAC_LEN];
+	union quic_addr local;
 	unsigned int body;
 
 	odcid->len = 0;
@@ -218,8 +309,9 @@ int quic_retry_token_check(struct sk_buff *skb, const struct quic_hdr *h,
 	if (h->token[5] > QUIC_CID_MAX_LEN ||
 	    h->token_len != body + QUIC_TOKEN_MAC_LEN)
 		return -EINVAL;
-	quic_token_mac(&QUIC_SKB_CB(skb)->peer, h->token, body, h->dcid,
-		       h->dcid_len, mac);
+	quic_token_local(skb, &local);
+	quic_token_mac(quic_token_net(skb), &local, &QUIC_SKB_CB(skb)->peer,
+		       h->token, body, h->dcid, h->dcid_len, mac);
 	if (crypto_memneq(mac, h->token + body, QUIC_TOKEN_MAC_LEN) ||
 	    quic_token_expired(h->token + 1))
 		return -EINVAL;
@@ -305,7 +397,26 @@ void quic_retry_conn_init(struct quic_conn *c)
 	INIT_WORK(&c->retry_work, quic_retry_work);
 }
 
-void quic_retry_init(void)
+/**
+ * quic_retry_net_init - token keys and the memory of used tokens of a
+ * namespace
+ * @net: the namespace
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int quic_retry_net_init(struct net *net)
 {
-	get_random_bytes(quic_token_key, sizeof(quic_token_key));
+	struct quic_net *qn = quic_net(net);
+
+	get_random_bytes(qn->token_key, sizeof(qn->token_key));
+	spin_lock_init(&qn->token_lock);
+	qn->token_seen = kvcalloc(QUIC_TOKEN_SEEN_MAX,
+				  sizeof(*qn->token_seen), GFP_KERNEL);
+	return qn->token_seen ? 0 : -ENOMEM;
+}
+
+void quic_retry_net_exit(struct net *net)
+{
+	kvfree(quic_net(net)->token_seen);
+	quic_net(net)->token_seen = NULL;
 }

@@ -352,12 +352,26 @@ static void quic_close(struct sock *sk, long timeout)
 {
 	struct quic_conn *c = quic_conn(sk), *child, *tmp;
 
+	if (c->listened) {
+		/* A listener leaves its tunnel socket's list first.  The
+		 * receive path finds listeners there under RCU and queues
+		 * new connections to req_work in the same read-side
+		 * section: once a grace period has passed, nothing queues
+		 * it again, and once it is cancelled nothing runs it
+		 * (it uses the tunnel socket that destroy releases).
+		 */
+		lock_sock(sk);
+		if (sk->sk_state == TCP_LISTEN) {
+			quic_udp_listen_del(quic_sk(sk)->udp, sk);
+			inet_sk_set_state(sk, TCP_CLOSE);
+		}
+		release_sock(sk);
+		synchronize_rcu();
+	}
 	if (cancel_work_sync(&c->req_work))
 		sock_put(sk);		/* the reference of the queued work */
 	quic_conn_cancel_work(sk);
 	lock_sock(sk);
-	if (sk->sk_state == TCP_LISTEN)
-		quic_udp_listen_del(quic_sk(sk)->udp, sk);
 	list_for_each_entry_safe(child, tmp, &c->accept_q, accept_node) {
 		list_del_init(&child->accept_node);
 		sk_acceptq_removed(sk);
@@ -482,15 +496,18 @@ int quic_inet_listen(struct socket *sock, int backlog)
 	if (!qs->udp || (sk->sk_state != TCP_CLOSE &&
 			 sk->sk_state != TCP_LISTEN))
 		goto out;
+	if (sk->sk_state != TCP_LISTEN) {
+		err = quic_udp_listen_add(qs->udp, sk);
+		if (err)
+			goto out;
+		inet_sk_set_state(sk, TCP_LISTEN);
+		qs->conn.listened = 1;
+	}
 	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
 	if (!qs->conn.ticket_key_set) {
 		/* resumption tickets of this listener's connections */
 		get_random_bytes(qs->conn.ticket_key, QUIC_TICKET_KEY_LEN);
 		qs->conn.ticket_key_set = 1;
-	}
-	if (sk->sk_state != TCP_LISTEN) {
-		inet_sk_set_state(sk, TCP_LISTEN);
-		quic_udp_listen_add(qs->udp, sk);
 	}
 	err = 0;
 out:

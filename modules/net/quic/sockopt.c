@@ -393,7 +393,7 @@ static void quic_tparams_from_sock(struct sock *sk, struct quic_tparams *tp)
 	if (c->is_serv && p->stateless_reset) {
 		/* the token of the ID of our handshake packets */
 		tp->present |= QUIC_TP_BIT(QUIC_TP_STATELESS_RESET_TOKEN);
-		quic_reset_token(c->scid.data, c->scid.len,
+		quic_reset_token(sock_net(sk), c->scid.data, c->scid.len,
 				 tp->stateless_reset_token);
 	}
 	memcpy(tp->initial_scid, c->scid.data, c->scid.len);

@@ -184,12 +184,33 @@ bool quic_udp_ptb_find(struct quic_udp_sock *us, u32 *gen,
  * quic_udp_listen_add - a QUIC socket listens on this tunnel socket
  * @us: the tunnel socket
  * @sk: the listener
+ *
+ * Listeners share an address (told apart by ALPN, quic_listen_select())
+ * only as TCP and UDP listeners share a port: each set SO_REUSEPORT
+ * before listen() and all belong to the same user.  Anything else would
+ * let one user take connections meant for another's listener.
+ *
+ * Return: 0, or -EADDRINUSE when another listener holds the address.
  */
-void quic_udp_listen_add(struct quic_udp_sock *us, struct sock *sk)
+int quic_udp_listen_add(struct quic_udp_sock *us, struct sock *sk)
 {
+	struct quic_conn *c;
+	struct sock *l;
+	int err = 0;
+
 	spin_lock_bh(&us->listen_lock);
-	hlist_add_head_rcu(&quic_conn(sk)->listen_node, &us->listeners);
+	hlist_for_each_entry(c, &us->listeners, listen_node) {
+		l = quic_conn_sk(c);
+		if (!sk->sk_reuseport || !l->sk_reuseport ||
+		    !uid_eq(sk_uid(sk), sk_uid(l))) {
+			err = -EADDRINUSE;
+			break;
+		}
+	}
+	if (!err)
+		hlist_add_head_rcu(&quic_conn(sk)->listen_node, &us->listeners);
 	spin_unlock_bh(&us->listen_lock);
+	return err;
 }
 
 /**

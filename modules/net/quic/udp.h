@@ -54,7 +54,7 @@ struct quic_udp_sock *quic_udp_sock_get(const struct sock *sk,
 					union quic_addr *addr);
 void quic_udp_sock_put(struct quic_udp_sock *us);
 
-void quic_udp_listen_add(struct quic_udp_sock *us, struct sock *sk);
+int quic_udp_listen_add(struct quic_udp_sock *us, struct sock *sk);
 void quic_udp_listen_del(struct quic_udp_sock *us, struct sock *sk);
 struct sock *quic_udp_listener(struct quic_udp_sock *us);
 bool quic_udp_ptb_find(struct quic_udp_sock *us, u32 *gen,

@@ -1,0 +1,599 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A hostile peer and a hostile local user against the module: what they
+ * can make it do must stay bounded.  The peer is a plain UDP socket that
+ * builds its own client Initial packets (RFC 9001 section 5: keys from
+ * the Destination Connection ID, AES-128-GCM and header protection, with
+ * GnuTLS), checked first against the RFC 9001 appendix A sample.  Each
+ * case asserts a bound and that the module still serves a normal
+ * connection afterwards.  Prints TAP; run as root in a test guest.
+ *
+ *   - Initials with a Destination Connection ID shorter than 8 bytes
+ *     make no connection (RFC 9000 section 7.2);
+ *   - out-of-order CRYPTO data in 1-byte frames, as fast as the peer
+ *     can send it, costs a bounded amount of kernel memory;
+ *   - another user cannot listen on an address a listener holds, and
+ *     listeners share an address only with SO_REUSEPORT and one owner;
+ *   - listeners closed while Initials arrive close cleanly;
+ *   - another network namespace cannot learn this one's stateless reset
+ *     tokens.
+ *
+ * usage: hostile_test CERTDIR
+ */
+
+#define _GNU_SOURCE	/* unshare() */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "quic_pair.h"
+
+/* ---- RFC 9001 section 5.2: client Initial keys ---- */
+
+static const uint8_t salt_v1[20] = {
+	0x38, 0x76, 0x2c, 0xf7, 0xf5, 0x59, 0x34, 0xb3, 0x4d, 0x17,
+	0x9a, 0xe6, 0xa4, 0xc8, 0x0c, 0xad, 0xcc, 0xbb, 0x7f, 0x0a,
+};
+
+struct keys {
+	uint8_t key[16], iv[12], hp[16];
+};
+
+static int expand_label(const gnutls_datum_t *secret, const char *label,
+			uint8_t *out, size_t len)
+{
+	uint8_t info[64];
+	size_t n = strlen(label), i = 0;
+	gnutls_datum_t d;
+
+	info[i++] = len >> 8;
+	info[i++] = len;
+	info[i++] = 6 + n;
+	memcpy(info + i, "tls13 ", 6);
+	memcpy(info + i + 6, label, n);
+	i += 6 + n;
+	info[i++] = 0;			/* no context */
+	d.data = info;
+	d.size = i;
+	return gnutls_hkdf_expand(GNUTLS_MAC_SHA256, secret, &d, out, len);
+}
+
+static int client_keys(const uint8_t *dcid, size_t len, struct keys *k)
+{
+	uint8_t initial[32], client[32];
+	gnutls_datum_t ikm = { (uint8_t *)dcid, len };
+	gnutls_datum_t salt = { (uint8_t *)salt_v1, sizeof(salt_v1) };
+	gnutls_datum_t s = { initial, sizeof(initial) };
+
+	if (gnutls_hkdf_extract(GNUTLS_MAC_SHA256, &ikm, &salt, initial) ||
+	    expand_label(&s, "client in", client, sizeof(client)))
+		return -1;
+	s.data = client;
+	s.size = sizeof(client);
+	return expand_label(&s, "quic key", k->key, sizeof(k->key)) ||
+	       expand_label(&s, "quic iv", k->iv, sizeof(k->iv)) ||
+	       expand_label(&s, "quic hp", k->hp, sizeof(k->hp)) ? -1 : 0;
+}
+
+/* AES-128 of one block: CBC with a zero IV. */
+static int aes_block(const uint8_t *key, const uint8_t *in, uint8_t *out)
+{
+	uint8_t iv[16] = { 0 };
+	gnutls_datum_t k = { (uint8_t *)key, 16 }, v = { iv, 16 };
+	gnutls_cipher_hd_t h;
+	int err;
+
+	if (gnutls_cipher_init(&h, GNUTLS_CIPHER_AES_128_CBC, &k, &v))
+		return -1;
+	err = gnutls_cipher_encrypt2(h, in, 16, out, 16);
+	gnutls_cipher_deinit(h);
+	return err ? -1 : 0;
+}
+
+/*
+ * A client Initial packet in @out: the long header (version 1, a 4-byte
+ * packet number, no token), @payload padded with PADDING frames to
+ * @padded bytes of plaintext, protected.  Returns its length or -1.
+ */
+static ssize_t build_initial(uint8_t *out, size_t size, const uint8_t *dcid,
+			     uint8_t dcid_len, const uint8_t *scid,
+			     uint8_t scid_len, uint32_t pn,
+			     const uint8_t *payload, size_t plen,
+			     size_t padded)
+{
+	uint8_t nonce[12], mask[16], plain[1500];
+	gnutls_aead_cipher_hd_t h;
+	gnutls_datum_t key;
+	size_t n = 0, pn_off, clen, i;
+	struct keys k;
+	int err;
+
+	if (plen > padded || padded > sizeof(plain) ||
+	    padded + 64 + dcid_len + scid_len > size ||
+	    client_keys(dcid, dcid_len, &k))
+		return -1;
+	memcpy(plain, payload, plen);
+	memset(plain + plen, 0, padded - plen);
+
+	out[n++] = 0xc3;		/* Initial, 4-byte packet number */
+	out[n++] = 0;
+	out[n++] = 0;
+	out[n++] = 0;
+	out[n++] = 1;
+	out[n++] = dcid_len;
+	memcpy(out + n, dcid, dcid_len);
+	n += dcid_len;
+	out[n++] = scid_len;
+	memcpy(out + n, scid, scid_len);
+	n += scid_len;
+	out[n++] = 0;			/* token length */
+	out[n++] = 0x40 | ((4 + padded + 16) >> 8);
+	out[n++] = (4 + padded + 16) & 0xff;
+	pn_off = n;
+	out[n++] = pn >> 24;
+	out[n++] = pn >> 16;
+	out[n++] = pn >> 8;
+	out[n++] = pn;
+
+	memcpy(nonce, k.iv, sizeof(nonce));
+	for (i = 0; i < 4; i++)
+		nonce[8 + i] ^= out[pn_off + i];
+	key.data = k.key;
+	key.size = sizeof(k.key);
+	if (gnutls_aead_cipher_init(&h, GNUTLS_CIPHER_AES_128_GCM, &key))
+		return -1;
+	clen = size - n;
+	err = gnutls_aead_cipher_encrypt(h, nonce, sizeof(nonce), out, n, 16,
+					 plain, padded, out + n, &clen);
+	gnutls_aead_cipher_deinit(h);
+	if (err)
+		return -1;
+
+	/* header protection: the sample starts 4 bytes after the number */
+	if (aes_block(k.hp, out + pn_off + 4, mask))
+		return -1;
+	out[0] ^= mask[0] & 0x0f;
+	for (i = 0; i < 4; i++)
+		out[pn_off + i] ^= mask[1 + i];
+	return n + clen;
+}
+
+/* Plaintext of @dcid_len and @scid_len's Initial in a 1200-byte datagram. */
+static size_t padded_for(uint8_t dcid_len, uint8_t scid_len)
+{
+	return 1200 - 14 - dcid_len - scid_len - 16;
+}
+
+/* RFC 9001 appendix A.2: the protected client Initial starts so. */
+static void test_vector(void)
+{
+	static const uint8_t dcid[8] = {
+		0x83, 0x94, 0xc8, 0xf0, 0x3e, 0x51, 0x57, 0x08,
+	};
+	/* the first 32 bytes of its 1162-byte payload: the sample */
+	static const uint8_t frames[32] = {
+		0x06, 0x00, 0x40, 0xf1, 0x01, 0x00, 0x00, 0xed, 0x03, 0x03,
+		0xeb, 0xf8, 0xfa, 0x56, 0xf1, 0x29, 0x39, 0xb9, 0x58, 0x4a,
+		0x38, 0x96, 0x47, 0x2e, 0xc4, 0x0b, 0xb8, 0x63, 0xcf, 0xd3,
+		0xe8, 0x68,
+	};
+	static const uint8_t expect[38] = {
+		0xc0, 0x00, 0x00, 0x00, 0x01, 0x08, 0x83, 0x94, 0xc8, 0xf0,
+		0x3e, 0x51, 0x57, 0x08, 0x00, 0x00, 0x44, 0x9e, 0x7b, 0x9a,
+		0xec, 0x34, 0xd1, 0xb1, 0xc9, 0x8d, 0xd7, 0x68, 0x9f, 0xb8,
+		0xec, 0x11, 0xd2, 0x42, 0xb1, 0x23, 0xdc, 0x9b,
+	};
+	/* the keys of appendix A.1 */
+	static const uint8_t key[16] = {
+		0x1f, 0x36, 0x96, 0x13, 0xdd, 0x76, 0xd5, 0x46, 0x77, 0x30,
+		0xef, 0xcb, 0xe3, 0xb1, 0xa2, 0x2d,
+	};
+	static const uint8_t hp[16] = {
+		0x9f, 0x50, 0x44, 0x9e, 0x04, 0xa0, 0xe8, 0x10, 0x28, 0x3a,
+		0x1e, 0x99, 0x33, 0xad, 0xed, 0xd2,
+	};
+	uint8_t pkt[1500];
+	struct keys k;
+	ssize_t n;
+
+	CHECK(!client_keys(dcid, sizeof(dcid), &k) &&
+	      !memcmp(k.key, key, 16) && !memcmp(k.hp, hp, 16),
+	      "the client Initial keys of RFC 9001 appendix A.1");
+	n = build_initial(pkt, sizeof(pkt), dcid, 8, NULL, 0, 2, frames,
+			  sizeof(frames), padded_for(8, 0));
+	CHECK(n == 1200 && !memcmp(pkt, expect, sizeof(expect)),
+	      "a protected client Initial: 1200 bytes, the header and sample of appendix A.2 (%zd)",
+	      n);
+}
+
+/* ---- the peer ---- */
+
+static int listener_open(struct sockaddr_in *a, int reuse)
+{
+	socklen_t len = sizeof(*a);
+	int sd;
+
+	sd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	if (sd < 0)
+		return -1;
+	if ((reuse && setsockopt(sd, SOL_SOCKET, SO_REUSEPORT, &reuse,
+				 sizeof(reuse))) ||
+	    bind(sd, (struct sockaddr *)a, len) ||
+	    getsockname(sd, (struct sockaddr *)a, &len) || listen(sd, 8)) {
+		close(sd);
+		return -1;
+	}
+	return sd;
+}
+
+static int peer_open(const struct sockaddr_in *to)
+{
+	int sd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (sd >= 0 && connect(sd, (const struct sockaddr *)to, sizeof(*to))) {
+		close(sd);
+		return -1;
+	}
+	return sd;
+}
+
+/* A CRYPTO frame (offset and length as 4- and 2-byte varints). */
+static size_t crypto_frame(uint8_t *p, uint32_t off, const uint8_t *data,
+			   uint16_t len)
+{
+	p[0] = 0x06;
+	p[1] = 0x80 | off >> 24;
+	p[2] = off >> 16;
+	p[3] = off >> 8;
+	p[4] = off;
+	p[5] = 0x40 | len >> 8;
+	p[6] = len;
+	memcpy(p + 7, data, len);
+	return 7 + len;
+}
+
+static bool readable(int sd, int ms)
+{
+	struct pollfd p = { .fd = sd, .events = POLLIN };
+
+	return poll(&p, 1, ms) == 1;
+}
+
+/* A ClientHello-sized CRYPTO frame at offset 0 in an Initial to @dcid. */
+static int send_hello(int peer, const uint8_t *dcid, uint8_t len)
+{
+	static const uint8_t scid[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	uint8_t frame[300], hello[256], pkt[1500];
+	ssize_t n;
+
+	memset(hello, 0, sizeof(hello));
+	hello[0] = 1;			/* ClientHello, as a start */
+	n = build_initial(pkt, sizeof(pkt), dcid, len, scid, sizeof(scid), 0,
+			  frame, crypto_frame(frame, 0, hello, sizeof(hello)),
+			  padded_for(len, sizeof(scid)));
+	return n > 0 && send(peer, pkt, n, 0) == n ? 0 : -1;
+}
+
+/* A short Destination Connection ID: dropped, no connection made; the
+ * same Initial with 8 bytes makes one (the packets are right).
+ */
+static void test_short_dcid(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	static const uint8_t dcid[8] = { 9, 8, 7, 6, 5, 4, 3, 2 };
+	int l, peer, sd;
+	bool got;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	l = listener_open(&a, 0);
+	peer = l < 0 ? -1 : peer_open(&a);
+	if (peer < 0) {
+		CHECK(0, "a listener and a UDP peer");
+		if (l >= 0)
+			close(l);
+		return;
+	}
+	send_hello(peer, dcid, 4);
+	got = readable(l, 3000);
+	CHECK(!got, "an Initial with a 4-byte Destination Connection ID makes no connection");
+	send_hello(peer, dcid, 8);
+	got = readable(l, 3000);
+	sd = got ? accept(l, NULL, NULL) : -1;
+	CHECK(sd >= 0, "the same Initial with 8 bytes makes one (accept: %d)",
+	      sd);
+	if (sd >= 0)
+		close(sd);
+	close(peer);
+	close(l);
+}
+
+static long slab_kb(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Slab: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/* A normal connection and a message on it, after an attack. */
+static void still_serves(const char *after)
+{
+	struct pair p;
+	char buf[8];
+	int64_t id;
+	uint32_t fl;
+	int mf;
+
+	if (!pair_ready(&p, NULL, after))
+		return;
+	CHECK(send_stream(p.c, "hello", 5, 0, MSG_QUIC_STREAM_FIN, 0) == 5 &&
+	      recv_any(p.s, buf, sizeof(buf), &id, &fl, &mf, 0) == 5,
+	      "a normal connection carries a message after %s", after);
+	pair_close(&p);
+}
+
+/*
+ * Out-of-order CRYPTO data in 1-byte frames with gaps (never offset 0,
+ * so nothing is ever delivered), 140 frames per Initial, 170 Initials:
+ * 23,800 frames inside the 64 KiB the receiver may buffer.  Before the
+ * bound this grew the slab by about 30 MB on one connection that had not
+ * even started its handshake.
+ */
+static void test_crypto_flood(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	static const uint8_t dcid[8] = { 0xc0, 0xff, 0xee, 1, 2, 3, 4, 5 };
+	static const uint8_t scid[8] = { 8, 7, 6, 5, 4, 3, 2, 1 };
+	uint8_t payload[1200], pkt[1500], one = 0x42;
+	long before, peak = 0, now;
+	uint32_t off = 1, pn;
+	int l, peer, i, sd;
+	size_t plen;
+	ssize_t n;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	l = listener_open(&a, 0);
+	peer = l < 0 ? -1 : peer_open(&a);
+	if (peer < 0) {
+		CHECK(0, "a listener and a UDP peer");
+		if (l >= 0)
+			close(l);
+		return;
+	}
+	before = slab_kb();
+	for (pn = 0; pn < 170; pn++) {
+		plen = 0;
+		for (i = 0; i < 140; i++, off += 2)
+			plen += crypto_frame(payload + plen, off, &one, 1);
+		n = build_initial(pkt, sizeof(pkt), dcid, sizeof(dcid), scid,
+				  sizeof(scid), pn, payload, plen,
+				  padded_for(sizeof(dcid), sizeof(scid)));
+		if (n < 0 || send(peer, pkt, n, 0) != n)
+			break;
+		if (!(pn % 10)) {
+			usleep(10000);
+			now = slab_kb();
+			if (now - before > peak)
+				peak = now - before;
+		}
+	}
+	usleep(300000);
+	now = slab_kb();
+	if (now - before > peak)
+		peak = now - before;
+	CHECK(pn == 170, "170 Initials of 140 out-of-order 1-byte CRYPTO frames sent");
+	/* the bound: 128 KiB of buffers per level, plus the connection;
+	 * 4 MB leaves room for whatever else the guest allocates meanwhile
+	 */
+	CHECK(before > 0 && peak < 4096,
+	      "kernel slab grew by %ld kB at most (bound 4096 kB)", peak);
+	/* the connection was made (and may be closed by now): take it */
+	while (readable(l, 0) && (sd = accept(l, NULL, NULL)) >= 0)
+		close(sd);
+	close(peer);
+	close(l);
+	still_serves("a CRYPTO frame flood");
+}
+
+/* ---- listeners ---- */
+
+static void test_listener_owner(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET }, b;
+	int l, l2, status;
+	pid_t pid;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	l = listener_open(&a, 0);
+	if (l < 0) {
+		CHECK(0, "a listener");
+		return;
+	}
+	b = a;
+	l2 = listener_open(&b, 0);
+	CHECK(l2 < 0 && errno == EADDRINUSE,
+	      "a second listener on the address fails with EADDRINUSE");
+	if (l2 >= 0)
+		close(l2);
+	b = a;
+	l2 = listener_open(&b, 1);
+	CHECK(l2 < 0 && errno == EADDRINUSE,
+	      "... also with SO_REUSEPORT when the first has none");
+	if (l2 >= 0)
+		close(l2);
+	close(l);
+
+	a.sin_port = 0;
+	l = listener_open(&a, 1);
+	b = a;
+	l2 = l < 0 ? -1 : listener_open(&b, 1);
+	CHECK(l2 >= 0, "two listeners with SO_REUSEPORT of one user share an address");
+	if (l2 >= 0)
+		close(l2);
+
+	/* another user, SO_REUSEPORT on both: no */
+	pid = fork();
+	if (!pid) {
+		b = a;
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		l2 = listener_open(&b, 1);
+		_exit(l2 < 0 && errno == EADDRINUSE ? 0 : 1);
+	}
+	status = -1;
+	if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status))
+		status = WEXITSTATUS(status);
+	CHECK(!status,
+	      "another user's listener with SO_REUSEPORT on the address fails with EADDRINUSE (status %d)",
+	      status);
+	if (l >= 0)
+		close(l);
+	still_serves("the listener checks");
+}
+
+/*
+ * Listeners closed while Initials for new connections arrive: the close
+ * must not leave the work that makes connections running on what it
+ * released.  Each of 100 rounds: a listener, a peer sending it 16
+ * Initials of distinct connections, close.
+ */
+static void test_listener_close_race(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	int round, i, l, peer, made = 0;
+	uint8_t dcid[8] = { 0xdd };
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (round = 0; round < 100; round++) {
+		a.sin_port = 0;
+		l = listener_open(&a, 0);
+		peer = l < 0 ? -1 : peer_open(&a);
+		if (peer < 0) {
+			if (l >= 0)
+				close(l);
+			break;
+		}
+		for (i = 0; i < 16; i++) {
+			dcid[1] = round;
+			dcid[2] = i;
+			send_hello(peer, dcid, sizeof(dcid));
+		}
+		if (round & 1)
+			usleep(round * 50);
+		made += readable(l, 0);
+		close(l);
+		close(peer);
+	}
+	CHECK(round == 100,
+	      "100 listeners closed while Initials arrive (%d had a connection ready)",
+	      made);
+	still_serves("closing busy listeners");
+}
+
+/*
+ * The stateless reset token of a connection ID, as this namespace's
+ * module answers a short header packet for it on a port with a QUIC
+ * socket: 0, or -1 when no reset came.
+ */
+static int reset_token_of(const uint8_t *cid, uint8_t *token)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	uint8_t pkt[64], buf[128];
+	int q, peer, ret = -1;
+	ssize_t n;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	q = listener_open(&a, 0);
+	peer = q < 0 ? -1 : peer_open(&a);
+	if (peer >= 0) {
+		memset(pkt, 0x5a, sizeof(pkt));
+		pkt[0] = 0x40 | 0x15;	/* short header */
+		memcpy(pkt + 1, cid, 8);
+		if (send(peer, pkt, sizeof(pkt), 0) == sizeof(pkt) &&
+		    readable(peer, 2000)) {
+			n = recv(peer, buf, sizeof(buf), 0);
+			if (n >= 21) {
+				memcpy(token, buf + n - 16, 16);
+				ret = 0;
+			}
+		}
+		close(peer);
+	}
+	if (q >= 0)
+		close(q);
+	return ret;
+}
+
+/*
+ * Namespaces do not share reset keys: the token a host's namespace
+ * gives for a connection ID is not the one another namespace (any
+ * user's) would answer with for the same ID.
+ */
+static void test_reset_namespaces(void)
+{
+	static const uint8_t cid[8] = { 0x7e, 0x57, 0x1d, 0, 1, 2, 3, 4 };
+	uint8_t here[16], there[16], again[16];
+	int fds[2], status = -1, got;
+	pid_t pid;
+
+	got = !reset_token_of(cid, here) && !reset_token_of(cid, again);
+	CHECK(got && !memcmp(here, again, 16),
+	      "a short header packet for an unknown ID is answered with a reset, the same token each time");
+	if (!got || pipe(fds))
+		return;
+	pid = fork();
+	if (!pid) {
+		close(fds[0]);
+		if (unshare(CLONE_NEWNET) ||
+		    system("ip link set lo up") ||
+		    reset_token_of(cid, there) ||
+		    write(fds[1], there, 16) != 16)
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	got = pid > 0 && read(fds[0], there, 16) == 16;
+	close(fds[0]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	CHECK(got && memcmp(here, there, 16),
+	      "another network namespace answers the same ID with another token (status %d)",
+	      status);
+}
+
+int main(int argc, char **argv)
+{
+	if (pair_setup(argc, argv, "CERTDIR"))
+		return 1;
+	if (gnutls_global_init())
+		return 1;
+	test_vector();
+	test_short_dcid();
+	test_crypto_flood();
+	test_listener_owner();
+	test_listener_close_race();
+	test_reset_namespaces();
+	gnutls_global_deinit();
+	return tap_done("hostile_test");
+}
