@@ -3,9 +3,10 @@
 #
 # Static checks of the module for each kernel given (default: every kernel
 # with headers, here or in a chroot of tests/kbuild.sh): a W=1 build with
-# sparse (C=1) that must print no warning, checkpatch --strict on every
-# source file, and no kernel version test anywhere (compat.h decides by
-# feature probes).
+# sparse (C=1) that must print no warning, exports limited to the
+# in-kernel API (quic_do_setsockopt, quic_do_getsockopt), checkpatch
+# --strict on every source file, and no kernel version test anywhere
+# (compat.h decides by feature probes).
 #
 # usage: kcheck.sh [KVER...]
 #   CHECKPATCH=/path/to/checkpatch.pl (default: looked up on PATH)
@@ -33,6 +34,16 @@ for k in "${kvers[@]}"; do
 		status=1
 	else
 		echo "kcheck: $k: W=1 C=1 clean"
+	fi
+	# the in-kernel API is all quic.ko exports; what the self-test
+	# module needs is in a namespace of its own
+	exports=$(awk '$3 ~ /(^|\/)quic$/ && $5 != "QUIC_INTERNAL" &&
+		       $5 != "\"QUIC_INTERNAL\"" { print $2 }' \
+		"$tmp/modules/net/quic/Module.symvers" 2>/dev/null | sort |
+		tr '\n' ' ')
+	if [ "$exports" != "quic_do_getsockopt quic_do_setsockopt " ]; then
+		echo "kcheck: $k: quic.ko exports more than its API: $exports"
+		status=1
 	fi
 	rm -rf "$tmp"
 done

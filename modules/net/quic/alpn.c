@@ -9,7 +9,6 @@
  */
 
 #include <linux/errno.h>
-#include <linux/export.h>
 #include <linux/string.h>
 
 #include "alpn.h"
@@ -120,7 +119,6 @@ int quic_alpn_from_client_hello(const u8 *p, size_t len, const u8 **alpn,
 	}
 	return -ENOENT;
 }
-EXPORT_SYMBOL_GPL(quic_alpn_from_client_hello);
 
 /**
  * quic_alpn_match - does a listener accept one of the client's protocols?
@@ -152,4 +150,3 @@ bool quic_alpn_match(const char *list, size_t list_len, const u8 *alpn,
 	}
 	return false;
 }
-EXPORT_SYMBOL_GPL(quic_alpn_match);

@@ -13,6 +13,11 @@
 #ifndef __NET_QUIC_COMPAT_H
 #define __NET_QUIC_COMPAT_H
 
+#ifndef __KERNEL__
+/* The wire codecs built in userspace (unit tests, fuzzers): no exports. */
+#define EXPORT_SYMBOL_FOR_QUIC_TEST(sym)
+#else
+
 #include <linux/hrtimer.h>
 #include <linux/timer.h>
 #include <net/sock.h>
@@ -153,4 +158,16 @@ static inline void sk_free_unlock_clone(struct sock *sk)
 #define quic_udp_tunnel6_xmit_skb(...)	udp_tunnel6_xmit_skb(__VA_ARGS__)
 #endif
 
+/* What quic_crypto_test.ko uses is exported in a symbol namespace of its
+ * own, an identifier or (later) a string literal.
+ */
+#ifdef HAVE_MODULE_IMPORT_NS_IDENT
+#define EXPORT_SYMBOL_FOR_QUIC_TEST(sym)	EXPORT_SYMBOL_NS_GPL(sym, QUIC_INTERNAL)
+#define MODULE_IMPORT_QUIC_TEST_NS()		MODULE_IMPORT_NS(QUIC_INTERNAL)
+#else
+#define EXPORT_SYMBOL_FOR_QUIC_TEST(sym)	EXPORT_SYMBOL_NS_GPL(sym, "QUIC_INTERNAL")
+#define MODULE_IMPORT_QUIC_TEST_NS()		MODULE_IMPORT_NS("QUIC_INTERNAL")
+#endif
+
+#endif /* __KERNEL__ */
 #endif /* __NET_QUIC_COMPAT_H */

@@ -22,6 +22,7 @@
 #include <linux/tls.h>
 #include <uapi/linux/quic.h>
 
+#include "compat.h"
 #include "crypto.h"
 #include "varint.h"
 
@@ -127,7 +128,7 @@ int quic_hkdf_extract(struct crypto_shash *hash, const u8 *salt,
 		return err;
 	return crypto_shash_tfm_digest(hash, ikm, ikm_len, prk);
 }
-EXPORT_SYMBOL_GPL(quic_hkdf_extract);
+EXPORT_SYMBOL_FOR_QUIC_TEST(quic_hkdf_extract);
 
 /**
  * quic_hkdf_expand_label - HKDF-Expand-Label with an empty context
@@ -184,7 +185,7 @@ int quic_hkdf_expand_label(struct crypto_shash *hash, const u8 *prk,
 	memzero_explicit(t, sizeof(t));
 	return err;
 }
-EXPORT_SYMBOL_GPL(quic_hkdf_expand_label);
+EXPORT_SYMBOL_FOR_QUIC_TEST(quic_hkdf_expand_label);
 
 /**
  * quic_crypto_init - prepare an empty protection state
@@ -194,7 +195,6 @@ void quic_crypto_init(struct quic_crypto *c)
 {
 	memset(c, 0, sizeof(*c));
 }
-EXPORT_SYMBOL_GPL(quic_crypto_init);
 
 static void quic_crypto_dir_free(struct quic_crypto_dir *d)
 {
@@ -217,7 +217,7 @@ void quic_crypto_free(struct quic_crypto *c)
 	crypto_free_shash(c->hash);
 	memzero_explicit(c, sizeof(*c));
 }
-EXPORT_SYMBOL_GPL(quic_crypto_free);
+EXPORT_SYMBOL_FOR_QUIC_TEST(quic_crypto_free);
 
 /* Allocate what a direction needs for @cipher; nothing is allocated later
  * on the packet path.
@@ -374,7 +374,7 @@ int quic_crypto_set_secret(struct quic_crypto *c, u32 cipher, u32 version,
 	d->ready = 1;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(quic_crypto_set_secret);
+EXPORT_SYMBOL_FOR_QUIC_TEST(quic_crypto_set_secret);
 
 /**
  * quic_crypto_initial_keys - install the Initial keys of both directions
@@ -418,7 +418,7 @@ int quic_crypto_initial_keys(struct quic_crypto *c, const u8 *dcid,
 	memzero_explicit(secret, sizeof(secret));
 	return err;
 }
-EXPORT_SYMBOL_GPL(quic_crypto_initial_keys);
+EXPORT_SYMBOL_FOR_QUIC_TEST(quic_crypto_initial_keys);
 
 /**
  * quic_crypto_key_update - move both directions to the next key phase
@@ -455,7 +455,7 @@ int quic_crypto_key_update(struct quic_crypto *c)
 	c->rx_old = 1;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(quic_crypto_key_update);
+EXPORT_SYMBOL_FOR_QUIC_TEST(quic_crypto_key_update);
 
 /**
  * quic_crypto_discard_old_keys - drop the previous receive keys
@@ -483,7 +483,7 @@ int quic_crypto_discard_old_keys(struct quic_crypto *c)
 	rx->next_ready = 1;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(quic_crypto_discard_old_keys);
+EXPORT_SYMBOL_FOR_QUIC_TEST(quic_crypto_discard_old_keys);
 
 /* Header protection mask of RFC 9001 section 5.4.3 (AES) and 5.4.4
  * (ChaCha20) for the sample at @sample_off, left in d->hp_buf[0..4].
@@ -613,7 +613,7 @@ int quic_crypto_encrypt(struct quic_crypto *c, struct sk_buff *skb,
 		hdr[p->pn_offset + i] ^= d->hp_buf[1 + i];
 	return 0;
 }
-EXPORT_SYMBOL_GPL(quic_crypto_encrypt);
+EXPORT_SYMBOL_FOR_QUIC_TEST(quic_crypto_encrypt);
 
 /**
  * quic_crypto_decrypt - remove the protection of a packet in place
@@ -690,7 +690,7 @@ int quic_crypto_decrypt(struct quic_crypto *c, struct sk_buff *skb,
 	return quic_crypto_aead(d, slot, skb, hlen, p->len, nsg,
 				quic_crypto_nonce(c, d, slot, p->pn), false);
 }
-EXPORT_SYMBOL_GPL(quic_crypto_decrypt);
+EXPORT_SYMBOL_FOR_QUIC_TEST(quic_crypto_decrypt);
 
 /* Retry integrity: one AES-128-GCM transform per version, shared by all
  * connections; computing a tag is rare enough for a lock.
@@ -758,7 +758,7 @@ int quic_crypto_retry_tag(u32 version, const u8 *odcid,
 	kfree(buf);
 	return err;
 }
-EXPORT_SYMBOL_GPL(quic_crypto_retry_tag);
+EXPORT_SYMBOL_FOR_QUIC_TEST(quic_crypto_retry_tag);
 
 int quic_crypto_module_init(void)
 {

@@ -20,6 +20,7 @@
 #include <crypto/hash.h>
 #include <uapi/linux/quic.h>
 
+#include "compat.h"
 #include "crypto.h"
 #include "frame_wire.h"
 #include "header.h"
@@ -640,4 +641,5 @@ module_init(quic_crypto_test_init);
 module_exit(quic_crypto_test_exit);
 
 MODULE_DESCRIPTION("QUIC packet protection self-test (RFC 9001, RFC 9369 vectors)");
+MODULE_IMPORT_QUIC_TEST_NS();
 MODULE_LICENSE("GPL");

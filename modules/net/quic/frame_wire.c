@@ -10,10 +10,10 @@
  */
 
 #include <linux/errno.h>
-#include <linux/export.h>
 #include <linux/string.h>
 #include <uapi/linux/quic.h>
 
+#include "compat.h"
 #include "frame_wire.h"
 #include "header.h"
 #include "varint.h"
@@ -256,7 +256,7 @@ int quic_frame_decode(const u8 *buf, size_t len, struct quic_frame *f)
 	}
 	return b.err ? -EINVAL : (int)b.off;
 }
-EXPORT_SYMBOL_GPL(quic_frame_decode);
+EXPORT_SYMBOL_FOR_QUIC_TEST(quic_frame_decode);
 
 static int quic_encode_ack(struct quic_wbuf *b, const struct quic_frame *f)
 {
@@ -395,7 +395,6 @@ int quic_frame_encode(u8 *buf, size_t size, const struct quic_frame *f)
 	}
 	return b.err ? b.err : (int)b.off;
 }
-EXPORT_SYMBOL_GPL(quic_frame_encode);
 
 #define QUIC_PKT_I	BIT(QUIC_PACKET_INITIAL)
 #define QUIC_PKT_Z	BIT(QUIC_PACKET_0RTT)
@@ -453,7 +452,7 @@ int quic_frame_check(u64 type, u8 packet_type, bool from_server)
 		return -EPROTO;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(quic_frame_check);
+EXPORT_SYMBOL_FOR_QUIC_TEST(quic_frame_check);
 
 /**
  * quic_frame_ack_eliciting - does a frame of this type elicit an ACK?
@@ -468,7 +467,6 @@ bool quic_frame_ack_eliciting(u64 type)
 	       type != QUIC_FRAME_CONNECTION_CLOSE &&
 	       type != QUIC_FRAME_CONNECTION_CLOSE_APP;
 }
-EXPORT_SYMBOL_GPL(quic_frame_ack_eliciting);
 
 /**
  * quic_frame_errcode - transport error code of a decoder error
@@ -481,7 +479,6 @@ u64 quic_frame_errcode(int err)
 	return err == -EPROTO ? QUIC_TRANSPORT_ERROR_PROTOCOL_VIOLATION :
 				QUIC_TRANSPORT_ERROR_FRAME_ENCODING;
 }
-EXPORT_SYMBOL_GPL(quic_frame_errcode);
 
 /**
  * quic_ack_iter_init - iterate over the ranges of a decoded ACK frame
@@ -499,7 +496,6 @@ void quic_ack_iter_init(struct quic_ack_iter *it, const struct quic_frame *f)
 	it->range.start = f->ack.largest - f->ack.first_range;
 	it->next_end = ~0ULL;	/* marks the first call */
 }
-EXPORT_SYMBOL_GPL(quic_ack_iter_init);
 
 /**
  * quic_ack_iter_next - next acknowledged range, largest first
@@ -533,4 +529,3 @@ bool quic_ack_iter_next(struct quic_ack_iter *it)
 	it->range.start = it->range.end - len;
 	return true;
 }
-EXPORT_SYMBOL_GPL(quic_ack_iter_next);

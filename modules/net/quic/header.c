@@ -15,10 +15,10 @@
  */
 
 #include <linux/errno.h>
-#include <linux/export.h>
 #include <linux/string.h>
 #include <uapi/linux/quic.h>
 
+#include "compat.h"
 #include "header.h"
 #include "varint.h"
 
@@ -45,7 +45,6 @@ bool quic_version_supported(u32 version)
 {
 	return version == QUIC_VERSION_V1 || version == QUIC_VERSION_V2;
 }
-EXPORT_SYMBOL_GPL(quic_version_supported);
 
 /**
  * quic_packet_type_bits - long header type bits of a packet type
@@ -60,7 +59,6 @@ int quic_packet_type_bits(u32 version, u8 type)
 		return -EINVAL;
 	return version == QUIC_VERSION_V2 ? (type + 1) & 3 : type;
 }
-EXPORT_SYMBOL_GPL(quic_packet_type_bits);
 
 static u8 quic_packet_type_of_bits(u32 version, u8 bits)
 {
@@ -184,7 +182,7 @@ int quic_hdr_parse(const u8 *buf, size_t len, u8 short_dcid_len,
 	h->len = off + h->length;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(quic_hdr_parse);
+EXPORT_SYMBOL_FOR_QUIC_TEST(quic_hdr_parse);
 
 /**
  * quic_hdr_check_reserved - reserved bits of an unprotected first byte
@@ -200,7 +198,7 @@ int quic_hdr_check_reserved(u8 first)
 
 	return (first & mask) ? -EPROTO : 0;
 }
-EXPORT_SYMBOL_GPL(quic_hdr_check_reserved);
+EXPORT_SYMBOL_FOR_QUIC_TEST(quic_hdr_check_reserved);
 
 /**
  * quic_hdr_put - write a packet header up to and including the packet number
@@ -277,7 +275,7 @@ pn:
 		buf[off++] = (pn >> (8 * i)) & 0xff;
 	return off;
 }
-EXPORT_SYMBOL_GPL(quic_hdr_put);
+EXPORT_SYMBOL_FOR_QUIC_TEST(quic_hdr_put);
 
 /**
  * quic_vn_put - write a Version Negotiation packet (RFC 9000 section 17.2.1)
@@ -316,7 +314,6 @@ int quic_vn_put(u8 *buf, size_t size, u8 first, const u8 *dcid, u8 dcid_len,
 		quic_put_be32(buf + off, versions[i]);
 	return off;
 }
-EXPORT_SYMBOL_GPL(quic_vn_put);
 
 /**
  * quic_vn_version - a version listed in a parsed Version Negotiation packet
@@ -329,7 +326,6 @@ u32 quic_vn_version(const struct quic_hdr *h, unsigned int i)
 {
 	return quic_get_be32(h->versions + 4 * i);
 }
-EXPORT_SYMBOL_GPL(quic_vn_version);
 
 /**
  * quic_retry_put - write a Retry packet without its integrity tag
@@ -372,4 +368,4 @@ int quic_retry_put(u8 *buf, size_t size, u8 first, u32 version,
 	quic_put_bytes(buf + off, token, token_len);
 	return off + token_len;
 }
-EXPORT_SYMBOL_GPL(quic_retry_put);
+EXPORT_SYMBOL_FOR_QUIC_TEST(quic_retry_put);

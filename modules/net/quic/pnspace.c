@@ -9,7 +9,6 @@
  */
 
 #include <linux/errno.h>
-#include <linux/export.h>
 #include <linux/string.h>
 
 #include "pnspace.h"
@@ -23,7 +22,6 @@ void quic_pnspace_init(struct quic_pnspace *s)
 	memset(s, 0, sizeof(*s));
 	s->largest_acked = -1;
 }
-EXPORT_SYMBOL_GPL(quic_pnspace_init);
 
 /**
  * quic_pnspace_largest_rx - largest packet number received
@@ -35,7 +33,6 @@ s64 quic_pnspace_largest_rx(const struct quic_pnspace *s)
 {
 	return s->nranges ? (s64)s->rx[0].end : -1;
 }
-EXPORT_SYMBOL_GPL(quic_pnspace_largest_rx);
 
 /**
  * quic_pnspace_record - note a received packet number
@@ -89,4 +86,3 @@ int quic_pnspace_record(struct quic_pnspace *s, u64 pn)
 	s->nranges = n + 1;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(quic_pnspace_record);

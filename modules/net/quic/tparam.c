@@ -7,7 +7,6 @@
  */
 
 #include <linux/errno.h>
-#include <linux/export.h>
 #include <linux/stddef.h>
 #include <linux/string.h>
 
@@ -35,7 +34,6 @@ int quic_tp_index(u64 id)
 		return 20;
 	return -1;
 }
-EXPORT_SYMBOL_GPL(quic_tp_index);
 
 /**
  * quic_tparams_defaults - values of parameters that are absent
@@ -49,7 +47,6 @@ void quic_tparams_defaults(struct quic_tparams *tp)
 	tp->max_ack_delay = 25;
 	tp->active_connection_id_limit = 2;
 }
-EXPORT_SYMBOL_GPL(quic_tparams_defaults);
 
 #define QUIC_TP_INT(id, member) \
 	[id] = offsetof(struct quic_tparams, member)
@@ -253,7 +250,6 @@ int quic_tparams_decode(const u8 *buf, size_t len, bool from_server,
 	}
 	return 0;
 }
-EXPORT_SYMBOL_GPL(quic_tparams_decode);
 
 struct quic_tp_writer {
 	u8 *buf;
@@ -392,4 +388,3 @@ int quic_tparams_encode(u8 *buf, size_t size, const struct quic_tparams *tp,
 	}
 	return w.err ? w.err : (int)w.off;
 }
-EXPORT_SYMBOL_GPL(quic_tparams_encode);

@@ -8,7 +8,6 @@
  */
 
 #include <linux/errno.h>
-#include <linux/export.h>
 
 #include "varint.h"
 
@@ -30,7 +29,6 @@ unsigned int quic_varint_len(u64 v)
 		return 8;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(quic_varint_len);
 
 /**
  * quic_varint_put - encode a value in its shortest form
@@ -57,7 +55,6 @@ int quic_varint_put(u8 *buf, size_t len, u64 v)
 	buf[0] |= (n == 1 ? 0 : n == 2 ? 1 : n == 4 ? 2 : 3) << 6;
 	return n;
 }
-EXPORT_SYMBOL_GPL(quic_varint_put);
 
 /**
  * quic_varint_get - decode a value
@@ -85,7 +82,6 @@ int quic_varint_get(const u8 *buf, size_t len, u64 *v)
 	*v = val;
 	return n;
 }
-EXPORT_SYMBOL_GPL(quic_varint_get);
 
 /**
  * quic_pn_encode_len - packet number length for sending
@@ -112,7 +108,6 @@ int quic_pn_encode_len(u64 full_pn, s64 largest_acked)
 			return n;
 	return -ERANGE;
 }
-EXPORT_SYMBOL_GPL(quic_pn_encode_len);
 
 /**
  * quic_pn_decode - full packet number from a truncated one
@@ -139,4 +134,3 @@ u64 quic_pn_decode(s64 largest_pn, u32 truncated_pn, unsigned int pn_len)
 		return candidate - win;
 	return candidate;
 }
-EXPORT_SYMBOL_GPL(quic_pn_decode);
