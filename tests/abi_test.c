@@ -79,6 +79,7 @@ VAL(QUIC_HANDSHAKE_STEP_OP_RECVMSG, 2);
 SIZE(struct quic_handshake_info, 1);
 SIZE(struct quic_stream_info, 16);
 OFF(struct quic_stream_info, stream_flags, 8);
+OFF(struct quic_stream_info, reserved, 12);	/* 16 bytes on i386 too */
 SIZE(struct quic_transport_param, 88);
 OFF(struct quic_transport_param, max_datagram_frame_size, 8);
 OFF(struct quic_transport_param, max_idle_timeout, 12);
@@ -98,6 +99,7 @@ OFF(struct quic_crypto_secret, level, 1);
 OFF(struct quic_crypto_secret, type, 4);
 OFF(struct quic_crypto_secret, secret, 8);
 SIZE(struct quic_errinfo, 16);
+OFF(struct quic_errinfo, reserved, 12);
 SIZE(struct quic_connection_id_info, 12);
 SIZE(struct quic_event_option, 2);
 SIZE(struct quic_stream_update, 24);

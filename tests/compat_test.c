@@ -37,6 +37,29 @@ static int get_config(int sd, struct quic_config *c)
 	return getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, c, &len);
 }
 
+/* Reserved fields must be zero, so that they can get a meaning later;
+ * the explicit padding of the stream and error structures is ignored
+ * (programs fill those field by field in buffers they do not clear).
+ */
+static void test_reserved(void)
+{
+	struct quic_transport_param p;
+	struct quic_config c;
+	int sd, a, b;
+
+	sd = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	memset(&p, 0, sizeof(p));
+	p.reserved[1] = 1;
+	a = setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &p,
+		       sizeof(p));
+	memset(&c, 0, sizeof(c));
+	c.reserved1[0] = 1;
+	b = setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, sizeof(c));
+	CHECK(a < 0 && b < 0 && errno == EINVAL,
+	      "TRANSPORT_PARAM and CONFIG with a reserved byte set: EINVAL");
+	close(sd);
+}
+
 /* Zeroed structures with one field set, as programs write them. */
 static void test_zero_keeps(void)
 {
@@ -501,6 +524,7 @@ int main(int argc, char **argv)
 	if (pair_setup(argc, argv, "CERTDIR"))
 		return 2;
 	test_zero_keeps();
+	test_reserved();
 	test_before_handshake();
 	test_active_stream();
 	test_early_secret();

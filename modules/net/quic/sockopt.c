@@ -108,6 +108,10 @@ static int quic_set_config(struct sock *sk, sockptr_t optval,
 			       optlen);
 	if (err)
 		return err;
+	/* reserved for later fields: zero today, so they can get a meaning */
+	if (memchr_inv(u.reserved, 0, sizeof(u.reserved)) ||
+	    memchr_inv(u.reserved1, 0, sizeof(u.reserved1)))
+		return -EINVAL;
 	if (u.version)
 		c.version = u.version;
 	if (u.plpmtud_probe_interval)
@@ -179,6 +183,8 @@ static int quic_set_transport_param(struct sock *sk, sockptr_t optval,
 			       optval, optlen);
 	if (err)
 		return err;
+	if (memchr_inv(u.reserved, 0, sizeof(u.reserved)))
+		return -EINVAL;
 	p = u.remote ? qs->remote : qs->local;
 	if (u.disable_active_migration)
 		p.disable_active_migration = u.disable_active_migration;
@@ -706,6 +712,8 @@ static int quic_set_connection_id(struct sock *sk, sockptr_t optval,
 		return -EINVAL;
 	if (copy_from_sockptr(&info, optval, sizeof(info)))
 		return -EFAULT;
+	if (memchr_inv(info.reserved, 0, sizeof(info.reserved)))
+		return -EINVAL;
 	return quic_connid_set(sk, &info);
 }
 

@@ -41,9 +41,14 @@ struct quic_handshake_info {
 	__u8	crypto_level;
 };
 
+/* reserved: explicit padding, so that the layout (16 bytes) is the same
+ * for 32-bit programs; ignored, as programs fill the structure field by
+ * field in a control message buffer they do not clear
+ */
 struct quic_stream_info {
 	__s64	stream_id;
 	__u32	stream_flags;
+	__u32	reserved;
 };
 
 /* Stream flags: stream_flags of struct quic_stream_info */
@@ -167,9 +172,11 @@ enum quic_cong_algo {
 	QUIC_CONG_ALG_MAX,
 };
 
+/* reserved: explicit padding (16 bytes for 32-bit programs too), ignored */
 struct quic_errinfo {
 	__s64	stream_id;
 	__u32	errcode;
+	__u32	reserved;
 };
 
 struct quic_connection_id_info {
