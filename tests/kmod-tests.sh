@@ -155,8 +155,11 @@ elif [ -n "$LIBQUIC_TEST" ]; then
 			/proc/net/quic/snmp) - rcv))
 		drops=$(grep -c ' kfree_skb:' $tr/trace)
 		grep ' kfree_skb:' $tr/trace |
-			sed 's/.*\(location=[^ ]*\).*/\1/' | sort | uniq -c |
-			sort -rn | sed 's/^/#   drops: /' | head -n 5
+			sed 's/.*\(location=[^ ]*\)[^:]*\(reason: [A-Z_0-9]*\)\{0,1\}.*/\1 \2/' |
+			sort | uniq -c | sort -rn | sed 's/^/#   drops: /' |
+			head -n 5
+		grep -E 'QuicPmtuRaised|QuicPacketsLost' /proc/net/quic/snmp |
+			tr -s ' \t' ' ' | sed 's/^/#   /'
 		echo > $tr/trace
 		# losses under emulation are possible: at most 1 in 100
 		[ "$rcv" -gt 1000 ] && [ $((drops * 100)) -le "$rcv" ]
@@ -209,6 +212,39 @@ result $? "the module and /proc/net/quic are gone"
 # Load and unload again with sockets open in between, closed before rmmod.
 insmod "$KO" && "$SELFTESTS/socket_test" > /dev/null && rmmod quic
 result $? "a second load, test run and unload"
+
+# Unload under load: with 100 connections open and a transfer running,
+# rmmod fails cleanly (the sockets hold the module); once the programs
+# are killed it succeeds as soon as their connections are gone (closing
+# periods, timers and work items included).  The log check at the end
+# looks for oopses and warnings.
+perf=$(dirname "${LIBQUIC_TEST:-.}")/../examples/quic-perf
+if [ -n "$LIBQUIC_TEST" ] && [ -x "$perf" ]; then
+	insmod "$KO"
+	"$perf" -I 100 > /dev/null 2>&1 &
+	idle=$!
+	"$perf" -l 256M -w 65536 -m quic > /dev/null 2>&1 &
+	busy=$!
+	for i in $(seq 600); do
+		sockets=$(awk '$1 == "QUIC" { print $3 }' /proc/net/protocols)
+		[ "${sockets:-0}" -ge 150 ] && break
+		sleep 0.1
+	done
+	rmmod quic 2> /dev/null
+	busy_rc=$?
+	lsmod | grep -q '^quic '
+	loaded=$?
+	kill -9 $idle $busy 2> /dev/null
+	wait $idle $busy 2> /dev/null
+	for i in $(seq 300); do
+		rmmod quic 2> /dev/null && break
+		sleep 0.1
+	done
+	! lsmod | grep -q '^quic '
+	gone=$?
+	[ "$busy_rc" != 0 ] && [ $loaded = 0 ] && [ $gone = 0 ]
+	result $? "rmmod with $sockets sockets busy fails cleanly; after the programs are killed it succeeds (in $((i / 10)) s)"
+fi
 
 # A packaged (DKMS) module for this kernel, when one is installed.
 if modinfo -k "$kver" -n quic 2>/dev/null | grep -q "^/lib/modules/$kver/"; then
