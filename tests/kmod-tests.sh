@@ -37,6 +37,15 @@ relay() {	# command...
 	rm -f "$out"
 }
 
+# datagrams the network devices' backlogs dropped (softnet_stat, column 2)
+softnet_dropped() {
+	local cpu dropped rest total=0
+	while read -r cpu dropped rest; do
+		total=$((total + 16#$dropped))
+	done < /proc/net/softnet_stat
+	echo $total
+}
+
 # where the time goes (CI has a budget): seconds since the start
 lap() {	# what just ended
 	echo "# time: ${SECONDS}s at the end of $*"
@@ -146,6 +155,7 @@ elif [ -n "$LIBQUIC_TEST" ]; then
 	# in the guest meanwhile, so every drop counts)
 	ev=$tr/events/skb/kfree_skb
 	rcv=$(awk '$1 == "QuicPktRcv" { print $2 }' /proc/net/quic/snmp)
+	backlog=$(softnet_dropped)
 	[ -d "$ev" ] && echo > $tr/trace && echo 1 > "$ev/enable"
 	timeout 300 "$(dirname "$LIBQUIC_TEST")/../examples/quic-perf" -l 16M \
 		-s 8 -w 65536 -m quic 2>&1 | sed 's/^/# perf: /'
@@ -154,16 +164,21 @@ elif [ -n "$LIBQUIC_TEST" ]; then
 		rcv=$(($(awk '$1 == "QuicPktRcv" { print $2 }' \
 			/proc/net/quic/snmp) - rcv))
 		drops=$(grep -c ' kfree_skb:' $tr/trace)
-		grep ' kfree_skb:' $tr/trace |
-			sed 's/.*\(location=[^ ]*\)[^:]*\(reason: [A-Z_0-9]*\)\{0,1\}.*/\1 \2/' |
+		# the emulated loopback's own backlog (netdev_max_backlog)
+		# overflows when the guest is slow: those drops are the
+		# device's, counted in softnet_stat, not the module's
+		backlog=$(($(softnet_dropped) - backlog))
+		grep ' kfree_skb:' $tr/trace | sed -n \
+			-e 's/.*\(location=[^ ]*\).*\(reason: [A-Z_0-9]*\).*/\1 \2/p' \
+			-e 't' -e 's/.*\(location=[^ ]*\).*/\1/p' |
 			sort | uniq -c | sort -rn | sed 's/^/#   drops: /' |
 			head -n 5
-		grep -E 'QuicPmtuRaised|QuicPacketsLost' /proc/net/quic/snmp |
-			tr -s ' \t' ' ' | sed 's/^/#   /'
+		echo "#   loopback backlog drops: $backlog"
 		echo > $tr/trace
+		drops=$((drops - backlog))
 		# losses under emulation are possible: at most 1 in 100
 		[ "$rcv" -gt 1000 ] && [ $((drops * 100)) -le "$rcv" ]
-		result $? "a 16 MiB transfer frees its datagrams as consumed, not dropped ($drops drops for $rcv packets)"
+		result $? "a 16 MiB transfer frees its datagrams as consumed, not dropped ($drops drops for $rcv packets, besides $backlog in the loopback backlog)"
 	fi
 	timeout 600 "$(dirname "$LIBQUIC_TEST")/../examples/quic-perf" -I 1000 \
 		2>&1 | sed 's/^/# perf: /'
