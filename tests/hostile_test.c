@@ -288,7 +288,7 @@ static int send_hello(int peer, const uint8_t *dcid, uint8_t len)
 }
 
 /* A short Destination Connection ID: dropped, no connection made; the
- * same Initial with 8 bytes makes one (the packets are right).
+ * same Initial with 8 bytes makes one (so the packets are right).
  */
 static void test_short_dcid(void)
 {
@@ -306,16 +306,19 @@ static void test_short_dcid(void)
 			close(l);
 		return;
 	}
-	send_hello(peer, dcid, 4);
-	got = readable(l, 3000);
-	CHECK(!got, "an Initial with a 4-byte Destination Connection ID makes no connection");
+	/* first the one that works: the first connection may wait for
+	 * crypto modules to load
+	 */
 	send_hello(peer, dcid, 8);
-	got = readable(l, 3000);
+	got = readable(l, 10000);
 	sd = got ? accept(l, NULL, NULL) : -1;
-	CHECK(sd >= 0, "the same Initial with 8 bytes makes one (accept: %d)",
+	CHECK(sd >= 0, "an Initial with an 8-byte Destination Connection ID makes a connection (accept: %d)",
 	      sd);
 	if (sd >= 0)
 		close(sd);
+	send_hello(peer, dcid + 4, 4);
+	got = readable(l, 3000);
+	CHECK(!got, "the same Initial with a 4-byte ID makes none");
 	close(peer);
 	close(l);
 }
