@@ -265,6 +265,24 @@ static size_t crypto_frame(uint8_t *p, uint32_t off, const uint8_t *data,
 	return 7 + len;
 }
 
+/* A listener on the IPv4 loopback and a UDP socket connected to it:
+ * 0, or -1 (reported, nothing left open).
+ */
+static int listener_and_peer(int *l, int *peer)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	*l = listener_open(&a, 0);
+	*peer = *l < 0 ? -1 : peer_open(&a);
+	if (*peer >= 0)
+		return 0;
+	CHECK(0, "a listener and a UDP peer");
+	if (*l >= 0)
+		close(*l);
+	return -1;
+}
+
 static bool readable(int sd, int ms)
 {
 	struct pollfd p = { .fd = sd, .events = POLLIN };
@@ -292,20 +310,12 @@ static int send_hello(int peer, const uint8_t *dcid, uint8_t len)
  */
 static void test_short_dcid(void)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET };
 	static const uint8_t dcid[8] = { 9, 8, 7, 6, 5, 4, 3, 2 };
 	int l, peer, sd;
 	bool got;
 
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	l = listener_open(&a, 0);
-	peer = l < 0 ? -1 : peer_open(&a);
-	if (peer < 0) {
-		CHECK(0, "a listener and a UDP peer");
-		if (l >= 0)
-			close(l);
+	if (listener_and_peer(&l, &peer))
 		return;
-	}
 	/* first the one that works: the first connection may wait for
 	 * crypto modules to load
 	 */
@@ -365,7 +375,6 @@ static void still_serves(const char *after)
  */
 static void test_crypto_flood(void)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET };
 	static const uint8_t dcid[8] = { 0xc0, 0xff, 0xee, 1, 2, 3, 4, 5 };
 	static const uint8_t scid[8] = { 8, 7, 6, 5, 4, 3, 2, 1 };
 	uint8_t payload[1200], pkt[1500], one = 0x42;
@@ -375,15 +384,8 @@ static void test_crypto_flood(void)
 	size_t plen;
 	ssize_t n;
 
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	l = listener_open(&a, 0);
-	peer = l < 0 ? -1 : peer_open(&a);
-	if (peer < 0) {
-		CHECK(0, "a listener and a UDP peer");
-		if (l >= 0)
-			close(l);
+	if (listener_and_peer(&l, &peer))
 		return;
-	}
 	before = slab_kb();
 	for (pn = 0; pn < 170; pn++) {
 		plen = 0;
