@@ -248,8 +248,9 @@ static void quic_inq_ooo_unlink(struct sock *sk, struct quic_crypto_rx *r,
 static int quic_inq_ooo_add(struct sock *sk, struct quic_crypto_rx *r,
 			    u64 off, const u8 *data, u32 len)
 {
+	struct sk_buff *skb, *pos, *first, *next;
 	u64 end = off + len, e;
-	struct sk_buff *skb, *pos, *next;
+	u32 freed = 0;
 
 	/* the first skb after @off, and what the one before covers */
 	skb_queue_walk(&r->ooo, pos)
@@ -265,9 +266,11 @@ static int quic_inq_ooo_add(struct sock *sk, struct quic_crypto_rx *r,
 			off = e;
 		}
 	}
-	/* skbs inside the new range go; the next one bounds it */
-	for (; pos != (struct sk_buff *)&r->ooo; pos = next) {
-		next = pos->next;
+	/* skbs inside the new range go (once the new one is in hand); the
+	 * next one bounds it
+	 */
+	first = pos;
+	for (; pos != (struct sk_buff *)&r->ooo; pos = pos->next) {
 		if (QUIC_OOO_CB(pos)->offset >= end)
 			break;
 		e = QUIC_OOO_CB(pos)->offset + pos->len;
@@ -275,8 +278,7 @@ static int quic_inq_ooo_add(struct sock *sk, struct quic_crypto_rx *r,
 			end = QUIC_OOO_CB(pos)->offset;
 			break;
 		}
-		quic_inq_ooo_unlink(sk, r, pos);
-		consume_skb(pos);
+		freed += pos->truesize;
 	}
 	len = end - off;
 	if (!len)
@@ -284,12 +286,17 @@ static int quic_inq_ooo_add(struct sock *sk, struct quic_crypto_rx *r,
 
 	skb = alloc_skb(len, GFP_ATOMIC);
 	if (!skb)
-		return 0;			/* the peer will resend */
-	if (r->ooo_mem + skb->truesize > QUIC_CRYPTO_OOO_MEM ||
-	    atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
+		return 0;			/* nothing changed */
+	if (r->ooo_mem - freed + skb->truesize > QUIC_CRYPTO_OOO_MEM ||
+	    atomic_read(&sk->sk_rmem_alloc) - freed + skb->truesize >
 	    READ_ONCE(sk->sk_rcvbuf)) {
 		kfree_skb(skb);
 		return -ENOBUFS;
+	}
+	for (; first != pos; first = next) {
+		next = first->next;
+		quic_inq_ooo_unlink(sk, r, first);
+		consume_skb(first);
 	}
 	skb_put_data(skb, data, len);
 	QUIC_OOO_CB(skb)->offset = off;
