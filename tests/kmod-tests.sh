@@ -71,6 +71,12 @@ ip link set lo up
 tr=/sys/kernel/tracing
 [ -d $tr/events ] || mount -t tracefs nodev $tr 2>/dev/null
 [ -d $tr/events ] || tr=/sys/kernel/debug/tracing
+# Enabling an event also hooks sched_switch and sched_wakeup to record
+# task names (option record-cmd), which rewrites jump labels in the
+# scheduler while every CPU runs through it: twice a 7.3 guest under TCG
+# oopsed on a stale breakpoint there (RIP inside the patched NOP).
+# Without the option only the event's own call sites are rewritten.
+echo 0 > $tr/options/record-cmd 2>/dev/null
 if [ -d $tr/events/quic ]; then
 	echo > $tr/trace
 	echo 1 > $tr/events/quic/enable

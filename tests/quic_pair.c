@@ -19,6 +19,7 @@
 #include "quic_pair.h"
 
 char quic_psk[4096];
+int pair_timeout = 30;
 
 void *accept_thread(void *arg)
 {
@@ -120,8 +121,8 @@ int pair_open(struct pair *p, const struct opts *o)
 	    getsockname(p->listener, (struct sockaddr *)&a, &len) ||
 	    listen(p->listener, 8))
 		return -errno;
-	set_timeouts(p->listener, 30);
-	set_timeouts(p->c, 30);
+	set_timeouts(p->listener, pair_timeout);
+	set_timeouts(p->c, pair_timeout);
 	arg.listener = p->listener;
 	pthread_create(&t, NULL, accept_thread, &arg);
 	ret = connect(p->c, (struct sockaddr *)&a, len) ? -errno :
@@ -129,7 +130,7 @@ int pair_open(struct pair *p, const struct opts *o)
 	pthread_join(t, NULL);
 	p->s = arg.sd;
 	if (p->s >= 0)
-		set_timeouts(p->s, 30);
+		set_timeouts(p->s, pair_timeout);
 	return ret ?: arg.ret;
 }
 

@@ -16,6 +16,7 @@
 #include "quic_tap.h"
 
 extern char quic_psk[4096];	/* path of the PSK file */
+extern int pair_timeout;	/* pair_open()'s SO_RCVTIMEO/SNDTIMEO, s */
 
 struct pair {
 	int c, s;		/* client and server connection */
