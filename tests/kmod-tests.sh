@@ -53,6 +53,7 @@ lap() {	# what just ended
 
 kver=$(uname -r)
 echo "# kernel $kver, module $KO"
+grep -o 'slub_debug=[^ ]*\|init_on_free=[^ ]*' /proc/cmdline | sed 's/^/# boot: /'
 dmesg_start=$(dmesg | wc -l)
 
 lsmod | grep -q '^quic ' && rmmod quic

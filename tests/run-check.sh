@@ -67,6 +67,17 @@ smoke() {	# kver -> the reason, or nothing
 	esac
 }
 
+# Kernels in QUIC_DEBUG_KVERS boot with the slab allocator's checks
+# (red zones, poisoning, owner tracking, consistency) and memory wiped on
+# free: a use after free or an overflow of the module's objects shows as
+# a BUG report, which kmod-tests.sh fails on.
+QUIC_DEBUG_ARGS=${QUIC_DEBUG_ARGS:-slub_debug=FZPU init_on_free=1}
+debug_args() {	# kver -> kernel arguments, or nothing
+	case " ${QUIC_DEBUG_KVERS:-} " in
+	*" $1 "*) echo "$QUIC_DEBUG_ARGS" ;;
+	esac
+}
+
 # The loss/delay matrix (netem.sh) is the longest part of the module
 # tests, and the congestion controllers are the same code on every
 # kernel: with several guests, the newest kernel runs it for NewReno,
@@ -127,7 +138,8 @@ fi
 [ -n "$klist" ] || fail_one "no kernel with headers to test the module on"
 
 for k in $klist; do
-	echo "# module tests on $k ($mode)"
+	dbg=$(debug_args "$k")
+	echo "# module tests on $k ($mode${dbg:+, $dbg})"
 	if ! ko=$(build_module "$k"); then
 		cat "$logdir/build-$k.log"
 		fail_one "build quic.ko for $k"
@@ -139,7 +151,8 @@ for k in $klist; do
 			"$builddir/tests/libquic_test" "$srcdir/tests/certs" \
 			> "$log" 2>&1
 	else
-		"$srcdir/tests/vm/quic-vm" -k "$k" -d "$builddir" -t 2700 -- \
+		"$srcdir/tests/vm/quic-vm" -k "$k" -d "$builddir" -t 2700 \
+			-a "$dbg" -- \
 			env QUIC_NETEM_ALGS="$(netem_algs "$k")" \
 			QUIC_KMOD_SMOKE="$(smoke "$k")" \
 			"$srcdir/tests/kmod-tests.sh" "$ko" "$selftests" \
