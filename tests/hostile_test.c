@@ -16,7 +16,12 @@
  *     listeners share an address only with SO_REUSEPORT and one owner;
  *   - listeners closed while Initials arrive close cleanly;
  *   - another network namespace cannot learn this one's stateless reset
- *     tokens.
+ *     tokens;
+ *   - closing records are bounded per namespace (net.quic.closing_max);
+ *   - AEAD usage limits (RFC 9001 section 6.6): keys are updated after
+ *     net.quic.key_update_packets packets, and a connection ends with
+ *     AEAD_LIMIT_REACHED after net.quic.auth_failure_limit forged
+ *     packets (captured on lo with a packet socket, altered, sent again).
  *
  * usage: hostile_test CERTDIR
  */
@@ -25,6 +30,9 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <netinet/in.h>
@@ -587,6 +595,283 @@ static void test_reset_namespaces(void)
 	      status);
 }
 
+/* In a new network namespace with loopback up: 0 or -1. */
+static int new_netns(void)
+{
+	return unshare(CLONE_NEWNET) || system("ip link set lo up") ? -1 : 0;
+}
+
+static int write_sysctl(const char *name, long val)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/quic/%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	if (fprintf(f, "%ld\n", val) < 0) {
+		fclose(f);
+		return -1;
+	}
+	return fclose(f) ? -1 : 0;
+}
+
+static int child_fail(const char *what)
+{
+	printf("# in the child: %s: %s\n", what, strerror(errno));
+	fflush(stdout);
+	return -1;
+}
+
+/* Runs @fn in a child in a new namespace; its @n longs come back in @out.
+ * Returns the child's exit status, or -1.
+ */
+static int in_netns(int (*fn)(long *out), long *out, size_t n)
+{
+	int fds[2], status = -1;
+	bool got;
+	pid_t pid;
+
+	if (pipe(fds))
+		return -1;
+	pid = fork();
+	if (!pid) {
+		close(fds[0]);
+		if (new_netns() || fn(out) ||
+		    write(fds[1], out, n * sizeof(long)) != (ssize_t)(n * sizeof(long)))
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	got = pid > 0 && read(fds[0], out, n * sizeof(long)) ==
+			 (ssize_t)(n * sizeof(long));
+	close(fds[0]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	return got ? status : -1;
+}
+
+/* Five servers close their connections while net.quic.closing_max
+ * allows two closing records: records, refusals, memory.
+ */
+static int closing_child(long *out)
+{
+	struct pair p[5];
+	long refused;
+	int i;
+
+	if (write_sysctl("closing_max", 2))
+		return -1;
+	refused = quic_mib("QuicClosingRefused");
+	for (i = 0; i < 5; i++)
+		if (pair_open(&p[i], NULL))
+			return -1;
+	for (i = 0; i < 5; i++) {
+		close(p[i].s);	/* CONNECTION_CLOSE, then the socket goes */
+		p[i].s = -1;
+	}
+	out[0] = quic_mib("QuicClosingRecords");
+	out[1] = quic_mib("QuicClosingRefused") - refused;
+	out[2] = quic_mib("QuicClosingMemory");
+	for (i = 0; i < 5; i++)
+		pair_close(&p[i]);
+	return 0;
+}
+
+/*
+ * Closing records are counted and bounded per namespace: another
+ * namespace's limit and records leave this one's alone, and the records
+ * of a namespace that goes away go with it.
+ */
+static void test_closing_limit(void)
+{
+	long records = quic_mib("QuicClosingRecords"), out[3] = { -1, -1, -1 };
+	int status = in_netns(closing_child, out, 3);
+
+	CHECK(!status && out[0] == 2 && out[1] == 3,
+	      "net.quic.closing_max 2: five servers closing leave 2 closing records, 3 refused (%ld, %ld, status %d)",
+	      out[0], out[1], status);
+	CHECK(!status && out[2] > 0 && out[2] < 2 * 16384,
+	      "QuicClosingMemory counts their bytes (%ld)", out[2]);
+	CHECK(quic_mib("QuicClosingRecords") <= records,
+	      "another namespace's records are not counted here (%ld, %ld before)",
+	      quic_mib("QuicClosingRecords"), records);
+}
+
+struct sink {
+	int sd;
+	long got, events;
+};
+
+/* Reads a stream to its FIN, counting KEY_UPDATE notifications. */
+static void *sink_run(void *arg)
+{
+	static uint8_t buf[65536];
+	struct sink *k = arg;
+	uint32_t sflags;
+	int64_t id;
+	ssize_t n;
+	int mf;
+
+	for (;;) {
+		n = recv_any(k->sd, buf, sizeof(buf), &id, &sflags, &mf, 0);
+		if (n <= 0)
+			return NULL;
+		if (mf & MSG_QUIC_NOTIFICATION) {
+			k->events += buf[0] == QUIC_EVENT_KEY_UPDATE;
+			continue;
+		}
+		k->got += n;
+		if (sflags & MSG_QUIC_STREAM_FIN)
+			return NULL;
+	}
+}
+
+/* 4 MiB with net.quic.key_update_packets 40: bytes the server got, key
+ * updates it was told of.
+ */
+static int key_update_child(long *out)
+{
+	static uint8_t buf[16384];
+	struct sink k = { 0 };
+	size_t sent = 0;
+	struct pair p;
+	pthread_t t;
+	ssize_t n;
+
+	if (write_sysctl("key_update_packets", 40) || pair_open(&p, NULL) ||
+	    enable_event(p.s, QUIC_EVENT_KEY_UPDATE))
+		return -1;
+	k.sd = p.s;
+	pthread_create(&t, NULL, sink_run, &k);
+	while (sent < (4 << 20)) {
+		n = send_stream(p.c, buf, sizeof(buf), 0,
+				sent + sizeof(buf) == (4 << 20) ?
+				MSG_QUIC_STREAM_FIN : 0, 0);
+		if (n <= 0)
+			break;
+		sent += n;
+	}
+	pthread_join(t, NULL);
+	out[0] = k.got;
+	out[1] = k.events;
+	pair_close(&p);
+	return 0;
+}
+
+/* Keys are updated before they have protected too many packets. */
+static void test_key_update_limit(void)
+{
+	long out[2] = { -1, -1 };
+	int status = in_netns(key_update_child, out, 2);
+
+	CHECK(!status && out[0] == 4 << 20 && out[1] >= 2,
+	      "net.quic.key_update_packets 40: 4 MiB arrive and the sender updated its keys by itself (%ld bytes, %ld updates, status %d)",
+	      out[0], out[1], status);
+}
+
+/* A short header datagram of 64 bytes or more the client sent to @port,
+ * captured on lo.
+ */
+static ssize_t capture_1rtt(int ps, uint16_t port, uint8_t *out, size_t size)
+{
+	uint8_t buf[65536];
+	size_t ihl;
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < 200 && readable(ps, 2000); i++) {
+		n = recv(ps, buf, sizeof(buf), 0);
+		if (n < 28 || (buf[0] >> 4) != 4 || buf[9] != IPPROTO_UDP)
+			continue;
+		ihl = (buf[0] & 0x0f) * 4;
+		/* 64 bytes or more: the last byte is beyond the header
+		 * protection sample whatever the connection ID's length
+		 */
+		if ((size_t)n < ihl + 8 + 64 ||
+		    buf[ihl + 2] != port >> 8 || buf[ihl + 3] != (port & 0xff) ||
+		    (buf[ihl + 8] & 0x80))
+			continue;
+		n -= ihl + 8;
+		if ((size_t)n > size)
+			return -1;
+		memcpy(out, buf + ihl + 8, n);
+		return n;
+	}
+	return -1;
+}
+
+/* net.quic.auth_failure_limit 20: after 20 forged packets the
+ * connection still carries data, the 21st and 22nd end it.  Out: it
+ * worked after 20, the client's recv() errno after 22, the close code.
+ */
+static int auth_child(long *out)
+{
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET };
+	struct quic_connection_close cl;
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+	uint8_t pkt[2048], b[256];
+	int ps, peer, i;
+	ssize_t n, got;
+	struct pair p;
+
+	if (write_sysctl("auth_failure_limit", 20) || pair_open(&p, NULL) ||
+	    getsockname(p.listener, (struct sockaddr *)&a, &len))
+		return child_fail("a pair");
+	ll.sll_protocol = htons(ETH_P_IP);
+	ll.sll_ifindex = if_nametoindex("lo");
+	ps = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
+	peer = peer_open(&a);
+	if (ps < 0 || peer < 0 || bind(ps, (struct sockaddr *)&ll, sizeof(ll)))
+		return child_fail("a packet socket on lo");
+	memset(b, 'x', sizeof(b));
+	if (send_stream(p.c, b, 200, 0, MSG_QUIC_STREAM_NEW, 0) != 200)
+		return child_fail("a message");
+	for (got = 0; got < 200; got += n) {
+		n = recv(p.s, b, sizeof(b), 0);
+		if (n <= 0)
+			return child_fail("a message received");
+	}
+	n = capture_1rtt(ps, ntohs(a.sin_port), pkt, sizeof(pkt));
+	close(ps);
+	if (n < 0)
+		return child_fail("a 1-RTT packet captured");
+	pkt[n - 1] ^= 0x5a;		/* the tag no longer matches */
+	for (i = 0; i < 20; i++)
+		send(peer, pkt, n, 0);
+	usleep(200000);
+	out[0] = send_stream(p.c, "y", 1, 0, 0, 0) == 1 &&
+		 recv(p.s, b, 1, 0) == 1;
+	for (i = 0; i < 2; i++)
+		send(peer, pkt, n, 0);
+	set_timeouts(p.c, 5);
+	out[1] = recv(p.c, b, 1, 0) < 0 ? errno : 0;
+	memset(&cl, 0, sizeof(cl));
+	len = sizeof(cl);
+	getsockopt(p.c, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_CLOSE, &cl, &len);
+	out[2] = cl.errcode;
+	close(peer);
+	pair_close(&p);
+	return 0;
+}
+
+/* Forged packets of a connection are counted, and end it at the limit. */
+static void test_auth_failure_limit(void)
+{
+	long out[3] = { -1, -1, -1 };
+	int status = in_netns(auth_child, out, 3);
+
+	CHECK(!status && out[0] == 1,
+	      "net.quic.auth_failure_limit 20: a connection still carries data after 20 forged packets (status %d)",
+	      status);
+	CHECK(!status && out[2] == QUIC_TRANSPORT_ERROR_AEAD_LIMIT_REACHED &&
+	      (out[1] == ECONNRESET || out[1] == ENOTCONN || out[1] == EPIPE),
+	      "two more end it with AEAD_LIMIT_REACHED to the peer (code %ld, recv: %s)",
+	      out[2], out[1] > 0 ? strerror(out[1]) : "no error");
+}
+
 int main(int argc, char **argv)
 {
 	if (pair_setup(argc, argv, "CERTDIR"))
@@ -599,6 +884,10 @@ int main(int argc, char **argv)
 	test_listener_owner();
 	test_listener_close_race();
 	test_reset_namespaces();
+	test_closing_limit();
+	test_key_update_limit();
+	test_auth_failure_limit();
+	still_serves("AEAD limits");
 	gnutls_global_deinit();
 	return tap_done("hostile_test");
 }

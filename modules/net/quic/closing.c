@@ -24,12 +24,17 @@
 #include "packet.h"
 #include "socket.h"
 
+/* Connection IDs are chosen per namespace: the namespace is in the key */
+struct quic_closing_key {
+	struct net *net;
+	struct quic_cid cid;
+};
+
 struct quic_closing {
 	struct rhash_head node;
-	struct quic_cid cid;		/* key */
+	struct quic_closing_key key;
 	struct list_head list;		/* quic_closing_list */
 	struct list_head gc;		/* being flushed */
-	struct net *net;		/* flushed before it goes away */
 	struct quic_udp_sock *us;	/* held */
 	union quic_addr saddr;
 	union quic_addr peer;
@@ -37,14 +42,15 @@ struct quic_closing {
 	struct timer_list timer;	/* end of the closing period */
 	atomic_t rx;			/* packets received */
 	atomic_t next;			/* answered when rx reaches it */
+	unsigned int mem;		/* charged to the namespace */
 	bool dead;			/* out of the table */
 	struct rcu_head rcu;
 };
 
 static const struct rhashtable_params quic_closing_params = {
 	.head_offset		= offsetof(struct quic_closing, node),
-	.key_offset		= offsetof(struct quic_closing, cid),
-	.key_len		= sizeof(struct quic_cid),
+	.key_offset		= offsetof(struct quic_closing, key),
+	.key_len		= offsetofend(struct quic_closing_key, cid),
 	.automatic_shrinking	= true,
 };
 
@@ -52,17 +58,28 @@ static struct rhashtable quic_closing_table;
 static LIST_HEAD(quic_closing_list);
 static DEFINE_SPINLOCK(quic_closing_lock);
 
-#define QUIC_CLOSING_MAX	65536	/* records at once */
+/* Records at once on the host, whatever each namespace allows: a user
+ * can make namespaces, each with its own net.quic.closing_max.
+ */
 static atomic_t quic_closing_count = ATOMIC_INIT(0);
+
+static void quic_closing_uncharge(struct net *net, unsigned int mem)
+{
+	struct quic_net *qn = quic_net(net);
+
+	atomic_dec(&qn->closing_count);
+	atomic_long_sub(mem, &qn->closing_mem);
+	atomic_dec(&quic_closing_count);
+}
 
 static void quic_closing_free_rcu(struct rcu_head *head)
 {
 	struct quic_closing *r = container_of(head, struct quic_closing, rcu);
 
+	quic_closing_uncharge(r->key.net, r->mem);
 	consume_skb(r->dgram);
 	quic_udp_sock_put(r->us);
 	kfree(r);
-	atomic_dec(&quic_closing_count);
 }
 
 /* Out of the table and the list.  Context: quic_closing_lock held. */
@@ -94,27 +111,41 @@ static void quic_closing_expire(struct timer_list *t)
  * @sk: the socket, being destroyed
  *
  * When the connection sent CONNECTION_CLOSE less than three probe
- * timeouts ago, a record answers for it until then.  Best effort: without
- * memory, or with too many records, the peer finds out by its idle
- * timeout instead.  Context: any.
+ * timeouts ago, a record answers for it until then, for QUIC_CLOSING_MAX_LIFE
+ * at most.  Best effort: without memory, or past the namespace's
+ * net.quic.closing_max records or the host's QUIC_CLOSING_MAX, the peer
+ * finds out by its idle timeout instead (QuicClosingRefused counts it).
+ * The record is charged to the memory cgroup of the task closing the
+ * socket when there is one.  Context: any.
  */
 void quic_closing_add(struct sock *sk)
 {
 	struct quic_conn *c = quic_conn(sk);
 	struct quic_sock *qs = quic_sk(sk);
+	struct net *net = sock_net(sk);
+	struct quic_net *qn = quic_net(net);
+	unsigned long until = c->close_until;
 	struct quic_closing *r;
+	unsigned int mem;
 	int err;
 
-	if (!c->close_dgram || !qs->udp ||
-	    !time_before(jiffies, c->close_until))
+	if (!c->close_dgram || !qs->udp || !time_before(jiffies, until))
 		return;
-	if (atomic_inc_return(&quic_closing_count) > QUIC_CLOSING_MAX)
+	if (time_after(until, jiffies + QUIC_CLOSING_MAX_LIFE))
+		until = jiffies + QUIC_CLOSING_MAX_LIFE;
+	mem = sizeof(*r) + c->close_dgram->truesize;
+	atomic_inc(&quic_closing_count);
+	atomic_inc(&qn->closing_count);
+	atomic_long_add(mem, &qn->closing_mem);
+	if (atomic_read(&quic_closing_count) > QUIC_CLOSING_MAX ||
+	    atomic_read(&qn->closing_count) > READ_ONCE(qn->closing_max))
 		goto err_count;
-	r = kzalloc(sizeof(*r), GFP_ATOMIC);
+	r = kzalloc(sizeof(*r), GFP_ATOMIC | __GFP_ACCOUNT);
 	if (!r)
 		goto err_count;
-	r->cid = c->scid;
-	r->net = sock_net(sk);
+	r->key.cid = c->scid;
+	r->key.net = net;
+	r->mem = mem;
 	r->peer = c->peer;
 	quic_packet_saddr(sk, &c->peer, &r->saddr);
 	r->dgram = c->close_dgram;
@@ -128,7 +159,7 @@ void quic_closing_add(struct sock *sk)
 					    quic_closing_params);
 	if (!err) {
 		list_add(&r->list, &quic_closing_list);
-		mod_timer(&r->timer, c->close_until);
+		mod_timer(&r->timer, until);
 	}
 	spin_unlock_bh(&quic_closing_lock);
 	if (err) {
@@ -140,7 +171,8 @@ void quic_closing_add(struct sock *sk)
 	return;
 
 err_count:
-	atomic_dec(&quic_closing_count);
+	quic_closing_uncharge(net, mem);
+	QUIC_INC_STATS(net, QUIC_MIB_CLOSING_REFUSED);
 }
 
 /**
@@ -155,14 +187,14 @@ err_count:
  */
 bool quic_closing_rcv(struct net *net, const u8 *dcid, u8 len)
 {
+	struct quic_closing_key key = { .net = net };
 	struct quic_closing *r;
-	struct quic_cid key;
 	struct sk_buff *skb;
 	int n;
 
-	quic_cid_set(&key, dcid, len);
+	quic_cid_set(&key.cid, dcid, len);
 	r = rhashtable_lookup(&quic_closing_table, &key, quic_closing_params);
-	if (!r || !net_eq(r->net, net) || READ_ONCE(r->dead))
+	if (!r || READ_ONCE(r->dead))
 		return false;
 	n = atomic_inc_return(&r->rx);
 	if (n != atomic_read(&r->next))
@@ -186,7 +218,7 @@ static int quic_closing_flush(struct net *net, __be16 port)
 
 	spin_lock_bh(&quic_closing_lock);
 	list_for_each_entry_safe(r, tmp, &quic_closing_list, list) {
-		if (net && !net_eq(r->net, net))
+		if (net && !net_eq(r->key.net, net))
 			continue;
 		if (port && r->us->addr.v4.sin_port != port)
 			continue;

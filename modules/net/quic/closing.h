@@ -11,6 +11,12 @@
 #include <linux/types.h>
 
 #define QUIC_CLOSING_MIN	(2 * HZ)	/* shortest closing period */
+/* a record answers for a closed socket that long at most, whatever three
+ * backed-off probe timeouts make
+ */
+#define QUIC_CLOSING_MAX_LIFE	(15 * HZ)
+#define QUIC_CLOSING_MAX	65536	/* records at once, on the host */
+#define QUIC_CLOSING_NET_MAX	1024	/* default of net.quic.closing_max */
 
 struct net;
 struct sk_buff;

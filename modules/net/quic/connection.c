@@ -347,6 +347,96 @@ static void quic_conn_key_phase_start(struct quic_conn *c)
 {
 	c->key_phase_pn = c->space[QUIC_PNSPACE_APP].next_pn;
 	c->key_phase_set = 1;
+	c->key_pkts = 0;
+	c->key_pkts_next = 0;	/* quic_conn_key_sent() computes it */
+}
+
+/*
+ * AEAD usage limits (RFC 9001 section 6.6).  Keys are updated before a
+ * key has protected 3/4 of its AEAD's confidentiality limit, or the
+ * namespace's net.quic.key_update_packets when that is lower; an update
+ * not possible then (the previous one not answered yet) is tried again
+ * every 1/64 of that, and past 15/16 of the limit the connection ends
+ * with AEAD_LIMIT_REACHED rather than use the key further.  Received
+ * packets that fail authentication are counted over the connection's
+ * life; past the integrity limit (or net.quic.auth_failure_limit) the
+ * connection ends the same way.
+ */
+static u64 quic_conn_key_threshold(struct sock *sk, u64 limit)
+{
+	u64 n = READ_ONCE(quic_net(sock_net(sk))->key_update_packets);
+
+	if (limit != U64_MAX)
+		limit -= limit / 4;
+	return n && n < limit ? n : limit;
+}
+
+/**
+ * quic_conn_key_sent - a 1-RTT packet was protected with our current keys
+ * @sk: the connection
+ *
+ * Context: the packet path (softirq or the socket's owner).
+ */
+void quic_conn_key_sent(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_crypto *cr = c->crypto[QUIC_CRYPTO_APP];
+	u64 conf, integ;
+
+	c->key_pkts++;
+	if (!c->key_pkts_next) {
+		quic_crypto_limits(cr, &conf, &integ);
+		c->key_pkts_next = quic_conn_key_threshold(sk, conf);
+	}
+	if (c->key_pkts < c->key_pkts_next || c->key_update_auto)
+		return;
+	/* deriving keys may sleep: a work item does it */
+	c->key_update_auto = 1;
+	sock_hold(sk);
+	if (!quic_udp_queue_work(&c->key_work))
+		sock_put(sk);
+}
+
+/**
+ * quic_conn_auth_failed - a received packet failed authentication
+ * @sk: the connection
+ * @cr: the keys of its level
+ *
+ * Return: true when that was one too many: the caller closes the
+ * connection with AEAD_LIMIT_REACHED.
+ */
+bool quic_conn_auth_failed(struct sock *sk, const struct quic_crypto *cr)
+{
+	struct quic_conn *c = quic_conn(sk);
+	u64 conf, integ, n;
+
+	quic_crypto_limits(cr, &conf, &integ);
+	n = READ_ONCE(quic_net(sock_net(sk))->auth_failure_limit);
+	if (n && n < integ)
+		integ = n;
+	return ++c->auth_fail > integ;
+}
+
+/* The work item found the keys worn (quic_conn_key_sent()) */
+static void quic_conn_key_worn(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_crypto *cr = c->crypto[QUIC_CRYPTO_APP];
+	u64 conf, integ, step;
+	int err;
+
+	quic_crypto_limits(cr, &conf, &integ);
+	err = quic_conn_key_update(sk);
+	if (!err || c->key_pkts < c->key_pkts_next)
+		return;
+	if (conf != U64_MAX && c->key_pkts >= conf - conf / 16) {
+		local_bh_disable();
+		quic_conn_close(sk, QUIC_TRANSPORT_ERROR_AEAD_LIMIT_REACHED);
+		local_bh_enable();
+		return;
+	}
+	step = quic_conn_key_threshold(sk, conf) / 64;
+	c->key_pkts_next = c->key_pkts + max_t(u64, step, 16);
 }
 
 /**
@@ -460,6 +550,13 @@ static void quic_conn_key_work(struct work_struct *work)
 
 	lock_sock(sk);
 	cr = c->crypto[QUIC_CRYPTO_APP];
+	if (c->key_update_auto && !c->key_update_rx && quic_conn_active(sk) &&
+	    cr) {
+		quic_conn_key_worn(sk);
+		c->key_update_auto = 0;
+		goto out;
+	}
+	c->key_update_auto = 0;
 	if (!c->key_update_rx || !quic_conn_active(sk) || !cr)
 		goto out;
 	err = quic_crypto_key_update(cr);

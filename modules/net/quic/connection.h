@@ -197,11 +197,17 @@ struct quic_conn {
 	u8 key_update_rx:1;		/* the peer updated: follow */
 	u8 key_update_wait:1;		/* we updated: the peer did not yet */
 	u8 key_phase_set:1;		/* key_phase_pn is valid */
+	u8 key_update_auto:1;		/* key_work: the keys are worn */
 	u8 rx_old_phase:1;		/* the packet being processed came
 					 * with the previous 1-RTT keys
 					 */
 	u64 key_phase_pn;		/* first 1-RTT packet number of our
 					 * current key phase
+					 */
+	u64 key_pkts;			/* 1-RTT packets sent with our keys */
+	u64 key_pkts_next;		/* ... when we update them ourselves */
+	u64 auth_fail;			/* packets that failed authentication,
+					 * all levels and keys
 					 */
 	unsigned long last_rx;		/* jiffies of the last packet in */
 	u64 bytes_rx;			/* server, before validation */
@@ -288,6 +294,8 @@ unsigned long quic_conn_pto(struct sock *sk);
 int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s);
 int quic_conn_key_update(struct sock *sk);
 void quic_conn_key_update_rx(struct sock *sk, const struct quic_crypto_pkt *p);
+void quic_conn_key_sent(struct sock *sk);
+bool quic_conn_auth_failed(struct sock *sk, const struct quic_crypto *cr);
 void quic_conn_cancel_work(struct sock *sk);
 
 void quic_conn_pto_timer(struct timer_list *t);
@@ -299,6 +307,9 @@ void quic_conn_release_cb(struct sock *sk);
 /* Work a timer left for the socket's owner (quic_conn_release_cb()). */
 enum {
 	QUIC_DEFER_FLUSH,		/* the pacer let packets go */
+	QUIC_DEFER_PTO,			/* probe timeout, loss or idle timer */
+	QUIC_DEFER_ACK,			/* a delayed ACK is due */
+	QUIC_DEFER_PATH,		/* path validation timer */
 };
 
 int quic_outq_crypto_queue(struct sock *sk, u8 level, struct iov_iter *from,

@@ -692,6 +692,40 @@ int quic_crypto_decrypt(struct quic_crypto *c, struct sk_buff *skb,
 }
 EXPORT_SYMBOL_FOR_QUIC_TEST(quic_crypto_decrypt);
 
+/**
+ * quic_crypto_limits - usage limits of the level's AEAD (RFC 9001 6.6)
+ * @c: the state of the level
+ * @confidentiality: out: packets one key may protect
+ * @integrity: out: packets failing authentication a connection tolerates,
+ *	across all its keys
+ *
+ * AEAD_AES_128_CCM's 2^21.5 is rounded down; ChaCha20-Poly1305's
+ * confidentiality limit is beyond any packet number, as is everything for
+ * unprotected 1-RTT packets.
+ */
+void quic_crypto_limits(const struct quic_crypto *c, u64 *confidentiality,
+			u64 *integrity)
+{
+	switch (c->cipher) {
+	case TLS_CIPHER_AES_CCM_128:
+		*confidentiality = 2965820;
+		*integrity = 2965820;
+		break;
+	case TLS_CIPHER_CHACHA20_POLY1305:
+		*confidentiality = U64_MAX;
+		*integrity = 1ULL << 36;
+		break;
+	default:
+		*confidentiality = 1ULL << 23;
+		*integrity = 1ULL << 52;
+		break;
+	}
+	if (c->plain) {
+		*confidentiality = U64_MAX;
+		*integrity = U64_MAX;
+	}
+}
+
 /* Retry integrity: one AES-128-GCM transform per version, shared by all
  * connections; computing a tag is rare enough for a lock.
  */

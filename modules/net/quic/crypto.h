@@ -97,6 +97,8 @@ int quic_crypto_initial_keys(struct quic_crypto *c, const u8 *dcid,
 int quic_crypto_set_secret(struct quic_crypto *c, u32 cipher, u32 version,
 			   const u8 *secret, bool send, bool key_update);
 int quic_crypto_key_update(struct quic_crypto *c);
+void quic_crypto_limits(const struct quic_crypto *c, u64 *confidentiality,
+			u64 *integrity);
 int quic_crypto_discard_old_keys(struct quic_crypto *c);
 
 int quic_crypto_encrypt(struct quic_crypto *c, struct sk_buff *skb,

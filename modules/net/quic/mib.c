@@ -37,6 +37,7 @@ static const char *const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_NEW_TOKEN_SND]	= "QuicNewTokenSnd",
 	[QUIC_MIB_NEW_TOKEN_RCV]	= "QuicNewTokenRcv",
 	[QUIC_MIB_CLOSE_RESENT]		= "QuicCloseResent",
+	[QUIC_MIB_CLOSING_REFUSED]	= "QuicClosingRefused",
 	[QUIC_MIB_RESET_SND]		= "QuicStatelessResetSnd",
 	[QUIC_MIB_RESET_RCV]		= "QuicStatelessResetRcv",
 	[QUIC_MIB_CID_ISSUED]		= "QuicConnIdIssued",
@@ -68,6 +69,11 @@ static int quic_snmp_show(struct seq_file *seq, void *v)
 			val += per_cpu_ptr(qn->stat, cpu)->mibs[i];
 		seq_printf(seq, "%-32s\t%lu\n", quic_mib_names[i], val);
 	}
+	/* gauges, as TcpCurrEstab is in /proc/net/snmp */
+	seq_printf(seq, "%-32s\t%d\n", "QuicClosingRecords",
+		   atomic_read(&qn->closing_count));
+	seq_printf(seq, "%-32s\t%ld\n", "QuicClosingMemory",
+		   atomic_long_read(&qn->closing_mem));
 	return 0;
 }
 

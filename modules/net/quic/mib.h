@@ -41,6 +41,9 @@ enum quic_mib_field {
 	QUIC_MIB_CLOSE_RESENT,		/* CONNECTION_CLOSE sent again in the
 					 * closing period
 					 */
+	QUIC_MIB_CLOSING_REFUSED,	/* closed sockets left without a
+					 * closing record: limits, memory
+					 */
 	QUIC_MIB_RESET_SND,		/* stateless resets sent */
 	QUIC_MIB_RESET_RCV,		/* stateless resets that ended a
 					 * connection
@@ -88,6 +91,11 @@ struct quic_net {
 	siphash_key_t token_key[2];	/* address validation tokens (retry.c) */
 	spinlock_t token_lock;		/* protects token_seen */
 	struct quic_token_seen *token_seen;	/* NEW_TOKEN tokens used */
+	int closing_max;		/* net.quic.closing_max */
+	int key_update_packets;		/* net.quic.key_update_packets */
+	int auth_failure_limit;		/* net.quic.auth_failure_limit */
+	atomic_t closing_count;		/* closing records (closing.c) */
+	atomic_long_t closing_mem;	/* ... and their bytes */
 };
 
 extern unsigned int quic_net_id;

@@ -327,8 +327,8 @@ void quic_conn_pto_timer(struct timer_list *t)
 
 	bh_lock_sock(sk);
 	if (sock_owned_by_user(sk)) {
-		/* try again shortly rather than race the owner */
-		sk_reset_timer(sk, &c->pto_timer, jiffies + HZ / 20);
+		/* the owner runs it when it releases the socket */
+		set_bit(QUIC_DEFER_PTO, &c->deferred);
 	} else if (quic_conn_active(sk)) {
 		quic_conn_pto_fire(sk);
 		quic_conn_arm_pto(sk);
@@ -355,9 +355,24 @@ enum hrtimer_restart quic_conn_pace_timer(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
+static void quic_conn_ack_fire(struct sock *sk)
+{
+	struct quic_pnspace *s = &quic_conn(sk)->space[QUIC_PNSPACE_APP];
+
+	if (s->ack_pending) {
+		s->ack_now = 1;
+		quic_packet_flush(sk);
+	}
+}
+
 /**
  * quic_conn_release_cb - the socket's owner releases it
  * @sk: the connection
+ *
+ * The timers that expired while a task owned the socket left their work
+ * here (QUIC_DEFER_*) rather than polling for the lock, as TCP's do; a
+ * timer the owner armed again meanwhile has a new deadline and waits
+ * for it.
  *
  * Context: release_sock(), bottom halves disabled, as a timer.
  */
@@ -365,6 +380,19 @@ void quic_conn_release_cb(struct sock *sk)
 {
 	struct quic_conn *c = quic_conn(sk);
 
+	if (!READ_ONCE(c->deferred))
+		return;
+	if (test_and_clear_bit(QUIC_DEFER_PTO, &c->deferred) &&
+	    !timer_pending(&c->pto_timer) && quic_conn_active(sk)) {
+		quic_conn_pto_fire(sk);
+		quic_conn_arm_pto(sk);
+	}
+	if (test_and_clear_bit(QUIC_DEFER_PATH, &c->deferred) &&
+	    !timer_pending(&c->path.timer) && quic_conn_active(sk))
+		quic_path_timeout(sk);
+	if (test_and_clear_bit(QUIC_DEFER_ACK, &c->deferred) &&
+	    !timer_pending(&c->ack_timer) && quic_conn_active(sk))
+		quic_conn_ack_fire(sk);
 	if (test_and_clear_bit(QUIC_DEFER_FLUSH, &c->deferred) &&
 	    quic_conn_active(sk))
 		quic_packet_flush(sk);
@@ -392,15 +420,12 @@ void quic_conn_ack_timer(struct timer_list *t)
 {
 	struct quic_conn *c = timer_container_of(c, t, ack_timer);
 	struct sock *sk = quic_conn_sk(c);
-	struct quic_pnspace *s = &c->space[QUIC_PNSPACE_APP];
 
 	bh_lock_sock(sk);
-	if (sock_owned_by_user(sk)) {
-		sk_reset_timer(sk, &c->ack_timer, jiffies + 1);
-	} else if (quic_conn_active(sk) && s->ack_pending) {
-		s->ack_now = 1;
-		quic_packet_flush(sk);
-	}
+	if (sock_owned_by_user(sk))
+		set_bit(QUIC_DEFER_ACK, &c->deferred);
+	else if (quic_conn_active(sk))
+		quic_conn_ack_fire(sk);
 	bh_unlock_sock(sk);
 	sock_put(sk);
 }

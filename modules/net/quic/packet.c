@@ -286,6 +286,11 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 	err = quic_crypto_decrypt(cr, skb, &p);
 	if (err) {
 		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_DECDROP);
+		if (err == -EBADMSG && quic_conn_auth_failed(sk, cr)) {
+			quic_conn_close(sk,
+					QUIC_TRANSPORT_ERROR_AEAD_LIMIT_REACHED);
+			return -EPROTO;
+		}
 		return err;
 	}
 	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_RCV);
@@ -629,6 +634,8 @@ static int quic_pkt_close(struct sock *sk, struct sk_buff *skb,
 		return err;
 	}
 	c->space[pkt->space].next_pn++;
+	if (pkt->space == QUIC_PNSPACE_APP && !pkt->early)
+		quic_conn_key_sent(sk);
 	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_SND);
 	if (pkt->early)
 		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_0RTT_SND);

@@ -421,7 +421,7 @@ void quic_path_flush(struct sock *sk)
  * 9.3.2, is not followed by more of them, and the peer's own packets
  * from its old address move us back).
  */
-static void quic_path_timeout(struct sock *sk)
+void quic_path_timeout(struct sock *sk)
 {
 	struct quic_conn *c = quic_conn(sk);
 	struct quic_path *p = &c->path;
@@ -462,8 +462,8 @@ static void quic_path_timer(struct timer_list *t)
 	struct sock *sk = &container_of(c, struct quic_sock, conn)->inet.sk;
 
 	bh_lock_sock(sk);
-	if (sock_owned_by_user(sk))
-		sk_reset_timer(sk, &c->path.timer, jiffies + HZ / 20);
+	if (sock_owned_by_user(sk))	/* see quic_conn_release_cb() */
+		set_bit(QUIC_DEFER_PATH, &c->deferred);
 	else if (quic_conn_active(sk))
 		quic_path_timeout(sk);
 	bh_unlock_sock(sk);

@@ -63,6 +63,8 @@ void quic_path_rcv(struct sock *sk, struct sk_buff *skb, bool largest,
 void quic_path_confirmed(struct sock *sk);
 bool quic_path_is_alt(struct sock *sk, struct sk_buff *skb);
 void quic_path_flush(struct sock *sk);
+/* The validation timer's work, also from quic_conn_release_cb() */
+void quic_path_timeout(struct sock *sk);
 int quic_path_migrate(struct sock *sk, const union quic_addr *a);
 int quic_path_set_preferred(struct sock *sk, const union quic_addr *a);
 int quic_path_preferred_param(struct sock *sk,

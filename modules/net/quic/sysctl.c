@@ -6,6 +6,20 @@
  *	(QUIC_CONG_ALG_*: 0 NewReno, the default, 1 CUBIC, 2 BBR); a socket
  *	changes its own with QUIC_SOCKOPT_CONFIG, accepted sockets take
  *	their listener's.
+ *
+ * closing_max - closing records at once in the namespace (closing.c):
+ *	each answers, for up to 15 s, the packets that still come for a
+ *	connection whose socket closed; 0 turns them off.  The host has
+ *	at most 65536 whatever each namespace says.
+ *
+ * key_update_packets - 1-RTT packets a connection protects with one key
+ *	before it updates its keys itself; 0 (the default) for 3/4 of the
+ *	AEAD's confidentiality limit (RFC 9001 section 6.6), which also
+ *	caps any value.
+ *
+ * auth_failure_limit - received packets failing authentication a
+ *	connection tolerates before it ends with AEAD_LIMIT_REACHED; 0 (the
+ *	default) for the AEAD's integrity limit, which also caps any value.
  */
 
 #include <linux/quic.h>
@@ -13,11 +27,13 @@
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
 
+#include "closing.h"
 #include "compat.h"
 #include "mib.h"
 #include "sysctl.h"
 
 static int quic_cong_alg_max = QUIC_CONG_ALG_MAX - 1;
+static int quic_closing_max = QUIC_CLOSING_MAX;
 
 /* The template of each namespace's table; the empty entry ends it for
  * kernels that look for one (registration is given the count as well).
@@ -30,6 +46,28 @@ static struct ctl_table quic_sysctl_table[] = {
 		.proc_handler	= proc_dointvec_minmax,
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= &quic_cong_alg_max,
+	},
+	{
+		.procname	= "closing_max",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &quic_closing_max,
+	},
+	{
+		.procname	= "key_update_packets",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+	},
+	{
+		.procname	= "auth_failure_limit",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
 	},
 	{ }
 };
@@ -48,10 +86,14 @@ int quic_sysctl_net_init(struct net *net)
 	struct ctl_table *t;
 
 	qn->cong_algo = QUIC_CONG_ALG_RENO;
+	qn->closing_max = QUIC_CLOSING_NET_MAX;
 	t = kmemdup(quic_sysctl_table, sizeof(quic_sysctl_table), GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
 	t[0].data = &qn->cong_algo;
+	t[1].data = &qn->closing_max;
+	t[2].data = &qn->key_update_packets;
+	t[3].data = &qn->auth_failure_limit;
 	qn->sysctl = quic_register_net_sysctl(net, "net/quic", t,
 					      QUIC_SYSCTL_COUNT);
 	if (!qn->sysctl) {
