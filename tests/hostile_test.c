@@ -21,9 +21,14 @@
  *   - AEAD usage limits (RFC 9001 section 6.6): keys are updated after
  *     net.quic.key_update_packets packets, and a connection ends with
  *     AEAD_LIMIT_REACHED after net.quic.auth_failure_limit forged
- *     packets (captured on lo with a packet socket, altered, sent again).
+ *     packets (captured on lo with a packet socket, altered, sent again);
+ *   - past net.quic.retry_half_open half-open connections, Initials are
+ *     answered with Retry.
  *
- * usage: hostile_test CERTDIR
+ * usage: hostile_test CERTDIR [measure]
+ *
+ * "measure" prints what 200 half-open connections from one spoofing peer
+ * hold (slab growth per connection) instead of running the tests.
  */
 
 #define _GNU_SOURCE	/* unshare() */
@@ -872,12 +877,121 @@ static void test_auth_failure_limit(void)
 	      out[2], out[1] > 0 ? strerror(out[1]) : "no error");
 }
 
+/* net.quic.retry_half_open 4: twelve spoofable Initials, a listener
+ * that does not accept.  Out: connections made, Retries counted for
+ * load, Retry packets the peer got, the half-open gauge, and whether a
+ * real client still connects (through a Retry).
+ */
+static int retry_load_child(long *out)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	uint8_t dcid[8] = { 0x4e, 0x77, 1, 2, 3, 4, 5, 0 }, b[1500];
+	long opens, load, retry;
+	int l, peer, i;
+	struct pair p;
+	char m[8];
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (write_sysctl("retry_half_open", 4))
+		return child_fail("net.quic.retry_half_open");
+	l = listener_open(&a, 0);
+	peer = l < 0 ? -1 : peer_open(&a);
+	if (peer < 0)
+		return child_fail("a listener and a peer");
+	opens = quic_mib("QuicConnPassiveOpens");
+	load = quic_mib("QuicRetryLoad");
+	retry = 0;
+	for (i = 0; i < 12; i++) {
+		dcid[7] = i;
+		send_hello(peer, dcid, sizeof(dcid));
+		usleep(300000);		/* the connection is made meanwhile */
+		while (readable(peer, 0))
+			if (recv(peer, b, sizeof(b), 0) > 0 &&
+			    (b[0] & 0xf0) == 0xf0)
+				retry++;	/* v1 Retry: type 3 */
+	}
+	out[0] = quic_mib("QuicConnPassiveOpens") - opens;
+	out[1] = quic_mib("QuicRetryLoad") - load;
+	out[2] = retry;
+	out[3] = quic_mib("QuicHalfOpen");
+	out[4] = !pair_open(&p, NULL) &&
+		 send_stream(p.c, "r", 1, 0, MSG_QUIC_STREAM_FIN, 0) == 1 &&
+		 recv(p.s, m, sizeof(m), 0) == 1;
+	pair_close(&p);
+	close(peer);
+	close(l);
+	return 0;
+}
+
+/* Past a number of half-open connections, Initials get a Retry rather
+ * than a socket.
+ */
+static void test_retry_under_load(void)
+{
+	long out[5] = { -1, -1, -1, -1, -1 };
+	int status = in_netns(retry_load_child, out, 5);
+
+	CHECK(!status && out[0] == 4 && out[1] == 8 && out[2] == 8,
+	      "net.quic.retry_half_open 4: of 12 Initials 4 make connections, 8 get a Retry (%ld, %ld counted, %ld received, status %d)",
+	      out[0], out[1], out[2], status);
+	CHECK(!status && out[3] == 4, "QuicHalfOpen counts the 4 (%ld)",
+	      out[3]);
+
+	CHECK(!status && out[4] == 1,
+	      "a real client still connects, through the Retry");
+}
+
+/* What one spoofing peer makes a namespace hold: 200 half-open
+ * connections from Initials (net.quic.retry_half_open raised to let them
+ * all in), slab growth per connection.
+ */
+static int measure_child(long *out)
+{
+	uint8_t dcid[8] = { 0x3e, 0x55, 1, 2, 3, 4, 0, 0 };
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	long slab;
+	int l, peer, i;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (write_sysctl("retry_half_open", 100000))
+		return child_fail("net.quic.retry_half_open");
+	l = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) ||
+	    listen(l, 4096))
+		return child_fail("a listener");
+	getsockname(l, (struct sockaddr *)&a, &len);
+	peer = peer_open(&a);
+	sleep(1);
+	slab = slab_kb();
+	for (i = 0; i < 200; i++) {
+		dcid[6] = i;
+		send_hello(peer, dcid, sizeof(dcid));
+		if (i % 16 == 15)
+			usleep(100000);
+	}
+	sleep(3);
+	out[0] = quic_mib("QuicHalfOpen");
+	out[1] = slab_kb() - slab;
+	close(peer);
+	close(l);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (pair_setup(argc, argv, "CERTDIR"))
 		return 1;
 	if (gnutls_global_init())
 		return 1;
+	if (argc > 2 && !strcmp(argv[2], "measure")) {
+		long out[2] = { -1, -1 };
+
+		in_netns(measure_child, out, 2);
+		printf("# half-open connections %ld, slab growth %ld kB, %ld B each\n",
+		       out[0], out[1], out[0] > 0 ? out[1] * 1024 / out[0] : 0);
+		return 0;
+	}
 	test_vector();
 	test_short_dcid();
 	test_crypto_flood();
@@ -887,7 +1001,8 @@ int main(int argc, char **argv)
 	test_closing_limit();
 	test_key_update_limit();
 	test_auth_failure_limit();
-	still_serves("AEAD limits");
+	test_retry_under_load();
+	still_serves("AEAD limits and Retry under load");
 	gnutls_global_deinit();
 	return tap_done("hostile_test");
 }

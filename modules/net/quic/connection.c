@@ -239,6 +239,21 @@ void quic_conn_stop_timers(struct sock *sk)
 }
 
 /**
+ * quic_conn_half_open_end - a server connection completed its handshake,
+ * or ended before: it no longer counts as half-open
+ * @sk: the connection
+ */
+void quic_conn_half_open_end(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+
+	if (c->half_open) {
+		c->half_open = 0;
+		atomic_dec(&quic_net(sock_net(sk))->half_open);
+	}
+}
+
+/**
  * quic_conn_abort - the connection is gone: tell the application
  * @sk: the connection
  * @err: the errno its calls report from now on
@@ -253,6 +268,7 @@ void quic_conn_abort(struct sock *sk, int err)
 						      QUIC_MIB_CONN_ABORTED);
 	WRITE_ONCE(sk->sk_err, err);
 	inet_sk_set_state(sk, TCP_CLOSE);
+	quic_conn_half_open_end(sk);
 	quic_conn_stop_timers(sk);
 	sk_error_report(sk);
 	quic_peeloff_wake(sk);
@@ -309,6 +325,7 @@ int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s)
 	if (s->level == QUIC_CRYPTO_APP && cr->tx.ready && cr->rx.ready &&
 	    !c->hs_complete) {
 		c->hs_complete = 1;
+		quic_conn_half_open_end(sk);
 		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_CONN_ESTABLISHED);
 		inet_sk_set_state(sk, TCP_ESTABLISHED);
 		if (c->is_serv) {

@@ -198,6 +198,10 @@ struct quic_conn {
 	u8 key_update_wait:1;		/* we updated: the peer did not yet */
 	u8 key_phase_set:1;		/* key_phase_pn is valid */
 	u8 key_update_auto:1;		/* key_work: the keys are worn */
+	u8 half_open:1;			/* server, counted in quic_net's
+					 * half_open until its handshake
+					 * completes
+					 */
 	u8 rx_old_phase:1;		/* the packet being processed came
 					 * with the previous 1-RTT keys
 					 */
@@ -295,6 +299,7 @@ int quic_conn_set_secret(struct sock *sk, const struct quic_crypto_secret *s);
 int quic_conn_key_update(struct sock *sk);
 void quic_conn_key_update_rx(struct sock *sk, const struct quic_crypto_pkt *p);
 void quic_conn_key_sent(struct sock *sk);
+void quic_conn_half_open_end(struct sock *sk);
 bool quic_conn_auth_failed(struct sock *sk, const struct quic_crypto *cr);
 void quic_conn_cancel_work(struct sock *sk);
 

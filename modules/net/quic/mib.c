@@ -30,6 +30,7 @@ static const char *const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_VN_RCV]		= "QuicVersionNegotiationRcv",
 	[QUIC_MIB_VERSION_UPGRADED]	= "QuicVersionUpgraded",
 	[QUIC_MIB_RETRY_SND]		= "QuicRetrySnd",
+	[QUIC_MIB_RETRY_LOAD]		= "QuicRetryLoad",
 	[QUIC_MIB_RETRY_RCV]		= "QuicRetryRcv",
 	[QUIC_MIB_TOKEN_RETRY_OK]	= "QuicTokenRetryValid",
 	[QUIC_MIB_TOKEN_NEW_OK]		= "QuicTokenNewValid",
@@ -74,6 +75,8 @@ static int quic_snmp_show(struct seq_file *seq, void *v)
 		   atomic_read(&qn->closing_count));
 	seq_printf(seq, "%-32s\t%ld\n", "QuicClosingMemory",
 		   atomic_long_read(&qn->closing_mem));
+	seq_printf(seq, "%-32s\t%d\n", "QuicHalfOpen",
+		   atomic_read(&qn->half_open));
 	return 0;
 }
 

@@ -30,6 +30,9 @@ enum quic_mib_field {
 					 */
 	QUIC_MIB_VERSION_UPGRADED,	/* compatible negotiation changed it */
 	QUIC_MIB_RETRY_SND,		/* Retry packets sent */
+	QUIC_MIB_RETRY_LOAD,		/* ... of them, for the namespace's
+					 * half-open connections
+					 */
 	QUIC_MIB_RETRY_RCV,		/* Retry packets accepted */
 	QUIC_MIB_TOKEN_RETRY_OK,	/* Initials with a valid Retry token */
 	QUIC_MIB_TOKEN_NEW_OK,		/* ... with a valid NEW_TOKEN token */
@@ -80,6 +83,7 @@ struct quic_token_seen {
 };
 
 #define QUIC_TOKEN_SEEN_MAX	1024	/* per namespace */
+#define QUIC_RETRY_HALF_OPEN	256	/* default of net.quic.retry_half_open */
 
 struct quic_net {
 	DEFINE_SNMP_STAT(struct quic_mib, stat);
@@ -94,6 +98,8 @@ struct quic_net {
 	int closing_max;		/* net.quic.closing_max */
 	int key_update_packets;		/* net.quic.key_update_packets */
 	int auth_failure_limit;		/* net.quic.auth_failure_limit */
+	int retry_half_open;		/* net.quic.retry_half_open */
+	atomic_t half_open;		/* server connections in handshake */
 	atomic_t closing_count;		/* closing records (closing.c) */
 	atomic_long_t closing_mem;	/* ... and their bytes */
 };

@@ -44,6 +44,25 @@ static void quic_packet_version_negotiation(struct quic_udp_sock *us,
 					    struct sk_buff *skb,
 					    const struct quic_hdr *h);
 
+/*
+ * Does listener @sk answer Initials without a valid token with Retry?
+ * Always with validate_peer_address; and while the namespace has
+ * net.quic.retry_half_open server connections or more in their
+ * handshake, so that spoofed Initials cannot make more sockets than that
+ * (a client from a real address comes back with the token).
+ */
+static bool quic_packet_listen_retry(struct sock *sk)
+{
+	struct quic_net *qn = quic_net(sock_net(sk));
+
+	if (READ_ONCE(quic_sk(sk)->config.validate_peer_address))
+		return true;
+	if (atomic_read(&qn->half_open) < READ_ONCE(qn->retry_half_open))
+		return false;
+	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_RETRY_LOAD);
+	return true;
+}
+
 /* Deliver a datagram to a connection's socket, from softirq context. */
 void quic_packet_deliver(struct sock *sk, struct sk_buff *skb)
 {
@@ -156,7 +175,7 @@ void quic_packet_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb)
 	sk = quic_udp_listener(us);
 	if (!sk)
 		goto drop;
-	if (READ_ONCE(quic_sk(sk)->config.validate_peer_address) &&
+	if (quic_packet_listen_retry(sk) &&
 	    quic_retry_token_check(skb, &h, &odcid)) {
 		quic_retry_send(us, skb, &h);	/* stateless */
 		sock_put(sk);

@@ -137,6 +137,7 @@ static void quic_destroy_sock(struct sock *sk)
 	struct quic_sock *qs = quic_sk(sk);
 
 	quic_closing_add(sk);		/* before the IDs and keys go */
+	quic_conn_half_open_end(sk);
 	quic_conn_free(sk);
 	if (qs->udp) {
 		if (!hlist_unhashed(&qs->conn.listen_node))
@@ -635,6 +636,8 @@ static struct sock *quic_sock_child(struct sock *lsk, struct sk_buff *skb,
 	    quic_cid_hash_add(&c->odcid_node, sk))
 		goto err;
 	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_CONN_PASSIVEOPENS);
+	c->half_open = 1;		/* see quic_packet_listen_retry() */
+	atomic_inc(&quic_net(sock_net(sk))->half_open);
 	if (odcid)
 		QUIC_INC_STATS(sock_net(sk), odcid->len ?
 			       QUIC_MIB_TOKEN_RETRY_OK : QUIC_MIB_TOKEN_NEW_OK);
@@ -718,6 +721,24 @@ static struct sock *quic_listen_select(struct sock *lsk, struct sk_buff *skb,
 	return pick;
 }
 
+/* Connections of listener @sk that ended before accept() leave its full
+ * queue, where they would keep the place of new ones.  Context: @sk
+ * owned by the caller.
+ */
+static void quic_accept_prune(struct sock *sk)
+{
+	struct quic_conn *child, *tmp;
+
+	list_for_each_entry_safe(child, tmp, &quic_conn(sk)->accept_q,
+				 accept_node) {
+		if (READ_ONCE(quic_conn_sk(child)->sk_state) != TCP_CLOSE)
+			continue;
+		list_del_init(&child->accept_node);
+		sk_acceptq_removed(sk);
+		quic_child_release(quic_conn_sk(child));
+	}
+}
+
 /* New connections on the port: create each, on the listener its ALPN
  * selects, and queue it for accept().
  */
@@ -751,6 +772,8 @@ static void quic_listen_work(struct work_struct *work)
 		nsk = NULL;
 		validated = h.token_len &&
 			    !quic_retry_token_check(skb, &h, &odcid);
+		if (sk_acceptq_is_full(lsk))
+			quic_accept_prune(lsk);
 		if (lsk->sk_state == TCP_LISTEN && !sk_acceptq_is_full(lsk) &&
 		    (validated || !quic_sk(lsk)->config.validate_peer_address))
 			nsk = quic_sock_child(lsk, skb, &h,

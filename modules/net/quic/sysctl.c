@@ -17,6 +17,11 @@
  *	AEAD's confidentiality limit (RFC 9001 section 6.6), which also
  *	caps any value.
  *
+ * retry_half_open - server connections in their handshake in the
+ *	namespace past which listeners answer Initials without a valid
+ *	token with Retry, as with validate_peer_address (default 256; 0:
+ *	always).
+ *
  * auth_failure_limit - received packets failing authentication a
  *	connection tolerates before it ends with AEAD_LIMIT_REACHED; 0 (the
  *	default) for the AEAD's integrity limit, which also caps any value.
@@ -69,6 +74,13 @@ static struct ctl_table quic_sysctl_table[] = {
 		.proc_handler	= proc_dointvec_minmax,
 		.extra1		= SYSCTL_ZERO,
 	},
+	{
+		.procname	= "retry_half_open",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+	},
 	{ }
 };
 
@@ -87,6 +99,7 @@ int quic_sysctl_net_init(struct net *net)
 
 	qn->cong_algo = QUIC_CONG_ALG_RENO;
 	qn->closing_max = QUIC_CLOSING_NET_MAX;
+	qn->retry_half_open = QUIC_RETRY_HALF_OPEN;
 	t = kmemdup(quic_sysctl_table, sizeof(quic_sysctl_table), GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
@@ -94,6 +107,7 @@ int quic_sysctl_net_init(struct net *net)
 	t[1].data = &qn->closing_max;
 	t[2].data = &qn->key_update_packets;
 	t[3].data = &qn->auth_failure_limit;
+	t[4].data = &qn->retry_half_open;
 	qn->sysctl = quic_register_net_sysctl(net, "net/quic", t,
 					      QUIC_SYSCTL_COUNT);
 	if (!qn->sysctl) {
