@@ -368,8 +368,7 @@ static void quic_conn_key_phase_start(struct quic_conn *c)
 	c->key_pkts_next = 0;	/* quic_conn_key_sent() computes it */
 }
 
-/*
- * AEAD usage limits (RFC 9001 section 6.6).  Keys are updated before a
+/* AEAD usage limits (RFC 9001 section 6.6).  Keys are updated before a
  * key has protected 3/4 of its AEAD's confidentiality limit, or the
  * namespace's net.quic.key_update_packets when that is lower; an update
  * not possible then (the previous one not answered yet) is tried again

@@ -44,8 +44,7 @@ static void quic_packet_version_negotiation(struct quic_udp_sock *us,
 					    struct sk_buff *skb,
 					    const struct quic_hdr *h);
 
-/*
- * Does listener @sk answer Initials without a valid token with Retry?
+/* Does listener @sk answer Initials without a valid token with Retry?
  * Always with validate_peer_address; and while the namespace has
  * net.quic.retry_half_open server connections or more in their
  * handshake, so that spoofed Initials cannot make more sockets than that
