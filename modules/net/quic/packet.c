@@ -56,10 +56,7 @@ static bool quic_packet_listen_retry(struct sock *sk)
 
 	if (READ_ONCE(quic_sk(sk)->config.validate_peer_address))
 		return true;
-	if (atomic_read(&qn->half_open) < READ_ONCE(qn->retry_half_open))
-		return false;
-	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_RETRY_LOAD);
-	return true;
+	return atomic_read(&qn->half_open) >= READ_ONCE(qn->retry_half_open);
 }
 
 /* Deliver a datagram to a connection's socket, from softirq context. */
@@ -176,6 +173,8 @@ void quic_packet_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb)
 		goto drop;
 	if (quic_packet_listen_retry(sk) &&
 	    quic_retry_token_check(skb, &h, &odcid)) {
+		if (!READ_ONCE(quic_sk(sk)->config.validate_peer_address))
+			QUIC_INC_STATS(net, QUIC_MIB_RETRY_LOAD);
 		quic_retry_send(us, skb, &h);	/* stateless */
 		sock_put(sk);
 		goto consumed;
