@@ -11,7 +11,8 @@
  *   - Initials with a Destination Connection ID shorter than 8 bytes
  *     make no connection (RFC 9000 section 7.2);
  *   - out-of-order CRYPTO data in 1-byte frames, as fast as the peer
- *     can send it, costs a bounded amount of kernel memory;
+ *     can send it, costs a bounded amount of kernel memory, and a
+ *     ClientHello in overlapping pieces out of order is read whole;
  *   - another user cannot listen on an address a listener holds, and
  *     listeners share an address only with SO_REUSEPORT and one owner;
  *   - listeners closed while Initials arrive close cleanly;
@@ -432,6 +433,69 @@ static void test_crypto_flood(void)
 	close(peer);
 	close(l);
 	still_serves("a CRYPTO frame flood");
+}
+
+/*
+ * A ClientHello in overlapping pieces, one CRYPTO frame per Initial, the
+ * first one far from offset 0 (into an empty reassembly queue), one
+ * piece twice: the accepted socket reads the 256 bytes in order, once.
+ */
+static void test_crypto_reorder(void)
+{
+	static const uint8_t dcid[8] = { 0x5e, 0x0e, 0xde, 1, 2, 3, 4, 5 };
+	static const uint8_t scid[8] = { 8, 7, 6, 5, 4, 3, 2, 1 };
+	static const uint16_t piece[][2] = {
+		{ 100, 180 }, { 200, 256 }, { 100, 180 }, { 150, 220 },
+		{ 60, 120 }, { 0, 70 },
+	};
+	uint8_t hello[256], got[300], payload[400], pkt[1500];
+	char cbuf[CMSG_SPACE(sizeof(struct quic_handshake_info))];
+	struct iovec iov;
+	struct msghdr m;
+	size_t have = 0, plen;
+	int l, peer, sd = -1;
+	unsigned int i;
+	ssize_t n;
+
+	for (i = 0; i < sizeof(hello); i++)
+		hello[i] = i * 7 + 3;
+	hello[0] = 1;			/* ClientHello */
+	if (listener_and_peer(&l, &peer))
+		return;
+	for (i = 0; i < sizeof(piece) / sizeof(piece[0]); i++) {
+		plen = crypto_frame(payload, piece[i][0], hello + piece[i][0],
+				    piece[i][1] - piece[i][0]);
+		n = build_initial(pkt, sizeof(pkt), dcid, sizeof(dcid), scid,
+				  sizeof(scid), i, payload, plen,
+				  padded_for(sizeof(dcid), sizeof(scid)));
+		if (n < 0 || send(peer, pkt, n, 0) != n)
+			break;
+		if (!i && readable(l, 10000))
+			sd = accept(l, NULL, NULL);
+		usleep(20000);
+	}
+	CHECK(sd >= 0, "a connection from Initials with CRYPTO data out of order (accept: %d)",
+	      sd);
+	while (sd >= 0 && have < sizeof(got) && readable(sd, 2000)) {
+		iov.iov_base = got + have;
+		iov.iov_len = sizeof(got) - have;
+		memset(&m, 0, sizeof(m));
+		m.msg_iov = &iov;
+		m.msg_iovlen = 1;
+		m.msg_control = cbuf;
+		m.msg_controllen = sizeof(cbuf);
+		n = recvmsg(sd, &m, MSG_DONTWAIT);
+		if (n <= 0)
+			break;
+		have += n;
+	}
+	CHECK(have == sizeof(hello) && !memcmp(got, hello, sizeof(hello)),
+	      "its 256 bytes, sent in 6 overlapping pieces in reverse, are read in order, once (%zu)",
+	      have);
+	if (sd >= 0)
+		close(sd);
+	close(peer);
+	close(l);
 }
 
 /* ---- listeners ---- */
@@ -1014,6 +1078,7 @@ int main(int argc, char **argv)
 	}
 	test_vector();
 	test_short_dcid();
+	test_crypto_reorder();
 	test_crypto_flood();
 	test_listener_owner();
 	test_listener_close_race();

@@ -123,3 +123,10 @@ out=$(timeout 900 "$ST" "$CERTS" 10 handshake 2>&1)
 rc=$?
 tc qdisc del dev lo root
 report $rc "10 handshakes complete under 30% loss (netem loss 30%)" "$out"
+
+# CRYPTO data out of order: a quarter of the packets overtake the rest
+tc qdisc add dev lo root netem delay 10ms reorder 25% 50%
+out=$(timeout 900 "$ST" "$CERTS" 10 handshake 2>&1)
+rc=$?
+tc qdisc del dev lo root
+report $rc "10 handshakes complete under reordering (netem delay 10ms reorder 25% 50%)" "$out"

@@ -252,12 +252,14 @@ static int quic_inq_ooo_add(struct sock *sk, struct quic_crypto_rx *r,
 	u64 end = off + len, e;
 	u32 freed = 0;
 
-	/* the first skb after @off, and what the one before covers */
+	/* the first skb after @off (or the list head), and what the one
+	 * before covers, if there is one
+	 */
 	skb_queue_walk(&r->ooo, pos)
 		if (QUIC_OOO_CB(pos)->offset > off)
 			break;
-	if (pos != skb_peek(&r->ooo)) {
-		skb = pos->prev;
+	skb = pos->prev;
+	if (skb != (struct sk_buff *)&r->ooo) {
 		e = QUIC_OOO_CB(skb)->offset + skb->len;
 		if (e >= end)
 			return 0;		/* a duplicate */
