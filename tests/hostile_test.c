@@ -24,7 +24,11 @@
  *     AEAD_LIMIT_REACHED after net.quic.auth_failure_limit forged
  *     packets (captured on lo with a packet socket, altered, sent again);
  *   - past net.quic.retry_half_open half-open connections, Initials are
- *     answered with Retry.
+ *     answered with Retry;
+ *   - with the client's 1-RTT keys (quic_forge.c): a flood of
+ *     out-of-order STREAM frames stays within the receive memory and the
+ *     stream still arrives whole; PATH_CHALLENGE from a spoofed address
+ *     gets at most three times its bytes back.
  *
  * usage: hostile_test CERTDIR [measure]
  *
@@ -50,9 +54,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "quic_forge.h"
 #include "quic_pair.h"
 
 /* ---- RFC 9001 section 5.2: client Initial keys ---- */
@@ -69,20 +75,7 @@ struct keys {
 static int expand_label(const gnutls_datum_t *secret, const char *label,
 			uint8_t *out, size_t len)
 {
-	uint8_t info[64];
-	size_t n = strlen(label), i = 0;
-	gnutls_datum_t d;
-
-	info[i++] = len >> 8;
-	info[i++] = len;
-	info[i++] = 6 + n;
-	memcpy(info + i, "tls13 ", 6);
-	memcpy(info + i + 6, label, n);
-	i += 6 + n;
-	info[i++] = 0;			/* no context */
-	d.data = info;
-	d.size = i;
-	return gnutls_hkdf_expand(GNUTLS_MAC_SHA256, secret, &d, out, len);
+	return forge_expand_label(GNUTLS_MAC_SHA256, secret, label, out, len);
 }
 
 static int client_keys(const uint8_t *dcid, size_t len, struct keys *k)
@@ -775,8 +768,16 @@ static void test_closing_limit(void)
 	      quic_mib("QuicClosingRecords"), records);
 }
 
+/* The bytes stream 4 carries in test_stream_flood(). */
+static uint8_t flood_byte(uint32_t off)
+{
+	return (off * 131 + (off >> 8)) & 0xff;
+}
+
 struct sink {
 	int sd;
+	bool check;		/* the bytes are flood_byte()'s */
+	bool fin, intact;
 	long got, events;
 };
 
@@ -787,9 +788,10 @@ static void *sink_run(void *arg)
 	struct sink *k = arg;
 	uint32_t sflags;
 	int64_t id;
-	ssize_t n;
+	ssize_t n, i;
 	int mf;
 
+	k->intact = true;
 	for (;;) {
 		n = recv_any(k->sd, buf, sizeof(buf), &id, &sflags, &mf, 0);
 		if (n <= 0)
@@ -798,8 +800,12 @@ static void *sink_run(void *arg)
 			k->events += buf[0] == QUIC_EVENT_KEY_UPDATE;
 			continue;
 		}
+		for (i = 0; k->check && i < n; i++)
+			if (buf[i] != flood_byte(k->got + i))
+				k->intact = false;
 		k->got += n;
-		if (sflags & MSG_QUIC_STREAM_FIN)
+		k->fin = sflags & MSG_QUIC_STREAM_FIN;
+		if (k->fin)
 			return NULL;
 	}
 }
@@ -948,6 +954,253 @@ static void test_auth_failure_limit(void)
 	      out[2], out[1] > 0 ? strerror(out[1]) : "no error");
 }
 
+/* ---- forged 1-RTT packets of a live connection ---- */
+
+/* A pair, and the client's 1-RTT packets forged by the test: keys from
+ * the secret libquic set (quic_forge.c), the server's connection ID from
+ * a packet the client sent, captured on lo.  The forged packet numbers
+ * start far above the client's own, so the server acknowledges numbers
+ * the client never sent (which it ignores): the client is left idle and
+ * the test speaks for it.
+ */
+struct live {
+	struct pair p;
+	struct forge f;
+	struct sockaddr_in cli, srv;
+	int raw;
+};
+
+static int live_open(struct live *l)
+{
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET };
+	socklen_t len = sizeof(l->srv);
+	uint8_t pkt[2048], b[256];
+	ssize_t n, got;
+	int ps;
+
+	l->raw = -1;
+	if (pair_open(&l->p, NULL))
+		return -1;
+	len = sizeof(l->cli);
+	if (getsockname(l->p.c, (struct sockaddr *)&l->cli, &len))
+		goto err;
+	len = sizeof(l->srv);
+	if (getsockname(l->p.s, (struct sockaddr *)&l->srv, &len))
+		goto err;
+	ll.sll_protocol = htons(ETH_P_IP);
+	ll.sll_ifindex = if_nametoindex("lo");
+	ps = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
+	if (ps < 0 || bind(ps, (struct sockaddr *)&ll, sizeof(ll)))
+		goto err;
+	memset(b, 'x', sizeof(b));
+	n = send_stream(l->p.c, b, 200, 0, MSG_QUIC_STREAM_NEW, 0);
+	for (got = 0; n == 200 && got < 200; got += n)
+		n = recv(l->p.s, b, sizeof(b), 0);
+	n = n > 0 ? capture_1rtt(ps, ntohs(l->srv.sin_port), pkt,
+				 sizeof(pkt)) : -1;
+	close(ps);
+	/* the module's connection IDs are 8 bytes */
+	if (n < 9 || forge_init(&l->f, l->p.c, pkt + 1, 8, 1 << 24))
+		goto err;
+	l->raw = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+	if (l->raw >= 0)
+		return 0;
+err:
+	pair_close(&l->p);
+	return -1;
+}
+
+static void live_close(struct live *l)
+{
+	if (l->raw >= 0)
+		close(l->raw);
+	pair_close(&l->p);
+}
+
+/* One forged packet with @payload from @from (the client if NULL). */
+static int live_send(struct live *l, const struct sockaddr_in *from,
+		     const uint8_t *payload, size_t plen)
+{
+	uint8_t pkt[1500];
+	ssize_t n = forge_1rtt(&l->f, pkt, sizeof(pkt), payload, plen);
+
+	return n < 0 ? -1 : forge_send(l->raw, from ?: &l->cli, &l->srv,
+				       pkt, n);
+}
+
+/* RMEM_ALLOC and RCVBUF of the socket with inode @ino, from
+ * /proc/net/quic/sks: 0, or -1.
+ */
+static int sock_mem(ino_t ino, long *rmem, long *rcvbuf)
+{
+	char line[512], a[128], b[128], c[128], st[32];
+	unsigned long long inode;
+	long uid, wq, sb;
+	int ret = -1;
+	FILE *f;
+
+	f = fopen("/proc/net/quic/sks", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%127s %127s %127s %31s %ld %llu %ld %ld %ld %ld",
+			   a, b, c, st, &uid, &inode, &wq, &sb, rmem,
+			   rcvbuf) == 10 && inode == ino) {
+			ret = 0;
+			break;
+		}
+	fclose(f);
+	return ret;
+}
+
+#define FLOOD_STREAM	4
+#define FLOOD_LEN	250000
+
+/* Frames of stream 4's bytes [@from, @to), @step apart, @len long
+ * (overlapping when @len > @step), @per to a packet, highest first if
+ * @down.  Returns packets sent, or -1.
+ */
+static int flood_send(struct live *l, uint32_t from, uint32_t to,
+		      uint32_t step, uint16_t len, int per, bool down,
+		      long *max_rmem, ino_t ino)
+{
+	uint8_t payload[1400], data[1400];
+	uint32_t n = (to - from + step - 1) / step, k, off, i;
+	long rmem, rcvbuf;
+	size_t plen = 0;
+	int sent = 0, in = 0;
+
+	for (k = 0; k < n; k++) {
+		off = from + (down ? n - 1 - k : k) * step;
+		uint16_t m = off + len > to ? to - off : len;
+
+		for (i = 0; i < m; i++)
+			data[i] = flood_byte(off + i);
+		plen += forge_stream_frame(payload + plen, FLOOD_STREAM, off,
+					   data, m, off + m == FLOOD_LEN);
+		if (++in < per && k + 1 < n)
+			continue;
+		while (plen < 8)
+			payload[plen++] = 0;	/* PADDING: the sample */
+		if (live_send(l, NULL, payload, plen))
+			return -1;
+		plen = 0;
+		in = 0;
+		/* the loopback device queues 1000 at most */
+		if (!(++sent % 32)) {
+			usleep(2000);
+			if (max_rmem && !sock_mem(ino, &rmem, &rcvbuf) &&
+			    rmem > *max_rmem)
+				*max_rmem = rmem;
+		}
+	}
+	return sent;
+}
+
+/*
+ * Item: out-of-order STREAM data is bounded by memory and merged.  A
+ * flood of 1-byte frames with gaps (never offset 0) on stream 4, as fast
+ * as the loopback takes it: the receive memory stays within sk_rcvbuf,
+ * the packets beyond it are not acknowledged (QuicPktRefused), and the
+ * connection lives.  Then overlapping pieces in reverse, then the whole
+ * stream in order: it is read whole, in order, each byte once.
+ */
+static void test_stream_flood(void)
+{
+	long max_rmem = 0, rmem = -1, rcvbuf = -1, refused;
+	struct sink r = { .check = true };
+	struct live l;
+	struct stat stt;
+	pthread_t t;
+	int sent, round;
+
+	if (live_open(&l)) {
+		CHECK(0, "a pair whose client packets the test forges");
+		return;
+	}
+	fstat(l.p.s, &stt);
+	refused = quic_mib("QuicPktRefused");
+	sent = flood_send(&l, 2, FLOOD_LEN - 2, 2, 1, 100, false, &max_rmem,
+			  stt.st_ino);
+	usleep(300000);
+	sock_mem(stt.st_ino, &rmem, &rcvbuf);
+	if (rmem > max_rmem)
+		max_rmem = rmem;
+	refused = quic_mib("QuicPktRefused") - refused;
+	CHECK(sent > 1000 && rcvbuf > 0 && max_rmem <= rcvbuf && refused > 0,
+	      "%d packets of 1-byte STREAM frames with gaps: receive memory at most %ld of sk_rcvbuf %ld, %ld packets refused (not acknowledged)",
+	      sent, max_rmem, rcvbuf, refused);
+
+	r.sd = l.p.s;
+	pthread_create(&t, NULL, sink_run, &r);
+	/* overlapping 1200-byte pieces 1000 apart, the highest first */
+	flood_send(&l, 100000, 150000, 1000, 1200, 1, true, NULL, 0);
+	for (round = 0; round < 3 && !r.fin; round++) {
+		flood_send(&l, 0, FLOOD_LEN, 1100, 1100, 1, false, NULL, 0);
+		usleep(500000);
+	}
+	if (!r.fin)
+		shutdown(l.p.s, SHUT_RD);
+	pthread_join(t, NULL);
+	CHECK(r.fin && r.intact && r.got == FLOOD_LEN,
+	      "then the stream arrives whole, in order, each byte once (%ld of %d bytes, %s, FIN %s, %d rounds)",
+	      r.got, FLOOD_LEN, r.intact ? "intact" : "altered",
+	      r.fin ? "read" : "missing", round);
+	live_close(&l);
+}
+
+/*
+ * Item: PATH_CHALLENGE from an address not validated, maybe spoofed,
+ * gets at most three times its bytes back (RFC 9000 sections 8.2.2 and
+ * 9.3): ten 60-byte challenges from 127.0.0.2, whatever the server sends
+ * there counted.
+ */
+static void test_challenge_reflection(void)
+{
+	struct sockaddr_in from = { .sin_family = AF_INET };
+	uint8_t payload[64] = { 0 }, buf[2048];
+	socklen_t len = sizeof(from);
+	long in = 0, out = 0, replies = 0;
+	struct live l;
+	int sd, i;
+	ssize_t n;
+
+	if (live_open(&l)) {
+		CHECK(0, "a pair whose client packets the test forges");
+		return;
+	}
+	from.sin_addr.s_addr = htonl(0x7f000002);
+	sd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (sd < 0 || bind(sd, (struct sockaddr *)&from, sizeof(from)) ||
+	    getsockname(sd, (struct sockaddr *)&from, &len)) {
+		CHECK(0, "a UDP socket on 127.0.0.2");
+		live_close(&l);
+		return;
+	}
+	for (i = 0; i < 10; i++) {
+		payload[0] = 0x1a;		/* PATH_CHALLENGE */
+		memset(payload + 1, i + 1, 8);
+		/* padded: the datagram is 1 + 8 + 4 + 15 + 16 + 28 = 72 */
+		if (live_send(&l, &from, payload, 15))
+			break;
+		in += 1 + 8 + 4 + 15 + 16;
+		usleep(50000);
+	}
+	while (readable(sd, 1500)) {
+		n = recv(sd, buf, sizeof(buf), 0);
+		if (n <= 0)
+			break;
+		out += n;
+		replies++;
+	}
+	CHECK(i == 10 && out <= 3 * in,
+	      "PATH_CHALLENGE from an unvalidated address: %ld bytes back for %ld (%ld datagrams), at most 3x",
+	      out, in, replies);
+	CHECK(replies > 0, "... and it is answered (%ld datagrams)", replies);
+	close(sd);
+	live_close(&l);
+}
+
 /* net.quic.retry_half_open 4: twelve spoofable Initials, a listener
  * that does not accept.  Out: connections made, Retries counted for
  * load, Retry packets the peer got, the half-open gauge, and whether a
@@ -1087,6 +1340,8 @@ int main(int argc, char **argv)
 	test_key_update_limit();
 	test_auth_failure_limit();
 	test_retry_under_load();
+	test_stream_flood();
+	test_challenge_reflection();
 	still_serves("AEAD limits and Retry under load");
 	gnutls_global_deinit();
 	return tap_done("hostile_test");

@@ -45,7 +45,7 @@ int main(void)
 {
 	static const u64 order[] = { 5, 3, 4, 10, 8, 9, 0, 1, 2, 6, 7 };
 	struct quic_pnspace s;
-	bool seen[4096] = { false }, ok = true, dup_ok = true;
+	bool seen[4096] = { false }, ok = true, dup_ok = true, seen_ok = true;
 	unsigned int i, run;
 
 	quic_pnspace_init(&s);
@@ -83,7 +83,11 @@ int main(void)
 		quic_pnspace_init(&s);
 		for (i = 0; i < 300; i++) {
 			u64 pn = rand() % 600;
+			bool was = quic_pnspace_seen(&s, pn);
 			int err = quic_pnspace_record(&s, pn);
+
+			if (was != (err == -EEXIST))
+				seen_ok = false;
 
 			if (err && !seen[pn] && pn >= s.floor &&
 			    s.nranges < QUIC_PN_RANGES)
@@ -97,5 +101,6 @@ int main(void)
 	}
 	TAP_CHECK(ok, "pnspace: ranges match a bitmap model (200 random runs)");
 	TAP_CHECK(dup_ok, "pnspace: only duplicates are reported as such");
+	TAP_CHECK(seen_ok, "pnspace: quic_pnspace_seen() tells a duplicate before it is recorded");
 	return tap_done();
 }

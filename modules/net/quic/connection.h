@@ -205,6 +205,9 @@ struct quic_conn {
 	u8 rx_old_phase:1;		/* the packet being processed came
 					 * with the previous 1-RTT keys
 					 */
+	u8 rx_refused:1;		/* ... has data we could not keep:
+					 * do not acknowledge it
+					 */
 	u64 key_phase_pn;		/* first 1-RTT packet number of our
 					 * current key phase
 					 */

@@ -21,6 +21,7 @@ static const char *const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_CONN_TIMEDOUT]	= "QuicConnTimedOut",
 	[QUIC_MIB_PKT_RCV]		= "QuicPktRcv",
 	[QUIC_MIB_PKT_DECDROP]		= "QuicPktDecryptDrop",
+	[QUIC_MIB_PKT_REFUSED]		= "QuicPktRefused",
 	[QUIC_MIB_PKT_SND]		= "QuicPktSnd",
 	[QUIC_MIB_PTO]			= "QuicProbeTimeouts",
 	[QUIC_MIB_PKT_LOST]		= "QuicPacketsLost",

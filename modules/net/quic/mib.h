@@ -19,6 +19,9 @@ enum quic_mib_field {
 	QUIC_MIB_CONN_TIMEDOUT,		/* idle timeout or too many probes */
 	QUIC_MIB_PKT_RCV,		/* packets decrypted */
 	QUIC_MIB_PKT_DECDROP,		/* packets that failed to decrypt */
+	QUIC_MIB_PKT_REFUSED,		/* decrypted, not acknowledged: data
+					 * beyond the receive memory
+					 */
 	QUIC_MIB_PKT_SND,		/* packets sent */
 	QUIC_MIB_PTO,			/* probe timeouts */
 	QUIC_MIB_PKT_LOST,		/* packets declared lost */

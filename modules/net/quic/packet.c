@@ -59,14 +59,25 @@ static bool quic_packet_listen_retry(struct sock *sk)
 	return atomic_read(&qn->half_open) >= READ_ONCE(qn->retry_half_open);
 }
 
-/* Deliver a datagram to a connection's socket, from softirq context. */
+/* Deliver a datagram to a connection's socket, from softirq context.
+ * While the owner holds the socket, the backlog (with the receive memory)
+ * may reach what stream.c lets data take, twice sk_rcvbuf, plus room for
+ * the acknowledgments of what we send; the memory the data of a datagram
+ * may take is decided frame by frame, once it is decrypted.
+ */
 void quic_packet_deliver(struct sock *sk, struct sk_buff *skb)
 {
+	u64 limit;
+
 	bh_lock_sock(sk);
-	if (!sock_owned_by_user(sk))
+	if (!sock_owned_by_user(sk)) {
 		quic_packet_rcv(sk, skb);
-	else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf)))
-		kfree_skb(skb);
+	} else {
+		limit = 2ULL * READ_ONCE(sk->sk_rcvbuf) +
+			READ_ONCE(sk->sk_sndbuf);
+		if (sk_add_backlog(sk, skb, min_t(u64, limit, UINT_MAX)))
+			kfree_skb(skb);
+	}
 	bh_unlock_sock(sk);
 }
 
@@ -324,10 +335,9 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 	if (h.type == QUIC_PACKET_1RTT)
 		quic_conn_key_update_rx(sk, &p);
 	largest = quic_pnspace_largest_rx(space);
-	if (quic_pnspace_record(space, p.pn))
+	if (quic_pnspace_seen(space, p.pn))
 		return 0;			/* duplicate */
 	trace_quic_packet_recv(sk, quic_level_space(level), p.pn, h.len);
-	quic_packet_ecn(sk, space, QUIC_SKB_CB(skb)->ecn);
 
 	if (!c->is_serv && h.type == QUIC_PACKET_INITIAL && !c->dcid_final) {
 		/* the server's choice replaces ours (section 7.2) */
@@ -343,6 +353,7 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 	/* with the previous keys: it may not acknowledge our newer ones */
 	c->rx_old_phase = h.type == QUIC_PACKET_1RTT && !p.key_update &&
 			  p.key_phase != cr->rx.phase;
+	c->rx_refused = 0;
 	err = quic_frame_process(sk, skb, level, h.type, skb->data + hlen,
 				 h.len - hlen - QUIC_TAG_LEN, &eliciting,
 				 &probing, &errcode);
@@ -351,6 +362,17 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 		quic_conn_close(sk, errcode);
 		return err;
 	}
+	/* Data we could not keep (stream.c): the packet was not received,
+	 * as far as acknowledgments go; the peer sends its frames again.
+	 * What else it carried has been acted on, which a retransmission
+	 * repeats harmlessly.
+	 */
+	if (c->rx_refused) {
+		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_REFUSED);
+		return 0;
+	}
+	quic_pnspace_record(space, p.pn);
+	quic_packet_ecn(sk, space, QUIC_SKB_CB(skb)->ecn);
 	if (h.type == QUIC_PACKET_1RTT)
 		quic_path_rcv(sk, skb, (s64)p.pn > largest, probing);
 	if (eliciting) {
@@ -385,12 +407,6 @@ int quic_packet_rcv(struct sock *sk, struct sk_buff *skb)
 
 	if (sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV &&
 	    sk->sk_state != TCP_ESTABLISHED)
-		goto out;
-	/* Flow control bounds what a peer may send; the receive buffer is
-	 * sized for our windows.  Far beyond it, the peer ignores them (or
-	 * we cannot keep up): drop, it sends again.
-	 */
-	if (atomic_read(&sk->sk_rmem_alloc) > 2 * READ_ONCE(sk->sk_rcvbuf))
 		goto out;
 	/* what the peer sent, once: a datagram that waited for its keys
 	 * (the rest of it) comes here again

@@ -35,6 +35,29 @@ s64 quic_pnspace_largest_rx(const struct quic_pnspace *s)
 }
 
 /**
+ * quic_pnspace_seen - was a packet number received already?
+ * @s: the space
+ * @pn: the packet number
+ *
+ * Return: true when quic_pnspace_record() would call it a duplicate: a
+ * number in a range, or older than every range still kept.
+ */
+bool quic_pnspace_seen(const struct quic_pnspace *s, u64 pn)
+{
+	const struct quic_ack_range *r = s->rx;
+	unsigned int i, n = s->nranges;
+
+	if (pn < s->floor)
+		return true;
+	for (i = 0; i < n; i++)
+		if (r[i].start <= pn + 1)
+			break;
+	if (i == n)
+		return n == QUIC_PN_RANGES;
+	return pn >= r[i].start && pn <= r[i].end;
+}
+
+/**
  * quic_pnspace_record - note a received packet number
  * @s: the space
  * @pn: the packet number

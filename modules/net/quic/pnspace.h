@@ -40,6 +40,7 @@ struct quic_pnspace {
 };
 
 void quic_pnspace_init(struct quic_pnspace *s);
+bool quic_pnspace_seen(const struct quic_pnspace *s, u64 pn);
 int quic_pnspace_record(struct quic_pnspace *s, u64 pn);
 s64 quic_pnspace_largest_rx(const struct quic_pnspace *s);
 

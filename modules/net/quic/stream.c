@@ -7,8 +7,16 @@
  *
  * Receive: STREAM frames arrive from frame.c.  Data in order is queued on
  * the socket's receive queue as clones of the datagram, trimmed to the
- * frame's bytes and tagged with the stream id; data out of order waits on
- * the stream's ooo queue.  recvmsg() reports what it reads through
+ * frame's bytes and tagged with the stream id; data out of order waits in
+ * the stream's ooo tree, without overlaps (what is held already is cut
+ * from what arrives, what arrives replaces what it covers).  Memory is
+ * the bound, not bytes: data out of order is kept while the socket's
+ * receive memory is within sk_rcvbuf, data in order (which the reader
+ * frees) within twice that; a packet with a frame we could not keep is
+ * not acknowledged, so the peer sends its frames again later, and the
+ * rest of it (acknowledgments above all) still counts.  QUIC forbids
+ * forgetting acknowledged data, so nothing held is ever pruned.
+ * recvmsg() reports what it reads through
  * quic_stream_read(), which grows the receive windows (MAX_DATA,
  * MAX_STREAM_DATA).
  *
@@ -80,7 +88,7 @@ static struct quic_stream *quic_stream_create(struct sock *sk, s64 id)
 	s->id = id;
 	INIT_LIST_HEAD(&s->send_node);
 	skb_queue_head_init(&s->sendq);
-	skb_queue_head_init(&s->ooo);
+	s->ooo = RB_ROOT;
 	s->final_size = U64_MAX;
 	s->send_state = QUIC_STREAM_SEND_STATE_READY;
 	s->recv_state = QUIC_STREAM_RECV_STATE_RECV;
@@ -342,6 +350,20 @@ static void quic_stream_update_event(struct sock *sk, struct quic_stream *s,
 	quic_inq_event(sk, QUIC_EVENT_STREAM_UPDATE, &u, sizeof(u));
 }
 
+/* Drop what waited out of order (skb_rbtree_purge() is not exported). */
+static void quic_stream_ooo_purge(struct quic_stream *s)
+{
+	struct rb_node *n = rb_first(&s->ooo);
+	struct sk_buff *skb;
+
+	while (n) {
+		skb = rb_to_skb(n);
+		n = rb_next(n);
+		rb_erase(&skb->rbnode, &s->ooo);
+		kfree_skb(skb);
+	}
+}
+
 static void quic_stream_free(struct sock *sk, struct quic_stream *s)
 {
 	struct quic_streams *st = &quic_conn(sk)->streams;
@@ -350,7 +372,7 @@ static void quic_stream_free(struct sock *sk, struct quic_stream *s)
 	if (s->in_send_list)
 		list_del(&s->send_node);
 	skb_queue_purge(&s->sendq);
-	skb_queue_purge(&s->ooo);
+	quic_stream_ooo_purge(s);
 	st->count--;
 	kfree(s);
 }
@@ -498,44 +520,124 @@ static void quic_stream_ooo_drain(struct sock *sk, struct quic_stream *s)
 	struct sk_buff *skb;
 	u64 off;
 
-	while ((skb = skb_peek(&s->ooo))) {
+	while ((skb = skb_rb_first(&s->ooo))) {
 		off = QUIC_RCV_CB(skb)->offset;
 		if (off > s->recv_off)
 			break;
-		__skb_unlink(skb, &s->ooo);
-		if (off + skb->len <= s->recv_off &&
-		    !(skb->len == 0 && s->recv_off == s->final_size &&
-		      !s->recv_fin_delivered)) {
-			kfree_skb(skb);
+		rb_erase(&skb->rbnode, &s->ooo);
+		if (off + skb->len <= s->recv_off) {
+			consume_skb(skb);	/* all delivered already */
 			continue;
 		}
 		__skb_pull(skb, s->recv_off - off);
+		QUIC_RCV_CB(skb)->offset = s->recv_off;
 		quic_stream_deliver(sk, s, skb);
 	}
 }
 
-/* The frame's data as an skb of its own: a clone of the datagram trimmed
- * to it when it is most of the datagram, else a copy, so that small
- * frames of a large datagram do not each hold (and charge the socket
- * for) all of it.
+/* @len bytes at @data in datagram @skb as an skb of their own: a clone
+ * trimmed to them when they are most of the datagram, else a copy, so that
+ * small frames of a large datagram do not each hold (and charge the
+ * socket for) all of it.
  */
 static struct sk_buff *quic_stream_rcv_skb(struct sk_buff *skb,
-					   const struct quic_frame *f)
+					   const u8 *data, u32 len)
 {
 	struct sk_buff *nskb;
 
-	if (f->data.len >= skb->len / 2) {
+	if (len >= skb->len / 2) {
 		nskb = skb_clone(skb, GFP_ATOMIC);
 		if (!nskb)
 			return NULL;
-		__skb_pull(nskb, f->data.data - skb->data);
-		__skb_trim(nskb, f->data.len);
+		__skb_pull(nskb, data - skb->data);
+		__skb_trim(nskb, len);
 		return nskb;
 	}
-	nskb = alloc_skb(f->data.len, GFP_ATOMIC);
+	nskb = alloc_skb(len, GFP_ATOMIC);
 	if (nskb)
-		skb_put_data(nskb, f->data.data, f->data.len);
+		skb_put_data(nskb, data, len);
 	return nskb;
+}
+
+/* Can the socket take @nskb into its receive memory, up to @limit? */
+static bool quic_stream_rcv_charge(struct sock *sk, struct sk_buff *nskb,
+				   int freed, u64 limit)
+{
+	if ((s64)atomic_read(&sk->sk_rmem_alloc) - freed + nskb->truesize >
+	    (s64)limit) {
+		kfree_skb(nskb);
+		quic_conn(sk)->rx_refused = 1;
+		return false;
+	}
+	skb_set_owner_r(nskb, sk);
+	return true;
+}
+
+/* Keep [@off, @off + @len) of @data, from datagram @skb, out of order:
+ * the part no skb in the tree has, replacing the skbs it covers.
+ */
+static void quic_stream_ooo_add(struct sock *sk, struct quic_stream *s,
+				struct sk_buff *skb, u64 off, const u8 *data,
+				u32 len)
+{
+	struct rb_node **p = &s->ooo.rb_node, *parent = NULL, *n;
+	struct sk_buff *pos, *nskb, *next;
+	u64 end = off + len, e;
+	int freed = 0;
+
+	/* where it goes; an skb starting at or before it cuts its head */
+	while (*p) {
+		parent = *p;
+		pos = rb_to_skb(parent);
+		if (off < QUIC_RCV_CB(pos)->offset) {
+			p = &parent->rb_left;
+			continue;
+		}
+		e = QUIC_RCV_CB(pos)->offset + pos->len;
+		if (end <= e)
+			return;			/* held already */
+		if (off < e) {
+			data += e - off;
+			off = e;
+		}
+		p = &parent->rb_right;
+	}
+	/* the skbs after it: those it covers go, the first it does not
+	 * cover cuts its tail
+	 */
+	n = parent && p == &parent->rb_left ? parent :
+	    parent ? rb_next(parent) : NULL;
+	for (; n; n = rb_next(n)) {
+		pos = rb_to_skb(n);
+		if (QUIC_RCV_CB(pos)->offset >= end)
+			break;
+		e = QUIC_RCV_CB(pos)->offset + pos->len;
+		if (e > end) {
+			end = QUIC_RCV_CB(pos)->offset;
+			break;
+		}
+		freed += pos->truesize;
+	}
+	if (end <= off)
+		return;
+
+	nskb = quic_stream_rcv_skb(skb, data, end - off);
+	if (!nskb) {
+		quic_conn(sk)->rx_refused = 1;
+		return;
+	}
+	if (!quic_stream_rcv_charge(sk, nskb, freed, READ_ONCE(sk->sk_rcvbuf)))
+		return;
+	QUIC_RCV_CB(nskb)->offset = off;
+	rb_link_node(&nskb->rbnode, parent, p);
+	rb_insert_color(&nskb->rbnode, &s->ooo);
+	for (pos = skb_rb_next(nskb); pos; pos = next) {
+		if (QUIC_RCV_CB(pos)->offset >= end)
+			break;
+		next = skb_rb_next(pos);
+		rb_erase(&pos->rbnode, &s->ooo);
+		consume_skb(pos);
+	}
 }
 
 /**
@@ -546,8 +648,8 @@ static struct sk_buff *quic_stream_rcv_skb(struct sk_buff *skb,
  * @errcode: the transport error on failure
  *
  * Return: 0, or a negative error with *errcode set (close the
- * connection).  Data that cannot be kept now is dropped: the peer sends
- * it again.
+ * connection).  Data that cannot be kept now sets rx_refused: the packet
+ * is not acknowledged and the peer sends it again.
  */
 int quic_stream_rcv(struct sock *sk, struct sk_buff *skb,
 		    const struct quic_frame *f, u64 *errcode)
@@ -555,7 +657,8 @@ int quic_stream_rcv(struct sock *sk, struct sk_buff *skb,
 	struct quic_streams *st = &quic_conn(sk)->streams;
 	u64 off = f->data.offset, end = off + f->data.len;
 	struct quic_stream *s;
-	struct sk_buff *nskb, *pos;
+	struct sk_buff *nskb;
+	u32 skip;
 
 	s = quic_stream_rcv_get(sk, f->data.id, false, errcode);
 	if (!s)
@@ -587,25 +690,28 @@ int quic_stream_rcv(struct sock *sk, struct sk_buff *skb,
 				    s->recv_fin_delivered)))
 		return 0;		/* nothing new */
 
-	nskb = quic_stream_rcv_skb(skb, f);
-	if (!nskb)
-		return 0;
-	skb_set_owner_r(nskb, sk);
-	QUIC_RCV_CB(nskb)->offset = off;
-	if (off <= s->recv_off) {
-		__skb_pull(nskb, s->recv_off - off);
-		quic_stream_deliver(sk, s, nskb);
-		quic_stream_ooo_drain(sk, s);
+	if (off > s->recv_off) {
+		/* out of order; the final size, if this is the FIN, is
+		 * known now, so an empty frame adds nothing
+		 */
+		if (end > off)
+			quic_stream_ooo_add(sk, s, skb, off, f->data.data,
+					    end - off);
 		return 0;
 	}
-	/* out of order: sorted by offset, overlaps trimmed on delivery */
-	skb_queue_walk(&s->ooo, pos)
-		if (QUIC_RCV_CB(pos)->offset > off)
-			break;
-	if (pos == (struct sk_buff *)&s->ooo)
-		__skb_queue_tail(&s->ooo, nskb);
-	else
-		__skb_queue_before(&s->ooo, pos, nskb);
+	/* in order, maybe with a head delivered already (or only the FIN) */
+	skip = s->recv_off - off;
+	nskb = quic_stream_rcv_skb(skb, f->data.data + skip, end - s->recv_off);
+	if (!nskb) {
+		quic_conn(sk)->rx_refused = 1;
+		return 0;
+	}
+	if (!quic_stream_rcv_charge(sk, nskb, 0,
+				    2ULL * READ_ONCE(sk->sk_rcvbuf)))
+		return 0;
+	QUIC_RCV_CB(nskb)->offset = s->recv_off;
+	quic_stream_deliver(sk, s, nskb);
+	quic_stream_ooo_drain(sk, s);
 	return 0;
 }
 
@@ -646,7 +752,7 @@ int quic_stream_rcv_reset(struct sock *sk, const struct quic_frame *f,
 	s->final_size = size;
 	/* the bytes never delivered will not be read: credit them */
 	st->recv_read += size - s->recv_off;
-	skb_queue_purge(&s->ooo);
+	quic_stream_ooo_purge(s);
 	s->recv_errcode = f->reset.error;
 	s->recv_state = QUIC_STREAM_RECV_STATE_RESET_RECVD;
 	quic_stream_update_event(sk, s, QUIC_STREAM_RECV_STATE_RESET_RECVD,

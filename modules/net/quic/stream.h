@@ -62,7 +62,9 @@ struct quic_stream {
 	ktime_t recv_update;		/* when recv_max last moved */
 	u64 recv_read;			/* read by the application */
 	u64 final_size;			/* U64_MAX while unknown */
-	struct sk_buff_head ooo;	/* out of order, sorted by offset */
+	struct rb_root ooo;		/* out of order, by offset, without
+					 * overlaps (skb->rbnode)
+					 */
 	struct sock *peeled;		/* its own socket (peeloff.c) */
 };
 
