@@ -663,7 +663,7 @@ static int new_netns(void)
 	return unshare(CLONE_NEWNET) || system("ip link set lo up") ? -1 : 0;
 }
 
-static int write_sysctl(const char *name, long val)
+static int write_sysctl_str(const char *name, const char *val)
 {
 	char path[128];
 	FILE *f;
@@ -672,11 +672,19 @@ static int write_sysctl(const char *name, long val)
 	f = fopen(path, "w");
 	if (!f)
 		return -1;
-	if (fprintf(f, "%ld\n", val) < 0) {
+	if (fprintf(f, "%s\n", val) < 0) {
 		fclose(f);
 		return -1;
 	}
 	return fclose(f) ? -1 : 0;
+}
+
+static int write_sysctl(const char *name, long val)
+{
+	char v[32];
+
+	snprintf(v, sizeof(v), "%ld", val);
+	return write_sysctl_str(name, v);
 }
 
 static int child_fail(const char *what)
@@ -776,6 +784,7 @@ static uint8_t flood_byte(uint32_t off)
 
 struct sink {
 	int sd;
+	int64_t fin_id;		/* read until this stream's FIN */
 	bool check;		/* the bytes are flood_byte()'s */
 	bool fin, intact;
 	long got, events;
@@ -804,31 +813,24 @@ static void *sink_run(void *arg)
 			if (buf[i] != flood_byte(k->got + i))
 				k->intact = false;
 		k->got += n;
-		k->fin = sflags & MSG_QUIC_STREAM_FIN;
+		k->fin = id == k->fin_id && (sflags & MSG_QUIC_STREAM_FIN);
 		if (k->fin)
 			return NULL;
 	}
 }
 
-/* 4 MiB with net.quic.key_update_packets 40: bytes the server got, key
- * updates it was told of.
- */
-static int key_update_child(long *out)
+/* 4 MiB on stream 0 with FIN, client to server, @k reading them. */
+static void send_4mib(struct pair *p, struct sink *k)
 {
 	static uint8_t buf[16384];
-	struct sink k = { 0 };
 	size_t sent = 0;
-	struct pair p;
 	pthread_t t;
 	ssize_t n;
 
-	if (write_sysctl("key_update_packets", 40) || pair_open(&p, NULL) ||
-	    enable_event(p.s, QUIC_EVENT_KEY_UPDATE))
-		return -1;
-	k.sd = p.s;
-	pthread_create(&t, NULL, sink_run, &k);
+	k->sd = p->s;
+	pthread_create(&t, NULL, sink_run, k);
 	while (sent < (4 << 20)) {
-		n = send_stream(p.c, buf, sizeof(buf), 0,
+		n = send_stream(p->c, buf, sizeof(buf), 0,
 				sent + sizeof(buf) == (4 << 20) ?
 				MSG_QUIC_STREAM_FIN : 0, 0);
 		if (n <= 0)
@@ -836,6 +838,20 @@ static int key_update_child(long *out)
 		sent += n;
 	}
 	pthread_join(t, NULL);
+}
+
+/* 4 MiB with net.quic.key_update_packets 40: bytes the server got, key
+ * updates it was told of.
+ */
+static int key_update_child(long *out)
+{
+	struct sink k = { 0 };
+	struct pair p;
+
+	if (write_sysctl("key_update_packets", 40) || pair_open(&p, NULL) ||
+	    enable_event(p.s, QUIC_EVENT_KEY_UPDATE))
+		return -1;
+	send_4mib(&p, &k);
 	out[0] = k.got;
 	out[1] = k.events;
 	pair_close(&p);
@@ -954,6 +970,140 @@ static void test_auth_failure_limit(void)
 	      out[2], out[1] > 0 ? strerror(out[1]) : "no error");
 }
 
+/* ---- memory accounting ---- */
+
+/* A socket's line of /proc/net/quic/sks, by inode: 0, or -1. */
+struct skmem {
+	long wmem_queued, sndbuf, rmem, rcvbuf;
+};
+
+static int sock_mem(ino_t ino, struct skmem *m)
+{
+	char line[512], a[128], b[128], c[128], st[32];
+	unsigned long long inode;
+	int ret = -1;
+	long uid;
+	FILE *f;
+
+	f = fopen("/proc/net/quic/sks", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%127s %127s %127s %31s %ld %llu %ld %ld %ld %ld",
+			   a, b, c, st, &uid, &inode, &m->wmem_queued,
+			   &m->sndbuf, &m->rmem, &m->rcvbuf) == 10 &&
+		    inode == ino) {
+			ret = 0;
+			break;
+		}
+	fclose(f);
+	return ret;
+}
+
+
+/* The QUIC line of /proc/net/protocols: memory (pages) and pressure. */
+static int proto_mem(long *pages, char *pressure, size_t size)
+{
+	char line[512], name[32], press[16];
+	long sz, socks;
+	int ret = -1;
+	FILE *f;
+
+	f = fopen("/proc/net/protocols", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%31s %ld %ld %ld %15s", name, &sz, &socks,
+			   pages, press) == 5 && !strcmp(name, "QUIC")) {
+			snprintf(pressure, size, "%s", press);
+			ret = 0;
+			break;
+		}
+	fclose(f);
+	return ret;
+}
+
+/* net.quic.rmem "4096 65536 1048576", wmem "4096 65536 524288": buffers
+ * before the handshake, then after 1.75 MiB left unread on 7 streams
+ * (so that the protocol's memory shows it, beyond the 1 MB each CPU may
+ * keep back) and 4 MiB on stream 0.  Out: client SO_RCVBUF and SO_SNDBUF
+ * at the start, server RCVBUF and client SNDBUF after, bytes received,
+ * the protocol's pages while the data waited.
+ */
+static int buffers_child(long *out)
+{
+	static uint8_t buf[65536];
+	struct sink k = { 0 };
+	socklen_t len = sizeof(int);
+	struct stat c, sv;
+	struct skmem m;
+	long pages;
+	int rb = 0, sb = 0, i;
+	char press[16];
+	struct pair p;
+	int sd;
+
+	if (write_sysctl_str("rmem", "4096 65536 1048576") ||
+	    write_sysctl_str("wmem", "4096 65536 524288"))
+		return child_fail("net.quic.rmem and wmem");
+	sd = socket(AF_INET, SOCK_STREAM, IPPROTO_QUIC);
+	getsockopt(sd, SOL_SOCKET, SO_RCVBUF, &rb, &len);
+	len = sizeof(int);
+	getsockopt(sd, SOL_SOCKET, SO_SNDBUF, &sb, &len);
+	close(sd);
+	out[0] = rb;
+	out[1] = sb;
+	if (pair_open(&p, NULL))
+		return child_fail("a pair");
+	fstat(p.c, &c);
+	fstat(p.s, &sv);
+	set_timeouts(p.c, 5);
+	/* 256 KiB (a stream's window) on each of streams 4 to 28, unread */
+	for (i = 0; i < 7 * 4; i++)
+		if (send_stream(p.c, buf, sizeof(buf), 4 + i / 4 * 4,
+				(i % 4 ? 0 : MSG_QUIC_STREAM_NEW) |
+				(i % 4 == 3 ? MSG_QUIC_STREAM_FIN : 0), 0) !=
+		    sizeof(buf))
+			return child_fail("streams 4 to 28");
+	usleep(500000);
+	out[5] = proto_mem(&pages, press, sizeof(press)) ? -1 : pages;
+	set_timeouts(p.c, 30);
+	send_4mib(&p, &k);
+	out[4] = k.got;
+	out[2] = sock_mem(sv.st_ino, &m) ? -1 : m.rcvbuf;
+	out[3] = sock_mem(c.st_ino, &m) ? -1 : m.sndbuf;
+	pair_close(&p);
+	return 0;
+}
+
+/*
+ * Item: the protocol's memory is accounted (/proc/net/protocols shows
+ * it, with a pressure state), and net.quic.rmem and net.quic.wmem give
+ * the buffers' defaults and bound what autotuning makes of them.
+ */
+static void test_buffers(void)
+{
+	long out[6] = { -1, -1, -1, -1, -1, -1 }, pages = -1;
+	char press[16] = "";
+	int status;
+
+	proto_mem(&pages, press, sizeof(press));
+	CHECK(pages >= 0 && (!strcmp(press, "no") || !strcmp(press, "yes")),
+	      "/proc/net/protocols: QUIC memory %ld pages, pressure %s (accounted)",
+	      pages, press);
+	status = in_netns(buffers_child, out, 6);
+	CHECK(!status && out[0] == 65536 && out[1] == 65536,
+	      "net.quic.rmem and wmem defaults 65536: a new socket's SO_RCVBUF %ld and SO_SNDBUF %ld",
+	      out[0], out[1]);
+	CHECK(!status && out[4] >= 4 << 20 && out[2] > 0 &&
+	      out[2] <= 1048576 && out[3] > 0 && out[3] <= 524288,
+	      "4 MiB more arrive (%ld bytes in all); autotuning kept the server's receive buffer at %ld (max 1048576) and the client's send buffer at %ld (max 524288)",
+	      out[4], out[2], out[3]);
+	CHECK(!status && out[5] > 0,
+	      "the protocol's memory counted the unread data (%ld pages)",
+	      out[5]);
+}
+
 /* ---- forged 1-RTT packets of a live connection ---- */
 
 /* A pair, and the client's 1-RTT packets forged by the test: keys from
@@ -1028,31 +1178,6 @@ static int live_send(struct live *l, const struct sockaddr_in *from,
 				       pkt, n);
 }
 
-/* RMEM_ALLOC and RCVBUF of the socket with inode @ino, from
- * /proc/net/quic/sks: 0, or -1.
- */
-static int sock_mem(ino_t ino, long *rmem, long *rcvbuf)
-{
-	char line[512], a[128], b[128], c[128], st[32];
-	unsigned long long inode;
-	long uid, wq, sb;
-	int ret = -1;
-	FILE *f;
-
-	f = fopen("/proc/net/quic/sks", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%127s %127s %127s %31s %ld %llu %ld %ld %ld %ld",
-			   a, b, c, st, &uid, &inode, &wq, &sb, rmem,
-			   rcvbuf) == 10 && inode == ino) {
-			ret = 0;
-			break;
-		}
-	fclose(f);
-	return ret;
-}
-
 #define FLOOD_STREAM	4
 #define FLOOD_LEN	250000
 
@@ -1066,18 +1191,18 @@ static int flood_send(struct live *l, uint32_t from, uint32_t to,
 {
 	uint8_t payload[1400], data[1400];
 	uint32_t n = (to - from + step - 1) / step, k, off, i;
-	long rmem, rcvbuf;
+	struct skmem m;
 	size_t plen = 0;
 	int sent = 0, in = 0;
+	uint16_t dlen;
 
 	for (k = 0; k < n; k++) {
 		off = from + (down ? n - 1 - k : k) * step;
-		uint16_t m = off + len > to ? to - off : len;
-
-		for (i = 0; i < m; i++)
+		dlen = off + len > to ? to - off : len;
+		for (i = 0; i < dlen; i++)
 			data[i] = flood_byte(off + i);
 		plen += forge_stream_frame(payload + plen, FLOOD_STREAM, off,
-					   data, m, off + m == FLOOD_LEN);
+					   data, dlen, off + dlen == FLOOD_LEN);
 		if (++in < per && k + 1 < n)
 			continue;
 		while (plen < 8)
@@ -1089,9 +1214,9 @@ static int flood_send(struct live *l, uint32_t from, uint32_t to,
 		/* the loopback device queues 1000 at most */
 		if (!(++sent % 32)) {
 			usleep(2000);
-			if (max_rmem && !sock_mem(ino, &rmem, &rcvbuf) &&
-			    rmem > *max_rmem)
-				*max_rmem = rmem;
+			if (max_rmem && !sock_mem(ino, &m) &&
+			    m.rmem > *max_rmem)
+				*max_rmem = m.rmem;
 		}
 	}
 	return sent;
@@ -1107,8 +1232,9 @@ static int flood_send(struct live *l, uint32_t from, uint32_t to,
  */
 static void test_stream_flood(void)
 {
-	long max_rmem = 0, rmem = -1, rcvbuf = -1, refused;
-	struct sink r = { .check = true };
+	struct skmem m = { .rmem = -1, .rcvbuf = -1 };
+	long max_rmem = 0, refused;
+	struct sink r = { .check = true, .fin_id = FLOOD_STREAM };
 	struct live l;
 	struct stat stt;
 	pthread_t t;
@@ -1123,13 +1249,13 @@ static void test_stream_flood(void)
 	sent = flood_send(&l, 2, FLOOD_LEN - 2, 2, 1, 100, false, &max_rmem,
 			  stt.st_ino);
 	usleep(300000);
-	sock_mem(stt.st_ino, &rmem, &rcvbuf);
-	if (rmem > max_rmem)
-		max_rmem = rmem;
+	sock_mem(stt.st_ino, &m);
+	if (m.rmem > max_rmem)
+		max_rmem = m.rmem;
 	refused = quic_mib("QuicPktRefused") - refused;
-	CHECK(sent > 1000 && rcvbuf > 0 && max_rmem <= rcvbuf && refused > 0,
+	CHECK(sent > 1000 && m.rcvbuf > 0 && max_rmem <= m.rcvbuf && refused > 0,
 	      "%d packets of 1-byte STREAM frames with gaps: receive memory at most %ld of sk_rcvbuf %ld, %ld packets refused (not acknowledged)",
-	      sent, max_rmem, rcvbuf, refused);
+	      sent, max_rmem, m.rcvbuf, refused);
 
 	r.sd = l.p.s;
 	pthread_create(&t, NULL, sink_run, &r);
@@ -1340,6 +1466,7 @@ int main(int argc, char **argv)
 	test_key_update_limit();
 	test_auth_failure_limit();
 	test_retry_under_load();
+	test_buffers();
 	test_stream_flood();
 	test_challenge_reflection();
 	still_serves("AEAD limits and Retry under load");

@@ -332,6 +332,8 @@ void quic_outq_ack_later(struct sock *sk);
 void quic_outq_early_lost(struct sock *sk);
 int quic_outq_stream_append(struct sock *sk, struct quic_stream *s,
 			    struct iov_iter *from, size_t len, bool fin);
+void quic_outq_skb_free(struct sock *sk, struct sk_buff *skb);
+void quic_outq_purge(struct sock *sk, struct sk_buff_head *q);
 int quic_outq_dgram_append(struct sock *sk, struct iov_iter *from,
 			   size_t len);
 bool quic_outq_app_wants(struct sock *sk);
@@ -344,6 +346,7 @@ int quic_inq_crypto(struct sock *sk, u8 level, const struct quic_frame *f);
 void quic_inq_crypto_purge(struct sock *sk, u8 space);
 void quic_inq_replay_pending(struct sock *sk);
 void quic_inq_new_token(struct sock *sk, const struct quic_frame *f);
+bool quic_inq_charge(struct sock *sk, struct sk_buff *skb);
 int quic_inq_event(struct sock *sk, u8 type, const void *data, u32 len);
 void quic_inq_close(struct sock *sk, const struct quic_frame *f);
 void quic_inq_data(struct sock *sk, struct sk_buff *skb);

@@ -20,6 +20,24 @@ struct quic_ooo_cb {
 #define QUIC_OOO_CB(skb)	((struct quic_ooo_cb *)&((skb)->cb[0]))
 
 /**
+ * quic_inq_charge - make a received skb the socket's
+ * @sk: the socket, owned or bh-locked
+ * @skb: the skb
+ *
+ * Charged to sk_rmem_alloc and the protocol's memory (net.quic.mem),
+ * uncharged when it is freed.
+ *
+ * Return: false when the protocol is over its memory limit.
+ */
+bool quic_inq_charge(struct sock *sk, struct sk_buff *skb)
+{
+	if (!sk_rmem_schedule(sk, skb, skb->truesize))
+		return false;
+	skb_set_owner_r(skb, sk);
+	return true;
+}
+
+/**
  * quic_inq_event - queue a notification for recvmsg()
  * @sk: the connection
  * @type: enum quic_event_type
@@ -46,7 +64,10 @@ int quic_inq_event(struct sock *sk, u8 type, const void *data, u32 len)
 	skb_put_data(skb, data, len);
 	memset(QUIC_RCV_CB(skb), 0, sizeof(struct quic_rcv_cb));
 	QUIC_RCV_CB(skb)->event = 1;
-	skb_set_owner_r(skb, sk);
+	if (!quic_inq_charge(sk, skb)) {
+		kfree_skb(skb);
+		return -ENOBUFS;
+	}
 	skb_queue_tail(&sk->sk_receive_queue, skb);
 	sk->sk_data_ready(sk);
 	return 0;
@@ -110,7 +131,10 @@ void quic_inq_dgram(struct sock *sk, struct sk_buff *skb,
 	__skb_trim(nskb, f->data.len);
 	memset(QUIC_RCV_CB(nskb), 0, sizeof(struct quic_rcv_cb));
 	QUIC_RCV_CB(nskb)->dgram = 1;
-	skb_set_owner_r(nskb, sk);
+	if (!quic_inq_charge(sk, nskb)) {
+		kfree_skb(nskb);
+		return;
+	}
 	quic_inq_data(sk, nskb);
 }
 
@@ -218,7 +242,10 @@ static int quic_inq_deliver(struct sock *sk, u8 level, const u8 *data,
 	skb_put_data(skb, data, len);
 	memset(QUIC_RCV_CB(skb), 0, sizeof(struct quic_rcv_cb));
 	QUIC_RCV_CB(skb)->level = level;
-	skb_set_owner_r(skb, sk);
+	if (!quic_inq_charge(sk, skb)) {
+		kfree_skb(skb);
+		return -ENOBUFS;
+	}
 	skb_queue_tail(&sk->sk_receive_queue, skb);
 	sk->sk_data_ready(sk);
 	return 0;
@@ -242,6 +269,7 @@ static void quic_inq_ooo_unlink(struct sock *sk, struct quic_crypto_rx *r,
 	r->ooo_bytes -= skb->len;
 	r->ooo_mem -= skb->truesize;
 	atomic_sub(skb->truesize, &sk->sk_rmem_alloc);
+	sk_mem_uncharge(sk, skb->truesize);
 }
 
 /* Keep [@off, @off + @len) of @data, the part no skb has yet. */
@@ -291,7 +319,8 @@ static int quic_inq_ooo_add(struct sock *sk, struct quic_crypto_rx *r,
 		return 0;			/* nothing changed */
 	if (r->ooo_mem - freed + skb->truesize > QUIC_CRYPTO_OOO_MEM ||
 	    atomic_read(&sk->sk_rmem_alloc) - freed + skb->truesize >
-	    READ_ONCE(sk->sk_rcvbuf)) {
+	    READ_ONCE(sk->sk_rcvbuf) ||
+	    !sk_rmem_schedule(sk, skb, skb->truesize)) {
 		kfree_skb(skb);
 		return -ENOBUFS;
 	}
@@ -309,6 +338,7 @@ static int quic_inq_ooo_add(struct sock *sk, struct quic_crypto_rx *r,
 	r->ooo_bytes += len;
 	r->ooo_mem += skb->truesize;
 	atomic_add(skb->truesize, &sk->sk_rmem_alloc);
+	sk_mem_charge(sk, skb->truesize);
 	return 0;
 }
 

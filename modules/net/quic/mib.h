@@ -87,6 +87,15 @@ struct quic_token_seen {
 
 #define QUIC_TOKEN_SEEN_MAX	1024	/* per namespace */
 #define QUIC_RETRY_HALF_OPEN	256	/* default of net.quic.retry_half_open */
+/* net.quic.rmem and net.quic.wmem: what a socket's buffers start with
+ * and what autotuning may raise them to; QUIC_MEM_MIN is what each socket
+ * may hold even when the protocol is over net.quic.mem's pressure mark
+ */
+#define QUIC_MEM_MIN		4096
+#define QUIC_RMEM_DEFAULT	212992
+#define QUIC_RMEM_MAX		(32 << 20)
+#define QUIC_WMEM_DEFAULT	212992
+#define QUIC_WMEM_MAX		(32 << 20)
 
 struct quic_net {
 	DEFINE_SNMP_STAT(struct quic_mib, stat);
@@ -105,6 +114,11 @@ struct quic_net {
 	atomic_t half_open;		/* server connections in handshake */
 	atomic_t closing_count;		/* closing records (closing.c) */
 	atomic_long_t closing_mem;	/* ... and their bytes */
+	int rmem[3];			/* net.quic.rmem: min (unused: the
+					 * protocol's is QUIC_MEM_MIN),
+					 * default, max of sk_rcvbuf
+					 */
+	int wmem[3];			/* net.quic.wmem: the same, sk_sndbuf */
 };
 
 extern unsigned int quic_net_id;

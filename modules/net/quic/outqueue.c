@@ -694,7 +694,47 @@ void quic_outq_free(struct sock *sk)
 		kfree(p);
 	}
 	quic_sent_pool_trim(sk, 0);
-	skb_queue_purge(&c->dgramq);
+	quic_outq_purge(sk, &c->dgramq);
+}
+
+/* What sendmsg() queues (stream chunks, datagrams) is charged as TCP
+ * charges its send queue: to sk_wmem_queued and the protocol's memory
+ * (net.quic.mem, through sk_forward_alloc), besides sk_wmem_alloc, which
+ * sk_sndbuf bounds.  Freed under the socket lock, with quic_outq_skb_free().
+ */
+static bool quic_outq_charge(struct sock *sk, struct sk_buff *skb)
+{
+	if (!sk_wmem_schedule(sk, skb->truesize))
+		return false;
+	sk_wmem_queued_add(sk, skb->truesize);
+	sk_mem_charge(sk, skb->truesize);
+	skb_set_owner_w(skb, sk);
+	return true;
+}
+
+/**
+ * quic_outq_skb_free - free a queued stream chunk or datagram
+ * @sk: the connection it is charged to, owned or bh-locked
+ * @skb: it, unlinked
+ */
+void quic_outq_skb_free(struct sock *sk, struct sk_buff *skb)
+{
+	sk_wmem_queued_add(sk, -skb->truesize);
+	sk_mem_uncharge(sk, skb->truesize);
+	consume_skb(skb);
+}
+
+/**
+ * quic_outq_purge - free a queue of stream chunks or datagrams
+ * @sk: the connection they are charged to, owned or bh-locked
+ * @q: the queue
+ */
+void quic_outq_purge(struct sock *sk, struct sk_buff_head *q)
+{
+	struct sk_buff *skb;
+
+	while ((skb = skb_dequeue(q)))
+		quic_outq_skb_free(sk, skb);
 }
 
 /**
@@ -735,9 +775,12 @@ int quic_outq_stream_append(struct sock *sk, struct quic_stream *s,
 			kfree_skb(skb);
 			return n ?: -EFAULT;
 		}
+		if (!quic_outq_charge(sk, skb)) {
+			kfree_skb(skb);
+			return n ?: -ENOBUFS;
+		}
 		QUIC_SND_CB(skb)->offset = s->send_len + n;
 		QUIC_SND_CB(skb)->acked = 0;
-		skb_set_owner_w(skb, sk);
 		__skb_queue_tail(&s->sendq, skb);
 		n += room;
 	}
@@ -774,7 +817,10 @@ int quic_outq_dgram_append(struct sock *sk, struct iov_iter *from,
 		kfree_skb(skb);
 		return -EFAULT;
 	}
-	skb_set_owner_w(skb, sk);
+	if (!quic_outq_charge(sk, skb)) {
+		kfree_skb(skb);
+		return -ENOBUFS;
+	}
 	skb_queue_tail(&c->dgramq, skb);
 	return 0;
 }
@@ -1201,7 +1247,7 @@ int quic_outq_app_fill(struct sock *sk, struct sk_buff *skb,
 		if (!quic_fill_frame(&w, &f))
 			break;
 		skb_unlink(d, &c->dgramq);
-		consume_skb(d);
+		quic_outq_skb_free(sk, d);
 	}
 	while (!list_empty(&st->send_list)) {
 		s = list_first_entry(&st->send_list, struct quic_stream,

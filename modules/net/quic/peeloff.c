@@ -101,8 +101,9 @@ static int quic_peeloff_release(struct socket *sock)
 			spin_unlock_bh(&conn->sk_receive_queue.lock);
 		}
 	}
-	release_sock(conn);
+	/* charged to the connection: freed under its lock */
 	skb_queue_purge(&sk->sk_receive_queue);
+	release_sock(conn);
 	sock_orphan(sk);
 	sock->sk = NULL;
 	sock_put(conn);

@@ -151,7 +151,7 @@ static int __init quic_init(void)
 		return err;
 	err = quic_udp_init();
 	if (err)
-		return err;
+		goto err_sock;
 	err = quic_crypto_module_init();
 	if (err)
 		goto err_udp;
@@ -202,6 +202,8 @@ err_cid:
 	quic_crypto_module_exit();
 err_udp:
 	quic_udp_exit();
+err_sock:
+	quic_sock_exit();
 	return err;
 }
 
@@ -217,6 +219,7 @@ static void __exit quic_exit(void)
 	quic_reset_exit();
 	quic_cid_exit();
 	quic_crypto_module_exit();
+	quic_sock_exit();
 	pr_info("quic: unloaded\n");
 }
 

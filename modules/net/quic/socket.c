@@ -86,7 +86,7 @@ int quic_sock_proc_show(struct seq_file *seq, void *v)
 	const char *state;
 	struct sock *sk;
 
-	seq_puts(seq, "LOCAL_ADDRESS\tREMOTE_ADDRESS\tUDP_ADDRESS\tSTATE\tUID\tINODE\tWMEM_QUEUED\tSNDBUF\tRMEM_ALLOC\tRCVBUF\n");
+	seq_puts(seq, "LOCAL_ADDRESS\tREMOTE_ADDRESS\tUDP_ADDRESS\tSTATE\tUID\tINODE\tWMEM_QUEUED\tSNDBUF\tRMEM_ALLOC\tRCVBUF\tWMEM_ALLOC\tFWD_ALLOC\tBACKLOG\n");
 	rcu_read_lock();	/* tunnel sockets are freed after a grace period */
 	spin_lock_bh(&qn->sk_lock);
 	hlist_for_each_entry(qs, &qn->sk_list, proc_node) {
@@ -101,12 +101,14 @@ int quic_sock_proc_show(struct seq_file *seq, void *v)
 		state = (unsigned int)sk->sk_state <
 			ARRAY_SIZE(quic_state_names) ?
 			quic_state_names[sk->sk_state] : NULL;
-		seq_printf(seq, "%s\t%u\t%llu\t%d\t%d\t%d\t%d\n",
+		seq_printf(seq, "%s\t%u\t%llu\t%d\t%d\t%d\t%d\t%d\t%d\t%u\n",
 			   state ?: "?",
 			   from_kuid_munged(seq_user_ns(seq), sk_uid(sk)),
 			   (u64)sock_i_ino(sk), READ_ONCE(sk->sk_wmem_queued),
 			   READ_ONCE(sk->sk_sndbuf), sk_rmem_alloc_get(sk),
-			   READ_ONCE(sk->sk_rcvbuf));
+			   READ_ONCE(sk->sk_rcvbuf), sk_wmem_alloc_get(sk),
+			   sk_forward_alloc_get(sk),
+			   READ_ONCE(sk->sk_backlog.len));
 	}
 	spin_unlock_bh(&qn->sk_lock);
 	rcu_read_unlock();
@@ -115,11 +117,11 @@ int quic_sock_proc_show(struct seq_file *seq, void *v)
 
 static int quic_init_sock(struct sock *sk)
 {
+	struct quic_net *qn = quic_net(sock_net(sk));
 	struct quic_sock *qs = quic_sk(sk);
 
 	quic_sockopt_defaults(qs);	/* the connection starts from them */
-	qs->config.congestion_control_algo =
-		READ_ONCE(quic_net(sock_net(sk))->cong_algo);
+	qs->config.congestion_control_algo = READ_ONCE(qn->cong_algo);
 	qs->remote.remote = 1;
 	quic_conn_init(sk);
 	INIT_WORK(&qs->conn.req_work, quic_listen_work);
@@ -127,6 +129,12 @@ static int quic_init_sock(struct sock *sk)
 	sock_set_flag(sk, SOCK_RCU_FREE);
 
 	sk->sk_destruct = inet_sock_destruct;
+	/* buffers from net.quic.rmem and net.quic.wmem, unless set */
+	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK))
+		WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(qn->rmem[1]));
+	if (!(sk->sk_userlocks & SOCK_SNDBUF_LOCK))
+		WRITE_ONCE(sk->sk_sndbuf, READ_ONCE(qn->wmem[1]));
+	sk_sockets_allocated_inc(sk);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
 	quic_sock_list_add(sk);
 	return 0;
@@ -154,6 +162,7 @@ static void quic_destroy_sock(struct sock *sk)
 		qs->alpn = NULL;
 	}
 	quic_sock_list_del(sk);
+	sk_sockets_allocated_dec(sk);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
 }
 
@@ -1250,6 +1259,40 @@ static int quic_disconnect(struct sock *sk, int flags)
 	return 0;
 }
 
+/* The protocol's memory, for every namespace (as TCP's and SCTP's): pages
+ * charged through sk_forward_alloc for what sockets receive and queue to
+ * send, against net.quic.mem (quic_sock_init() sizes it as tcp_mem is);
+ * shown in /proc/net/protocols.  Each socket may hold QUIC_MEM_MIN
+ * whatever the pressure.
+ */
+long quic_sysctl_mem[3];
+static atomic_long_t quic_memory_allocated;
+static DEFINE_PER_CPU(int, quic_memory_per_cpu_fw_alloc);
+static struct percpu_counter quic_sockets_allocated;
+static unsigned long quic_memory_pressure;
+static int quic_mem_min[3] = { QUIC_MEM_MIN, QUIC_MEM_MIN, QUIC_MEM_MIN };
+
+static void quic_enter_memory_pressure(struct sock *sk)
+{
+	WRITE_ONCE(quic_memory_pressure, 1);
+}
+
+static void quic_leave_memory_pressure(struct sock *sk)
+{
+	WRITE_ONCE(quic_memory_pressure, 0);
+}
+
+#define QUIC_PROTO_MEMORY						\
+	.memory_allocated	= &quic_memory_allocated,		\
+	.per_cpu_fw_alloc	= &quic_memory_per_cpu_fw_alloc,	\
+	.sockets_allocated	= &quic_sockets_allocated,		\
+	.memory_pressure	= &quic_memory_pressure,		\
+	.enter_memory_pressure	= quic_enter_memory_pressure,		\
+	.leave_memory_pressure	= quic_leave_memory_pressure,		\
+	.sysctl_mem		= quic_sysctl_mem,			\
+	.sysctl_rmem		= quic_mem_min,				\
+	.sysctl_wmem		= quic_mem_min,
+
 struct proto quic_prot = {
 	.name		= "QUIC",
 	.owner		= THIS_MODULE,
@@ -1271,6 +1314,7 @@ struct proto quic_prot = {
 	.release_cb	= quic_conn_release_cb,
 	.no_autobind	= true,
 	.obj_size	= sizeof(struct quic_sock),
+	QUIC_PROTO_MEMORY
 };
 
 struct proto quicv6_prot = {
@@ -1295,10 +1339,13 @@ struct proto quicv6_prot = {
 	.no_autobind	= true,
 	.obj_size	= sizeof(struct quic6_sock),
 	QUIC_PROTO_IPV6_PINFO(struct quic6_sock, inet6)
+	QUIC_PROTO_MEMORY
 };
 
 int quic_sock_init(void)
 {
+	unsigned long limit;
+
 	BUILD_BUG_ON(sizeof(struct quic_skb_cb) >
 		     sizeof_field(struct sk_buff, cb));
 	BUILD_BUG_ON(sizeof(struct quic_handshake_info) != 1);
@@ -1319,5 +1366,16 @@ int quic_sock_init(void)
 	BUILD_BUG_ON(sizeof(struct quic_connection_close) != 72);
 	BUILD_BUG_ON(sizeof(struct quic_stream_peeloff) != 16);
 	BUILD_BUG_ON(QUIC_EVENT_MAX > 32);
-	return 0;
+
+	/* as tcp_init_mem(): pressure at 1/16 of the buffer pages */
+	limit = max(nr_free_buffer_pages() / 16, 128UL);
+	quic_sysctl_mem[0] = limit / 4 * 3;
+	quic_sysctl_mem[1] = limit;
+	quic_sysctl_mem[2] = quic_sysctl_mem[0] * 2;
+	return percpu_counter_init(&quic_sockets_allocated, 0, GFP_KERNEL);
+}
+
+void quic_sock_exit(void)
+{
+	percpu_counter_destroy(&quic_sockets_allocated);
 }

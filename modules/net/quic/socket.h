@@ -72,6 +72,8 @@ extern struct proto quic_prot;
 extern struct proto quicv6_prot;
 
 int quic_sock_init(void);
+void quic_sock_exit(void);
+extern long quic_sysctl_mem[3];
 int quic_sock_sendmsg_stream(struct sock *sk, struct msghdr *msg, size_t len,
 			     s64 id, u32 sflags);
 int quic_peeloff(struct sock *conn, sockptr_t optval, unsigned int *optlen);

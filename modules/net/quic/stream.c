@@ -31,6 +31,7 @@
 #include <linux/slab.h>
 #include <net/sock.h>
 
+#include "mib.h"
 #include "socket.h"
 #include "stream.h"
 
@@ -371,7 +372,7 @@ static void quic_stream_free(struct sock *sk, struct quic_stream *s)
 	hlist_del(&s->node);
 	if (s->in_send_list)
 		list_del(&s->send_node);
-	skb_queue_purge(&s->sendq);
+	quic_outq_purge(sk, &s->sendq);
 	quic_stream_ooo_purge(s);
 	st->count--;
 	kfree(s);
@@ -408,6 +409,29 @@ void quic_stream_try_free(struct sock *sk, struct quic_stream *s)
 	quic_stream_free(sk, s);
 }
 
+/* Autotuning: the receive buffer follows our windows (three times the
+ * window, for the skbs' overhead and data out of order), the send buffer
+ * what the peer lets us send (twice it), each within net.quic.rmem's or
+ * net.quic.wmem's max and never when the application set it.
+ */
+static void quic_stream_rcvbuf_grow(struct sock *sk, u64 want)
+{
+	u64 max = READ_ONCE(quic_net(sock_net(sk))->rmem[2]);
+
+	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK))
+		WRITE_ONCE(sk->sk_rcvbuf, max_t(u64, sk->sk_rcvbuf,
+						min_t(u64, want, max)));
+}
+
+static void quic_stream_sndbuf_grow(struct sock *sk, u64 want)
+{
+	u64 max = READ_ONCE(quic_net(sock_net(sk))->wmem[2]);
+
+	if (!(sk->sk_userlocks & SOCK_SNDBUF_LOCK))
+		WRITE_ONCE(sk->sk_sndbuf, max_t(u64, sk->sk_sndbuf,
+						min_t(u64, want, max)));
+}
+
 /**
  * quic_streams_start - the handshake is complete: streams may open
  * @sk: the connection
@@ -421,6 +445,7 @@ void quic_streams_start(struct sock *sk)
 	struct quic_transport_param *l = &quic_sk(sk)->local;
 	struct quic_transport_param *r = &quic_sk(sk)->remote;
 	struct quic_streams *st = &quic_conn(sk)->streams;
+	struct quic_net *qn = quic_net(sock_net(sk));
 
 	if (st->ready)
 		return;
@@ -434,19 +459,17 @@ void quic_streams_start(struct sock *sk)
 	st->recv_window = l->max_data;
 	st->recv_max = l->max_data;
 	st->recv_update = ktime_get();
-	/* a receive buffer the application fixed bounds the window */
+	/* a receive buffer the application fixed bounds the window, else
+	 * net.quic.rmem's max does: the window grows to half of it
+	 */
 	st->recv_window_max = sk->sk_userlocks & SOCK_RCVBUF_LOCK ?
 			      l->max_data :
-			      max_t(u64, l->max_data, QUIC_RECV_WINDOW_MAX);
+			      max_t(u64, l->max_data,
+				    min_t(u64, QUIC_RECV_WINDOW_MAX,
+					  READ_ONCE(qn->rmem[2]) / 2));
 	st->ready = 1;
-	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK))
-		WRITE_ONCE(sk->sk_rcvbuf,
-			   max_t(u64, sk->sk_rcvbuf,
-				 min_t(u64, 3 * l->max_data, 64 << 20)));
-	if (!(sk->sk_userlocks & SOCK_SNDBUF_LOCK))
-		WRITE_ONCE(sk->sk_sndbuf,
-			   max_t(u64, sk->sk_sndbuf,
-				 min_t(u64, 2 * r->max_data, 64 << 20)));
+	quic_stream_rcvbuf_grow(sk, 3 * l->max_data);
+	quic_stream_sndbuf_grow(sk, 2 * r->max_data);
 }
 
 /**
@@ -564,12 +587,11 @@ static bool quic_stream_rcv_charge(struct sock *sk, struct sk_buff *nskb,
 				   int freed, u64 limit)
 {
 	if ((s64)atomic_read(&sk->sk_rmem_alloc) - freed + nskb->truesize >
-	    (s64)limit) {
+	    (s64)limit || !quic_inq_charge(sk, nskb)) {
 		kfree_skb(nskb);
 		quic_conn(sk)->rx_refused = 1;
 		return false;
 	}
-	skb_set_owner_r(nskb, sk);
 	return true;
 }
 
@@ -783,7 +805,7 @@ int quic_stream_reset(struct sock *sk, s64 id, u32 errcode)
 	s->send_errcode = errcode;
 	s->reset_pending = 1;
 	s->blocked_pending = 0;
-	skb_queue_purge(&s->sendq);
+	quic_outq_purge(sk, &s->sendq);
 	quic_stream_send_queue(st, s);
 	return 0;
 }
@@ -874,11 +896,7 @@ int quic_stream_rcv_limit(struct sock *sk, const struct quic_frame *f,
 				quic_streams_requeue(st);
 			st->send_max = v;
 			/* room to fill the peer's (autotuned) window */
-			if (!(sk->sk_userlocks & SOCK_SNDBUF_LOCK))
-				WRITE_ONCE(sk->sk_sndbuf,
-					   max_t(u64, sk->sk_sndbuf,
-						 min_t(u64, 2 * (v - st->send_total),
-						       64 << 20)));
+			quic_stream_sndbuf_grow(sk, 2 * (v - st->send_total));
 		}
 		break;
 	case QUIC_FRAME_MAX_STREAM_DATA:
@@ -960,11 +978,8 @@ void quic_stream_read(struct sock *sk, s64 id, u32 len, bool fin)
 		w = quic_stream_window_grow(sk, st->recv_window,
 					    st->recv_window_max,
 					    &st->recv_update);
-		if (w > st->recv_window &&
-		    !(sk->sk_userlocks & SOCK_RCVBUF_LOCK))
-			WRITE_ONCE(sk->sk_rcvbuf,
-				   max_t(u64, sk->sk_rcvbuf,
-					 min_t(u64, 3 * w, 64 << 20)));
+		if (w > st->recv_window)
+			quic_stream_rcvbuf_grow(sk, 3 * w);
 		st->recv_window = w;
 		st->recv_max = st->recv_read + st->recv_window;
 		st->max_data_pending = 1;
@@ -1020,7 +1035,7 @@ void quic_stream_send_acked(struct sock *sk, s64 id, u64 off, u32 len,
 	       QUIC_SND_CB(skb)->acked >= skb->len) {
 		__skb_unlink(skb, &s->sendq);
 		s->send_acked = QUIC_SND_CB(skb)->offset + skb->len;
-		consume_skb(skb);
+		quic_outq_skb_free(sk, skb);
 		if (s->peeled)	/* room to write: wake its pollers */
 			s->peeled->sk_write_space(s->peeled);
 	}

@@ -25,6 +25,17 @@
  * auth_failure_limit - received packets failing authentication a
  *	connection tolerates before it ends with AEAD_LIMIT_REACHED; 0 (the
  *	default) for the AEAD's integrity limit, which also caps any value.
+ *
+ * mem - the protocol's memory in pages, for the whole host as tcp_mem
+ *	(writable in the initial namespace only): below the first value no
+ *	pressure, above the second pressure, above the third sockets get no
+ *	more than QUIC_MEM_MIN (received data is then not acknowledged and
+ *	comes again, sendmsg() fails with ENOBUFS).
+ *
+ * rmem, wmem - min (ignored: 4096 per socket), default and max of the
+ *	receive and send buffers: sockets start with the default, and
+ *	autotuning (the flow control windows) raises them up to the max;
+ *	SO_RCVBUF and SO_SNDBUF still set them within net.core's limits.
  */
 
 #include <linux/quic.h>
@@ -35,9 +46,11 @@
 #include "closing.h"
 #include "compat.h"
 #include "mib.h"
+#include "socket.h"
 #include "sysctl.h"
 
 static int quic_cong_alg_max = QUIC_CONG_ALG_MAX - 1;
+static int quic_buf_min = SOCK_MIN_RCVBUF;
 static int quic_closing_max = QUIC_CLOSING_MAX;
 
 /* The template of each namespace's table; the empty entry ends it for
@@ -81,6 +94,27 @@ static struct ctl_table quic_sysctl_table[] = {
 		.proc_handler	= proc_dointvec_minmax,
 		.extra1		= SYSCTL_ZERO,
 	},
+	{
+		.procname	= "mem",
+		.data		= quic_sysctl_mem,
+		.maxlen		= sizeof(quic_sysctl_mem),
+		.mode		= 0644,
+		.proc_handler	= proc_doulongvec_minmax,
+	},
+	{
+		.procname	= "rmem",
+		.maxlen		= 3 * sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &quic_buf_min,
+	},
+	{
+		.procname	= "wmem",
+		.maxlen		= 3 * sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &quic_buf_min,
+	},
 	{ }
 };
 
@@ -100,6 +134,12 @@ int quic_sysctl_net_init(struct net *net)
 	qn->cong_algo = QUIC_CONG_ALG_RENO;
 	qn->closing_max = QUIC_CLOSING_NET_MAX;
 	qn->retry_half_open = QUIC_RETRY_HALF_OPEN;
+	qn->rmem[0] = QUIC_MEM_MIN;
+	qn->rmem[1] = QUIC_RMEM_DEFAULT;
+	qn->rmem[2] = QUIC_RMEM_MAX;
+	qn->wmem[0] = QUIC_MEM_MIN;
+	qn->wmem[1] = QUIC_WMEM_DEFAULT;
+	qn->wmem[2] = QUIC_WMEM_MAX;
 	t = kmemdup(quic_sysctl_table, sizeof(quic_sysctl_table), GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
@@ -108,6 +148,10 @@ int quic_sysctl_net_init(struct net *net)
 	t[2].data = &qn->key_update_packets;
 	t[3].data = &qn->auth_failure_limit;
 	t[4].data = &qn->retry_half_open;
+	if (!net_eq(net, &init_net))
+		t[5].mode = 0444;	/* the host's */
+	t[6].data = qn->rmem;
+	t[7].data = qn->wmem;
 	qn->sysctl = quic_register_net_sysctl(net, "net/quic", t,
 					      QUIC_SYSCTL_COUNT);
 	if (!qn->sysctl) {
