@@ -107,7 +107,7 @@ int quic_sock_proc_show(struct seq_file *seq, void *v)
 			   (u64)sock_i_ino(sk), READ_ONCE(sk->sk_wmem_queued),
 			   READ_ONCE(sk->sk_sndbuf), sk_rmem_alloc_get(sk),
 			   READ_ONCE(sk->sk_rcvbuf), sk_wmem_alloc_get(sk),
-			   sk_forward_alloc_get(sk),
+			   READ_ONCE(sk->sk_forward_alloc),
 			   READ_ONCE(sk->sk_backlog.len));
 	}
 	spin_unlock_bh(&qn->sk_lock);
