@@ -13,6 +13,8 @@
  *   - out-of-order CRYPTO data in 1-byte frames, as fast as the peer
  *     can send it, costs a bounded amount of kernel memory, and a
  *     ClientHello in overlapping pieces out of order is read whole;
+ *   - what an unvalidated client sent counts once toward the 3x limit,
+ *     also when part of its datagram waited for keys;
  *   - another user cannot listen on an address a listener holds, and
  *     listeners share an address only with SO_REUSEPORT and one owner;
  *   - listeners closed while Initials arrive close cleanly;
@@ -42,6 +44,7 @@
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/tls.h>
 #include <net/if.h>
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
@@ -111,31 +114,30 @@ static int aes_block(const uint8_t *key, const uint8_t *in, uint8_t *out)
 }
 
 /*
- * A client Initial packet in @out: the long header (version 1, a 4-byte
- * packet number, no token), @payload padded with PADDING frames to
- * @padded bytes of plaintext, protected.  Returns its length or -1.
+ * A client long header packet in @out, of @type (0: Initial, with no
+ * token; 1: 0-RTT), version 1, a 4-byte packet number, @payload padded
+ * with PADDING frames to @padded bytes of plaintext, protected with @k.
+ * Returns its length or -1.
  */
-static ssize_t build_initial(uint8_t *out, size_t size, const uint8_t *dcid,
-			     uint8_t dcid_len, const uint8_t *scid,
-			     uint8_t scid_len, uint32_t pn,
-			     const uint8_t *payload, size_t plen,
-			     size_t padded)
+static ssize_t build_long(uint8_t *out, size_t size, uint8_t type,
+			  const struct keys *k, const uint8_t *dcid,
+			  uint8_t dcid_len, const uint8_t *scid,
+			  uint8_t scid_len, uint32_t pn,
+			  const uint8_t *payload, size_t plen, size_t padded)
 {
 	uint8_t nonce[12], mask[16], plain[1500];
 	gnutls_aead_cipher_hd_t h;
 	gnutls_datum_t key;
 	size_t n = 0, pn_off, clen, i;
-	struct keys k;
 	int err;
 
 	if (plen > padded || padded > sizeof(plain) ||
-	    padded + 64 + dcid_len + scid_len > size ||
-	    client_keys(dcid, dcid_len, &k))
+	    padded + 64 + dcid_len + scid_len > size)
 		return -1;
 	memcpy(plain, payload, plen);
 	memset(plain + plen, 0, padded - plen);
 
-	out[n++] = 0xc3;		/* Initial, 4-byte packet number */
+	out[n++] = 0xc3 | type << 4;	/* 4-byte packet number */
 	out[n++] = 0;
 	out[n++] = 0;
 	out[n++] = 0;
@@ -146,7 +148,8 @@ static ssize_t build_initial(uint8_t *out, size_t size, const uint8_t *dcid,
 	out[n++] = scid_len;
 	memcpy(out + n, scid, scid_len);
 	n += scid_len;
-	out[n++] = 0;			/* token length */
+	if (type == 0)
+		out[n++] = 0;		/* Initial: token length */
 	out[n++] = 0x40 | ((4 + padded + 16) >> 8);
 	out[n++] = (4 + padded + 16) & 0xff;
 	pn_off = n;
@@ -155,11 +158,11 @@ static ssize_t build_initial(uint8_t *out, size_t size, const uint8_t *dcid,
 	out[n++] = pn >> 8;
 	out[n++] = pn;
 
-	memcpy(nonce, k.iv, sizeof(nonce));
+	memcpy(nonce, k->iv, sizeof(nonce));
 	for (i = 0; i < 4; i++)
 		nonce[8 + i] ^= out[pn_off + i];
-	key.data = k.key;
-	key.size = sizeof(k.key);
+	key.data = (uint8_t *)k->key;
+	key.size = sizeof(k->key);
 	if (gnutls_aead_cipher_init(&h, GNUTLS_CIPHER_AES_128_GCM, &key))
 		return -1;
 	clen = size - n;
@@ -170,12 +173,27 @@ static ssize_t build_initial(uint8_t *out, size_t size, const uint8_t *dcid,
 		return -1;
 
 	/* header protection: the sample starts 4 bytes after the number */
-	if (aes_block(k.hp, out + pn_off + 4, mask))
+	if (aes_block(k->hp, out + pn_off + 4, mask))
 		return -1;
 	out[0] ^= mask[0] & 0x0f;
 	for (i = 0; i < 4; i++)
 		out[pn_off + i] ^= mask[1 + i];
 	return n + clen;
+}
+
+/* A client Initial (type 0) to @dcid, with the keys it implies. */
+static ssize_t build_initial(uint8_t *out, size_t size, const uint8_t *dcid,
+			     uint8_t dcid_len, const uint8_t *scid,
+			     uint8_t scid_len, uint32_t pn,
+			     const uint8_t *payload, size_t plen,
+			     size_t padded)
+{
+	struct keys k;
+
+	if (client_keys(dcid, dcid_len, &k))
+		return -1;
+	return build_long(out, size, 0, &k, dcid, dcid_len, scid, scid_len,
+			  pn, payload, plen, padded);
 }
 
 /* Plaintext of @dcid_len and @scid_len's Initial in a 1200-byte datagram. */
@@ -487,6 +505,93 @@ static void test_crypto_reorder(void)
 	      have);
 	if (sd >= 0)
 		close(sd);
+	close(peer);
+	close(l);
+}
+
+/*
+ * Item: what an unvalidated client sent counts once toward the 3x
+ * anti-amplification limit, even when part of its datagram waited for
+ * keys.  One 1200-byte datagram: an Initial with a ClientHello and a
+ * 0-RTT packet the server has no keys for yet (it waits).  The test, as
+ * the server's TLS, installs the 0-RTT secret (the waiting packet is
+ * processed) and has 20 kB of Initial CRYPTO data sent: what reaches the
+ * client is at most 3x the datagram (before, the waiting packet counted
+ * twice: about 5 datagrams instead of 3).
+ */
+static void test_amplification_replay(void)
+{
+	static const uint8_t dcid[8] = { 0xa3, 0x9f, 0x11, 1, 2, 3, 4, 5 };
+	static const uint8_t scid[8] = { 8, 7, 6, 5, 4, 3, 2, 1 };
+	uint8_t frame[300], hello[256], pkt[1500], buf[2048], early[32];
+	char cbuf[CMSG_SPACE(sizeof(struct quic_handshake_info))] = { 0 };
+	struct quic_crypto_secret sec = {
+		.level = QUIC_CRYPTO_EARLY,
+		.type = TLS_CIPHER_AES_GCM_128,
+	};
+	struct quic_handshake_info *hi;
+	static uint8_t data[20000];
+	gnutls_datum_t d = { early, sizeof(early) };
+	struct iovec iov = { data, sizeof(data) };
+	struct msghdr m = { 0 };
+	struct cmsghdr *cm;
+	long in, out = 0;
+	ssize_t n, n0;
+	struct keys k;
+	int l, peer, sd;
+
+	if (listener_and_peer(&l, &peer))
+		return;
+	memset(hello, 0, sizeof(hello));
+	hello[0] = 1;
+	memset(early, 0x5e, sizeof(early));
+	memcpy(sec.secret, early, sizeof(early));
+	n = build_initial(pkt, sizeof(pkt), dcid, 8, scid, 8, 0, frame,
+			  crypto_frame(frame, 0, hello, sizeof(hello)), 300);
+	frame[0] = 0x01;		/* PING */
+	n0 = -1;
+	if (n > 0 && !forge_expand_label(GNUTLS_MAC_SHA256, &d, "quic key",
+					 k.key, sizeof(k.key)) &&
+	    !forge_expand_label(GNUTLS_MAC_SHA256, &d, "quic iv", k.iv,
+				sizeof(k.iv)) &&
+	    !forge_expand_label(GNUTLS_MAC_SHA256, &d, "quic hp", k.hp,
+				sizeof(k.hp)))
+		n0 = build_long(pkt + n, sizeof(pkt) - n, 1, &k, dcid, 8,
+				scid, 8, 0, frame, 1, 1200 - n - 40);
+	in = n + n0;
+	sd = -1;
+	if (n0 > 0 && send(peer, pkt, in, 0) == in && readable(l, 10000))
+		sd = accept(l, NULL, NULL);
+	CHECK(sd >= 0 && in >= 1200,
+	      "a %ld-byte datagram, an Initial and a 0-RTT packet without keys yet, makes a connection",
+	      in);
+	if (sd < 0)
+		goto out;
+	if (setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CRYPTO_SECRET, &sec,
+		       sizeof(sec)))
+		CHECK(0, "the 0-RTT secret installed (%s)", strerror(errno));
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = cbuf;
+	m.msg_controllen = sizeof(cbuf);
+	cm = CMSG_FIRSTHDR(&m);
+	cm->cmsg_level = SOL_QUIC;
+	cm->cmsg_type = QUIC_HANDSHAKE_INFO;
+	cm->cmsg_len = CMSG_LEN(sizeof(*hi));
+	hi = (struct quic_handshake_info *)CMSG_DATA(cm);
+	hi->crypto_level = QUIC_CRYPTO_INITIAL;
+	n = sendmsg(sd, &m, MSG_DONTWAIT);
+	while (readable(peer, 1500)) {
+		n0 = recv(peer, buf, sizeof(buf), 0);
+		if (n0 <= 0)
+			break;
+		out += n0;
+	}
+	CHECK(n > 0 && out > 0 && out <= 3 * in,
+	      "20 kB of Initial data for that client: %ld bytes reach it, at most 3x its %ld (sendmsg %zd)",
+	      out, in, n);
+	close(sd);
+out:
 	close(peer);
 	close(l);
 }
@@ -1459,6 +1564,7 @@ int main(int argc, char **argv)
 	test_short_dcid();
 	test_crypto_reorder();
 	test_crypto_flood();
+	test_amplification_replay();
 	test_listener_owner();
 	test_listener_close_race();
 	test_reset_namespaces();

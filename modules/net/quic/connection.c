@@ -65,9 +65,10 @@ static void quic_conn_free_space(struct sock *sk, u8 space)
 
 	list_for_each_entry_safe(s, tmp, &c->sent[space], list) {
 		list_del(&s->list);
-		kfree(s);
+		quic_sent_kfree(sk, s);
 	}
 	quic_inq_crypto_purge(sk, space);
+	quic_mem_uncharge(sk, c->ctx[space].size);
 	kfree(c->ctx[space].buf);
 	memset(&c->ctx[space], 0, sizeof(c->ctx[space]));
 }

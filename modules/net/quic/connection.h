@@ -324,7 +324,25 @@ int quic_outq_crypto_queue(struct sock *sk, u8 level, struct iov_iter *from,
 			   size_t len);
 void quic_outq_ack(struct sock *sk, u8 space, const struct quic_frame *f);
 void quic_outq_sent(struct sock *sk, u8 space, struct quic_sent *sent);
+/* What a connection holds besides skbs (stream and sent-packet records,
+ * CRYPTO send buffers) is charged to the protocol's memory through
+ * sk_forward_alloc, as queued send data is; under the socket lock.
+ */
+static inline bool quic_mem_charge(struct sock *sk, int size)
+{
+	if (!sk_wmem_schedule(sk, size))
+		return false;
+	sk_mem_charge(sk, size);
+	return true;
+}
+
+static inline void quic_mem_uncharge(struct sock *sk, int size)
+{
+	sk_mem_uncharge(sk, size);
+}
+
 struct quic_sent *quic_sent_alloc(struct sock *sk);
+void quic_sent_kfree(struct sock *sk, struct quic_sent *p);
 void quic_sent_free(struct sock *sk, struct quic_sent *p);
 void quic_sent_pool_trim(struct sock *sk, unsigned int keep);
 void quic_outq_free(struct sock *sk);

@@ -448,12 +448,29 @@ struct quic_sent *quic_sent_alloc(struct sock *sk)
 	struct quic_sent *p;
 
 	p = list_first_entry_or_null(&c->sent_pool, struct quic_sent, list);
-	if (!p)
-		return kzalloc(sizeof(*p), GFP_ATOMIC);
+	if (!p) {
+		if (!quic_mem_charge(sk, sizeof(*p)))
+			return NULL;
+		p = kzalloc(sizeof(*p), GFP_ATOMIC);
+		if (!p)
+			quic_mem_uncharge(sk, sizeof(*p));
+		return p;
+	}
 	list_del(&p->list);
 	c->sent_pooled--;
 	memset(p, 0, sizeof(*p));
 	return p;
+}
+
+/**
+ * quic_sent_kfree - free a record, and its charge
+ * @sk: the connection
+ * @p: the record, on no list
+ */
+void quic_sent_kfree(struct sock *sk, struct quic_sent *p)
+{
+	kfree(p);
+	quic_mem_uncharge(sk, sizeof(*p));
 }
 
 /**
@@ -468,7 +485,7 @@ void quic_sent_free(struct sock *sk, struct quic_sent *p)
 	if (!p)
 		return;
 	if (c->sent_pooled >= QUIC_SENT_POOL) {
-		kfree(p);
+		quic_sent_kfree(sk, p);
 		return;
 	}
 	list_add(&p->list, &c->sent_pool);
@@ -488,7 +505,7 @@ void quic_sent_pool_trim(struct sock *sk, unsigned int keep)
 	while (c->sent_pooled > keep) {
 		p = list_first_entry(&c->sent_pool, struct quic_sent, list);
 		list_del(&p->list);
-		kfree(p);
+		quic_sent_kfree(sk, p);
 		c->sent_pooled--;
 	}
 }
@@ -691,7 +708,7 @@ void quic_outq_free(struct sock *sk)
 
 	list_for_each_entry_safe(p, tmp, &c->lost, list) {
 		list_del(&p->list);
-		kfree(p);
+		quic_sent_kfree(sk, p);
 	}
 	quic_sent_pool_trim(sk, 0);
 	quic_outq_purge(sk, &c->dgramq);
@@ -1291,9 +1308,13 @@ int quic_outq_crypto_queue(struct sock *sk, u8 level, struct iov_iter *from,
 		return -EMSGSIZE;
 	if (t->len + len > t->size) {
 		size = max_t(u32, roundup_pow_of_two(t->len + len), 1024);
+		if (!quic_mem_charge(sk, size - t->size))
+			return -ENOBUFS;
 		buf = krealloc(t->buf, size, GFP_KERNEL);
-		if (!buf)
+		if (!buf) {
+			quic_mem_uncharge(sk, size - t->size);
 			return -ENOMEM;
+		}
 		t->buf = buf;
 		t->size = size;
 	}

@@ -434,8 +434,11 @@ int quic_packet_rcv(struct sock *sk, struct sk_buff *skb)
 		if (err && err != -EAGAIN)
 			dropped = true;
 		if (err == -EAGAIN) {
-			/* keep the rest until the keys arrive (RFC 9001 5.7) */
-			if (skb_queue_len(&c->pending) < QUIC_PENDING_MAX) {
+			/* keep the rest until the keys arrive (RFC 9001 5.7),
+			 * charged to the socket
+			 */
+			if (skb_queue_len(&c->pending) < QUIC_PENDING_MAX &&
+			    quic_inq_charge(sk, skb)) {
 				skb_queue_tail(&c->pending, skb);
 				skb = NULL;
 			}

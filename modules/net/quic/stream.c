@@ -83,9 +83,13 @@ static struct quic_stream *quic_stream_create(struct sock *sk, s64 id)
 	bool local = quic_stream_is_local(sk, id);
 	struct quic_stream *s;
 
-	s = kzalloc(sizeof(*s), GFP_ATOMIC);
-	if (!s)
+	if (!quic_mem_charge(sk, sizeof(*s)))
 		return NULL;
+	s = kzalloc(sizeof(*s), GFP_ATOMIC);
+	if (!s) {
+		quic_mem_uncharge(sk, sizeof(*s));
+		return NULL;
+	}
 	s->id = id;
 	INIT_LIST_HEAD(&s->send_node);
 	skb_queue_head_init(&s->sendq);
@@ -376,6 +380,7 @@ static void quic_stream_free(struct sock *sk, struct quic_stream *s)
 	quic_stream_ooo_purge(s);
 	st->count--;
 	kfree(s);
+	quic_mem_uncharge(sk, sizeof(*s));
 }
 
 /**
