@@ -17,8 +17,12 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
 #include <linux/tls.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -465,6 +469,70 @@ static void test_families(void)
 	close(cl);
 }
 
+/* The DSCP (TOS or traffic class without ECN) of the first datagram to
+ * UDP port @port (network order) seen by packet socket @ps, or -1.
+ */
+static int dscp_to(int ps, uint16_t port)
+{
+	struct pollfd p = { .fd = ps, .events = POLLIN };
+	uint8_t b[2048];
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < 100 && poll(&p, 1, 2000) == 1; i++) {
+		n = recv(ps, b, sizeof(b), 0);
+		if (n >= 28 && b[0] >> 4 == 4 && b[9] == 17 &&
+		    !memcmp(b + (b[0] & 0x0f) * 4 + 2, &port, 2))
+			return b[1] & 0xfc;
+		if (n >= 48 && b[0] >> 4 == 6 && b[6] == 17 &&
+		    !memcmp(b + 42, &port, 2))
+			return ((b[0] & 0x0f) << 4 | b[1] >> 4) & 0xfc;
+	}
+	return -1;
+}
+
+/* IP_TOS and IPV6_TCLASS set the DSCP of what the connection sends
+ * (ECN stays ours), over IPv4 and IPv6.
+ */
+static void test_dscp(void)
+{
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET };
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 }, peer;
+	struct sockaddr_in a4 = { .sin_family = AF_INET };
+	int fam, l, cl, ps, val = 0x20, got, ret;
+
+	ll.sll_protocol = htons(ETH_P_ALL);
+	ll.sll_ifindex = if_nametoindex("lo");
+	for (fam = 0; fam < 2; fam++) {
+		ps = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_ALL));
+		if (ps < 0 || bind(ps, (struct sockaddr *)&ll, sizeof(ll))) {
+			CHECK(0, "a packet socket on lo");
+			return;
+		}
+		a4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		a6.sin6_addr = in6addr_loopback;
+		l = fam ? listener_at(AF_INET6, &a6, sizeof(a6), 1) :
+			  listener_at(AF_INET, &a4, sizeof(a4), -1);
+		cl = socket(fam ? AF_INET6 : AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+		ret = fam ? setsockopt(cl, SOL_IPV6, IPV6_TCLASS, &val,
+				       sizeof(val)) :
+			    setsockopt(cl, SOL_IP, IP_TOS, &val, sizeof(val));
+		a4.sin_port = l >= 0 ? port_of(l) : 0;
+		a6.sin6_port = a4.sin_port;
+		if (!ret && l >= 0)
+			ret = fam ? handshake_with(cl, l, &a6, sizeof(a6), &peer) :
+				    handshake_with(cl, l, &a4, sizeof(a4), &peer);
+		got = ret ? -1 : dscp_to(ps, a4.sin_port);
+		CHECK(!ret && got == val,
+		      "%s 0x%x: the client's datagrams carry DSCP 0x%x (%d)",
+		      fam ? "IPV6_TCLASS" : "IP_TOS", val, got, ret);
+		close(cl);
+		if (l >= 0)
+			close(l);
+		close(ps);
+	}
+}
+
 /* /proc/net/quic/sks: a listener, as scripts wait for one */
 static void test_proc(void)
 {
@@ -529,6 +597,7 @@ int main(int argc, char **argv)
 	test_active_stream();
 	test_early_secret();
 	test_families();
+	test_dscp();
 	test_proc();
 	test_clean_close();
 	return tap_done("compat_test");

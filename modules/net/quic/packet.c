@@ -785,7 +785,7 @@ static int quic_pkt_fill(struct sock *sk, struct sk_buff *skb,
 /* quic_udp_xmit() with bottom halves disabled */
 static int __quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
 			   const union quic_addr *saddr,
-			   const union quic_addr *to, int oif, u8 ecn)
+			   const union quic_addr *to, int oif, u8 tos)
 {
 	__be16 sport = inet_sk(usk)->inet_sport;
 	struct net *net = sock_net(usk);
@@ -808,7 +808,7 @@ static int __quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
 			return PTR_ERR(dst);
 		}
 		quic_udp_tunnel6_xmit_skb(dst, usk, skb, NULL, &fl6.saddr,
-					  &fl6.daddr, ecn, ip6_dst_hoplimit(dst),
+					  &fl6.daddr, tos, ip6_dst_hoplimit(dst),
 					  0, sport, to->v6.sin6_port, false);
 	} else {
 		struct flowi4 fl4 = {};
@@ -825,7 +825,7 @@ static int __quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
 		}
 		/* never fragmented on the way (RFC 9000 section 14) */
 		quic_udp_tunnel_xmit_skb(rt, usk, skb, fl4.saddr, fl4.daddr,
-					 ecn, ip4_dst_hoplimit(&rt->dst),
+					 tos, ip4_dst_hoplimit(&rt->dst),
 					 htons(IP_DF), sport, to->v4.sin_port,
 					 false, false);
 	}
@@ -839,7 +839,7 @@ static int __quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
  * @saddr: source address (any when unspecified)
  * @to: destination
  * @oif: output interface, or 0
- * @ecn: the ECN codepoint of the IP header (INET_ECN_*)
+ * @tos: the IPv4 TOS or IPv6 traffic class: DSCP and ECN codepoint
  *
  * Context: any; process context with bottom halves enabled too (the
  * socket backlog runs so).  The tunnel helpers count their nesting in a
@@ -853,12 +853,12 @@ static int __quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
  */
 int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
 		  const union quic_addr *saddr, const union quic_addr *to,
-		  int oif, u8 ecn)
+		  int oif, u8 tos)
 {
 	int err;
 
 	local_bh_disable();
-	err = __quic_udp_xmit(usk, skb, saddr, to, oif, ecn);
+	err = __quic_udp_xmit(usk, skb, saddr, to, oif, tos);
 	local_bh_enable();
 	return err;
 }
@@ -879,6 +879,19 @@ void quic_packet_saddr(struct sock *sk, const union quic_addr *to,
 		saddr->v4.sin_addr.s_addr = sk->sk_v6_rcv_saddr.s6_addr32[3];
 }
 
+/* The TOS (IPv4) or traffic class (IPv6) of what @sk sends to @to: the
+ * DSCP the application set with IP_TOS or IPV6_TCLASS, with our ECN
+ * codepoint.
+ */
+static u8 quic_packet_dsfield(struct sock *sk, const union quic_addr *to)
+{
+	u8 ds = READ_ONCE(inet_sk(sk)->tos);
+
+	if (to->sa.sa_family == AF_INET6 && sk->sk_family == AF_INET6)
+		ds = READ_ONCE(inet6_sk(sk)->tclass);
+	return (ds & ~INET_ECN_MASK) | quic_ecn_codepoint(quic_conn(sk));
+}
+
 static int quic_packet_xmit(struct sock *sk, struct sk_buff *skb)
 {
 	struct quic_conn *c = quic_conn(sk);
@@ -888,7 +901,7 @@ static int quic_packet_xmit(struct sock *sk, struct sk_buff *skb)
 
 	quic_packet_saddr(sk, &c->peer, &saddr);
 	err = quic_udp_xmit(quic_sk(sk)->udp->sock->sk, skb, &saddr, &c->peer,
-			    sk->sk_bound_dev_if, quic_ecn_codepoint(c));
+			    sk->sk_bound_dev_if, quic_packet_dsfield(sk, &c->peer));
 	if (!err)
 		c->bytes_tx += len;
 	return err;
@@ -944,7 +957,7 @@ int quic_packet_path_xmit(struct sock *sk, const struct quic_frame *f,
 	else if (us->addr.sa.sa_family == to->sa.sa_family)
 		saddr = us->addr;	/* else [::] sending IPv4: any */
 	return quic_udp_xmit(us->sock->sk, skb, &saddr, to,
-			     sk->sk_bound_dev_if, quic_ecn_codepoint(c));
+			     sk->sk_bound_dev_if, quic_packet_dsfield(sk, to));
 err:
 	kfree_skb(skb);
 	return err;

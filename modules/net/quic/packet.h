@@ -29,7 +29,7 @@ void quic_packet_saddr(struct sock *sk, const union quic_addr *to,
 		       union quic_addr *saddr);
 int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
 		  const union quic_addr *saddr, const union quic_addr *to,
-		  int oif, u8 ecn);
+		  int oif, u8 tos);
 struct quic_frame;
 
 int quic_packet_path_xmit(struct sock *sk, const struct quic_frame *f,
