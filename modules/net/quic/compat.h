@@ -169,5 +169,67 @@ static inline void sk_free_unlock_clone(struct sock *sk)
 #define MODULE_IMPORT_QUIC_TEST_NS()		MODULE_IMPORT_NS("QUIC_INTERNAL")
 #endif
 
+/* net/handshake (6.5 and later, when built in): a kernel consumer has the
+ * TLS handshake of its socket done by a userspace agent.  Without it the
+ * same calls fail with -EOPNOTSUPP, so that consumers (quic_sample.ko)
+ * build everywhere and say why they cannot work.
+ */
+#ifdef HAVE_NET_HANDSHAKE
+#include <net/handshake.h>
+#else
+#include <linux/key.h>
+
+enum {
+	TLS_NO_KEYRING = 0,
+	TLS_NO_PEERID = 0,
+	TLS_NO_CERT = 0,
+	TLS_NO_PRIVKEY = 0,
+};
+
+typedef void (*tls_done_func_t)(void *data, int status, key_serial_t peerid);
+
+struct tls_handshake_args {
+	struct socket		*ta_sock;
+	tls_done_func_t		ta_done;
+	void			*ta_data;
+	const char		*ta_peername;
+	unsigned int		ta_timeout_ms;
+	key_serial_t		ta_keyring;
+	key_serial_t		ta_my_cert;
+	key_serial_t		ta_my_privkey;
+	unsigned int		ta_num_peerids;
+	key_serial_t		ta_my_peerids[5];
+};
+
+static inline int tls_client_hello_x509(const struct tls_handshake_args *args,
+					gfp_t flags)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int tls_client_hello_psk(const struct tls_handshake_args *args,
+				       gfp_t flags)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int tls_server_hello_x509(const struct tls_handshake_args *args,
+					gfp_t flags)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int tls_server_hello_psk(const struct tls_handshake_args *args,
+				       gfp_t flags)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline bool tls_handshake_cancel(struct sock *sk)
+{
+	return true;
+}
+#endif
+
 #endif /* __KERNEL__ */
 #endif /* __NET_QUIC_COMPAT_H */
