@@ -130,6 +130,14 @@ if [ -n "$LIBQUIC_TEST" ]; then
 	result $? "compat_test (behaviour programs written for the API rely on) exits 0"
 	timeout 300 "$(dirname "$LIBQUIC_TEST")/hostile_test" "$CERTS"
 	result $? "hostile_test (a hostile peer and local user: bounded, refused) exits 0"
+	# Kernel consumers: quic_sample.ko's handshakes through net/handshake
+	# and quic-handshaked (skipped, with the reason, on kernels without
+	# the handshake netlink family)
+	timeout 300 "$(dirname "$LIBQUIC_TEST")/consumer_test" "$CERTS" \
+		"$(dirname "$KO")/quic_sample.ko" \
+		"$(dirname "$LIBQUIC_TEST")/../handshaked/quic-handshaked"
+	result $? "consumer_test (kernel consumers, net/handshake, quic-handshaked) exits 0"
+	lap consumer_test
 fi
 # QUIC_KMOD_SMOKE=reason: the tests above and the unload checks below
 # only (a kernel whose full run is known to fail, see the reason)

@@ -37,7 +37,9 @@
  * when the peer was not authenticated.
  *
  * Against another kernel tree, include <net/handshake.h> where this file
- * includes "compat.h" (which provides it, or stubs on kernels without it).
+ * includes "compat.h" (which provides it, or stubs on kernels without it),
+ * and write struct sockaddr_unsized (7.0 and later) or struct sockaddr
+ * where this file writes struct quic_sockaddr.
  */
 
 #include <linux/completion.h>
@@ -293,7 +295,7 @@ static int sample_client(void)
 	if (err)
 		return err;
 	/* Step 2: QUIC's connect() only sets the peer; no packet is sent */
-	err = kernel_connect(sock, (struct sockaddr *)&ss, len, 0);
+	err = kernel_connect(sock, (struct quic_sockaddr *)&ss, len, 0);
 	if (err) {
 		pr_err("quic_sample: connect: %d\n", err);
 		sock_release(sock);
@@ -343,7 +345,7 @@ static int sample_server(void)
 	err = sample_socket(&ss, &len, &lsock);
 	if (err)
 		return err;
-	err = kernel_bind(lsock, (struct sockaddr *)&ss, len);
+	err = kernel_bind(lsock, (struct quic_sockaddr *)&ss, len);
 	if (!err)
 		err = kernel_listen(lsock, 1);
 	if (err) {
