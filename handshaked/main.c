@@ -135,8 +135,11 @@ int main(int argc, char **argv)
 	sigaction(SIGCHLD, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	/* a session keyring of our own, to possess the keyrings we link */
-	if (syscall(__NR_keyctl, KEYCTL_JOIN_SESSION_KEYRING, 0) < 0)
+	/* a session keyring of our own, to possess the keyrings we link:
+	 * our user's (keys added to @u) and those of the configuration
+	 */
+	if (syscall(__NR_keyctl, KEYCTL_JOIN_SESSION_KEYRING, 0) < 0 ||
+	    hsd_key_link_session(KEY_SPEC_USER_KEYRING))
 		hsd_notice("session keyring: %s", strerror(errno));
 	hsd_key_link_named(cfg.keyrings);
 

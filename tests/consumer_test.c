@@ -58,18 +58,25 @@ static int32_t add_key(const char *type, const char *desc, const void *data,
 
 	if (serial < 0)
 		return -1;
-	/* possessor and user (root, the agent's): everything */
-	syscall(__NR_keyctl, KEYCTL_SETPERM, serial, 0x3f3f0000);
+	/* the agent reads keys as a possessor, through the keyrings it
+	 * links: root's user keyring (@u), where the certificate and key
+	 * go with their default permissions (possessor only), as with
+	 * "keyctl padd user NAME @u"; elsewhere, as their user
+	 */
+	if (ring != KEY_SPEC_USER_KEYRING)
+		syscall(__NR_keyctl, KEYCTL_SETPERM, serial, 0x3f3f0000);
 	return (int32_t)serial;
 }
 
+/* "consumer-test-server.pem" holds CERTDIR/server.pem */
 static int32_t add_file_key(const char *name, int32_t ring)
 {
 	char path[512], buf[8192];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s", certs, name);
+	snprintf(path, sizeof(path), "%s/%s", certs,
+		 name + strlen("consumer-test-"));
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return -1;
@@ -610,11 +617,13 @@ int main(int argc, char **argv)
 
 	ring = add_key("keyring", "quic-consumer-test", NULL, 0,
 		       KEY_SPEC_PROCESS_KEYRING);
-	k_server_cert = add_file_key("server.pem", ring);
-	k_server_key = add_file_key("server.key", ring);
+	k_server_cert = add_file_key("consumer-test-server.pem",
+				     KEY_SPEC_USER_KEYRING);
+	k_server_key = add_file_key("consumer-test-server.key",
+				    KEY_SPEC_USER_KEYRING);
 	CHECK(ring > 0 && k_server_cert > 0 && k_server_key > 0 &&
 	      !add_psk_keys(ring),
-	      "keys: certificate, private key and PSKs in a keyring");
+	      "keys: certificate and private key in @u, PSKs in a keyring");
 
 	if (agent_start("ca.pem")) {
 		/* no "handshake" family: a kernel before 6.5 or without it */
@@ -633,6 +642,8 @@ int main(int argc, char **argv)
 	failures();
 	agent_killed();
 	agent_stop(SIGTERM);
+	syscall(__NR_keyctl, KEYCTL_UNLINK, k_server_cert, KEY_SPEC_USER_KEYRING);
+	syscall(__NR_keyctl, KEYCTL_UNLINK, k_server_key, KEY_SPEC_USER_KEYRING);
 	CHECK(syscall(__NR_delete_module, "quic_sample", O_NONBLOCK) &&
 	      errno == ENOENT, "quic_sample is not left loaded");
 	return tap_done("consumer_test");
