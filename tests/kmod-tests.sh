@@ -344,6 +344,14 @@ if modinfo -k "$kver" -n quic 2>/dev/null | grep -q "^/lib/modules/$kver/"; then
 		result $? "packaged quic-h3-client gets a 1 MB file from quic-h3-server over HTTP/3"
 		rm -rf "$log"
 	fi
+	# the packaged agent and sample consumer (kernels with net/handshake)
+	sample=$(modinfo -k "$kver" -n quic_sample 2>/dev/null)
+	if [ -x /usr/sbin/quic-handshaked ] && [ -n "$CERTS" ] &&
+	   grep -q ' tls_client_hello_x509$' /proc/kallsyms; then
+		timeout 300 "$(dirname "$LIBQUIC_TEST")/consumer_test" \
+			"$CERTS" "$sample" /usr/sbin/quic-handshaked > /dev/null
+		result $? "packaged quic-handshaked and quic_sample ($sample): consumer_test"
+	fi
 	sleep 0.5
 	rmmod quic
 	result $? "rmmod of the packaged module"

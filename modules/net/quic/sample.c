@@ -134,6 +134,7 @@ static int sample_handshake(struct socket *sock, bool server)
 		.ta_keyring = keyring,
 	};
 	struct sample_handshake hs = {};
+	unsigned long wait;
 	long left;
 	int err;
 
@@ -157,8 +158,8 @@ static int sample_handshake(struct socket *sock, bool server)
 	}
 
 	/* a little longer than the agent's own deadline */
-	left = wait_for_completion_interruptible_timeout(&hs.done,
-			msecs_to_jiffies(timeout_ms) + HZ);
+	wait = msecs_to_jiffies(timeout_ms) + HZ;
+	left = wait_for_completion_interruptible_timeout(&hs.done, wait);
 	if (left <= 0) {
 		/* cancelled: the callback will not run */
 		if (tls_handshake_cancel(sock->sk)) {
