@@ -22,6 +22,7 @@
 #include "handshaked.h"
 
 #define HSD_CONFIG	SYSCONFDIR "/quic-handshaked.conf"
+#define HSD_RESCAN_MS	5000	/* ACCEPT without a notification */
 
 static int hsd_loglevel;
 static volatile sig_atomic_t hsd_stop;
@@ -153,14 +154,17 @@ int main(int argc, char **argv)
 	p.fd = hsd_nl_fd(nl);
 	p.events = POLLIN;
 	while (!hsd_stop) {
-		if (poll(&p, 1, -1) < 0) {
+		if (poll(&p, 1, HSD_RESCAN_MS) < 0) {
 			if (errno == EINTR)
 				continue;
 			hsd_err("poll: %s", strerror(errno));
 			break;
 		}
-		if (hsd_nl_ready(nl))
-			hsd_accept_all(&cfg, nl);
+		/* a notification lost to a full socket buffer (ENOBUFS)
+		 * delays its request by HSD_RESCAN_MS at most
+		 */
+		hsd_nl_ready(nl);
+		hsd_accept_all(&cfg, nl);
 	}
 	hsd_notice("stopping");
 	hsd_nl_close(nl);

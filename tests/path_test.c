@@ -27,6 +27,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
 #include "quic_pair.h"
 
 static int get_cid(int sd, int dest, struct quic_connection_id_info *info)
@@ -451,6 +453,115 @@ static bool wait_addr(struct pair *p, int sd, bool peer,
 	return false;
 }
 
+static int migrate_to(int sd, const char *ip)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+
+	a.sin_addr.s_addr = inet_addr(ip);
+	return setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_MIGRATION, &a,
+			  sizeof(a));
+}
+
+struct bulk {
+	int sd;
+	size_t len;
+	size_t sent;
+};
+
+/* @len bytes of 0x5a on the client's stream 0, FIN on the last */
+static void *bulk_send(void *arg)
+{
+	struct bulk *b = arg;
+	static char buf[16384];
+	uint32_t flags = MSG_QUIC_STREAM_NEW;
+	size_t chunk;
+	ssize_t n;
+
+	memset(buf, 0x5a, sizeof(buf));
+	while (b->sent < b->len) {
+		chunk = b->len - b->sent < sizeof(buf) ? b->len - b->sent :
+							 sizeof(buf);
+		if (b->sent + chunk == b->len)
+			flags |= MSG_QUIC_STREAM_FIN;
+		n = send_stream(b->sd, buf, chunk, 0, flags, 0);
+		if (n <= 0)
+			break;
+		b->sent += (size_t)n;
+		flags = 0;
+	}
+	return NULL;
+}
+
+/* As programs do: the client moves once, to another local address,
+ * right after its handshake (HANDSHAKE_DONE and the server's
+ * NEW_CONNECTION_ID frames may still be on their way: the call waits for
+ * them), and again in the middle of a 1 MiB transfer, which arrives
+ * whole.
+ */
+static void test_migration_programs(void)
+{
+	struct bulk b = { .len = 1 << 20 };
+	struct pair p_mig;
+	struct sockaddr_in a;
+	size_t got = 0, bad = 0;
+	char buf[65536];
+	uint32_t sflags = 0;
+	bool moved = false, delayed;
+	pthread_t th;
+	int64_t id;
+	ssize_t n, i;
+	int ret;
+
+	/* 50 ms each way: the server's frames after its handshake reach
+	 * the client well after the client's handshake returned
+	 */
+	delayed = !system("tc qdisc add dev lo root netem delay 50ms 2>/dev/null");
+	if (!pair_ready(&p_mig, NULL, "migration right after the handshake")) {
+		if (delayed && system("tc qdisc del dev lo root"))
+			delayed = 0;
+		return;
+	}
+	ret = migrate_to(p_mig.c, "127.0.0.2");
+	CHECK(!ret, "client: CONNECTION_MIGRATION to 127.0.0.2 right after its handshake, %s (%s)",
+	      delayed ? "50 ms from its server" : "no netem here",
+	      ret ? strerror(errno) : "ok");
+	if (delayed && system("tc qdisc del dev lo root"))
+		delayed = 0;
+	CHECK(!ret && wait_addr(&p_mig, p_mig.c, false, &a),
+	      "... the client sends from 127.0.0.2");
+	pair_close(&p_mig);
+
+	if (!pair_ready(&p_mig, NULL, "migration in a transfer"))
+		return;
+	b.sd = p_mig.c;
+	if (pthread_create(&th, NULL, bulk_send, &b)) {
+		pair_close(&p_mig);
+		return;
+	}
+	while (!(sflags & MSG_QUIC_STREAM_FIN)) {
+		n = recv_any(p_mig.s, buf, sizeof(buf), &id, &sflags, NULL, 0);
+		if (n < 0)
+			break;
+		for (i = 0; i < n; i++)
+			bad += buf[i] != 0x5a;
+		got += (size_t)n;
+		if (!moved && got >= 256 * 1024) {
+			moved = true;
+			ret = migrate_to(p_mig.c, "127.0.0.2");
+			CHECK(!ret, "client: CONNECTION_MIGRATION to 127.0.0.2 in the middle of a 1 MiB transfer (%s)",
+			      ret ? strerror(errno) : "ok");
+		}
+	}
+	pthread_join(th, NULL);
+	CHECK(got == b.len && !bad && (sflags & MSG_QUIC_STREAM_FIN),
+	      "... the transfer arrives whole (%zu of %zu bytes, %zu wrong)",
+	      got, b.len, bad);
+	CHECK(wait_addr(&p_mig, p_mig.c, false, &a) &&
+	      wait_addr(&p_mig, p_mig.s, true, &a),
+	      "... both ends use 127.0.0.2 afterwards");
+	pair_close(&p_mig);
+}
+
 /* A server's preferred address (RFC 9000 section 9.6): set on the
  * listener; the client validates it once the handshake is confirmed and
  * moves there, the server sends from it when the client's packets come
@@ -604,6 +715,7 @@ int main(int argc, char **argv)
 	test_cid_switch();
 	test_stray_datagram();
 	test_migration();
+	test_migration_programs();
 	test_preferred_address();
 	test_rebinding();
 	test_stateless_reset();

@@ -202,7 +202,7 @@ bool quic_closing_rcv(struct net *net, const u8 *dcid, u8 len)
 	atomic_set(&r->next, n < (1 << 20) ? 2 * n : INT_MAX);
 	skb = skb_copy(r->dgram, GFP_ATOMIC);
 	if (skb && !quic_udp_xmit(r->us->sock->sk, skb, &r->saddr, &r->peer,
-				  0, 0))
+				  0, 0, NULL))
 		QUIC_INC_STATS(net, QUIC_MIB_CLOSE_RESENT);
 	return true;
 }

@@ -56,6 +56,10 @@ void quic_conn_init(struct sock *sk)
 	INIT_DELAYED_WORK(&c->key_discard_work, quic_conn_key_discard_work);
 	quic_retry_conn_init(c);
 	quic_path_init(sk);
+	/* may run with the socket's spinlock held (a listener's clone);
+	 * without the per-CPU memory, routes are looked up per datagram
+	 */
+	dst_cache_init(&c->dst_cache, GFP_ATOMIC | __GFP_NOWARN);
 }
 
 static void quic_conn_free_space(struct sock *sk, u8 space)
@@ -99,6 +103,7 @@ void quic_conn_free(struct sock *sk)
 	c->close_dgram = NULL;
 	quic_connid_free(sk);
 	quic_path_free(sk);
+	dst_cache_destroy(&c->dst_cache);
 	quic_cid_hash_del(&c->odcid_node);
 	for (i = 0; i < QUIC_PNSPACE_MAX; i++)
 		quic_conn_free_space(sk, i);

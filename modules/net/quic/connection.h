@@ -13,6 +13,7 @@
 #include <linux/skbuff.h>
 #include <linux/timer.h>
 #include <linux/workqueue.h>
+#include <net/dst_cache.h>
 #include <net/inet_ecn.h>
 #include <uapi/linux/quic.h>
 
@@ -152,6 +153,13 @@ struct quic_conn {
 	u8 ticket_key[QUIC_TICKET_KEY_LEN];
 	struct quic_connids ids;	/* all of them, both ways */
 	struct quic_path path;		/* one being validated */
+	/* the route of our datagrams to @peer from quic_sk()->udp, looked
+	 * up once, not per datagram; reset when either changes
+	 */
+	struct dst_cache dst_cache;
+	union quic_addr dst_peer;
+	struct quic_udp_sock *dst_udp;
+	int dst_oif;
 	struct quic_cid_node odcid_node;
 	union quic_addr peer;
 

@@ -335,25 +335,44 @@ static void quic_dcid_switch(struct sock *sk, struct quic_dcid *d)
  *
  * Return: 0, or -EAGAIN when the peer has not given one.
  */
-int quic_connid_next_dest(struct sock *sk)
+static struct quic_dcid *quic_dcid_next(struct quic_connids *ids)
 {
-	struct quic_connids *ids = &quic_conn(sk)->ids;
 	struct quic_dcid *d, *to = NULL;
 	int i;
 
-	if (!quic_conn(sk)->dcid.len)
-		return 0;
-	quic_dcid_ready(sk);
 	for (i = 0; i < QUIC_DCID_SLOTS; i++) {
 		d = &ids->dst[i];
 		if (d->live && d->seq > ids->dst_active &&
 		    (!to || d->seq < to->seq))
 			to = d;
 	}
+	return to;
+}
+
+int quic_connid_next_dest(struct sock *sk)
+{
+	struct quic_connids *ids = &quic_conn(sk)->ids;
+	struct quic_dcid *to;
+
+	if (!quic_conn(sk)->dcid.len)
+		return 0;
+	quic_dcid_ready(sk);
+	to = quic_dcid_next(ids);
 	if (!to)
 		return -EAGAIN;
 	quic_dcid_switch(sk, to);
 	return 0;
+}
+
+/**
+ * quic_connid_spare_dest - whether quic_connid_next_dest() would succeed
+ * @sk: the connection
+ *
+ * Return: true when the peer uses zero-length IDs or gave one not used yet.
+ */
+bool quic_connid_spare_dest(struct sock *sk)
+{
+	return !quic_conn(sk)->dcid.len || quic_dcid_next(&quic_conn(sk)->ids);
 }
 
 /**
@@ -501,6 +520,8 @@ int quic_connid_rcv_new(struct sock *sk, const struct quic_frame *f,
 		slot->seq = f->new_cid.seq;
 		slot->live = 1;
 		quic_dcid_set_token(sk, slot, f->new_cid.token);
+		/* a migration may wait for it (quic_path_migrate()) */
+		sk->sk_state_change(sk);
 	}
 
 	if (!quic_dcid_find(ids, ids->dst_active))

@@ -66,6 +66,7 @@ bool quic_connid_match(struct sock *sk, const u8 *dcid, u8 len);
 void quic_connid_used(struct sock *sk);
 bool quic_connid_is_reset(struct sock *sk, const u8 *tail);
 int quic_connid_next_dest(struct sock *sk);
+bool quic_connid_spare_dest(struct sock *sk);
 int quic_connid_preferred(struct sock *sk, struct quic_cid *cid);
 int quic_connid_peer_preferred(struct sock *sk, const u8 *cid, u8 len,
 			       const u8 *token);

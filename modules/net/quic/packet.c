@@ -785,7 +785,8 @@ static int quic_pkt_fill(struct sock *sk, struct sk_buff *skb,
 /* quic_udp_xmit() with bottom halves disabled */
 static int __quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
 			   const union quic_addr *saddr,
-			   const union quic_addr *to, int oif, u8 tos)
+			   const union quic_addr *to, int oif, u8 tos,
+			   struct dst_cache *cache)
 {
 	__be16 sport = inet_sk(usk)->inet_sport;
 	struct net *net = sock_net(usk);
@@ -800,29 +801,42 @@ static int __quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
 			.fl6_dport = to->v6.sin6_port,
 			.fl6_sport = sport,
 		};
-		struct dst_entry *dst;
+		struct dst_entry *dst = NULL;
 
-		dst = ip6_dst_lookup_flow(net, usk, &fl6, NULL);
-		if (IS_ERR(dst)) {
-			kfree_skb(skb);
-			return PTR_ERR(dst);
+		if (cache)
+			dst = dst_cache_get_ip6(cache, &fl6.saddr);
+		if (!dst) {
+			dst = ip6_dst_lookup_flow(net, usk, &fl6, NULL);
+			if (IS_ERR(dst)) {
+				kfree_skb(skb);
+				return PTR_ERR(dst);
+			}
+			if (cache)
+				dst_cache_set_ip6(cache, dst, &fl6.saddr);
 		}
 		quic_udp_tunnel6_xmit_skb(dst, usk, skb, NULL, &fl6.saddr,
 					  &fl6.daddr, tos, ip6_dst_hoplimit(dst),
 					  0, sport, to->v6.sin6_port, false);
 	} else {
 		struct flowi4 fl4 = {};
-		struct rtable *rt;
+		struct rtable *rt = NULL;
 
-		rt = ip_route_output_ports(net, &fl4, NULL,
-					   to->v4.sin_addr.s_addr,
-					   saddr->v4.sin_addr.s_addr,
-					   to->v4.sin_port, sport,
-					   IPPROTO_UDP, 0, oif);
-		if (IS_ERR(rt)) {
-			kfree_skb(skb);
-			return PTR_ERR(rt);
+		if (cache)
+			rt = dst_cache_get_ip4(cache, &fl4.saddr);
+		if (!rt) {
+			rt = ip_route_output_ports(net, &fl4, NULL,
+						   to->v4.sin_addr.s_addr,
+						   saddr->v4.sin_addr.s_addr,
+						   to->v4.sin_port, sport,
+						   IPPROTO_UDP, 0, oif);
+			if (IS_ERR(rt)) {
+				kfree_skb(skb);
+				return PTR_ERR(rt);
+			}
+			if (cache)
+				dst_cache_set_ip4(cache, &rt->dst, fl4.saddr);
 		}
+		fl4.daddr = to->v4.sin_addr.s_addr;
 		/* never fragmented on the way (RFC 9000 section 14) */
 		quic_udp_tunnel_xmit_skb(rt, usk, skb, fl4.saddr, fl4.daddr,
 					 tos, ip4_dst_hoplimit(&rt->dst),
@@ -840,6 +854,7 @@ static int __quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
  * @to: destination
  * @oif: output interface, or 0
  * @tos: the IPv4 TOS or IPv6 traffic class: DSCP and ECN codepoint
+ * @cache: the route to @to from @usk when a connection has one, or NULL
  *
  * Context: any; process context with bottom halves enabled too (the
  * socket backlog runs so).  The tunnel helpers count their nesting in a
@@ -853,12 +868,12 @@ static int __quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
  */
 int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
 		  const union quic_addr *saddr, const union quic_addr *to,
-		  int oif, u8 tos)
+		  int oif, u8 tos, struct dst_cache *cache)
 {
 	int err;
 
 	local_bh_disable();
-	err = __quic_udp_xmit(usk, skb, saddr, to, oif, tos);
+	err = __quic_udp_xmit(usk, skb, saddr, to, oif, tos, cache);
 	local_bh_enable();
 	return err;
 }
@@ -899,9 +914,19 @@ static int quic_packet_xmit(struct sock *sk, struct sk_buff *skb)
 	union quic_addr saddr;
 	int err;
 
+	/* the cached route is for one peer, tunnel socket and device */
+	if (!quic_addr_equal(&c->dst_peer, &c->peer) ||
+	    c->dst_udp != quic_sk(sk)->udp ||
+	    c->dst_oif != sk->sk_bound_dev_if) {
+		dst_cache_reset(&c->dst_cache);
+		c->dst_peer = c->peer;
+		c->dst_udp = quic_sk(sk)->udp;
+		c->dst_oif = sk->sk_bound_dev_if;
+	}
 	quic_packet_saddr(sk, &c->peer, &saddr);
 	err = quic_udp_xmit(quic_sk(sk)->udp->sock->sk, skb, &saddr, &c->peer,
-			    sk->sk_bound_dev_if, quic_packet_dsfield(sk, &c->peer));
+			    sk->sk_bound_dev_if, quic_packet_dsfield(sk, &c->peer),
+			    &c->dst_cache);
 	if (!err)
 		c->bytes_tx += len;
 	return err;
@@ -957,7 +982,8 @@ int quic_packet_path_xmit(struct sock *sk, const struct quic_frame *f,
 	else if (us->addr.sa.sa_family == to->sa.sa_family)
 		saddr = us->addr;	/* else [::] sending IPv4: any */
 	return quic_udp_xmit(us->sock->sk, skb, &saddr, to,
-			     sk->sk_bound_dev_if, quic_packet_dsfield(sk, to));
+			     sk->sk_bound_dev_if, quic_packet_dsfield(sk, to),
+			     NULL);
 err:
 	kfree_skb(skb);
 	return err;
@@ -993,7 +1019,7 @@ static void quic_packet_version_negotiation(struct quic_udp_sock *us,
 	else
 		saddr.v6.sin6_addr = ipv6_hdr(skb)->daddr;
 	if (!quic_udp_xmit(us->sock->sk, nskb, &saddr,
-			   &QUIC_SKB_CB(skb)->peer, 0, 0))
+			   &QUIC_SKB_CB(skb)->peer, 0, 0, NULL))
 		QUIC_INC_STATS(sock_net(us->sock->sk), QUIC_MIB_VN_SND);
 }
 

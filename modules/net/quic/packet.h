@@ -18,6 +18,9 @@
 #define QUIC_HEADROOM	(MAX_HEADER + sizeof(struct ipv6hdr) + \
 			 sizeof(struct udphdr))
 
+struct dst_cache;
+struct quic_frame;
+
 void quic_packet_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb);
 void quic_packet_deliver(struct sock *sk, struct sk_buff *skb);
 int quic_packet_rcv(struct sock *sk, struct sk_buff *skb);
@@ -29,9 +32,7 @@ void quic_packet_saddr(struct sock *sk, const union quic_addr *to,
 		       union quic_addr *saddr);
 int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
 		  const union quic_addr *saddr, const union quic_addr *to,
-		  int oif, u8 tos);
-struct quic_frame;
-
+		  int oif, u8 tos, struct dst_cache *cache);
 int quic_packet_path_xmit(struct sock *sk, const struct quic_frame *f,
 			  struct quic_udp_sock *us, const union quic_addr *to,
 			  unsigned int size);

@@ -57,16 +57,6 @@ void quic_path_free(struct sock *sk)
 	p->active = 0;
 }
 
-static bool quic_addr_equal(const union quic_addr *a, const union quic_addr *b)
-{
-	if (a->sa.sa_family != b->sa.sa_family ||
-	    a->v4.sin_port != b->v4.sin_port)
-		return false;
-	if (a->sa.sa_family == AF_INET6)
-		return ipv6_addr_equal(&a->v6.sin6_addr, &b->v6.sin6_addr);
-	return a->v4.sin_addr.s_addr == b->v4.sin_addr.s_addr;
-}
-
 static bool quic_addr_same_host(const union quic_addr *a,
 				const union quic_addr *b)
 {
@@ -470,18 +460,52 @@ static void quic_path_timer(struct timer_list *t)
 	sock_put(sk);
 }
 
+/* A move needs the handshake confirmed (HANDSHAKE_DONE) and a spare
+ * connection ID of the peer's (NEW_CONNECTION_ID): both may still be in
+ * flight when a program asks, right after its handshake.
+ */
+#define QUIC_PATH_MOVE_WAIT_MS	3000
+
+static bool quic_path_can_move(struct sock *sk)
+{
+	return sk->sk_err || !quic_conn_active(sk) ||
+	       (quic_conn(sk)->hs_confirmed && quic_connid_spare_dest(sk));
+}
+
+static int quic_path_wait_move(struct sock *sk)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	long timeo = msecs_to_jiffies(QUIC_PATH_MOVE_WAIT_MS);
+
+	if (sk->sk_sndtimeo < timeo)
+		timeo = sk->sk_sndtimeo;
+	add_wait_queue(sk_sleep(sk), &wait);
+	while (!quic_path_can_move(sk) && timeo) {
+		if (signal_pending(current))
+			break;
+		sk_wait_event(sk, &timeo, quic_path_can_move(sk), &wait);
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return signal_pending(current) && !quic_path_can_move(sk) ?
+	       sock_intr_errno(timeo) : 0;
+}
+
 /**
  * quic_path_migrate - QUIC_SOCKOPT_CONNECTION_MIGRATION: move to a new
  * local address
  * @sk: the client's connection, locked by the caller
  * @a: the address (port 0 for any)
  *
- * Context: process, may sleep; the socket lock is dropped while binding.
+ * Waits, up to 3 s (or the socket's send timeout when shorter), for the
+ * handshake to be confirmed and for a spare connection ID of the peer's.
+ *
+ * Context: process, may sleep; the socket lock is dropped while waiting
+ * and binding.
  * Return: 0 once the new path is being validated; -ENOTCONN, -EAGAIN
- * before the handshake is confirmed or without a spare connection ID of
- * the peer's, -EPERM when the peer disabled active migration,
- * -EALREADY while a validation is in progress, -EOPNOTSUPP on a server,
- * or the error of binding the address.
+ * when the handshake was not confirmed or the peer gave no spare
+ * connection ID within that time, -EPERM when the peer disabled active
+ * migration, -EALREADY while a validation is in progress, -EOPNOTSUPP on
+ * a server, -EINTR, or the error of binding the address.
  */
 int quic_path_migrate(struct sock *sk, const union quic_addr *a)
 {
@@ -498,10 +522,15 @@ int quic_path_migrate(struct sock *sk, const union quic_addr *a)
 		return -EOPNOTSUPP;	/* servers do not move */
 	if (addr.sa.sa_family != c->peer.sa.sa_family)
 		return -EAFNOSUPPORT;	/* IPv4 on an AF_INET6 socket too */
-	if (!c->hs_confirmed)
-		return -EAGAIN;
 	if (qs->remote.disable_active_migration)
 		return -EPERM;
+	err = quic_path_wait_move(sk);
+	if (err)
+		return err;
+	if (sk->sk_state != TCP_ESTABLISHED)
+		return -ENOTCONN;
+	if (!c->hs_confirmed || !quic_connid_spare_dest(sk))
+		return -EAGAIN;
 	if (p->active)
 		return -EALREADY;
 	/* binding may wait for the module's work items, which may want the

@@ -194,7 +194,7 @@ int quic_retry_send(struct quic_udp_sock *us, struct sk_buff *skb,
 	else
 		saddr.v6.sin6_addr = ipv6_hdr(skb)->daddr;
 	err = quic_udp_xmit(us->sock->sk, nskb, &saddr,
-			    &QUIC_SKB_CB(skb)->peer, 0, 0);
+			    &QUIC_SKB_CB(skb)->peer, 0, 0, NULL);
 	if (!err)
 		QUIC_INC_STATS(sock_net(us->sock->sk), QUIC_MIB_RETRY_SND);
 	return err;
