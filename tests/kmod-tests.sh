@@ -203,6 +203,11 @@ elif [ -n "$LIBQUIC_TEST" ]; then
 	relay "$(dirname "$0")/interop.sh" \
 		"$(dirname "$LIBQUIC_TEST")/../examples" "$CERTS"
 	lap interop.sh
+
+	# Samba (sid chroot): SMB3 over QUIC, IPv4 and IPv6, and Samba's
+	# userspace QUIC client against our server
+	relay "$(dirname "$0")/samba.sh" "$CERTS"
+	lap samba.sh
 fi
 
 # Packet protection against the RFC 9001 and RFC 9369 sample packets: the

@@ -156,6 +156,13 @@ if [ -n "$mirror" ]; then
 		chroot "$sr" apt-get install -y -q --no-install-recommends \
 			linux-headers-amd64 ||
 			echo "setup-debian.sh: no sid kernel headers" >&2
+		# Samba 4.25 (SMB3 over QUIC on the kernel socket API) for
+		# tests/samba.sh; its services are not started in a chroot
+		printf '#!/bin/sh\nexit 101\n' > "$sr/usr/sbin/policy-rc.d"
+		chmod +x "$sr/usr/sbin/policy-rc.d"
+		chroot "$sr" apt-get install -y -q --no-install-recommends \
+			samba smbclient ||
+			echo "setup-debian.sh: no samba in the sid chroot" >&2
 		sv=$(ls "$sr/lib/modules" 2>/dev/null | sort -V | tail -n 1)
 		if [ -n "$sv" ] && { [ -z "$new" ] ||
 		   [ "$(printf '%s\n' "$new" "$sv" | sort -V | tail -n 1)" = "$sv" ]; }; then
