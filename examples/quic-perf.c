@@ -55,7 +55,7 @@ static void usage(const char *prog)
 	fprintf(stderr,
 		"usage: %s [-l BYTES] [-w SIZE[,SIZE...]] [-s STREAMS] [-m MODES] [-P USEC]\n"
 		"       %s -S [-c COUNT] [-s STREAMS] [-P USEC] ADDR PORT KEYFILE CERTFILE\n"
-		"       %s -C [-l BYTES] [-w SIZE] [-s STREAMS] [-n NAME] [-u] [-P USEC] ADDR PORT CAFILE\n"
+		"       %s -C [-l BYTES] [-w SIZE] [-s STREAMS] [-n NAME] [-u] [-M LOCALADDR] [-P USEC] ADDR PORT CAFILE\n"
 		"       %s -I COUNT\n"
 		"MODES: comma separated of tcp, ktls, quic, quic-plain (default all)\n",
 		prog, prog, prog, prog);
@@ -133,6 +133,27 @@ static int parse_addr(const char *host, const char *port,
 	return 0;
 }
 
+/* -M: the client moves to this local address halfway (connection
+ * migration); set once the call succeeded
+ */
+static const char *move_to;
+static int moving;
+
+static int quic_move(int sd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	if (parse_addr(move_to, "0", &ss, &len))
+		return -EINVAL;
+	if (setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONNECTION_MIGRATION, &ss,
+		       len))
+		return -errno;
+	move_to = NULL;
+	moving = 1;
+	return 0;
+}
+
 /* Stream data through quic_sendmsg(): each write on the next stream of
  * @ids, FIN with each stream's last write.
  */
@@ -171,6 +192,15 @@ static int quic_send_all(int sd, size_t len, size_t wsize, uint32_t *digest,
 				key_update = 0;
 			else if (errno != EAGAIN && errno != ENOTCONN)
 				return -errno;
+		}
+		if (move_to && sent >= len / 2) {
+			int err = quic_move(sd);
+
+			if (err) {
+				fprintf(stderr, "quic-perf: migration: %s\n",
+					strerror(-err));
+				return err;
+			}
 		}
 		i = k++ % nstreams;
 		if (done[i] >= per)
@@ -634,6 +664,7 @@ static int client_mode(char **argv, const char *name, size_t wsize,
 	struct timeval tv = { 60, 0 };
 	uint32_t digest;
 	uint32_t flags = 0;
+	int migrated = 0;
 	int64_t sid;
 	socklen_t len;
 	double t0, t1;
@@ -671,6 +702,13 @@ static int client_mode(char **argv, const char *name, size_t wsize,
 		fprintf(stderr, "quic-perf: handshake: %s\n", strerror(-ret));
 		return 1;
 	}
+	if (move_to) {
+		struct quic_event_option ev = {
+			.type = QUIC_EVENT_CONNECTION_MIGRATION, .on = 1,
+		};
+
+		setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_EVENT, &ev, sizeof(ev));
+	}
 	t0 = now();
 	ret = quic_send_all(sd, total, wsize, &digest, key_update);
 	if (ret) {
@@ -680,6 +718,9 @@ static int client_mode(char **argv, const char *name, size_t wsize,
 	do {
 		flags = 0;
 		n = quic_recvmsg(sd, reply, sizeof(reply) - 1, &sid, &flags);
+		if (n > 0 && (flags & MSG_QUIC_NOTIFICATION) &&
+		    (uint8_t)reply[0] == QUIC_EVENT_CONNECTION_MIGRATION)
+			migrated = 1;
 	} while (n >= 0 && (flags & MSG_QUIC_NOTIFICATION));
 	t1 = now();
 	if (n < 0) {
@@ -687,6 +728,23 @@ static int client_mode(char **argv, const char *name, size_t wsize,
 		return 1;
 	}
 	reply[n] = 0;
+	/* the move's event, if it did not come before the reply */
+	tv.tv_sec = 5;
+	setsockopt(sd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (moving && !migrated) {
+		char ev[64];
+
+		flags = 0;
+		if (quic_recvmsg(sd, ev, sizeof(ev), &sid, &flags) <= 0)
+			break;
+		if ((flags & MSG_QUIC_NOTIFICATION) &&
+		    (uint8_t)ev[0] == QUIC_EVENT_CONNECTION_MIGRATION)
+			migrated = 1;
+	}
+	if (moving)
+		printf("quic-perf: connection migration: %s\n",
+		       migrated ? "done (CONNECTION_MIGRATION event)" :
+		       "no CONNECTION_MIGRATION event");
 	close(sd);
 	if (nstreams == 1)
 		snprintf(want, sizeof(want), "OK %zu %08x", total, digest);
@@ -698,6 +756,8 @@ static int client_mode(char **argv, const char *name, size_t wsize,
 		fprintf(stderr, "quic-perf: the server got other data\n");
 		return 1;
 	}
+	if (moving && !migrated)
+		return 1;
 	return 0;
 }
 
@@ -708,7 +768,7 @@ int main(int argc, char **argv)
 	int opt, server = 0, client = 0, key_update = 0, m, idle = 0;
 	char list[128], *tok, *save = NULL;
 
-	while ((opt = getopt(argc, argv, "c:l:w:s:m:n:I:P:SCud")) != -1) {
+	while ((opt = getopt(argc, argv, "c:l:w:s:m:n:I:P:SCudM:")) != -1) {
 		switch (opt) {
 		case 'c':
 			count = atoi(optarg);
@@ -754,6 +814,9 @@ int main(int argc, char **argv)
 			break;
 		case 'u':
 			key_update = 1;
+			break;
+		case 'M':
+			move_to = optarg;
 			break;
 		case 'C':
 			client = 1;
