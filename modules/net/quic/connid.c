@@ -521,7 +521,7 @@ int quic_connid_rcv_new(struct sock *sk, const struct quic_frame *f,
 		slot->live = 1;
 		quic_dcid_set_token(sk, slot, f->new_cid.token);
 		/* a migration may wait for it (quic_path_migrate()) */
-		sk->sk_state_change(sk);
+		quic_sock_wake(sk);
 	}
 
 	if (!quic_dcid_find(ids, ids->dst_active))

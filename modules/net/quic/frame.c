@@ -81,7 +81,7 @@ int quic_frame_process(struct sock *sk, struct sk_buff *skb, u8 level,
 				c->hs_confirmed = 1;	/* RFC 9001 4.1.2 */
 				quic_conn_discard(sk, QUIC_PNSPACE_HANDSHAKE);
 				/* a migration may wait for it */
-				sk->sk_state_change(sk);
+				quic_sock_wake(sk);
 			}
 			break;
 		case QUIC_FRAME_NEW_TOKEN:

@@ -68,6 +68,21 @@ static inline bool quic_conn_active(const struct sock *sk)
 	       (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_ESTABLISHED);
 }
 
+/* Wake the socket's sleepers (a migration waiting for the frames it
+ * needs) without calling sk_state_change(), which a kernel consumer may
+ * have taken over and which means a change of state.
+ */
+static inline void quic_sock_wake(struct sock *sk)
+{
+	struct socket_wq *wq;
+
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_all(&wq->wait);
+	rcu_read_unlock();
+}
+
 extern struct proto quic_prot;
 extern struct proto quicv6_prot;
 
