@@ -112,6 +112,8 @@ static int hsd_x509(gnutls_session_t session, const struct hsd_config *cfg,
 		ret = hsd_x509_keys(cred, req->cert, req->privkey);
 		if (ret)
 			return ret;
+	} else if (req->auth_mode == HANDSHAKE_AUTH_UNAUTH && !server) {
+		/* tls_client_hello_anon(): no client certificate */
 	} else if (side->certificate && side->private_key) {
 		ret = gnutls_certificate_set_x509_key_file(cred,
 				side->certificate, side->private_key,
