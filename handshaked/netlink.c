@@ -233,12 +233,15 @@ int hsd_nl_accept(struct hsd_request *req)
 	ret = nl_send_auto(sk, msg);
 	if (ret >= 0)
 		ret = nl_recvmsgs_default(sk);
-	if (ret >= 0 && req->sockfd >= 0)
-		ret = nl_wait_for_ack(sk);
-	if (ret < 0)
-		ret = ret == -NLE_AGAIN ? -EAGAIN : -EIO;
-	else
-		ret = req->sockfd >= 0 ? 0 : -EAGAIN;
+	if (req->sockfd >= 0) {
+		/* the socket is ours now, whatever the acknowledgment says:
+		 * the request is answered with DONE either way
+		 */
+		nl_wait_for_ack(sk);
+		ret = 0;
+	} else {
+		ret = ret == -NLE_AGAIN || ret >= 0 ? -EAGAIN : -EIO;
+	}
 out_msg:
 	nlmsg_free(msg);
 out:
