@@ -96,7 +96,8 @@ clean_pkgs() {
 		rm -rf "$root"/var/lib/dkms/quic "$root"/usr/src/quic-*
 	done
 	chroot_kernels | while read -r k root; do
-		rm -f "/lib/modules/$k/updates/dkms/quic.ko"*
+		rm -f "/lib/modules/$k/updates/dkms/quic.ko"* \
+			"/lib/modules/$k/updates/dkms/quic_sample.ko"*
 	done
 }
 
@@ -146,7 +147,8 @@ remove_chroots() {
 	done
 	chroot_kernels | while read -r k root; do
 		if ls "/lib/modules/$k/updates/dkms/quic.ko"* > /dev/null 2>&1; then
-			rm -f "/lib/modules/$k/updates/dkms/quic.ko"*
+			rm -f "/lib/modules/$k/updates/dkms/quic.ko"* \
+			"/lib/modules/$k/updates/dkms/quic_sample.ko"*
 			depmod "$k"
 		fi
 	done
