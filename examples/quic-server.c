@@ -24,7 +24,7 @@
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [-c COUNT] [-l LINGER_MS] [-t SECONDS] [-v 1|2] [-d] ADDR PORT KEYFILE CERTFILE ALPNS\n",
+		"usage: %s [-c COUNT] [-l LINGER_MS] [-t SECONDS] [-v 1|2] [-e] [-d] ADDR PORT KEYFILE CERTFILE ALPNS\n",
 		prog);
 	exit(2);
 }
@@ -59,15 +59,48 @@ static unsigned int conn_version(int sd)
 	       0 : cfg.version;
 }
 
+/* -e: read one message (stream data up to its FIN), send it back on the
+ * same stream, and wait for the client to close.
+ */
+static int echo_one(int sd)
+{
+	char buf[4096];
+	uint32_t flags = 0;
+	int64_t sid = -1;
+	size_t got = 0;
+	ssize_t n;
+
+	while (!(flags & MSG_QUIC_STREAM_FIN) && got < sizeof(buf)) {
+		flags = 0;
+		n = quic_recvmsg(sd, buf + got, sizeof(buf) - got, &sid, &flags);
+		if (n < 0)
+			return -errno;
+		if (flags & MSG_QUIC_NOTIFICATION)
+			flags = 0;	/* an event, not data */
+		else
+			got += (size_t)n;
+		if (!n && !(flags & MSG_QUIC_STREAM_FIN))
+			return -EPIPE;
+	}
+	if (quic_sendmsg(sd, buf, got, sid, MSG_QUIC_STREAM_FIN) < 0)
+		return -errno;
+	printf("quic-server: echoed %zu bytes on stream %lld\n", got,
+	       (long long)sid);
+	fflush(stdout);
+	while (quic_recvmsg(sd, buf, sizeof(buf), &sid, &flags) > 0)
+		;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	int l, sd, opt, i, count = 1, linger = 1000, version = 0, ret;
+	int l, sd, opt, i, count = 1, linger = 1000, version = 0, ret, echo = 0;
 	struct timeval tv = { 60, 0 };
 	struct sockaddr_storage ss;
 	int failed = 0;
 	socklen_t len;
 
-	while ((opt = getopt(argc, argv, "c:l:t:v:dh")) != -1) {
+	while ((opt = getopt(argc, argv, "c:l:t:v:edh")) != -1) {
 		switch (opt) {
 		case 't':
 			tv.tv_sec = atoi(optarg);
@@ -82,6 +115,9 @@ int main(int argc, char **argv)
 			version = atoi(optarg);
 			if (version != 1 && version != 2)
 				usage(argv[0]);
+			break;
+		case 'e':
+			echo = 1;
 			break;
 		case 'd':
 			quic_set_log_level(7);
@@ -138,7 +174,14 @@ int main(int argc, char **argv)
 		       conn_version(sd));
 		fflush(stdout);
 		failed |= !!ret;
-		if (!ret && linger > 0)
+		if (!ret && echo) {
+			setsockopt(sd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+			ret = echo_one(sd);
+			if (ret)
+				fprintf(stderr, "quic-server: echo: %s\n",
+					strerror(-ret));
+			failed |= !!ret;
+		} else if (!ret && linger > 0)
 			usleep(linger * 1000);
 		close(sd);
 	}
