@@ -353,9 +353,18 @@ if modinfo -k "$kver" -n quic 2>/dev/null | grep -q "^/lib/modules/$kver/"; then
 	sample=$(modinfo -k "$kver" -n quic_sample 2>/dev/null)
 	if [ -x /usr/sbin/quic-handshaked ] && [ -n "$CERTS" ] &&
 	   grep -q ' tls_client_hello_x509$' /proc/kallsyms; then
-		timeout 300 "$(dirname "$LIBQUIC_TEST")/consumer_test" \
-			"$CERTS" "$sample" /usr/sbin/quic-handshaked > /dev/null
-		result $? "packaged quic-handshaked and quic_sample ($sample): consumer_test"
+		# consumer_test loads the file itself: uncompressed
+		case $sample in
+		*.xz)	xz -dc "$sample" > /tmp/quic_sample.ko ;;
+		*.zst)	zstd -qdc "$sample" > /tmp/quic_sample.ko ;;
+		*.gz)	gzip -dc "$sample" > /tmp/quic_sample.ko ;;
+		*)	cp "$sample" /tmp/quic_sample.ko ;;
+		esac
+		[ -n "$sample" ] && timeout 300 \
+			"$(dirname "$LIBQUIC_TEST")/consumer_test" "$CERTS" \
+			/tmp/quic_sample.ko /usr/sbin/quic-handshaked > /dev/null
+		result $? "packaged quic-handshaked and quic_sample (${sample:-not installed}): consumer_test"
+		rm -f /tmp/quic_sample.ko
 	fi
 	sleep 0.5
 	rmmod quic

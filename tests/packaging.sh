@@ -128,6 +128,9 @@ install_chroots() {
 		if [ -r "/lib/modules/$k/modules.dep" ]; then
 			mkdir -p "/lib/modules/$k/updates/dkms"
 			cp "$root$ko" "/lib/modules/$k/updates/dkms/"
+			# and the sample consumer built beside it
+			cp "$root${ko%/*}"/quic_sample.ko* \
+				"/lib/modules/$k/updates/dkms/" 2>/dev/null
 			depmod "$k"
 		fi
 	done
