@@ -202,6 +202,33 @@ static int hsd_nl_accept_reply(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/* A command of the family on a socket of its own (replies and
+ * acknowledgments do not mix with notifications): both to be freed with
+ * hsd_nl_cmd_free().
+ */
+static int hsd_nl_cmd(uint8_t cmd, struct nl_sock **psk, struct nl_msg **pmsg)
+{
+	int family, ret;
+
+	ret = hsd_nl_connect(psk, &family);
+	if (ret)
+		return ret;
+	*pmsg = nlmsg_alloc();
+	if (*pmsg && genlmsg_put(*pmsg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0,
+				 0, cmd, HANDSHAKE_FAMILY_VERSION))
+		return 0;
+	if (*pmsg)
+		nlmsg_free(*pmsg);
+	nl_socket_free(*psk);
+	return -ENOMEM;
+}
+
+static void hsd_nl_cmd_free(struct nl_sock *sk, struct nl_msg *msg)
+{
+	nlmsg_free(msg);
+	nl_socket_free(sk);
+}
+
 /**
  * hsd_nl_accept - take the next pending request of the "tlshd" class
  * @req: filled in; req->sockfd is the socket, now ours
@@ -212,22 +239,17 @@ int hsd_nl_accept(struct hsd_request *req)
 {
 	struct nl_sock *sk;
 	struct nl_msg *msg;
-	int family, ret;
+	int ret;
 
 	memset(req, 0, sizeof(*req));
 	req->sockfd = -1;
-	ret = hsd_nl_connect(&sk, &family);
+	ret = hsd_nl_cmd(HANDSHAKE_CMD_ACCEPT, &sk, &msg);
 	if (ret)
 		return ret;
 	ret = -ENOMEM;
-	msg = nlmsg_alloc();
-	if (!msg)
-		goto out;
-	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0,
-			 HANDSHAKE_CMD_ACCEPT, HANDSHAKE_FAMILY_VERSION) ||
-	    nla_put_u32(msg, HANDSHAKE_A_ACCEPT_HANDLER_CLASS,
+	if (nla_put_u32(msg, HANDSHAKE_A_ACCEPT_HANDLER_CLASS,
 			HANDSHAKE_HANDLER_CLASS_TLSHD))
-		goto out_msg;
+		goto out;
 	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, hsd_nl_accept_reply,
 			    req);
 	ret = nl_send_auto(sk, msg);
@@ -242,10 +264,8 @@ int hsd_nl_accept(struct hsd_request *req)
 	} else {
 		ret = ret == -NLE_AGAIN || ret >= 0 ? -EAGAIN : -EIO;
 	}
-out_msg:
-	nlmsg_free(msg);
 out:
-	nl_socket_free(sk);
+	hsd_nl_cmd_free(sk, msg);
 	return ret;
 }
 
@@ -260,25 +280,20 @@ int hsd_nl_done(const struct hsd_request *req, unsigned int status)
 {
 	struct nl_sock *sk;
 	struct nl_msg *msg;
-	int family, ret;
 	unsigned int i;
+	int ret;
 
-	ret = hsd_nl_connect(&sk, &family);
+	ret = hsd_nl_cmd(HANDSHAKE_CMD_DONE, &sk, &msg);
 	if (ret)
 		return ret;
 	ret = -ENOMEM;
-	msg = nlmsg_alloc();
-	if (!msg)
-		goto out;
-	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0,
-			 HANDSHAKE_CMD_DONE, HANDSHAKE_FAMILY_VERSION) ||
-	    nla_put_u32(msg, HANDSHAKE_A_DONE_STATUS, status) ||
+	if (nla_put_u32(msg, HANDSHAKE_A_DONE_STATUS, status) ||
 	    nla_put_u32(msg, HANDSHAKE_A_DONE_SOCKFD, (uint32_t)req->sockfd))
-		goto out_msg;
+		goto out;
 	for (i = 0; !status && i < req->num_remote; i++)
 		if (nla_put_u32(msg, HANDSHAKE_A_DONE_REMOTE_AUTH,
 				(uint32_t)req->remote[i]))
-			goto out_msg;
+			goto out;
 	ret = nl_send_auto(sk, msg);
 	if (ret >= 0)
 		ret = nl_wait_for_ack(sk);
@@ -286,10 +301,8 @@ int hsd_nl_done(const struct hsd_request *req, unsigned int status)
 		hsd_err("netlink: DONE: %s", nl_geterror(ret));
 		ret = -EIO;
 	}
-out_msg:
-	nlmsg_free(msg);
 out:
-	nl_socket_free(sk);
+	hsd_nl_cmd_free(sk, msg);
 	return ret;
 }
 

@@ -326,15 +326,7 @@ static void quic_dcid_switch(struct sock *sk, struct quic_dcid *d)
 	c->dcid = d->cid;
 }
 
-/**
- * quic_connid_next_dest - send to a peer's ID not used yet
- * @sk: the connection
- *
- * For a new path (RFC 9000 section 9.5): the next one by number.  A peer
- * that uses zero-length IDs has none to change.
- *
- * Return: 0, or -EAGAIN when the peer has not given one.
- */
+/* The next of the peer's IDs by number, not used yet */
 static struct quic_dcid *quic_dcid_next(struct quic_connids *ids)
 {
 	struct quic_dcid *d, *to = NULL;
@@ -349,6 +341,15 @@ static struct quic_dcid *quic_dcid_next(struct quic_connids *ids)
 	return to;
 }
 
+/**
+ * quic_connid_next_dest - send to a peer's ID not used yet
+ * @sk: the connection
+ *
+ * For a new path (RFC 9000 section 9.5): the next one by number.  A peer
+ * that uses zero-length IDs has none to change.
+ *
+ * Return: 0, or -EAGAIN when the peer has not given one.
+ */
 int quic_connid_next_dest(struct sock *sk)
 {
 	struct quic_connids *ids = &quic_conn(sk)->ids;
