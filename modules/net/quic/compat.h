@@ -18,6 +18,7 @@
 #define EXPORT_SYMBOL_FOR_QUIC_TEST(sym)
 #else
 
+#include <linux/crypto.h>
 #include <linux/hrtimer.h>
 #include <linux/timer.h>
 #include <net/sock.h>
@@ -156,6 +157,23 @@ static inline void sk_free_unlock_clone(struct sock *sk)
 #define quic_udp_tunnel6_xmit_skb(...)	udp_tunnel6_xmit_skb(__VA_ARGS__, 0)
 #else
 #define quic_udp_tunnel6_xmit_skb(...)	udp_tunnel6_xmit_skb(__VA_ARGS__)
+#endif
+
+/* Crypto completions receive the request's data pointer (a pointer to
+ * the request before); quic_crypto_done_data() finds the data either way.
+ */
+#ifdef HAVE_CRYPTO_COMPLETION_DATA
+#define QUIC_CRYPTO_DONE_ARG	void *
+static inline void *quic_crypto_done_data(void *data)
+{
+	return data;
+}
+#else
+#define QUIC_CRYPTO_DONE_ARG	struct crypto_async_request *
+static inline void *quic_crypto_done_data(struct crypto_async_request *req)
+{
+	return req->data;
+}
 #endif
 
 /* What quic_crypto_test.ko uses is exported in a symbol namespace of its

@@ -6,6 +6,7 @@
  */
 
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 #include <net/sock.h>
 
 #include "compat.h"
@@ -77,12 +78,12 @@ static void quic_conn_free_space(struct sock *sk, u8 space)
 	memset(&c->ctx[space], 0, sizeof(c->ctx[space]));
 }
 
+/* Packets in flight in an asynchronous AEAD keep the keys until they
+ * complete (quic_crypto_put()).
+ */
 static void quic_conn_free_keys(struct quic_conn *c, u8 level)
 {
-	if (!c->crypto[level])
-		return;
-	quic_crypto_free(c->crypto[level]);
-	kfree(c->crypto[level]);
+	quic_crypto_put(c->crypto[level]);
 	c->crypto[level] = NULL;
 }
 
@@ -99,6 +100,10 @@ void quic_conn_free(struct sock *sk)
 	sk_stop_timer_sync(sk, &c->ack_timer);
 	if (hrtimer_cancel(&c->pace_timer))
 		__sock_put(sk);
+	/* the completion of a deferred CONNECTION_CLOSE sets close_dgram */
+	if (smp_load_acquire(&c->close_async))
+		wait_var_event(&c->close_async,
+			       !smp_load_acquire(&c->close_async));
 	consume_skb(c->close_dgram);
 	c->close_dgram = NULL;
 	quic_connid_free(sk);

@@ -189,6 +189,10 @@ struct quic_conn {
 	u8 close_phrase_len;
 	u8 close_phrase[QUIC_CLOSE_PHRASE_MAX_LEN];
 	struct sk_buff *close_dgram;	/* our CONNECTION_CLOSE datagram */
+	u8 close_async;			/* ... whose encryption is deferred:
+					 * the completion sets close_dgram
+					 * and clears this (wait_var_event)
+					 */
 	unsigned long close_until;	/* end of the closing period */
 
 	struct sk_buff_head pending;	/* datagrams waiting for keys */
@@ -244,6 +248,10 @@ struct quic_skb_cb {
 	u16 len;			/* the datagram's UDP payload */
 	u8 ecn;				/* its ECN codepoint, INET_ECN_* */
 	u8 rx_counted:1;		/* in bytes_rx (a replay is not) */
+	u8 decrypted:1;			/* the packet at skb->data was
+					 * decrypted asynchronously...
+					 */
+	u8 decrypt_err:1;		/* ... and failed */
 };
 
 #define QUIC_SKB_CB(skb)	((struct quic_skb_cb *)&((skb)->cb[0]))

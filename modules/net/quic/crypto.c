@@ -16,6 +16,7 @@
 #include <crypto/skcipher.h>
 #include <linux/module.h>
 #include <linux/scatterlist.h>
+#include <linux/seq_file.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -60,6 +61,7 @@ static const u8 quic_retry_nonce_v2[QUIC_IV_LEN] = {
 
 struct quic_cipher {
 	u32 type;		/* TLS_CIPHER_* */
+	const char *suite;
 	const char *aead;
 	const char *hp;
 	const char *hash;
@@ -68,13 +70,14 @@ struct quic_cipher {
 };
 
 static const struct quic_cipher quic_ciphers[] = {
-	{ TLS_CIPHER_AES_GCM_128, "gcm(aes)", "ecb(aes)", "hmac(sha256)",
+	{ TLS_CIPHER_AES_GCM_128, "TLS_AES_128_GCM_SHA256", "gcm(aes)", "ecb(aes)", "hmac(sha256)",
 	  16, 32 },
-	{ TLS_CIPHER_AES_GCM_256, "gcm(aes)", "ecb(aes)", "hmac(sha384)",
+	{ TLS_CIPHER_AES_GCM_256, "TLS_AES_256_GCM_SHA384", "gcm(aes)", "ecb(aes)", "hmac(sha384)",
 	  32, 48 },
-	{ TLS_CIPHER_AES_CCM_128, "ccm(aes)", "ecb(aes)", "hmac(sha256)",
+	{ TLS_CIPHER_AES_CCM_128, "TLS_AES_128_CCM_SHA256", "ccm(aes)", "ecb(aes)", "hmac(sha256)",
 	  16, 32 },
-	{ TLS_CIPHER_CHACHA20_POLY1305, "rfc7539(chacha20,poly1305)",
+	{ TLS_CIPHER_CHACHA20_POLY1305, "TLS_CHACHA20_POLY1305_SHA256",
+	  "rfc7539(chacha20,poly1305)",
 	  "chacha20", "hmac(sha256)", 32, 32 },
 };
 
@@ -105,6 +108,32 @@ static const struct quic_labels *quic_labels(u32 version)
 {
 	return version == QUIC_VERSION_V2 ? &quic_labels_v2 : &quic_labels_v1;
 }
+
+/* Test mode: the 1-RTT AEAD of new connections goes through cryptd, so
+ * that every packet takes the asynchronous paths of the send and receive
+ * code (tests/, not for production).
+ */
+static bool async_aead_test;
+module_param(async_aead_test, bool, 0644);
+MODULE_PARM_DESC(async_aead_test,
+		 "Test: run the 1-RTT AEAD of new keys through cryptd");
+
+/* One AEAD operation with what it needs beyond the skb: the scatterlist,
+ * nonce and header protection scratch, and for a deferred operation the
+ * caller's completion.  Each direction keeps an idle one (dir->req), so
+ * a packet allocates only when the previous one is still in flight.
+ */
+struct quic_crypto_req {
+	struct quic_crypto *c;
+	struct sk_buff *skb;
+	struct quic_crypto_pkt p;
+	struct quic_crypto_cb cb;
+	u8 enc;
+	u8 nonce[16];			/* nonce, or the CCM B0 flags + nonce */
+	u8 hp_buf[QUIC_HP_SAMPLE_LEN];	/* header protection sample and mask */
+	struct scatterlist sg[QUIC_CRYPTO_MAX_SG];
+	struct aead_request aead;	/* last: its context follows */
+};
 
 /**
  * quic_hkdf_extract - HKDF-Extract (RFC 5869 section 2.2)
@@ -194,7 +223,9 @@ EXPORT_SYMBOL_FOR_QUIC_TEST(quic_hkdf_expand_label);
 void quic_crypto_init(struct quic_crypto *c)
 {
 	memset(c, 0, sizeof(*c));
+	refcount_set(&c->refs, 1);
 }
+EXPORT_SYMBOL_FOR_QUIC_TEST(quic_crypto_init);
 
 static void quic_crypto_dir_free(struct quic_crypto_dir *d)
 {
@@ -202,37 +233,82 @@ static void quic_crypto_dir_free(struct quic_crypto_dir *d)
 	crypto_free_aead(d->aead[1]);
 	crypto_free_sync_skcipher(d->hp);
 	kfree_sensitive(d->req);
-	kfree(d->sg);
 	memzero_explicit(d, sizeof(*d));
 }
 
 /**
  * quic_crypto_free - release the transforms and wipe the keys
  * @c: the state
+ *
+ * Only for a state no request uses: synchronous levels, or the last
+ * quic_crypto_put().  The structure itself stays.
  */
 void quic_crypto_free(struct quic_crypto *c)
 {
+	unsigned int refs = refcount_read(&c->refs);
+
 	quic_crypto_dir_free(&c->tx);
 	quic_crypto_dir_free(&c->rx);
 	crypto_free_shash(c->hash);
 	memzero_explicit(c, sizeof(*c));
+	refcount_set(&c->refs, refs);	/* see quic_crypto_put() */
 }
 EXPORT_SYMBOL_FOR_QUIC_TEST(quic_crypto_free);
 
+/**
+ * quic_crypto_put - the owner or a finished request lets go of the state
+ * @c: a state from kmalloc(), quic_crypto_init()'ed
+ *
+ * The last one frees the transforms and @c.  Any context.
+ */
+void quic_crypto_put(struct quic_crypto *c)
+{
+	if (c && refcount_dec_and_test(&c->refs)) {
+		quic_crypto_free(c);
+		kfree(c);
+	}
+}
+
+/* "cryptd(DRIVER)" for the synchronous implementation of @aead: cryptd
+ * instances are found again by that driver name only (the algorithm name
+ * stays @aead).
+ */
+static int quic_crypto_cryptd_name(const char *aead, char *name)
+{
+	struct crypto_aead *tfm = crypto_alloc_aead(aead, 0, CRYPTO_ALG_ASYNC);
+
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm);
+	snprintf(name, CRYPTO_MAX_ALG_NAME, "cryptd(%s)",
+		 crypto_aead_driver_name(tfm));
+	crypto_free_aead(tfm);
+	return 0;
+}
+
 /* Allocate what a direction needs for @cipher; nothing is allocated later
- * on the packet path.
+ * on the packet path but a second request while one is in flight.  The
+ * 1-RTT AEAD (@key_update) may be asynchronous, see struct quic_crypto.
  */
 static int quic_crypto_dir_alloc(struct quic_crypto_dir *d,
 				 const struct quic_cipher *cipher, bool key_update)
 {
-	unsigned int i, reqsize;
+	u32 mask = key_update ? 0 : CRYPTO_ALG_ASYNC;
+	char cryptd[CRYPTO_MAX_ALG_NAME];
+	const char *name = cipher->aead;
+	unsigned int i;
 	int err;
 
+	if (key_update && READ_ONCE(async_aead_test)) {
+		err = quic_crypto_cryptd_name(cipher->aead, cryptd);
+		if (err)
+			return err;
+		name = cryptd;
+	}
 	/* the second generation only where keys are updated (1-RTT) */
 	for (i = 0; i < (key_update ? 2 : 1); i++) {
 		if (d->aead[i])
 			continue;
-		d->aead[i] = crypto_alloc_aead(cipher->aead, 0, CRYPTO_ALG_ASYNC);
+		d->aead[i] = crypto_alloc_aead(name, 0, mask);
 		if (IS_ERR(d->aead[i])) {
 			err = PTR_ERR(d->aead[i]);
 			d->aead[i] = NULL;
@@ -241,6 +317,9 @@ static int quic_crypto_dir_alloc(struct quic_crypto_dir *d,
 		err = crypto_aead_setauthsize(d->aead[i], QUIC_TAG_LEN);
 		if (err)
 			return err;
+		if (crypto_aead_alg(d->aead[i])->base.cra_flags &
+		    CRYPTO_ALG_ASYNC)
+			d->async = 1;
 	}
 	if (!d->hp) {
 		d->hp = crypto_alloc_sync_skcipher(cipher->hp, 0, 0);
@@ -252,15 +331,9 @@ static int quic_crypto_dir_alloc(struct quic_crypto_dir *d,
 	}
 	if (!d->req) {
 		/* both generations use the same algorithm */
-		reqsize = crypto_aead_reqsize(d->aead[0]);
-		d->req = kmalloc(sizeof(*d->req) + reqsize, GFP_KERNEL);
+		d->req_size = sizeof(*d->req) + crypto_aead_reqsize(d->aead[0]);
+		d->req = kmalloc(d->req_size, GFP_KERNEL);
 		if (!d->req)
-			return -ENOMEM;
-	}
-	if (!d->sg) {
-		d->sg = kmalloc_array(QUIC_CRYPTO_MAX_SG, sizeof(*d->sg),
-				      GFP_KERNEL);
-		if (!d->sg)
 			return -ENOMEM;
 	}
 	return 0;
@@ -486,26 +559,27 @@ int quic_crypto_discard_old_keys(struct quic_crypto *c)
 EXPORT_SYMBOL_FOR_QUIC_TEST(quic_crypto_discard_old_keys);
 
 /* Header protection mask of RFC 9001 section 5.4.3 (AES) and 5.4.4
- * (ChaCha20) for the sample at @sample_off, left in d->hp_buf[0..4].
+ * (ChaCha20) for the sample at @sample_off, left in r->hp_buf[0..4].
  */
 static int quic_crypto_hp_mask(struct quic_crypto *c, struct quic_crypto_dir *d,
-			       struct sk_buff *skb, unsigned int sample_off)
+			       struct quic_crypto_req *r, struct sk_buff *skb,
+			       unsigned int sample_off)
 {
 	SYNC_SKCIPHER_REQUEST_ON_STACK(req, d->hp);
 	struct scatterlist sg;
 	u8 *iv = NULL;
 	int err;
 
-	err = skb_copy_bits(skb, sample_off, d->hp_buf, QUIC_HP_SAMPLE_LEN);
+	err = skb_copy_bits(skb, sample_off, r->hp_buf, QUIC_HP_SAMPLE_LEN);
 	if (err)
 		return err;
 	if (c->cipher == TLS_CIPHER_CHACHA20_POLY1305) {
 		/* counter (little endian) and nonce are the sample itself */
-		memcpy(d->nonce, d->hp_buf, QUIC_HP_SAMPLE_LEN);
-		memset(d->hp_buf, 0, QUIC_HP_SAMPLE_LEN);
-		iv = d->nonce;
+		memcpy(r->nonce, r->hp_buf, QUIC_HP_SAMPLE_LEN);
+		memset(r->hp_buf, 0, QUIC_HP_SAMPLE_LEN);
+		iv = r->nonce;
 	}
-	sg_init_one(&sg, d->hp_buf, QUIC_HP_SAMPLE_LEN);
+	sg_init_one(&sg, r->hp_buf, QUIC_HP_SAMPLE_LEN);
 	skcipher_request_set_sync_tfm(req, d->hp);
 	skcipher_request_set_callback(req, 0, NULL, NULL);
 	skcipher_request_set_crypt(req, &sg, &sg, QUIC_HP_SAMPLE_LEN, iv);
@@ -514,82 +588,186 @@ static int quic_crypto_hp_mask(struct quic_crypto *c, struct quic_crypto_dir *d,
 	return err;
 }
 
+/* Mask the first byte and the packet number of a packet just sealed. */
+static int quic_crypto_hp_apply(struct quic_crypto *c, struct quic_crypto_req *r,
+				struct sk_buff *skb,
+				const struct quic_crypto_pkt *p)
+{
+	unsigned int i;
+	u8 *hdr, mask;
+	int err;
+
+	err = quic_crypto_hp_mask(c, &c->tx, r, skb,
+				  p->start + p->pn_offset + 4);
+	if (err)
+		return err;
+	hdr = skb->data + p->start;
+	mask = (hdr[0] & 0x80) ? 0x0f : 0x1f;
+	hdr[0] ^= r->hp_buf[0] & mask;
+	for (i = 0; i < p->pn_len; i++)
+		hdr[p->pn_offset + i] ^= r->hp_buf[1 + i];
+	return 0;
+}
+
 /* Per-packet nonce: the IV xored with the packet number (section 5.3). */
 static u8 *quic_crypto_nonce(struct quic_crypto *c, struct quic_crypto_dir *d,
-			     unsigned int slot, u64 pn)
+			     struct quic_crypto_req *r, unsigned int slot,
+			     u64 pn)
 {
-	u8 *nonce = d->nonce;
+	u8 *nonce = r->nonce;
 	int i;
 
-	memset(d->nonce, 0, sizeof(d->nonce));
+	memset(r->nonce, 0, sizeof(r->nonce));
 	if (c->cipher == TLS_CIPHER_AES_CCM_128) {
 		/* ccm(aes) takes the B0 flags byte: L' = 15 - 12 - 1 */
-		d->nonce[0] = 2;
+		r->nonce[0] = 2;
 		nonce++;
 	}
 	memcpy(nonce, d->iv[slot], QUIC_IV_LEN);
 	for (i = 0; i < 8; i++)
 		nonce[QUIC_IV_LEN - 1 - i] ^= (pn >> (8 * i)) & 0xff;
-	return d->nonce;
+	return r->nonce;
 }
 
-static int quic_crypto_aead(struct quic_crypto_dir *d, unsigned int slot,
-			    struct sk_buff *skb, unsigned int hlen,
-			    unsigned int len, int nsg, u8 *iv, bool enc)
+/* The direction's idle request, or a new one while that is in flight. */
+static struct quic_crypto_req *quic_crypto_req_get(struct quic_crypto_dir *d)
 {
-	struct aead_request *req = d->req;
+	struct quic_crypto_req *r = d->req;
+
+	if (r) {
+		d->req = NULL;
+		return r;
+	}
+	return kmalloc(d->req_size, GFP_ATOMIC);
+}
+
+static void quic_crypto_req_put(struct quic_crypto_dir *d,
+				struct quic_crypto_req *r)
+{
+	if (!d->req)
+		d->req = r;
+	else
+		kfree_sensitive(r);
+}
+
+/* What a deferred decryption found, kept in the packet's tag (of no use
+ * once verified) until the receive path resumes: quic_crypto_resumed().
+ */
+struct quic_crypto_mark {
+	u64 pn;
+	u8 pn_len;
+	u8 key_phase;
+	u8 key_update;
+};
+
+static void quic_crypto_done(QUIC_CRYPTO_DONE_ARG arg, int err)
+{
+	struct quic_crypto_req *r = quic_crypto_done_data(arg);
+	struct quic_crypto *c = r->c;
+	struct sk_buff *skb = r->skb;
+	struct quic_crypto_mark m = {};
+
+	if (err == -EINPROGRESS)
+		return;		/* left a backlog, which we never ask for */
+	if (!err && r->enc) {
+		err = quic_crypto_hp_apply(c, r, skb, &r->p);
+	} else if (!err) {
+		BUILD_BUG_ON(sizeof(m) > QUIC_TAG_LEN);
+		m.pn = r->p.pn;
+		m.pn_len = r->p.pn_len;
+		m.key_phase = r->p.key_phase;
+		m.key_update = r->p.key_update;
+		err = skb_store_bits(skb, r->p.len - QUIC_TAG_LEN, &m,
+				     sizeof(m));
+	}
+	r->cb.done(&r->cb, skb, err);
+	kfree_sensitive(r);
+	quic_crypto_put(c);
+}
+
+/* Seal or open [@off, @off + @len) of @skb, the first @hlen bytes being
+ * the associated data.  Returns -EINPROGRESS when the transform deferred
+ * the work: @r and the skb then belong to the completion.
+ */
+static int quic_crypto_aead(struct quic_crypto *c, struct quic_crypto_dir *d,
+			    struct quic_crypto_req *r, unsigned int slot,
+			    struct sk_buff *skb, unsigned int off,
+			    unsigned int hlen, unsigned int len, int nsg,
+			    bool enc, const struct quic_crypto_cb *cb)
+{
+	struct aead_request *req = &r->aead;
+	u8 *iv = quic_crypto_nonce(c, d, r, slot, r->p.pn);
 	int err;
 
-	sg_init_table(d->sg, nsg);
-	err = skb_to_sgvec(skb, d->sg, 0, len);
+	sg_init_table(r->sg, nsg);
+	err = skb_to_sgvec(skb, r->sg, off, len);
 	if (err < 0)
 		return err;
 	aead_request_set_tfm(req, d->aead[slot]);
-	aead_request_set_callback(req, 0, NULL, NULL);
 	aead_request_set_ad(req, hlen);
-	aead_request_set_crypt(req, d->sg, d->sg, len - hlen - (enc ? QUIC_TAG_LEN : 0),
-			       iv);
+	aead_request_set_crypt(req, r->sg, r->sg,
+			       len - hlen - (enc ? QUIC_TAG_LEN : 0), iv);
+	if (!d->async) {
+		aead_request_set_callback(req, 0, NULL, NULL);
+		err = enc ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
+		/* a synchronous transform, see quic_crypto_dir_alloc() */
+		if (WARN_ON_ONCE(err == -EINPROGRESS || err == -EBUSY))
+			err = -EIO;
+		return err;
+	}
+	r->c = c;
+	r->skb = skb;
+	r->enc = enc;
+	r->cb = *cb;
+	aead_request_set_callback(req, 0, quic_crypto_done, r);
+	refcount_inc(&c->refs);		/* for the completion */
 	err = enc ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
-	/* synchronous transforms only, see struct quic_crypto */
-	if (WARN_ON_ONCE(err == -EINPROGRESS || err == -EBUSY))
-		err = -EIO;
+	if (err != -EINPROGRESS)
+		refcount_dec(&c->refs);	/* the owner's stays */
 	return err;
 }
 
 /**
  * quic_crypto_encrypt - protect a packet in place
  * @c: the state of the packet's level
- * @skb: the packet: header (with the truncated packet number) and
- *       plaintext, exactly @p->len bytes; QUIC_TAG_LEN bytes are appended
- * @p: pn_offset, pn_len and pn of the packet; key_phase is set on return
+ * @skb: the datagram: the packet, header (with the truncated packet
+ *       number) and plaintext, is its last @p->len bytes, from @p->start;
+ *       QUIC_TAG_LEN bytes are appended
+ * @p: start, pn_offset, pn_len and pn of the packet; key_phase is set on
+ *     return
+ * @cb: the completion, for a direction that may be asynchronous
+ *      (quic_crypto_async()), or NULL
  *
  * For short headers the key phase bit is set here.  The packet must be
  * long enough for the header protection sample (pad it first): 4 bytes
  * after the start of the packet number, 16 bytes of sample.
  *
- * Return: 0 or a negative error.
+ * Return: 0, -EINPROGRESS when @cb will be called with the skb (which the
+ * caller may no longer touch), or another negative error.
  */
 int quic_crypto_encrypt(struct quic_crypto *c, struct sk_buff *skb,
-			struct quic_crypto_pkt *p)
+			struct quic_crypto_pkt *p,
+			const struct quic_crypto_cb *cb)
 {
 	struct quic_crypto_dir *d = &c->tx;
-	unsigned int hlen = p->pn_offset + p->pn_len, i, slot = 0;
+	unsigned int hlen = p->pn_offset + p->pn_len, slot = 0;
+	struct quic_crypto_req *r;
 	struct sk_buff *trailer;
-	u8 *hdr, mask;
 	int nsg, err;
+	u8 *hdr;
 
 	if (!d->ready)
 		return -EKEYREJECTED;
-	if (p->pn_len < 1 || p->pn_len > 4 || p->len != skb->len ||
+	if (p->pn_len < 1 || p->pn_len > 4 || p->start + p->len != skb->len ||
 	    p->pn_offset + 4 + QUIC_HP_SAMPLE_LEN > p->len + QUIC_TAG_LEN ||
-	    !pskb_may_pull(skb, hlen))
+	    !pskb_may_pull(skb, p->start + hlen) || (d->async && !cb))
 		return -EINVAL;
 	nsg = skb_cow_data(skb, QUIC_TAG_LEN, &trailer);
 	if (nsg < 0)
 		return nsg;
 	if (nsg > QUIC_CRYPTO_MAX_SG)
 		return -EMSGSIZE;
-	hdr = skb->data;
+	hdr = skb->data + p->start;
 	if (!(hdr[0] & 0x80)) {		/* short header: key phase bit */
 		slot = d->phase;
 		hdr[0] = (hdr[0] & ~0x04) | (slot << 2);
@@ -599,19 +777,19 @@ int quic_crypto_encrypt(struct quic_crypto *c, struct sk_buff *skb,
 		memset(pskb_put(skb, trailer, QUIC_TAG_LEN), 0, QUIC_TAG_LEN);
 		return 0;
 	}
+	r = quic_crypto_req_get(d);
+	if (!r)
+		return -ENOMEM;
 	pskb_put(skb, trailer, QUIC_TAG_LEN);
-	err = quic_crypto_aead(d, slot, skb, hlen, skb->len, nsg,
-			       quic_crypto_nonce(c, d, slot, p->pn), true);
-	if (!err)
-		err = quic_crypto_hp_mask(c, d, skb, p->pn_offset + 4);
-	if (err)
+	r->p = *p;
+	err = quic_crypto_aead(c, d, r, slot, skb, p->start, hlen,
+			       p->len + QUIC_TAG_LEN, nsg, true, cb);
+	if (err == -EINPROGRESS)
 		return err;
-	hdr = skb->data;
-	mask = (hdr[0] & 0x80) ? 0x0f : 0x1f;
-	hdr[0] ^= d->hp_buf[0] & mask;
-	for (i = 0; i < p->pn_len; i++)
-		hdr[p->pn_offset + i] ^= d->hp_buf[1 + i];
-	return 0;
+	if (!err)
+		err = quic_crypto_hp_apply(c, r, skb, p);
+	quic_crypto_req_put(d, r);
+	return err;
 }
 EXPORT_SYMBOL_FOR_QUIC_TEST(quic_crypto_encrypt);
 
@@ -621,19 +799,26 @@ EXPORT_SYMBOL_FOR_QUIC_TEST(quic_crypto_encrypt);
  * @skb: the packet starts at skb->data and has @p->len bytes
  * @p: pn_offset, len and largest_pn in; pn, pn_len, key_phase and
  *     key_update out
+ * @cb: the completion, for a direction that may be asynchronous
+ *      (quic_crypto_async()), or NULL
  *
  * On success the plaintext is at [pn_offset + pn_len, len - QUIC_TAG_LEN)
  * and the unprotected first byte in skb->data[0].  On failure the packet
- * must be dropped: it may have been partly transformed.
+ * must be dropped: it may have been partly transformed.  On -EINPROGRESS
+ * the skb belongs to the request until @cb is called with it; the
+ * caller then finds @p with quic_crypto_resumed().
  *
- * Return: 0, -EBADMSG when authentication fails, -EKEYREJECTED when no
- * key matches the key phase, or another negative error.
+ * Return: 0, -EINPROGRESS, -EBADMSG when authentication fails,
+ * -EKEYREJECTED when no key matches the key phase, or another negative
+ * error.
  */
 int quic_crypto_decrypt(struct quic_crypto *c, struct sk_buff *skb,
-			struct quic_crypto_pkt *p)
+			struct quic_crypto_pkt *p,
+			const struct quic_crypto_cb *cb)
 {
 	struct quic_crypto_dir *d = &c->rx;
 	unsigned int hlen, i, slot = 0;
+	struct quic_crypto_req *r;
 	struct sk_buff *trailer;
 	u32 truncated = 0;
 	int nsg, err;
@@ -658,39 +843,80 @@ int quic_crypto_decrypt(struct quic_crypto *c, struct sk_buff *skb,
 			return -EINVAL;
 		return 0;
 	}
+	if (d->async && !cb)
+		return -EINVAL;
 	nsg = skb_cow_data(skb, 0, &trailer);
 	if (nsg < 0)
 		return nsg;
 	if (nsg > QUIC_CRYPTO_MAX_SG)
 		return -EMSGSIZE;
-	err = quic_crypto_hp_mask(c, d, skb, p->pn_offset + 4);
+	r = quic_crypto_req_get(d);
+	if (!r)
+		return -ENOMEM;
+	err = quic_crypto_hp_mask(c, d, r, skb, p->pn_offset + 4);
 	if (err)
-		return err;
+		goto out;
 	hdr = skb->data;
-	hdr[0] ^= d->hp_buf[0] & ((hdr[0] & 0x80) ? 0x0f : 0x1f);
+	hdr[0] ^= r->hp_buf[0] & ((hdr[0] & 0x80) ? 0x0f : 0x1f);
 	p->pn_len = (hdr[0] & 0x03) + 1;
 	for (i = 0; i < p->pn_len; i++) {
-		hdr[p->pn_offset + i] ^= d->hp_buf[1 + i];
+		hdr[p->pn_offset + i] ^= r->hp_buf[1 + i];
 		truncated = (truncated << 8) | hdr[p->pn_offset + i];
 	}
 	p->pn = quic_pn_decode(p->largest_pn, truncated, p->pn_len);
 	hlen = p->pn_offset + p->pn_len;
+	err = -EINVAL;
 	if (hlen + QUIC_TAG_LEN > p->len)
-		return -EINVAL;
+		goto out;
 
 	if (!(hdr[0] & 0x80)) {
 		p->key_phase = (hdr[0] >> 2) & 1;
 		slot = p->key_phase;
 		if (slot != d->phase) {
+			err = -EKEYREJECTED;
 			if (!c->rx_old && !d->next_ready)
-				return -EKEYREJECTED;
+				goto out;
 			p->key_update = !c->rx_old;
 		}
 	}
-	return quic_crypto_aead(d, slot, skb, hlen, p->len, nsg,
-				quic_crypto_nonce(c, d, slot, p->pn), false);
+	r->p = *p;
+	err = quic_crypto_aead(c, d, r, slot, skb, 0, hlen, p->len, nsg,
+			       false, cb);
+	if (err == -EINPROGRESS)
+		return err;
+out:
+	quic_crypto_req_put(d, r);
+	return err;
 }
 EXPORT_SYMBOL_FOR_QUIC_TEST(quic_crypto_decrypt);
+
+/**
+ * quic_crypto_resumed - what a deferred quic_crypto_decrypt() found
+ * @c: the state of the packet's level
+ * @skb: the packet, given to the completion with a result of 0
+ * @p: as for quic_crypto_decrypt(): len in; pn, pn_len, key_phase and
+ *     key_update out
+ *
+ * A key update the packet started may have been completed meanwhile by
+ * another packet of the new phase: it is not reported twice.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int quic_crypto_resumed(struct quic_crypto *c, struct sk_buff *skb,
+			struct quic_crypto_pkt *p)
+{
+	struct quic_crypto_mark m;
+
+	if (p->len > skb->len || p->len < QUIC_TAG_LEN ||
+	    skb_copy_bits(skb, p->len - QUIC_TAG_LEN, &m, sizeof(m)))
+		return -EINVAL;
+	p->pn = m.pn;
+	p->pn_len = m.pn_len;
+	p->key_phase = m.key_phase;
+	p->key_update = m.key_update && m.key_phase != c->rx.phase;
+	return 0;
+}
+EXPORT_SYMBOL_FOR_QUIC_TEST(quic_crypto_resumed);
 
 /**
  * quic_crypto_limits - usage limits of the level's AEAD (RFC 9001 6.6)
@@ -724,6 +950,66 @@ void quic_crypto_limits(const struct quic_crypto *c, u64 *confidentiality,
 		*confidentiality = U64_MAX;
 		*integrity = U64_MAX;
 	}
+}
+
+/**
+ * quic_crypto_driver - the implementation of the level's sending AEAD
+ * @c: the state
+ *
+ * Return: its driver name, or "" without keys.
+ */
+const char *quic_crypto_driver(const struct quic_crypto *c)
+{
+	struct crypto_aead *tfm = c->tx.aead[0] ?: c->rx.aead[0];
+
+	return tfm ? crypto_aead_driver_name(tfm) : "";
+}
+
+static void quic_crypto_proc_tfm(struct seq_file *seq, const char *name,
+				 u32 mask)
+{
+	struct crypto_aead *tfm = crypto_alloc_aead(name, 0, mask);
+
+	if (IS_ERR(tfm)) {
+		seq_printf(seq, "\t(%ld)\t-", PTR_ERR(tfm));
+		return;
+	}
+	seq_printf(seq, "\t%s\t%s", crypto_aead_driver_name(tfm),
+		   crypto_aead_alg(tfm)->base.cra_flags & CRYPTO_ALG_ASYNC ?
+		   "async" : "sync");
+	crypto_free_aead(tfm);
+}
+
+/**
+ * quic_crypto_proc_show - /proc/net/quic/crypto: the AEAD drivers in use
+ * @seq: the file
+ * @v: unused
+ *
+ * For each cipher suite, the implementation new keys get: for 1-RTT
+ * packets (which may be asynchronous), and for the other levels.
+ *
+ * Return: 0.
+ */
+int quic_crypto_proc_show(struct seq_file *seq, void *v)
+{
+	char cryptd[CRYPTO_MAX_ALG_NAME];
+	unsigned int i;
+
+	seq_puts(seq, "SUITE\tAEAD_1RTT\tMODE\tAEAD_HANDSHAKE\tMODE\n");
+	for (i = 0; i < ARRAY_SIZE(quic_ciphers); i++) {
+		const char *name = quic_ciphers[i].aead;
+
+		seq_puts(seq, quic_ciphers[i].suite);
+		if (READ_ONCE(async_aead_test) &&
+		    !quic_crypto_cryptd_name(name, cryptd)) {
+			quic_crypto_proc_tfm(seq, cryptd, 0);
+		} else {
+			quic_crypto_proc_tfm(seq, name, 0);
+		}
+		quic_crypto_proc_tfm(seq, name, CRYPTO_ALG_ASYNC);
+		seq_putc(seq, '\n');
+	}
+	return 0;
 }
 
 /* Retry integrity: one AES-128-GCM transform per version, shared by all

@@ -8,6 +8,7 @@
 #include <linux/random.h>
 #include <linux/seq_file.h>
 
+#include "crypto.h"
 #include "mib.h"
 #include "socket.h"
 
@@ -57,6 +58,8 @@ static const char *const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_PMTU_PTB_IGNORED]	= "QuicPmtuPtbIgnored",
 	[QUIC_MIB_PMTU_BLACKHOLE]	= "QuicPmtuBlackhole",
 	[QUIC_MIB_PACER_WAIT]		= "QuicPacerWaits",
+	[QUIC_MIB_CRYPTO_ASYNC]		= "QuicCryptoAsync",
+	[QUIC_MIB_CRYPTO_ASYNC_FAIL]	= "QuicCryptoAsyncFailed",
 };
 
 static int quic_snmp_show(struct seq_file *seq, void *v)
@@ -103,6 +106,8 @@ int quic_mib_net_init(struct net *net)
 	if (!dir || !proc_create_net_single("snmp", 0444, dir, quic_snmp_show,
 					    NULL) ||
 	    !proc_create_net_single("sks", 0444, dir, quic_sock_proc_show,
+				    NULL) ||
+	    !proc_create_net_single("crypto", 0444, dir, quic_crypto_proc_show,
 				    NULL)) {
 		remove_proc_subtree("quic", net->proc_net);
 		free_percpu(qn->stat);

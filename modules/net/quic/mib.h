@@ -71,6 +71,10 @@ enum quic_mib_field {
 	QUIC_MIB_PMTU_PTB_IGNORED,	/* ... that asked for less than 1200 */
 	QUIC_MIB_PMTU_BLACKHOLE,	/* size dropped back for a black hole */
 	QUIC_MIB_PACER_WAIT,		/* the pacer held a packet back */
+	QUIC_MIB_CRYPTO_ASYNC,		/* packets whose AEAD completed
+					 * asynchronously (crypto.c)
+					 */
+	QUIC_MIB_CRYPTO_ASYNC_FAIL,	/* ... that failed: dropped */
 	QUIC_MIB_MAX
 };
 

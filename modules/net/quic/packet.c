@@ -20,6 +20,7 @@
  */
 
 #include <linux/ipv6.h>
+#include <linux/wait_bit.h>
 #include <net/ip.h>
 #include <net/ip6_route.h>
 #include <net/ipv6.h>
@@ -256,9 +257,45 @@ static void quic_packet_ecn(struct sock *sk, struct quic_pnspace *space,
 	}
 }
 
+/* A packet whose asynchronous decryption finished: its datagram (the
+ * rest of it) comes back to the socket, which finds the result in the
+ * control block.  Context: the crypto completion, bottom halves disabled.
+ */
+static void quic_packet_decrypted(const struct quic_crypto_cb *cb,
+				  struct sk_buff *skb, int err)
+{
+	struct sock *sk = cb->data;
+
+	QUIC_SKB_CB(skb)->decrypted = 1;
+	QUIC_SKB_CB(skb)->decrypt_err = !!err;
+	quic_packet_deliver(sk, skb);
+	sock_put(sk);
+}
+
+static int quic_packet_decrypt(struct sock *sk, struct quic_crypto *cr,
+			       struct sk_buff *skb, struct quic_crypto_pkt *p)
+{
+	struct quic_crypto_cb cb = {
+		.done = quic_packet_decrypted,
+		.data = sk,
+	};
+	int err;
+
+	if (!quic_crypto_async(cr, false))
+		return quic_crypto_decrypt(cr, skb, p, NULL);
+	sock_hold(sk);		/* for the completion */
+	err = quic_crypto_decrypt(cr, skb, p, &cb);
+	if (err == -EINPROGRESS)
+		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_CRYPTO_ASYNC);
+	else
+		__sock_put(sk);
+	return err;
+}
+
 /* One packet at skb->data.  Returns its length in *len (0 when the rest
  * of the datagram cannot be parsed), and 0, -EAGAIN when its keys are not
- * there yet, or another error for a dropped packet.
+ * there yet, -EINPROGRESS when its decryption was deferred (the skb is
+ * the completion's), or another error for a dropped packet.
  */
 static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 			       unsigned int *len)
@@ -311,7 +348,16 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 	p.pn_offset = h.pn_offset;
 	p.len = h.len;
 	p.largest_pn = quic_pnspace_largest_rx(space);
-	err = quic_crypto_decrypt(cr, skb, &p);
+	if (QUIC_SKB_CB(skb)->decrypted) {
+		/* back from an asynchronous decryption */
+		QUIC_SKB_CB(skb)->decrypted = 0;
+		err = QUIC_SKB_CB(skb)->decrypt_err ? -EBADMSG :
+			quic_crypto_resumed(cr, skb, &p);
+	} else {
+		err = quic_packet_decrypt(sk, cr, skb, &p);
+		if (err == -EINPROGRESS)
+			return err;
+	}
 	if (err) {
 		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_DECDROP);
 		if (err == -EBADMSG && quic_conn_auth_failed(sk, cr)) {
@@ -425,6 +471,10 @@ int quic_packet_rcv(struct sock *sk, struct sk_buff *skb)
 	dropped = false;
 	while (skb->len) {
 		err = quic_packet_rcv_one(sk, skb, &len);
+		if (err == -EINPROGRESS) {
+			skb = NULL;	/* comes back: quic_packet_decrypted() */
+			break;
+		}
 		if (err && err != -EAGAIN && short_hdr &&
 		    quic_connid_is_reset(sk, tail)) {
 			QUIC_INC_STATS(sock_net(sk), QUIC_MIB_RESET_RCV);
@@ -499,7 +549,7 @@ int quic_packet_client_alpn(struct sk_buff *skb, const struct quic_hdr *h,
 	p.pn_offset = h->pn_offset;
 	p.len = h->len;
 	p.largest_pn = -1;
-	err = quic_crypto_decrypt(cr, copy, &p);
+	err = quic_crypto_decrypt(cr, copy, &p, NULL);
 	if (err)
 		goto out;
 	hlen = h->pn_offset + p.pn_len;
@@ -548,6 +598,19 @@ struct quic_pkt {
 	u8 early:1;		/* 0-RTT */
 	struct quic_crypto *cr;	/* its keys */
 	struct quic_sent *sent;
+};
+
+/* Where a datagram goes; kept with its last packet's encryption when that
+ * completes asynchronously (struct quic_crypto).
+ */
+struct quic_tx_ctx {
+	union quic_addr saddr;
+	union quic_addr to;
+	struct quic_udp_sock *us;
+	int oif;
+	u8 tos;
+	u8 cached:1;		/* the connection's path: its cached route */
+	u8 keep:1;		/* CONNECTION_CLOSE: a copy for closing.c */
 };
 
 static bool quic_space_wants_send(struct sock *sk, u8 space)
@@ -627,15 +690,23 @@ static int quic_pkt_open(struct quic_conn *c, struct sk_buff *skb,
 	return 0;
 }
 
+static void quic_packet_encrypted(const struct quic_crypto_cb *cb,
+				  struct sk_buff *skb, int err);
+
 /* Pad to @total bytes of datagram (with the tag still to come), protect
- * and account the open packet.
+ * and account the open packet.  The last packet of a datagram comes with
+ * where the datagram goes (@tx): if its encryption is deferred, the
+ * completion sends the datagram, and -EINPROGRESS says so.
  */
 static int quic_pkt_close(struct sock *sk, struct sk_buff *skb,
-			  struct quic_pkt *pkt, unsigned int total)
+			  struct quic_pkt *pkt, unsigned int total,
+			  const struct quic_tx_ctx *tx)
 {
 	struct quic_conn *c = quic_conn(sk);
 	struct quic_crypto_pkt p = {};
+	struct quic_crypto_cb cb = {};
 	unsigned int payload, pad = 0;
+	bool async;
 	u8 *hdr;
 	int err;
 
@@ -657,15 +728,31 @@ static int quic_pkt_close(struct sock *sk, struct sk_buff *skb,
 		skb->data[pkt->pn_offset - 2] = 0x40 | (length >> 8);
 		skb->data[pkt->pn_offset - 1] = length & 0xff;
 	}
+	p.start = pkt->start;
 	p.pn_offset = pkt->pn_offset - pkt->start;
 	p.pn_len = pkt->pn_len;
 	p.pn = pkt->pn;
-	__skb_pull(skb, pkt->start);
-	p.len = skb->len;
-	err = quic_crypto_encrypt(pkt->cr, skb, &p);
-	__skb_push(skb, pkt->start);
+	p.len = skb->len - pkt->start;
+	async = tx && quic_crypto_async(pkt->cr, true);
+	if (async) {
+		/* held until the completion, which sends the datagram */
+		BUILD_BUG_ON(sizeof(*tx) > sizeof(cb.priv));
+		cb.done = quic_packet_encrypted;
+		cb.data = sk;
+		memcpy(cb.priv, tx, sizeof(*tx));
+		sock_hold(sk);
+		quic_udp_sock_hold(tx->us);
+	}
+	err = quic_crypto_encrypt(pkt->cr, skb, &p, async ? &cb : NULL);
 	pkt->open = 0;
-	if (err) {
+	if (err == -EINPROGRESS) {
+		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_CRYPTO_ASYNC);
+		c->bytes_tx += p.start + p.len + QUIC_TAG_LEN;
+	} else if (async) {
+		quic_udp_sock_put(tx->us);
+		__sock_put(sk);
+	}
+	if (err && err != -EINPROGRESS) {
 		quic_sent_free(sk, pkt->sent);
 		return err;
 	}
@@ -678,10 +765,10 @@ static int quic_pkt_close(struct sock *sk, struct sk_buff *skb,
 	if (pkt->sent) {
 		pkt->sent->pn = pkt->pn;
 		pkt->sent->early = pkt->early;
-		pkt->sent->bytes = skb->len - pkt->start;
+		pkt->sent->bytes = p.len + QUIC_TAG_LEN;
 		quic_outq_sent(sk, pkt->space, pkt->sent);
 	}
-	return 0;
+	return err;
 }
 
 /* Add the frames of @space that fit before @limit bytes of datagram. */
@@ -907,12 +994,10 @@ static u8 quic_packet_dsfield(struct sock *sk, const union quic_addr *to)
 	return (ds & ~INET_ECN_MASK) | quic_ecn_codepoint(quic_conn(sk));
 }
 
-static int quic_packet_xmit(struct sock *sk, struct sk_buff *skb)
+/* Where the connection's datagrams go: its peer, on its path. */
+static void quic_packet_tx_ctx(struct sock *sk, struct quic_tx_ctx *tx)
 {
 	struct quic_conn *c = quic_conn(sk);
-	unsigned int len = skb->len;
-	union quic_addr saddr;
-	int err;
 
 	/* the cached route is for one peer, tunnel socket and device */
 	if (!quic_addr_equal(&c->dst_peer, &c->peer) ||
@@ -923,13 +1008,60 @@ static int quic_packet_xmit(struct sock *sk, struct sk_buff *skb)
 		c->dst_udp = quic_sk(sk)->udp;
 		c->dst_oif = sk->sk_bound_dev_if;
 	}
-	quic_packet_saddr(sk, &c->peer, &saddr);
-	err = quic_udp_xmit(quic_sk(sk)->udp->sock->sk, skb, &saddr, &c->peer,
-			    sk->sk_bound_dev_if, quic_packet_dsfield(sk, &c->peer),
-			    &c->dst_cache);
+	memset(tx, 0, sizeof(*tx));
+	quic_packet_saddr(sk, &c->peer, &tx->saddr);
+	tx->to = c->peer;
+	tx->us = quic_sk(sk)->udp;
+	tx->oif = sk->sk_bound_dev_if;
+	tx->tos = quic_packet_dsfield(sk, &c->peer);
+	tx->cached = 1;
+}
+
+static int quic_packet_xmit(struct sock *sk, struct sk_buff *skb,
+			    const struct quic_tx_ctx *tx)
+{
+	struct quic_conn *c = quic_conn(sk);
+	unsigned int len = skb->len;
+	int err;
+
+	err = quic_udp_xmit(tx->us->sock->sk, skb, &tx->saddr, &tx->to,
+			    tx->oif, tx->tos,
+			    tx->cached ? &c->dst_cache : NULL);
 	if (!err)
 		c->bytes_tx += len;
 	return err;
+}
+
+/* A datagram whose last packet was sealed asynchronously: send it.
+ * Context: the crypto completion, bottom halves disabled.  The socket
+ * and tunnel socket were held for it; the cached route is the socket
+ * owner's, so the route is looked up.
+ */
+static void quic_packet_encrypted(const struct quic_crypto_cb *cb,
+				  struct sk_buff *skb, int err)
+{
+	const struct quic_tx_ctx *tx = (const void *)cb->priv;
+	struct sock *sk = cb->data;
+
+	struct quic_conn *c = quic_conn(sk);
+
+	if (err) {
+		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_CRYPTO_ASYNC_FAIL);
+		kfree_skb(skb);		/* lost, as far as recovery knows */
+	} else {
+		if (tx->keep)
+			consume_skb(xchg(&c->close_dgram,
+					 skb_copy(skb, GFP_ATOMIC)));
+		quic_udp_xmit(tx->us->sock->sk, skb, &tx->saddr, &tx->to,
+			      tx->oif, tx->tos, NULL);
+	}
+	if (tx->keep) {
+		/* quic_sock_end() and quic_conn_free() wait for this */
+		smp_store_release(&c->close_async, 0);
+		wake_up_var(&c->close_async);
+	}
+	quic_udp_sock_put(tx->us);
+	sock_put(sk);
 }
 
 /**
@@ -951,7 +1083,7 @@ int quic_packet_path_xmit(struct sock *sk, const struct quic_frame *f,
 			  unsigned int size)
 {
 	struct quic_conn *c = quic_conn(sk);
-	union quic_addr saddr = {};
+	struct quic_tx_ctx tx = {};
 	struct quic_pkt pkt = {};
 	struct sk_buff *skb;
 	int n, err;
@@ -972,17 +1104,22 @@ int quic_packet_path_xmit(struct sock *sk, const struct quic_frame *f,
 		goto err;
 	}
 	skb_put(skb, n);
+	if (us == quic_sk(sk)->udp)
+		quic_packet_saddr(sk, to, &tx.saddr);
+	else if (us->addr.sa.sa_family == to->sa.sa_family)
+		tx.saddr = us->addr;	/* else [::] sending IPv4: any */
+	tx.to = *to;
+	tx.us = us;
+	tx.oif = sk->sk_bound_dev_if;
+	tx.tos = quic_packet_dsfield(sk, to);
 	err = quic_pkt_close(sk, skb, &pkt, min_t(unsigned int, size,
-						  QUIC_MAX_DATAGRAM));
+						  QUIC_MAX_DATAGRAM), &tx);
+	if (err == -EINPROGRESS)
+		return 0;
 	if (err)
 		goto err;
 	c->bytes_tx += skb->len;
-	if (us == quic_sk(sk)->udp)
-		quic_packet_saddr(sk, to, &saddr);
-	else if (us->addr.sa.sa_family == to->sa.sa_family)
-		saddr = us->addr;	/* else [::] sending IPv4: any */
-	return quic_udp_xmit(us->sock->sk, skb, &saddr, to,
-			     sk->sk_bound_dev_if, quic_packet_dsfield(sk, to),
+	return quic_udp_xmit(us->sock->sk, skb, &tx.saddr, to, tx.oif, tx.tos,
 			     NULL);
 err:
 	kfree_skb(skb);
@@ -1030,6 +1167,7 @@ static int quic_packet_datagram(struct sock *sk)
 {
 	struct quic_conn *c = quic_conn(sk);
 	unsigned int limit = QUIC_MAX_DATAGRAM;
+	struct quic_tx_ctx tx;
 	struct quic_pkt pkt = {};
 	bool initial = false;
 	struct sk_buff *skb;
@@ -1066,7 +1204,7 @@ static int quic_packet_datagram(struct sock *sk)
 		if (limit - skb->len < 64)
 			break;
 		if (pkt.open) {
-			err = quic_pkt_close(sk, skb, &pkt, 0);
+			err = quic_pkt_close(sk, skb, &pkt, 0, NULL);
 			if (err)
 				goto err;
 		}
@@ -1101,13 +1239,16 @@ static int quic_packet_datagram(struct sock *sk)
 		consume_skb(skb);
 		return 0;
 	}
+	quic_packet_tx_ctx(sk, &tx);
 	if (pkt.open) {
 		err = quic_pkt_close(sk, skb, &pkt,
-				     initial ? QUIC_MIN_INITIAL_SIZE : 0);
+				     initial ? QUIC_MIN_INITIAL_SIZE : 0, &tx);
+		if (err == -EINPROGRESS)
+			return 1;	/* sent by the completion */
 		if (err)
 			goto err;
 	}
-	err = quic_packet_xmit(sk, skb);
+	err = quic_packet_xmit(sk, skb, &tx);
 	return err ? 0 : 1;
 err:
 	if (pkt.open)
@@ -1136,11 +1277,12 @@ void quic_packet_send_close(struct sock *sk, u64 errcode, bool app)
 		.type = QUIC_FRAME_CONNECTION_CLOSE,
 		.close.error = app ? QUIC_TRANSPORT_ERROR_APPLICATION : errcode,
 	};
+	struct quic_tx_ctx tx;
 	struct quic_pkt pkt = {};
 	bool initial = false;
 	struct sk_buff *skb;
+	int n, err;
 	u8 space;
-	int n;
 
 	skb = alloc_skb(QUIC_HEADROOM + QUIC_MAX_DATAGRAM + QUIC_TAG_LEN,
 			GFP_ATOMIC);
@@ -1150,7 +1292,7 @@ void quic_packet_send_close(struct sock *sk, u64 errcode, bool app)
 	for (space = 0; space < QUIC_PNSPACE_MAX; space++) {
 		if (c->space[space].discarded || !quic_space_tx_keys(c, space))
 			continue;
-		if (pkt.open && quic_pkt_close(sk, skb, &pkt, 0))
+		if (pkt.open && quic_pkt_close(sk, skb, &pkt, 0, NULL))
 			goto err;
 		if (quic_pkt_open(c, skb, &pkt, space))
 			goto err;
@@ -1174,18 +1316,24 @@ void quic_packet_send_close(struct sock *sk, u64 errcode, bool app)
 	if (!pkt.open)
 		goto err;
 	/* a client pads every datagram with an Initial packet (section 14.1) */
-	if (quic_pkt_close(sk, skb, &pkt, initial && !c->is_serv ?
-			   QUIC_MIN_INITIAL_SIZE : 0))
-		goto err;
 	/* kept to answer the peer during the closing period (closing.c):
 	 * three probe timeouts, and no less than a peer needs to notice
 	 * on a fast path, where that is only milliseconds
 	 */
-	consume_skb(c->close_dgram);
-	c->close_dgram = skb_copy(skb, GFP_ATOMIC);
 	c->close_until = jiffies + max(3 * quic_conn_pto(sk),
 				       QUIC_CLOSING_MIN);
-	quic_packet_xmit(sk, skb);
+	quic_packet_tx_ctx(sk, &tx);
+	tx.keep = 1;
+	WRITE_ONCE(c->close_async, 1);
+	err = quic_pkt_close(sk, skb, &pkt, initial && !c->is_serv ?
+			     QUIC_MIN_INITIAL_SIZE : 0, &tx);
+	if (err == -EINPROGRESS)
+		return;		/* the completion keeps the copy */
+	WRITE_ONCE(c->close_async, 0);
+	if (err)
+		goto err;
+	consume_skb(xchg(&c->close_dgram, skb_copy(skb, GFP_ATOMIC)));
+	quic_packet_xmit(sk, skb, &tx);
 	return;
 err:
 	kfree_skb(skb);
@@ -1215,6 +1363,7 @@ void quic_packet_flush_bh(struct sock *sk)
 int quic_packet_probe_xmit(struct sock *sk, unsigned int size)
 {
 	struct quic_conn *c = quic_conn(sk);
+	struct quic_tx_ctx tx;
 	struct quic_pkt pkt = {};
 	struct sk_buff *skb;
 	int err = -ENOMEM;
@@ -1233,10 +1382,13 @@ int quic_packet_probe_xmit(struct sock *sk, unsigned int size)
 	}
 	pkt.sent->probe = size;
 	skb_put_u8(skb, QUIC_FRAME_PING);
-	err = quic_pkt_close(sk, skb, &pkt, size);
+	quic_packet_tx_ctx(sk, &tx);
+	err = quic_pkt_close(sk, skb, &pkt, size, &tx);
+	if (err == -EINPROGRESS)
+		return 0;
 	if (err)
 		goto err;
-	return quic_packet_xmit(sk, skb);
+	return quic_packet_xmit(sk, skb, &tx);
 err:
 	if (pkt.open)
 		quic_sent_free(sk, pkt.sent);

@@ -6,6 +6,7 @@
  */
 
 #include <linux/random.h>
+#include <linux/wait_bit.h>
 #include <net/inet_common.h>
 #include <net/ip.h>
 #include <net/udp.h>
@@ -341,6 +342,10 @@ static void quic_sock_end(struct sock *sk)
 	local_bh_disable();
 	quic_packet_send_close(sk, 0, true);
 	local_bh_enable();
+	/* a deferred encryption of it (crypto.c) is not long */
+	wait_var_event_timeout(&quic_conn(sk)->close_async,
+			       !smp_load_acquire(&quic_conn(sk)->close_async),
+			       HZ);
 	inet_sk_set_state(sk, TCP_CLOSE);
 	quic_conn_stop_timers(sk);
 	quic_peeloff_wake(sk);

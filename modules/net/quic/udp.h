@@ -67,6 +67,12 @@ struct quic_udp_sock *quic_udp_sock_get(const struct sock *sk,
 					union quic_addr *addr);
 void quic_udp_sock_put(struct quic_udp_sock *us);
 
+/* Another reference, for one who has one already. */
+static inline void quic_udp_sock_hold(struct quic_udp_sock *us)
+{
+	refcount_inc(&us->refcnt);
+}
+
 int quic_udp_listen_add(struct quic_udp_sock *us, struct sock *sk);
 void quic_udp_listen_del(struct quic_udp_sock *us, struct sock *sk);
 struct sock *quic_udp_listener(struct quic_udp_sock *us);
