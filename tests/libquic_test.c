@@ -333,7 +333,7 @@ static int client_handshake(int sd, struct client *c)
 		int i;
 
 		/* the ticket comes after the handshake (allow 5 s: slow
-		 * guests, every packet through cryptd)
+		 * guests, every packet completed asynchronously)
 		 */
 		for (i = 0; i < 250; i++) {
 			tlen = sizeof(t);

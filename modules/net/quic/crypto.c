@@ -12,6 +12,7 @@
  */
 
 #include <crypto/aead.h>
+#include <crypto/internal/aead.h>
 #include <crypto/hash.h>
 #include <crypto/skcipher.h>
 #include <linux/module.h>
@@ -21,6 +22,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/tls.h>
+#include <linux/workqueue.h>
 #include <uapi/linux/quic.h>
 
 #include "compat.h"
@@ -109,14 +111,19 @@ static const struct quic_labels *quic_labels(u32 version)
 	return version == QUIC_VERSION_V2 ? &quic_labels_v2 : &quic_labels_v1;
 }
 
-/* Test mode: the 1-RTT AEAD of new connections goes through cryptd, so
- * that every packet takes the asynchronous paths of the send and receive
- * code (tests/, not for production).
+/* Test mode: the 1-RTT AEAD operations of new keys are deferred to a
+ * work item that runs them and calls the completion, as an asynchronous
+ * driver does, so that every such packet takes the asynchronous paths of
+ * the send and receive code (tests/, not for production).  cryptd
+ * itself cannot serve: on some kernels (6.1) its instances fail the
+ * crypto self-tests when allocated by name.
  */
 static bool async_aead_test;
 module_param(async_aead_test, bool, 0644);
 MODULE_PARM_DESC(async_aead_test,
-		 "Test: run the 1-RTT AEAD of new keys through cryptd");
+		 "Test: complete the 1-RTT AEAD of new keys from a work item");
+
+static struct workqueue_struct *quic_crypto_wq;
 
 /* One AEAD operation with what it needs beyond the skb: the scatterlist,
  * nonce and header protection scratch, and for a deferred operation the
@@ -132,6 +139,7 @@ struct quic_crypto_req {
 	u8 nonce[16];			/* nonce, or the CCM B0 flags + nonce */
 	u8 hp_buf[QUIC_HP_SAMPLE_LEN];	/* header protection sample and mask */
 	struct scatterlist sg[QUIC_CRYPTO_MAX_SG];
+	struct work_struct work;	/* async_aead_test */
 	struct aead_request aead;	/* last: its context follows */
 };
 
@@ -269,22 +277,6 @@ void quic_crypto_put(struct quic_crypto *c)
 	}
 }
 
-/* "cryptd(DRIVER)" for the synchronous implementation of @aead: cryptd
- * instances are found again by that driver name only (the algorithm name
- * stays @aead).
- */
-static int quic_crypto_cryptd_name(const char *aead, char *name)
-{
-	struct crypto_aead *tfm = crypto_alloc_aead(aead, 0, CRYPTO_ALG_ASYNC);
-
-	if (IS_ERR(tfm))
-		return PTR_ERR(tfm);
-	snprintf(name, CRYPTO_MAX_ALG_NAME, "cryptd(%s)",
-		 crypto_aead_driver_name(tfm));
-	crypto_free_aead(tfm);
-	return 0;
-}
-
 /* Allocate what a direction needs for @cipher; nothing is allocated later
  * on the packet path but a second request while one is in flight.  The
  * 1-RTT AEAD (@key_update) may be asynchronous, see struct quic_crypto.
@@ -292,23 +284,18 @@ static int quic_crypto_cryptd_name(const char *aead, char *name)
 static int quic_crypto_dir_alloc(struct quic_crypto_dir *d,
 				 const struct quic_cipher *cipher, bool key_update)
 {
-	u32 mask = key_update ? 0 : CRYPTO_ALG_ASYNC;
-	char cryptd[CRYPTO_MAX_ALG_NAME];
-	const char *name = cipher->aead;
+	bool defer = key_update && READ_ONCE(async_aead_test);
+	u32 mask = key_update && !defer ? 0 : CRYPTO_ALG_ASYNC;
 	unsigned int i;
 	int err;
 
-	if (key_update && READ_ONCE(async_aead_test)) {
-		err = quic_crypto_cryptd_name(cipher->aead, cryptd);
-		if (err)
-			return err;
-		name = cryptd;
-	}
+	if (defer && !d->aead[0])
+		d->async = d->defer = 1;
 	/* the second generation only where keys are updated (1-RTT) */
 	for (i = 0; i < (key_update ? 2 : 1); i++) {
 		if (d->aead[i])
 			continue;
-		d->aead[i] = crypto_alloc_aead(name, 0, mask);
+		d->aead[i] = crypto_alloc_aead(cipher->aead, 0, mask);
 		if (IS_ERR(d->aead[i])) {
 			err = PTR_ERR(d->aead[i]);
 			d->aead[i] = NULL;
@@ -685,6 +672,22 @@ static void quic_crypto_done(QUIC_CRYPTO_DONE_ARG arg, int err)
 	quic_crypto_put(c);
 }
 
+/* async_aead_test: the operation, then its completion, as a driver's
+ * would be called: bottom halves disabled.
+ */
+static void quic_crypto_defer_work(struct work_struct *work)
+{
+	struct quic_crypto_req *r = container_of(work, struct quic_crypto_req,
+						 work);
+	int err;
+
+	err = r->enc ? crypto_aead_encrypt(&r->aead) :
+		       crypto_aead_decrypt(&r->aead);
+	local_bh_disable();
+	aead_request_complete(&r->aead, err);
+	local_bh_enable();
+}
+
 /* Seal or open [@off, @off + @len) of @skb, the first @hlen bytes being
  * the associated data.  Returns -EINPROGRESS when the transform deferred
  * the work: @r and the skb then belong to the completion.
@@ -721,6 +724,11 @@ static int quic_crypto_aead(struct quic_crypto *c, struct quic_crypto_dir *d,
 	r->cb = *cb;
 	aead_request_set_callback(req, 0, quic_crypto_done, r);
 	refcount_inc(&c->refs);		/* for the completion */
+	if (d->defer) {
+		INIT_WORK(&r->work, quic_crypto_defer_work);
+		queue_work(quic_crypto_wq, &r->work);
+		return -EINPROGRESS;
+	}
 	err = enc ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
 	if (err != -EINPROGRESS)
 		refcount_dec(&c->refs);	/* the owner's stays */
@@ -966,7 +974,7 @@ const char *quic_crypto_driver(const struct quic_crypto *c)
 }
 
 static void quic_crypto_proc_tfm(struct seq_file *seq, const char *name,
-				 u32 mask)
+				 u32 mask, bool test)
 {
 	struct crypto_aead *tfm = crypto_alloc_aead(name, 0, mask);
 
@@ -975,6 +983,7 @@ static void quic_crypto_proc_tfm(struct seq_file *seq, const char *name,
 		return;
 	}
 	seq_printf(seq, "\t%s\t%s", crypto_aead_driver_name(tfm),
+		   test ? "deferred" :
 		   crypto_aead_alg(tfm)->base.cra_flags & CRYPTO_ALG_ASYNC ?
 		   "async" : "sync");
 	crypto_free_aead(tfm);
@@ -986,13 +995,14 @@ static void quic_crypto_proc_tfm(struct seq_file *seq, const char *name,
  * @v: unused
  *
  * For each cipher suite, the implementation new keys get: for 1-RTT
- * packets (which may be asynchronous), and for the other levels.
+ * packets (which may be asynchronous; "deferred" in the test mode), and
+ * for the other levels.
  *
  * Return: 0.
  */
 int quic_crypto_proc_show(struct seq_file *seq, void *v)
 {
-	char cryptd[CRYPTO_MAX_ALG_NAME];
+	bool test = READ_ONCE(async_aead_test);
 	unsigned int i;
 
 	seq_puts(seq, "SUITE\tAEAD_1RTT\tMODE\tAEAD_HANDSHAKE\tMODE\n");
@@ -1000,13 +1010,9 @@ int quic_crypto_proc_show(struct seq_file *seq, void *v)
 		const char *name = quic_ciphers[i].aead;
 
 		seq_puts(seq, quic_ciphers[i].suite);
-		if (READ_ONCE(async_aead_test) &&
-		    !quic_crypto_cryptd_name(name, cryptd)) {
-			quic_crypto_proc_tfm(seq, cryptd, 0);
-		} else {
-			quic_crypto_proc_tfm(seq, name, 0);
-		}
-		quic_crypto_proc_tfm(seq, name, CRYPTO_ALG_ASYNC);
+		quic_crypto_proc_tfm(seq, name, test ? CRYPTO_ALG_ASYNC : 0,
+				     test);
+		quic_crypto_proc_tfm(seq, name, CRYPTO_ALG_ASYNC, false);
 		seq_putc(seq, '\n');
 	}
 	return 0;
@@ -1086,6 +1092,9 @@ int quic_crypto_module_init(void)
 	struct crypto_aead *tfm;
 	int i, err;
 
+	quic_crypto_wq = alloc_workqueue("quic_crypto_defer", 0, 0);
+	if (!quic_crypto_wq)
+		return -ENOMEM;
 	for (i = 0; i < 2; i++) {
 		spin_lock_init(&quic_retry_aead[i].lock);
 		tfm = crypto_alloc_aead("gcm(aes)", 0, CRYPTO_ALG_ASYNC);
@@ -1114,4 +1123,7 @@ void quic_crypto_module_exit(void)
 		crypto_free_aead(quic_retry_aead[i].tfm);
 		quic_retry_aead[i].tfm = NULL;
 	}
+	if (quic_crypto_wq)
+		destroy_workqueue(quic_crypto_wq);	/* test mode's work */
+	quic_crypto_wq = NULL;
 }

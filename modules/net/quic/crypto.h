@@ -45,6 +45,7 @@ struct quic_crypto_dir {
 	u8 ready:1;
 	u8 next_ready:1;		/* the other generation holds usable keys */
 	u8 async:1;			/* the AEAD may complete asynchronously */
+	u8 defer:1;			/* ... always: async_aead_test */
 };
 
 /* The packet protection state of one encryption level.
