@@ -44,6 +44,7 @@ void quic_conn_init(struct sock *sk)
 	skb_queue_head_init(&c->dgramq);
 	skb_queue_head_init(&c->early_q);
 	skb_queue_head_init(&c->pending);
+	skb_queue_head_init(&c->rx_defer);
 	skb_queue_head_init(&c->reqq);
 	INIT_LIST_HEAD(&c->accept_q);
 	INIT_LIST_HEAD(&c->accept_node);
@@ -122,6 +123,7 @@ void quic_conn_free(struct sock *sk)
 		c->initial_alt = NULL;
 	}
 	skb_queue_purge(&c->pending);
+	skb_queue_purge(&c->rx_defer);
 	skb_queue_purge(&c->reqq);
 	skb_queue_purge(&c->early_q);
 	kfree(c->ticket);

@@ -33,6 +33,7 @@
  */
 #define QUIC_CRYPTO_BUF_MAX	(64 * 1024)
 #define QUIC_PENDING_MAX	16	/* datagrams waiting for keys */
+#define QUIC_RX_DEFER_MAX	64	/* ... left to a sleeping reader */
 #define QUIC_MAX_DATAGRAM	1200	/* datagram size until PMTU discovery */
 #define QUIC_PTO_INITIAL_MS	1000	/* RFC 9002 section 6.2.2 */
 #define QUIC_PTO_MAX_COUNT	8	/* handshake: give up after that many */
@@ -196,6 +197,10 @@ struct quic_conn {
 	unsigned long close_until;	/* end of the closing period */
 
 	struct sk_buff_head pending;	/* datagrams waiting for keys */
+	struct sk_buff_head rx_defer;	/* for a reader asleep in recvmsg():
+					 * quic_packet_deliver()
+					 */
+	unsigned int rx_waiters;	/* readers asleep in recvmsg() */
 	struct timer_list pto_timer;
 	struct timer_list ack_timer;	/* delayed ACK of 1-RTT packets */
 	struct hrtimer pace_timer;	/* the pacer lets a packet go */

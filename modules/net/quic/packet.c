@@ -68,11 +68,22 @@ static bool quic_packet_listen_retry(struct sock *sk)
  */
 void quic_packet_deliver(struct sock *sk, struct sk_buff *skb)
 {
+	struct quic_conn *c = quic_conn(sk);
 	u64 limit;
 
 	bh_lock_sock(sk);
 	if (!sock_owned_by_user(sk)) {
-		quic_packet_rcv(sk, skb);
+		/* A reader asleep in recvmsg() decrypts 1-RTT datagrams
+		 * itself, on its own CPU: over loopback the sender's CPU
+		 * would otherwise both seal and open every packet.
+		 */
+		if (READ_ONCE(c->rx_waiters) && !(skb->data[0] & 0x80) &&
+		    skb_queue_len(&c->rx_defer) < QUIC_RX_DEFER_MAX) {
+			skb_queue_tail(&c->rx_defer, skb);
+			sk->sk_data_ready(sk);
+		} else {
+			quic_packet_rcv(sk, skb);
+		}
 	} else {
 		limit = 2ULL * READ_ONCE(sk->sk_rcvbuf) +
 			READ_ONCE(sk->sk_sndbuf);
@@ -80,6 +91,22 @@ void quic_packet_deliver(struct sock *sk, struct sk_buff *skb)
 			kfree_skb(skb);
 	}
 	bh_unlock_sock(sk);
+}
+
+/**
+ * quic_packet_rcv_deferred - process what quic_packet_deliver() left to
+ *	a sleeping reader
+ * @sk: the socket, owned by the caller
+ *
+ * Context: process, as the socket backlog is processed.
+ */
+void quic_packet_rcv_deferred(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct sk_buff *skb;
+
+	while ((skb = skb_dequeue(&c->rx_defer)))
+		quic_packet_rcv(sk, skb);
 }
 
 static void quic_packet_set_peer(struct sk_buff *skb)

@@ -1050,6 +1050,7 @@ static int quic_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 static int quic_recv_wait(struct sock *sk, long *timeo, struct sk_buff **skb)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct quic_conn *c = quic_conn(sk);
 	int err = 0;
 
 	add_wait_queue(sk_sleep(sk), &wait);
@@ -1069,10 +1070,15 @@ static int quic_recv_wait(struct sock *sk, long *timeo, struct sk_buff **skb)
 		err = sock_intr_errno(*timeo);
 		if (signal_pending(current))
 			break;
+		/* datagrams for us are left to us meanwhile (packet.c) */
+		WRITE_ONCE(c->rx_waiters, c->rx_waiters + 1);
 		sk_wait_event(sk, timeo,
 			      !skb_queue_empty(&sk->sk_receive_queue) ||
+			      !skb_queue_empty(&c->rx_defer) ||
 			      sk->sk_err || !quic_conn_active(sk) ||
 			      (sk->sk_shutdown & RCV_SHUTDOWN), &wait);
+		WRITE_ONCE(c->rx_waiters, c->rx_waiters - 1);
+		quic_packet_rcv_deferred(sk);
 	}
 	remove_wait_queue(sk_sleep(sk), &wait);
 	return *skb ? 0 : err;
