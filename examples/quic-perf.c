@@ -49,11 +49,12 @@ static unsigned int count;	/* server: connections to serve, 0: all */
 static unsigned int nstreams = 1;
 static char psk_file[64];
 static unsigned int pmtud = QUIC_MIN_PROBE_TIMEOUT;	/* -P, usec */
+static int verbose;	/* -v: kernel CPU time per MB, the AEAD drivers */
 
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [-l BYTES] [-w SIZE[,SIZE...]] [-s STREAMS] [-m MODES] [-P USEC]\n"
+		"usage: %s [-l BYTES] [-w SIZE[,SIZE...]] [-s STREAMS] [-m MODES] [-P USEC] [-v]\n"
 		"       %s -S [-c COUNT] [-s STREAMS] [-P USEC] ADDR PORT KEYFILE CERTFILE\n"
 		"       %s -C [-l BYTES] [-w SIZE] [-s STREAMS] [-n NAME] [-u] [-M LOCALADDR] [-P USEC] ADDR PORT CAFILE\n"
 		"       %s -I COUNT\n"
@@ -338,6 +339,25 @@ static void *local_receiver(void *arg)
 	return NULL;
 }
 
+/* Kernel CPU time so far, all CPUs (system, irq and softirq), in s. */
+static double kernel_cpu(void)
+{
+	unsigned long long v[7] = {};
+	FILE *f = fopen("/proc/stat", "r");
+	int n;
+
+	if (!f)
+		return 0;
+	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
+		   &v[2], &v[3], &v[4], &v[5], &v[6]);
+	fclose(f);
+	if (n != 7)
+		return 0;
+	return (double)(v[2] + v[5] + v[6]) / sysconf(_SC_CLK_TCK);
+}
+
+static double cpu_ms_per_mb[M_MAX];	/* of the last local_run() */
+
 /* One measurement: MB/s, or a negative errno. */
 static double local_run(int mode, size_t wsize)
 {
@@ -348,7 +368,7 @@ static double local_run(int mode, size_t wsize)
 	struct local l = { .mode = mode, .wsize = wsize };
 	socklen_t alen = sizeof(a);
 	uint8_t *buf = NULL;
-	double t0, t1;
+	double t0, t1, cpu;
 	pthread_t t;
 	int sd, ret;
 	size_t sent = 0;
@@ -367,6 +387,7 @@ static double local_run(int mode, size_t wsize)
 	    listen(l.listener, 1))
 		return -errno;
 	pthread_create(&t, NULL, local_receiver, &l);
+	cpu = kernel_cpu();
 	ret = connect(sd, (struct sockaddr *)&a, alen) ? -errno : 0;
 	if (!ret && quic)
 		ret = quic_client_handshake(sd, psk_file, NULL, PERF_ALPN);
@@ -394,6 +415,7 @@ static double local_run(int mode, size_t wsize)
 		shutdown(l.listener, SHUT_RDWR);
 	pthread_join(t, NULL);
 	t1 = now();
+	cpu_ms_per_mb[mode] = (kernel_cpu() - cpu) * 1e3 / (total / 1e6);
 	close(sd);
 	close(l.listener);
 	free(buf);
@@ -554,6 +576,18 @@ static int idle_mode(unsigned int n)
 	return 0;
 }
 
+/* -v: the AEAD implementations the module uses (/proc/net/quic/crypto) */
+static void print_drivers(void)
+{
+	char line[256];
+	FILE *f = fopen("/proc/net/quic/crypto", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		printf("# crypto: %s", line);
+	if (f)
+		fclose(f);
+}
+
 static int local_mode(const char *sizes, unsigned int modes)
 {
 	double r[M_MAX];
@@ -564,6 +598,8 @@ static int local_mode(const char *sizes, unsigned int modes)
 		return 1;
 	printf("# quic-perf: %zu bytes per run over loopback, %u stream(s)\n",
 	       total, nstreams);
+	if (verbose)
+		print_drivers();
 	printf("%-10s %12s %12s %12s %12s %12s %16s\n", "write", "tcp MB/s",
 	       "ktls MB/s", "quic MB/s", "plain MB/s", "quic/ktls",
 	       "quic-plain/tcp");
@@ -584,6 +620,11 @@ static int local_mode(const char *sizes, unsigned int modes)
 		       r[M_TCP], r[M_KTLS], r[M_QUIC], r[M_QUIC_PLAIN],
 		       r[M_KTLS] > 0 ? r[M_QUIC] / r[M_KTLS] : 0,
 		       r[M_TCP] > 0 ? r[M_QUIC_PLAIN] / r[M_TCP] : 0);
+		if (verbose)
+			printf("# cpu %zu: kernel ms/MB tcp %.2f ktls %.2f quic %.2f plain %.2f\n",
+			       w, cpu_ms_per_mb[M_TCP], cpu_ms_per_mb[M_KTLS],
+			       cpu_ms_per_mb[M_QUIC],
+			       cpu_ms_per_mb[M_QUIC_PLAIN]);
 		fflush(stdout);
 	}
 	unlink(psk_file);
@@ -768,7 +809,7 @@ int main(int argc, char **argv)
 	int opt, server = 0, client = 0, key_update = 0, m, idle = 0;
 	char list[128], *tok, *save = NULL;
 
-	while ((opt = getopt(argc, argv, "c:l:w:s:m:n:I:P:SCudM:")) != -1) {
+	while ((opt = getopt(argc, argv, "c:l:w:s:m:n:I:P:SCudM:v")) != -1) {
 		switch (opt) {
 		case 'c':
 			count = atoi(optarg);
@@ -806,6 +847,9 @@ int main(int argc, char **argv)
 			break;
 		case 'S':
 			server = 1;
+			break;
+		case 'v':
+			verbose = 1;
 			break;
 		case 'I':
 			idle = atoi(optarg);

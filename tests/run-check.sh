@@ -7,7 +7,9 @@
 # chroot of tests/kbuild.sh, and an image in /boot).  Ends with the
 # line "N passed, N failed".
 #
-# usage: run-check.sh [--demo]     (run from the build directory)
+# usage: run-check.sh [--demo|--bench]   (run from the build directory)
+#
+# --bench: no tests, tests/bench.sh in one guest boot per kernel.
 
 set -u
 srcdir=$(cd "${srcdir:-.}" && pwd)
@@ -16,6 +18,8 @@ logdir=$builddir/tests/logs
 mkdir -p "$logdir"
 demo=0
 [ "${1:-}" = --demo ] && demo=1
+bench=0
+[ "${1:-}" = --bench ] && bench=1
 
 pass=0
 fail=0
@@ -115,6 +119,26 @@ if [ $demo = 1 ]; then
 	ko=$(build_module "$k") || { cat "$logdir/build-$k.log"; exit 1; }
 	exec "$srcdir/tests/vm/quic-vm" -k "$k" -d "$builddir" -- \
 		"${cmd[@]}" "$ko" "$selftests/socket_test"
+fi
+
+if [ $bench = 1 ]; then
+	if can_load_here; then
+		klist=$(uname -r)
+	else
+		klist=$(kernels)
+	fi
+	for k in $klist; do
+		ko=$(build_module "$k") || { cat "$logdir/build-$k.log"; exit 1; }
+		if can_load_here; then
+			"$srcdir/tests/bench.sh" "$ko" \
+				"$builddir/examples/quic-perf"
+		else
+			"$srcdir/tests/vm/quic-vm" -k "$k" -d "$builddir" \
+				-t 2700 -- "$srcdir/tests/bench.sh" "$ko" \
+				"$builddir/examples/quic-perf"
+		fi
+	done
+	exit 0
 fi
 
 echo "# host tests"

@@ -102,9 +102,8 @@ void quic_conn_free(struct sock *sk)
 	if (hrtimer_cancel(&c->pace_timer))
 		__sock_put(sk);
 	/* the completion of a deferred CONNECTION_CLOSE sets close_dgram */
-	if (smp_load_acquire(&c->close_async))
-		wait_var_event(&c->close_async,
-			       !smp_load_acquire(&c->close_async));
+	if (quic_conn_close_async(c))
+		wait_var_event(&c->close_async, !quic_conn_close_async(c));
 	consume_skb(c->close_dgram);
 	c->close_dgram = NULL;
 	quic_connid_free(sk);

@@ -277,6 +277,13 @@ struct quic_rcv_cb {
 
 #define QUIC_RCV_CB(skb)	((struct quic_rcv_cb *)&((skb)->cb[0]))
 
+/* A CONNECTION_CLOSE of ours is being sealed asynchronously (packet.c). */
+static inline bool quic_conn_close_async(struct quic_conn *c)
+{
+	/* pairs with quic_packet_encrypted()'s release: close_dgram set */
+	return smp_load_acquire(&c->close_async);
+}
+
 /* The ECN codepoint of the connection's datagrams. */
 static inline u8 quic_ecn_codepoint(const struct quic_conn *c)
 {

@@ -289,8 +289,10 @@ static int quic_crypto_dir_alloc(struct quic_crypto_dir *d,
 	unsigned int i;
 	int err;
 
-	if (defer && !d->aead[0])
-		d->async = d->defer = 1;
+	if (defer && !d->aead[0]) {
+		d->async = 1;
+		d->defer = 1;
+	}
 	/* the second generation only where keys are updated (1-RTT) */
 	for (i = 0; i < (key_update ? 2 : 1); i++) {
 		if (d->aead[i])

@@ -344,8 +344,7 @@ static void quic_sock_end(struct sock *sk)
 	local_bh_enable();
 	/* a deferred encryption of it (crypto.c) is not long */
 	wait_var_event_timeout(&quic_conn(sk)->close_async,
-			       !smp_load_acquire(&quic_conn(sk)->close_async),
-			       HZ);
+			       !quic_conn_close_async(quic_conn(sk)), HZ);
 	inet_sk_set_state(sk, TCP_CLOSE);
 	quic_conn_stop_timers(sk);
 	quic_peeloff_wake(sk);
