@@ -1094,7 +1094,7 @@ int quic_crypto_module_init(void)
 	struct crypto_aead *tfm;
 	int i, err;
 
-	quic_crypto_wq = alloc_workqueue("quic_crypto_defer", 0, 0);
+	quic_crypto_wq = alloc_workqueue("quic_crypto_defer", WQ_UNBOUND, 0);
 	if (!quic_crypto_wq)
 		return -ENOMEM;
 	for (i = 0; i < 2; i++) {
