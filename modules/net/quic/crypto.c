@@ -123,6 +123,9 @@ module_param(async_aead_test, bool, 0644);
 MODULE_PARM_DESC(async_aead_test,
 		 "Test: complete the 1-RTT AEAD of new keys from a work item");
 
+/* One at a time, in order, as cryptd's queue of a CPU runs them: a
+ * CONNECTION_CLOSE must not overtake the data sent before it.
+ */
 static struct workqueue_struct *quic_crypto_wq;
 
 /* One AEAD operation with what it needs beyond the skb: the scatterlist,
@@ -1094,7 +1097,7 @@ int quic_crypto_module_init(void)
 	struct crypto_aead *tfm;
 	int i, err;
 
-	quic_crypto_wq = alloc_workqueue("quic_crypto_defer", WQ_UNBOUND, 0);
+	quic_crypto_wq = alloc_ordered_workqueue("quic_crypto_defer", 0);
 	if (!quic_crypto_wq)
 		return -ENOMEM;
 	for (i = 0; i < 2; i++) {
