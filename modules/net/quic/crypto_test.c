@@ -120,39 +120,29 @@ static void quic_test_done(const struct quic_crypto_cb *cb,
 
 static unsigned int quic_test_async;
 
-static int quic_test_encrypt(struct quic_crypto *c, struct sk_buff *skb,
-			     struct quic_crypto_pkt *p)
+/* quic_crypto_encrypt() or quic_crypto_decrypt(), waited for */
+static int quic_test_crypt(struct quic_crypto *c, struct sk_buff *skb,
+			   struct quic_crypto_pkt *p, bool enc)
 {
 	struct quic_test_wait w;
 	struct quic_crypto_cb cb = { .done = quic_test_done, .data = &w };
 	int err;
 
 	init_completion(&w.done);
-	err = quic_crypto_encrypt(c, skb, p, &cb);
+	err = enc ? quic_crypto_encrypt(c, skb, p, &cb) :
+		    quic_crypto_decrypt(c, skb, p, &cb);
 	if (err == -EINPROGRESS) {
 		quic_test_async++;
 		wait_for_completion(&w.done);
 		err = w.err;
+		if (!err && !enc)
+			err = quic_crypto_resumed(c, skb, p);
 	}
 	return err;
 }
 
-static int quic_test_decrypt(struct quic_crypto *c, struct sk_buff *skb,
-			     struct quic_crypto_pkt *p)
-{
-	struct quic_test_wait w;
-	struct quic_crypto_cb cb = { .done = quic_test_done, .data = &w };
-	int err;
-
-	init_completion(&w.done);
-	err = quic_crypto_decrypt(c, skb, p, &cb);
-	if (err == -EINPROGRESS) {
-		quic_test_async++;
-		wait_for_completion(&w.done);
-		err = w.err ?: quic_crypto_resumed(c, skb, p);
-	}
-	return err;
-}
+#define quic_test_encrypt(c, skb, p)	quic_test_crypt(c, skb, p, true)
+#define quic_test_decrypt(c, skb, p)	quic_test_crypt(c, skb, p, false)
 
 struct quic_test_ctx {
 	u8 buf[QUIC_TEST_BUF];

@@ -1069,7 +1069,6 @@ static void quic_packet_encrypted(const struct quic_crypto_cb *cb,
 {
 	const struct quic_tx_ctx *tx = (const void *)cb->priv;
 	struct sock *sk = cb->data;
-
 	struct quic_conn *c = quic_conn(sk);
 
 	if (err) {
