@@ -23,15 +23,25 @@ bench=0
 
 pass=0
 fail=0
-tally() {	# TAP file
+failures=$logdir/failures
+: > "$failures"
+# Each failure again at the end, with the diagnostics TAP puts before
+# it, so that the tail of a long log tells what failed and where.
+tally() {	# TAP file, where
 	local p f
 	p=$(grep -Ec '^ok ' "$1")
 	f=$(grep -Ec '^not ok ' "$1")
 	pass=$((pass + p))
 	fail=$((fail + f))
+	[ "$f" = 0 ] && return
+	{
+		echo "## $2"
+		grep -B 8 -E '^not ok ' "$1" | cut -c1-200
+	} >> "$failures"
 }
 fail_one() {	# description
 	echo "not ok - $1"
+	echo "not ok - $1" >> "$failures"
 	fail=$((fail + 1))
 }
 
@@ -144,12 +154,12 @@ fi
 echo "# host tests"
 "$builddir/tests/abi_test" > "$logdir/abi.tap" 2>&1
 cat "$logdir/abi.tap"
-tally "$logdir/abi.tap"
+tally "$logdir/abi.tap" "host: abi_test"
 for t in "$builddir"/tests/unit/*_test; do
 	[ -x "$t" ] || continue
 	"$t" > "$logdir/$(basename "$t").tap" 2>&1
 	cat "$logdir/$(basename "$t").tap"
-	tally "$logdir/$(basename "$t").tap"
+	tally "$logdir/$(basename "$t").tap" "host: $(basename "$t")"
 done
 
 if can_load_here; then
@@ -185,9 +195,13 @@ for k in $klist; do
 	fi
 	rc=$?
 	cat "$log"
-	tally "$log"
+	tally "$log" "module tests on $k"
 	[ $rc = 0 ] || [ $rc = 1 ] || fail_one "module tests on $k ran to the end (status $rc)"
 done
 
+if [ -s "$failures" ]; then
+	echo "# what failed:"
+	sed 's/^/# | /' "$failures"
+fi
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
