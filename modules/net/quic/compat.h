@@ -14,8 +14,11 @@
 #define __NET_QUIC_COMPAT_H
 
 #ifndef __KERNEL__
-/* The wire codecs built in userspace (unit tests, fuzzers): no exports. */
+/* The wire codecs built in userspace (unit tests, fuzzers): no exports,
+ * and the accessors of tests/unit/shim.
+ */
 #define EXPORT_SYMBOL_FOR_QUIC_TEST(sym)
+#include <linux/unaligned.h>
 #else
 
 #include <linux/crypto.h>
@@ -25,6 +28,13 @@
 #include <net/udp_tunnel.h>
 
 #include "compat_probes.h"
+
+/* get_unaligned_be32() and the like moved to <linux/unaligned.h>. */
+#ifdef HAVE_LINUX_UNALIGNED
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
 
 /* struct proto says where struct ipv6_pinfo sits in the socket; without
  * the field, inet6_create() expects it at the end of the object, which is

@@ -22,19 +22,6 @@
 #include "header.h"
 #include "varint.h"
 
-static u32 quic_get_be32(const u8 *p)
-{
-	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
-}
-
-static void quic_put_be32(u8 *p, u32 v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
 /**
  * quic_version_supported - a version whose packets this code parses
  * @version: the version
@@ -131,7 +118,7 @@ int quic_hdr_parse(const u8 *buf, size_t len, u8 short_dcid_len,
 
 	if (len < 5)
 		return -EINVAL;
-	h->version = quic_get_be32(buf + 1);
+	h->version = get_unaligned_be32(buf + 1);
 	off = 5;
 	n = quic_version_supported(h->version) ? QUIC_CID_MAX_LEN :
 						 QUIC_CID_MAX_LEN_ANY;
@@ -250,7 +237,7 @@ int quic_hdr_put(u8 *buf, size_t size, const struct quic_hdr_out *h,
 		return -ENOSPC;
 	buf[0] = QUIC_HDR_FORM_LONG | (h->grease ? 0 : QUIC_HDR_FIXED_BIT) |
 		 bits << 4 | (pn_len - 1);
-	quic_put_be32(buf + 1, h->version);
+	put_unaligned_be32(h->version, buf + 1);
 	buf[5] = h->dcid_len;
 	quic_put_bytes(buf + 6, h->dcid, h->dcid_len);
 	off = 6 + h->dcid_len;
@@ -266,7 +253,7 @@ int quic_hdr_put(u8 *buf, size_t size, const struct quic_hdr_out *h,
 		buf[off++] = 0x40 | h->length >> 8;
 		buf[off++] = h->length & 0xff;
 	} else {
-		quic_put_be32(buf + off, 0x80000000 | (u32)h->length);
+		put_unaligned_be32(0x80000000 | (u32)h->length, buf + off);
 		off += 4;
 	}
 pn:
@@ -303,7 +290,7 @@ int quic_vn_put(u8 *buf, size_t size, u8 first, const u8 *dcid, u8 dcid_len,
 	if (size < need)
 		return -ENOSPC;
 	buf[0] = QUIC_HDR_FORM_LONG | first;
-	quic_put_be32(buf + 1, 0);
+	put_unaligned_be32(0, buf + 1);
 	buf[5] = dcid_len;
 	quic_put_bytes(buf + 6, dcid, dcid_len);
 	off = 6 + dcid_len;
@@ -311,7 +298,7 @@ int quic_vn_put(u8 *buf, size_t size, u8 first, const u8 *dcid, u8 dcid_len,
 	quic_put_bytes(buf + off, scid, scid_len);
 	off += scid_len;
 	for (i = 0; i < n; i++, off += 4)
-		quic_put_be32(buf + off, versions[i]);
+		put_unaligned_be32(versions[i], buf + off);
 	return off;
 }
 
@@ -324,7 +311,7 @@ int quic_vn_put(u8 *buf, size_t size, u8 first, const u8 *dcid, u8 dcid_len,
  */
 u32 quic_vn_version(const struct quic_hdr *h, unsigned int i)
 {
-	return quic_get_be32(h->versions + 4 * i);
+	return get_unaligned_be32(h->versions + 4 * i);
 }
 
 /**
@@ -358,7 +345,7 @@ int quic_retry_put(u8 *buf, size_t size, u8 first, u32 version,
 		return -ENOSPC;
 	buf[0] = QUIC_HDR_FORM_LONG | QUIC_HDR_FIXED_BIT | bits << 4 |
 		 (first & 0x0f);
-	quic_put_be32(buf + 1, version);
+	put_unaligned_be32(version, buf + 1);
 	buf[5] = dcid_len;
 	quic_put_bytes(buf + 6, dcid, dcid_len);
 	off = 6 + dcid_len;

@@ -52,24 +52,16 @@
 #define QUIC_TOKEN_MAC_LEN	16
 #define QUIC_TOKEN_SEEN_PROBE	8	/* slots tried per token */
 
-static u32 quic_token_expiry(const u8 *p)
-{
-	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
-}
-
 static void quic_token_put_expiry(u8 *p, u32 lifetime)
 {
 	u32 expiry = (u32)ktime_get_real_seconds() + lifetime;
 
-	p[0] = expiry >> 24;
-	p[1] = expiry >> 16;
-	p[2] = expiry >> 8;
-	p[3] = expiry;
+	put_unaligned_be32(expiry, p);
 }
 
 static bool quic_token_expired(const u8 *p)
 {
-	return (s32)(quic_token_expiry(p) - (u32)ktime_get_real_seconds()) < 0;
+	return (s32)(get_unaligned_be32(p) - (u32)ktime_get_real_seconds()) < 0;
 }
 
 static unsigned int quic_token_put_addr(u8 *buf, const union quic_addr *a)
@@ -253,7 +245,7 @@ static bool quic_token_first_use(struct net *net, const u8 *token,
 	if (free) {
 		free->id = id;
 		free->dcid = d;
-		free->expiry = quic_token_expiry(token + 1);
+		free->expiry = get_unaligned_be32(token + 1);
 		ok = true;
 	}
 out:

@@ -10,6 +10,7 @@
 #include <linux/stddef.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "header.h"
 #include "tparam.h"
 #include "varint.h"
@@ -112,11 +113,6 @@ static bool quic_tp_server_only(u64 id)
 	       id == QUIC_TP_PREFERRED_ADDRESS || id == QUIC_TP_RETRY_SCID;
 }
 
-static u32 quic_tp_be32(const u8 *p)
-{
-	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
-}
-
 static int quic_tp_preferred_address(const u8 *p, u64 len,
 				     struct quic_preferred_address *pa)
 {
@@ -146,11 +142,11 @@ static int quic_tp_version_info(const u8 *p, u64 len, bool from_server,
 	/* RFC 9368 section 5: parsing failures */
 	if (len < 4 || len % 4)
 		return -EINVAL;
-	tp->chosen_version = quic_tp_be32(p);
+	tp->chosen_version = get_unaligned_be32(p);
 	if (!tp->chosen_version)
 		return -EINVAL;
 	for (i = 4; i < len; i += 4) {
-		v = quic_tp_be32(p + i);
+		v = get_unaligned_be32(p + i);
 		if (!v)
 			return -EINVAL;
 		if (v == tp->chosen_version)
