@@ -235,7 +235,7 @@ crypto_test=$(dirname "$KO")/quic_crypto_test.ko
 sed 's/^/# crypto: /' /proc/net/quic/crypto
 crypto_test ""
 
-# The asynchronous AEAD paths (crypto.c, packet.c): with async_aead_test
+# The asynchronous AEAD paths (crypto.c, rx.c, tx.c): with async_aead_test
 # every 1-RTT operation completes from a work item, as an asynchronous
 # driver's do, and the completions send and receive the packets.  The
 # vectors again, then connections.

@@ -14,6 +14,7 @@
 #include "packet.h"
 #include "retry.h"
 #include "socket.h"
+#include "timer.h"
 #include "version.h"
 
 static void quic_conn_key_work(struct work_struct *work);
@@ -49,15 +50,11 @@ void quic_conn_init(struct sock *sk)
 	INIT_LIST_HEAD(&c->accept_q);
 	INIT_LIST_HEAD(&c->accept_node);
 	INIT_HLIST_NODE(&c->listen_node);
-	timer_setup(&c->pto_timer, quic_conn_pto_timer, 0);
-	timer_setup(&c->ack_timer, quic_conn_ack_timer, 0);
-	quic_hrtimer_setup(&c->pace_timer, quic_conn_pace_timer,
-			   CLOCK_MONOTONIC, HRTIMER_MODE_ABS_PINNED_SOFT);
+	quic_timer_init(sk);
 	INIT_WORK(&c->key_work, quic_conn_key_work);
 	INIT_WORK(&c->discard_work, quic_conn_discard_work);
 	INIT_DELAYED_WORK(&c->key_discard_work, quic_conn_key_discard_work);
 	quic_retry_conn_init(c);
-	quic_path_init(sk);
 	/* may run with the socket's spinlock held (a listener's clone);
 	 * without the per-CPU memory, routes are looked up per datagram
 	 */
@@ -97,10 +94,7 @@ void quic_conn_free(struct sock *sk)
 	struct quic_conn *c = quic_conn(sk);
 	int i;
 
-	sk_stop_timer_sync(sk, &c->pto_timer);
-	sk_stop_timer_sync(sk, &c->ack_timer);
-	if (hrtimer_cancel(&c->pace_timer))
-		__sock_put(sk);
+	quic_timer_stop_sync(sk);
 	/* the completion of a deferred CONNECTION_CLOSE sets close_dgram */
 	if (quic_conn_close_async(c))
 		wait_var_event(&c->close_async, !quic_conn_close_async(c));
@@ -237,20 +231,6 @@ void quic_conn_close(struct sock *sk, u64 errcode)
 }
 
 /**
- * quic_conn_stop_timers - the connection is closed: nothing more to time
- * @sk: the connection
- */
-void quic_conn_stop_timers(struct sock *sk)
-{
-	struct quic_conn *c = quic_conn(sk);
-
-	sk_stop_timer(sk, &c->pto_timer);
-	sk_stop_timer(sk, &c->ack_timer);
-	if (hrtimer_try_to_cancel(&c->pace_timer) == 1)
-		__sock_put(sk);
-}
-
-/**
  * quic_conn_half_open_end - a server connection completed its handshake,
  * or ended before: it no longer counts as half-open
  * @sk: the connection
@@ -281,7 +261,7 @@ void quic_conn_abort(struct sock *sk, int err)
 	WRITE_ONCE(sk->sk_err, err);
 	inet_sk_set_state(sk, TCP_CLOSE);
 	quic_conn_half_open_end(sk);
-	quic_conn_stop_timers(sk);
+	quic_timer_stop(sk);
 	sk_error_report(sk);
 	quic_peeloff_wake(sk);
 }

@@ -17,7 +17,7 @@
 #include <net/inet_ecn.h>
 #include <uapi/linux/quic.h>
 
-#include "cid.h"
+#include "cid_table.h"
 #include "cong.h"
 #include "connid.h"
 #include "crypto.h"
@@ -204,7 +204,7 @@ struct quic_conn {
 	struct timer_list pto_timer;
 	struct timer_list ack_timer;	/* delayed ACK of 1-RTT packets */
 	struct hrtimer pace_timer;	/* the pacer lets a packet go */
-	unsigned long deferred;		/* QUIC_DEFER_* bits */
+	unsigned long deferred;		/* QUIC_DEFER_* bits (timer.c) */
 	struct work_struct retry_work;	/* client: rekey after a Retry */
 	struct work_struct key_work;	/* answer the peer's key update */
 	struct work_struct discard_work;	/* free discarded keys */
@@ -277,7 +277,7 @@ struct quic_rcv_cb {
 
 #define QUIC_RCV_CB(skb)	((struct quic_rcv_cb *)&((skb)->cb[0]))
 
-/* A CONNECTION_CLOSE of ours is being sealed asynchronously (packet.c). */
+/* A CONNECTION_CLOSE of ours is being sealed asynchronously (tx.c). */
 static inline bool quic_conn_close_async(struct quic_conn *c)
 {
 	/* pairs with quic_packet_encrypted()'s release: close_dgram set */
@@ -334,19 +334,7 @@ void quic_conn_half_open_end(struct sock *sk);
 bool quic_conn_auth_failed(struct sock *sk, const struct quic_crypto *cr);
 void quic_conn_cancel_work(struct sock *sk);
 
-void quic_conn_pto_timer(struct timer_list *t);
-void quic_conn_ack_timer(struct timer_list *t);
-enum hrtimer_restart quic_conn_pace_timer(struct hrtimer *t);
-void quic_conn_stop_timers(struct sock *sk);
-void quic_conn_release_cb(struct sock *sk);
-
-/* Work a timer left for the socket's owner (quic_conn_release_cb()). */
-enum {
-	QUIC_DEFER_FLUSH,		/* the pacer let packets go */
-	QUIC_DEFER_PTO,			/* probe timeout, loss or idle timer */
-	QUIC_DEFER_ACK,			/* a delayed ACK is due */
-	QUIC_DEFER_PATH,		/* path validation timer */
-};
+void quic_conn_pto_fire(struct sock *sk);
 
 int quic_outq_crypto_queue(struct sock *sk, u8 level, struct iov_iter *from,
 			   size_t len);
@@ -374,7 +362,6 @@ void quic_sent_kfree(struct sock *sk, struct quic_sent *p);
 void quic_sent_free(struct sock *sk, struct quic_sent *p);
 void quic_sent_pool_trim(struct sock *sk, unsigned int keep);
 void quic_outq_free(struct sock *sk);
-void quic_outq_ack_later(struct sock *sk);
 void quic_outq_early_lost(struct sock *sk);
 int quic_outq_stream_append(struct sock *sk, struct quic_stream *s,
 			    struct iov_iter *from, size_t len, bool fin);

@@ -10,7 +10,7 @@
 #include <linux/types.h>
 #include <uapi/linux/quic.h>
 
-#include "cid.h"
+#include "cid_table.h"
 #include "reset.h"
 
 #define QUIC_SCID_SLOTS		8	/* our IDs, those being retired too */

@@ -2,7 +2,7 @@
 /*
  * Send queue: CRYPTO data queued per level by sendmsg(), stream data in
  * chunks per stream, DATAGRAM frames, and the control frames of flow
- * control; the frames of the 1-RTT packets packet.c builds; packets in
+ * control; the frames of the 1-RTT packets tx.c builds; packets in
  * flight until acknowledged or lost (RFC 9002: packet threshold, probe
  * timeout), with what they carried sent again; the idle timeout.
  */
@@ -15,6 +15,7 @@
 #include "packet.h"
 #include "retry.h"
 #include "socket.h"
+#include "timer.h"
 #include "tracepoints.h"
 #include "version.h"
 
@@ -260,7 +261,7 @@ static void quic_outq_detect_lost(struct sock *sk, u8 space,
  * packets (or a PING); no congestion signal either way, the
  * acknowledgments of the probes tell what was lost.
  */
-static void quic_conn_pto_fire(struct sock *sk)
+void quic_conn_pto_fire(struct sock *sk)
 {
 	struct quic_conn *c = quic_conn(sk);
 	struct quic_sent *s, *tmp;
@@ -318,116 +319,6 @@ static void quic_conn_pto_fire(struct sock *sk)
 	c->ping_pending = 1;	/* when the probe has nothing else */
 	quic_packet_flush(sk);
 	c->ping_pending = 0;
-}
-
-void quic_conn_pto_timer(struct timer_list *t)
-{
-	struct quic_conn *c = timer_container_of(c, t, pto_timer);
-	struct sock *sk = &container_of(c, struct quic_sock, conn)->inet.sk;
-
-	bh_lock_sock(sk);
-	if (sock_owned_by_user(sk)) {
-		/* the owner runs it when it releases the socket */
-		set_bit(QUIC_DEFER_PTO, &c->deferred);
-	} else if (quic_conn_active(sk)) {
-		quic_conn_pto_fire(sk);
-		quic_conn_arm_pto(sk);
-	}
-	bh_unlock_sock(sk);
-	sock_put(sk);
-}
-
-/* The pacer's timer: what it held back may leave.  A socket owned by a
- * task flushes when the task releases it.
- */
-enum hrtimer_restart quic_conn_pace_timer(struct hrtimer *t)
-{
-	struct quic_conn *c = container_of(t, struct quic_conn, pace_timer);
-	struct sock *sk = &container_of(c, struct quic_sock, conn)->inet.sk;
-
-	bh_lock_sock(sk);
-	if (sock_owned_by_user(sk))
-		set_bit(QUIC_DEFER_FLUSH, &c->deferred);
-	else if (quic_conn_active(sk))
-		quic_packet_flush(sk);
-	bh_unlock_sock(sk);
-	sock_put(sk);
-	return HRTIMER_NORESTART;
-}
-
-static void quic_conn_ack_fire(struct sock *sk)
-{
-	struct quic_pnspace *s = &quic_conn(sk)->space[QUIC_PNSPACE_APP];
-
-	if (s->ack_pending) {
-		s->ack_now = 1;
-		quic_packet_flush(sk);
-	}
-}
-
-/**
- * quic_conn_release_cb - the socket's owner releases it
- * @sk: the connection
- *
- * The timers that expired while a task owned the socket left their work
- * here (QUIC_DEFER_*) rather than polling for the lock, as TCP's do; a
- * timer the owner armed again meanwhile has a new deadline and waits
- * for it.
- *
- * Context: release_sock(), bottom halves disabled, as a timer.
- */
-void quic_conn_release_cb(struct sock *sk)
-{
-	struct quic_conn *c = quic_conn(sk);
-
-	if (!READ_ONCE(c->deferred))
-		return;
-	if (test_and_clear_bit(QUIC_DEFER_PTO, &c->deferred) &&
-	    !timer_pending(&c->pto_timer) && quic_conn_active(sk)) {
-		quic_conn_pto_fire(sk);
-		quic_conn_arm_pto(sk);
-	}
-	if (test_and_clear_bit(QUIC_DEFER_PATH, &c->deferred) &&
-	    !timer_pending(&c->path.timer) && quic_conn_active(sk))
-		quic_path_timeout(sk);
-	if (test_and_clear_bit(QUIC_DEFER_ACK, &c->deferred) &&
-	    !timer_pending(&c->ack_timer) && quic_conn_active(sk))
-		quic_conn_ack_fire(sk);
-	if (test_and_clear_bit(QUIC_DEFER_FLUSH, &c->deferred) &&
-	    quic_conn_active(sk))
-		quic_packet_flush(sk);
-}
-
-#define QUIC_ACK_DELAY_US	5000	/* within our max_ack_delay (25 ms) */
-
-/**
- * quic_outq_ack_later - an ack-eliciting 1-RTT packet arrived in order
- * @sk: the connection
- *
- * Every second one is acknowledged at once (RFC 9000 section 13.2.2);
- * a single one waits a little for company, or for data to ride along.
- */
-void quic_outq_ack_later(struct sock *sk)
-{
-	struct quic_conn *c = quic_conn(sk);
-
-	if (!timer_pending(&c->ack_timer))
-		sk_reset_timer(sk, &c->ack_timer,
-			       jiffies + usecs_to_jiffies(QUIC_ACK_DELAY_US));
-}
-
-void quic_conn_ack_timer(struct timer_list *t)
-{
-	struct quic_conn *c = timer_container_of(c, t, ack_timer);
-	struct sock *sk = quic_conn_sk(c);
-
-	bh_lock_sock(sk);
-	if (sock_owned_by_user(sk))
-		set_bit(QUIC_DEFER_ACK, &c->deferred);
-	else if (quic_conn_active(sk))
-		quic_conn_ack_fire(sk);
-	bh_unlock_sock(sk);
-	sock_put(sk);
 }
 
 #define QUIC_SENT_POOL	64	/* records kept for reuse while busy */
@@ -927,12 +818,7 @@ void quic_outq_flushed(struct sock *sk)
 
 	if (cg->pace_blocked) {
 		cg->pace_blocked = 0;
-		if (hrtimer_is_queued(&c->pace_timer))
-			return;
-		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PACER_WAIT);
-		sock_hold(sk);
-		hrtimer_start(&c->pace_timer, quic_cong_pace_time(cg),
-			      HRTIMER_MODE_ABS_PINNED_SOFT);
+		quic_timer_pace(sk);
 		return;
 	}
 	if (c->streams.ready && cg->inflight + cg->mss <= cg->cwnd &&

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Packet receive and send paths, see packet.c.
+ * Packet receive and send paths, see rx.c and tx.c.
  */
 
 #ifndef __NET_QUIC_PACKET_H

@@ -34,13 +34,6 @@
 #define QUIC_PATH_TIMEOUT_MIN	(3 * HZ)	/* 3 PTO, at least */
 #define QUIC_PATH_ROUNDS	4		/* while the peer speaks there */
 
-static void quic_path_timer(struct timer_list *t);
-
-void quic_path_init(struct sock *sk)
-{
-	timer_setup(&quic_conn(sk)->path.timer, quic_path_timer, 0);
-}
-
 /**
  * quic_path_free - drop a path under validation
  * @sk: the connection
@@ -444,20 +437,6 @@ void quic_path_timeout(struct sock *sk)
 	/* the peer is not there: back to where it was (section 9.3.2) */
 	quic_path_set_peer(sk, &p->old_peer);
 	c->addr_validated = 1;
-}
-
-static void quic_path_timer(struct timer_list *t)
-{
-	struct quic_conn *c = timer_container_of(c, t, path.timer);
-	struct sock *sk = &container_of(c, struct quic_sock, conn)->inet.sk;
-
-	bh_lock_sock(sk);
-	if (sock_owned_by_user(sk))	/* see quic_conn_release_cb() */
-		set_bit(QUIC_DEFER_PATH, &c->deferred);
-	else if (quic_conn_active(sk))
-		quic_path_timeout(sk);
-	bh_unlock_sock(sk);
-	sock_put(sk);
 }
 
 /* A move needs the handshake confirmed (HANDSHAKE_DONE) and a spare

@@ -53,7 +53,6 @@ struct quic_frame;
 struct sk_buff;
 struct sock;
 
-void quic_path_init(struct sock *sk);
 void quic_path_free(struct sock *sk);
 void quic_path_rcv_challenge(struct sock *sk, struct sk_buff *skb,
 			     const struct quic_frame *f);
@@ -63,7 +62,7 @@ void quic_path_rcv(struct sock *sk, struct sk_buff *skb, bool largest,
 void quic_path_confirmed(struct sock *sk);
 bool quic_path_is_alt(struct sock *sk, struct sk_buff *skb);
 void quic_path_flush(struct sock *sk);
-/* The validation timer's work, also from quic_conn_release_cb() */
+/* The validation timer's work, also from quic_timer_release_cb() */
 void quic_path_timeout(struct sock *sk);
 int quic_path_migrate(struct sock *sk, const union quic_addr *a);
 int quic_path_set_preferred(struct sock *sk, const union quic_addr *a);

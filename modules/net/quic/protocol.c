@@ -11,7 +11,7 @@
 #include <net/transp_v6.h>
 
 #include "compat.h"
-#include "cid.h"
+#include "cid_table.h"
 #include "closing.h"
 #include "crypto.h"
 #include "mib.h"

@@ -17,7 +17,7 @@
  * in constant time, so how long a lookup takes tells nothing about the
  * tokens (RFC 9000 section 10.3.1).  A datagram that
  * matches an ID but fails to decrypt is compared with the tokens of its
- * connection (packet.c).
+ * connection (rx.c).
  */
 
 #include <crypto/algapi.h>
@@ -29,7 +29,7 @@
 #include <net/ipv6.h>
 #include <net/sock.h>
 
-#include "cid.h"
+#include "cid_table.h"
 #include "connection.h"
 #include "mib.h"
 #include "packet.h"

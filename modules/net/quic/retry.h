@@ -9,7 +9,7 @@
 
 #include <linux/skbuff.h>
 
-#include "cid.h"
+#include "cid_table.h"
 #include "header.h"
 #include "udp.h"
 

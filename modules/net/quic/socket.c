@@ -18,6 +18,7 @@
 #include "packet.h"
 #include "retry.h"
 #include "socket.h"
+#include "timer.h"
 #include "version.h"
 
 static void quic_listen_work(struct work_struct *work);
@@ -346,7 +347,7 @@ static void quic_sock_end(struct sock *sk)
 	wait_var_event_timeout(&quic_conn(sk)->close_async,
 			       !quic_conn_close_async(quic_conn(sk)), HZ);
 	inet_sk_set_state(sk, TCP_CLOSE);
-	quic_conn_stop_timers(sk);
+	quic_timer_stop(sk);
 	quic_peeloff_wake(sk);
 }
 
@@ -1069,7 +1070,7 @@ static int quic_recv_wait(struct sock *sk, long *timeo, struct sk_buff **skb)
 		err = sock_intr_errno(*timeo);
 		if (signal_pending(current))
 			break;
-		/* datagrams for us are left to us meanwhile (packet.c) */
+		/* datagrams for us are left to us meanwhile (rx.c) */
 		WRITE_ONCE(c->rx_waiters, c->rx_waiters + 1);
 		sk_wait_event(sk, timeo,
 			      !skb_queue_empty(&sk->sk_receive_queue) ||
@@ -1321,7 +1322,7 @@ struct proto quic_prot = {
 	.sendmsg	= quic_sendmsg,
 	.recvmsg	= quic_recvmsg,
 	.backlog_rcv	= quic_packet_rcv,
-	.release_cb	= quic_conn_release_cb,
+	.release_cb	= quic_timer_release_cb,
 	.no_autobind	= true,
 	.obj_size	= sizeof(struct quic_sock),
 	QUIC_PROTO_MEMORY
@@ -1345,7 +1346,7 @@ struct proto quicv6_prot = {
 	.sendmsg	= quic_sendmsg,
 	.recvmsg	= quic_recvmsg,
 	.backlog_rcv	= quic_packet_rcv,
-	.release_cb	= quic_conn_release_cb,
+	.release_cb	= quic_timer_release_cb,
 	.no_autobind	= true,
 	.obj_size	= sizeof(struct quic6_sock),
 	QUIC_PROTO_IPV6_PINFO(struct quic6_sock, inet6)

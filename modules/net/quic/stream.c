@@ -5,7 +5,7 @@
  * within the limits each side advertised), the send and receive state
  * machines, and flow control.
  *
- * Receive: STREAM frames arrive from frame.c.  Data in order is queued on
+ * Receive: STREAM frames arrive from frame_rx.c.  Data in order is queued on
  * the socket's receive queue as clones of the datagram, trimmed to the
  * frame's bytes and tagged with the stream id; data out of order waits in
  * the stream's ooo tree, without overlaps (what is held already is cut
@@ -21,7 +21,7 @@
  * MAX_STREAM_DATA).
  *
  * Send: sendmsg() appends chunks to a stream's sendq (outqueue.c) and
- * puts the stream on the send list; packet.c builds STREAM frames from
+ * puts the stream on the send list; tx.c builds STREAM frames from
  * there within the peer's credit.  Acknowledged chunks are freed.
  *
  * Everything here runs under the socket lock or its bh lock.

@@ -9,7 +9,7 @@
 
 #include <net/sock.h>
 
-#include "frame.h"
+#include "frame_rx.h"
 #include "frame_wire.h"
 #include "socket.h"
 

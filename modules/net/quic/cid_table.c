@@ -14,7 +14,7 @@
 #include <linux/rhashtable.h>
 #include <net/sock.h>
 
-#include "cid.h"
+#include "cid_table.h"
 
 static struct rhashtable quic_cid_table;
 

@@ -4,8 +4,8 @@
  * a datagram is addressed to onto the socket of its connection.
  */
 
-#ifndef __NET_QUIC_CID_H
-#define __NET_QUIC_CID_H
+#ifndef __NET_QUIC_CID_TABLE_H
+#define __NET_QUIC_CID_TABLE_H
 
 #include <linux/rhashtable-types.h>
 #include <linux/types.h>
@@ -41,4 +41,4 @@ struct sock *quic_cid_lookup(struct net *net, const u8 *data, u8 len);
 int quic_cid_init(void);
 void quic_cid_exit(void);
 
-#endif /* __NET_QUIC_CID_H */
+#endif /* __NET_QUIC_CID_TABLE_H */
