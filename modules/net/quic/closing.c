@@ -147,7 +147,7 @@ void quic_closing_add(struct sock *sk)
 	r->key.net = net;
 	r->mem = mem;
 	r->peer = c->peer;
-	quic_packet_saddr(sk, &c->peer, &r->saddr);
+	quic_addr_saddr(sk, &c->peer, &r->saddr);
 	r->dgram = c->close_dgram;
 	atomic_set(&r->next, 1);
 	timer_setup(&r->timer, quic_closing_expire, 0);

@@ -29,8 +29,6 @@ void quic_packet_flush(struct sock *sk);
 void quic_packet_flush_bh(struct sock *sk);
 int quic_packet_probe_xmit(struct sock *sk, unsigned int size);
 void quic_packet_send_close(struct sock *sk, u64 errcode, bool app);
-void quic_packet_saddr(struct sock *sk, const union quic_addr *to,
-		       union quic_addr *saddr);
 int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
 		  const union quic_addr *saddr, const union quic_addr *to,
 		  int oif, u8 tos, struct dst_cache *cache);

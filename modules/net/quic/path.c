@@ -50,20 +50,11 @@ void quic_path_free(struct sock *sk)
 	p->active = 0;
 }
 
-static bool quic_addr_same_host(const union quic_addr *a,
-				const union quic_addr *b)
-{
-	union quic_addr c = *b;
-
-	c.v4.sin_port = a->v4.sin_port;
-	return quic_addr_equal(a, &c);
-}
-
 /* The peer's address as getpeername() reports it. */
 static void quic_path_set_peer(struct sock *sk, const union quic_addr *a)
 {
 	quic_conn(sk)->peer = *a;
-	quic_sock_set_addr(sk, a, true);
+	quic_addr_to_sock(sk, a, true);
 	inet_sk(sk)->inet_dport = a->v4.sin_port;
 }
 
@@ -176,9 +167,8 @@ static void quic_path_set_local(struct sock *sk, struct quic_udp_sock *us)
 	const union quic_addr *a = &us->addr;
 
 	qs->udp = us;
-	if (a->sa.sa_family == AF_INET6 ? !ipv6_addr_any(&a->v6.sin6_addr) :
-	    !!a->v4.sin_addr.s_addr)
-		quic_sock_set_addr(sk, a, false);
+	if (!quic_addr_any(a))
+		quic_addr_to_sock(sk, a, false);
 	inet_sk(sk)->inet_sport = a->v4.sin_port;
 	inet_sk(sk)->inet_num = ntohs(a->v4.sin_port);
 	if (!quic_addr_same_host(a, &old->addr))
@@ -563,10 +553,7 @@ int quic_path_set_preferred(struct sock *sk, const union quic_addr *a)
 
 	if (addr.sa.sa_family != sk->sk_family)
 		return -EAFNOSUPPORT;
-	if (addr.sa.sa_family == AF_INET6 ?
-	    ipv6_addr_any(&addr.v6.sin6_addr) ||
-	    ipv6_addr_v4mapped(&addr.v6.sin6_addr) :
-	    !addr.v4.sin_addr.s_addr)
+	if (!quic_addr_unicast(&addr))
 		return -EINVAL;
 	release_sock(sk);
 	us = quic_udp_sock_get(sk, &addr);
@@ -602,13 +589,7 @@ int quic_path_preferred_param(struct sock *sk,
 	if (err)
 		return err;
 	memset(pa, 0, sizeof(*pa));
-	if (a->sa.sa_family == AF_INET6) {
-		memcpy(pa->ipv6, &a->v6.sin6_addr, sizeof(pa->ipv6));
-		pa->port6 = ntohs(a->v6.sin6_port);
-	} else {
-		memcpy(pa->ipv4, &a->v4.sin_addr, sizeof(pa->ipv4));
-		pa->port4 = ntohs(a->v4.sin_port);
-	}
+	quic_addr_to_pref(a, pa);
 	pa->cid_len = cid.len;
 	memcpy(pa->cid, cid.data, cid.len);
 	quic_reset_token(sock_net(sk), cid.data, cid.len, pa->token);
@@ -627,22 +608,11 @@ void quic_path_peer_preferred(struct sock *sk,
 			      const struct quic_preferred_address *pa)
 {
 	struct quic_path *p = &quic_conn(sk)->path;
-	union quic_addr a = {};
+	union quic_addr a;
 
 	/* the address of the family the connection uses */
-	if (quic_conn(sk)->peer.sa.sa_family == AF_INET6) {
-		memcpy(&a.v6.sin6_addr, pa->ipv6, sizeof(pa->ipv6));
-		if (ipv6_addr_any(&a.v6.sin6_addr) || !pa->port6)
-			return;
-		a.v6.sin6_family = AF_INET6;
-		a.v6.sin6_port = htons(pa->port6);
-	} else {
-		memcpy(&a.v4.sin_addr, pa->ipv4, sizeof(pa->ipv4));
-		if (!a.v4.sin_addr.s_addr || !pa->port4)
-			return;
-		a.v4.sin_family = AF_INET;
-		a.v4.sin_port = htons(pa->port4);
-	}
+	if (!quic_addr_from_pref(pa, quic_conn(sk)->peer.sa.sa_family, &a))
+		return;
 	if (quic_addr_equal(&a, &quic_conn(sk)->peer) ||
 	    quic_connid_peer_preferred(sk, pa->cid, pa->cid_len, pa->token))
 		return;

@@ -37,40 +37,8 @@
 /* The largest UDP payload the route to the peer carries unfragmented. */
 static unsigned int quic_pmtu_route(struct sock *sk)
 {
-	struct quic_conn *c = quic_conn(sk);
-	struct net *net = sock_net(sk);
-	unsigned int mtu = 0;
-
-	if (c->peer.sa.sa_family == AF_INET6) {
-		struct flowi6 fl6 = {
-			.flowi6_oif = c->peer.v6.sin6_scope_id ?:
-				      sk->sk_bound_dev_if,
-			.flowi6_proto = IPPROTO_UDP,
-			.daddr = c->peer.v6.sin6_addr,
-		};
-		struct dst_entry *dst;
-
-		dst = ip6_dst_lookup_flow(net, NULL, &fl6, NULL);
-		if (IS_ERR(dst))
-			return 0;
-		mtu = dst_mtu(dst) - sizeof(struct ipv6hdr) -
-		      sizeof(struct udphdr);
-		dst_release(dst);
-	} else {
-		struct flowi4 fl4 = {};
-		struct rtable *rt;
-
-		rt = ip_route_output_ports(net, &fl4, NULL,
-					   c->peer.v4.sin_addr.s_addr, 0,
-					   c->peer.v4.sin_port, 0, IPPROTO_UDP,
-					   0, sk->sk_bound_dev_if);
-		if (IS_ERR(rt))
-			return 0;
-		mtu = dst_mtu(&rt->dst) - sizeof(struct iphdr) -
-		      sizeof(struct udphdr);
-		ip_rt_put(rt);
-	}
-	return mtu;
+	return quic_addr_route_mtu(sock_net(sk), &quic_conn(sk)->peer,
+				   sk->sk_bound_dev_if);
 }
 
 static void quic_pmtu_set(struct sock *sk, unsigned int size)

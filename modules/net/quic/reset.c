@@ -163,10 +163,7 @@ void quic_reset_send(struct quic_udp_sock *us, struct sk_buff *skb)
 	p[0] = QUIC_HDR_FIXED_BIT | (p[0] & 0x3f);
 	quic_reset_token(sock_net(us->sock->sk), skb->data + 1, QUIC_CID_LEN,
 			 p + len - QUIC_RESET_TOKEN_LEN);
-	if (ip_hdr(skb)->version == 4)
-		saddr.v4.sin_addr.s_addr = ip_hdr(skb)->daddr;
-	else
-		saddr.v6.sin6_addr = ipv6_hdr(skb)->daddr;
+	quic_addr_from_skb(skb, NULL, &saddr, NULL);
 	if (!quic_udp_xmit(us->sock->sk, nskb, &saddr,
 			   &QUIC_SKB_CB(skb)->peer, 0, 0, NULL))
 		QUIC_INC_STATS(sock_net(us->sock->sk), QUIC_MIB_RESET_SND);

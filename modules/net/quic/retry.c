@@ -64,16 +64,6 @@ static bool quic_token_expired(const u8 *p)
 	return (s32)(get_unaligned_be32(p) - (u32)ktime_get_real_seconds()) < 0;
 }
 
-static unsigned int quic_token_put_addr(u8 *buf, const union quic_addr *a)
-{
-	if (a->sa.sa_family == AF_INET6) {
-		memcpy(buf, &a->v6.sin6_addr, sizeof(struct in6_addr));
-		return sizeof(struct in6_addr);
-	}
-	memcpy(buf, &a->v4.sin_addr, sizeof(struct in_addr));
-	return sizeof(struct in_addr);
-}
-
 /* MAC, under @net's key, over the client's address (and port, for Retry
  * tokens), the server's address and port, the token body and, for Retry
  * tokens, the new DCID.
@@ -89,12 +79,12 @@ static void quic_token_mac(struct net *net, const union quic_addr *local,
 	unsigned int n, i;
 	u64 v;
 
-	n = quic_token_put_addr(buf, peer);
+	n = quic_addr_put(buf, peer);
 	if (body[0] == QUIC_TOKEN_RETRY) {
 		memcpy(buf + n, &peer->v4.sin_port, 2);
 		n += 2;
 	}
-	n += quic_token_put_addr(buf + n, local);
+	n += quic_addr_put(buf + n, local);
 	memcpy(buf + n, &local->v4.sin_port, 2);
 	n += 2;
 	memcpy(buf + n, body, len);
@@ -112,14 +102,7 @@ static void quic_token_mac(struct net *net, const union quic_addr *local,
 /* The server's address and port a datagram reached. */
 static void quic_token_local(struct sk_buff *skb, union quic_addr *local)
 {
-	memset(local, 0, sizeof(*local));
-	if (ip_hdr(skb)->version == 4) {
-		local->v4.sin_family = AF_INET;
-		local->v4.sin_addr.s_addr = ip_hdr(skb)->daddr;
-	} else {
-		local->v6.sin6_family = AF_INET6;
-		local->v6.sin6_addr = ipv6_hdr(skb)->daddr;
-	}
+	quic_addr_from_skb(skb, NULL, local, NULL);
 	local->v4.sin_port =
 		inet_sk(QUIC_SKB_CB(skb)->udp->sock->sk)->inet_sport;
 }
@@ -181,10 +164,7 @@ int quic_retry_send(struct quic_udp_sock *us, struct sk_buff *skb,
 		return err;
 	}
 	skb_put(nskb, n + QUIC_RETRY_TAG_LEN);
-	if (ip_hdr(skb)->version == 4)
-		saddr.v4.sin_addr.s_addr = ip_hdr(skb)->daddr;
-	else
-		saddr.v6.sin6_addr = ipv6_hdr(skb)->daddr;
+	quic_addr_from_skb(skb, NULL, &saddr, NULL);
 	err = quic_udp_xmit(us->sock->sk, nskb, &saddr,
 			    &QUIC_SKB_CB(skb)->peer, 0, 0, NULL);
 	if (!err)
@@ -204,7 +184,7 @@ unsigned int quic_retry_new_token(struct sock *sk, u8 *token)
 	struct quic_conn *c = quic_conn(sk);
 	union quic_addr local;
 
-	quic_packet_saddr(sk, &c->peer, &local);
+	quic_addr_saddr(sk, &c->peer, &local);
 	local.v4.sin_port = inet_sk(sk)->inet_sport;
 	token[0] = QUIC_TOKEN_NEW;
 	quic_token_put_expiry(token + 1, QUIC_NEW_TOKEN_LIFETIME);

@@ -101,22 +101,11 @@ void quic_packet_rcv_deferred(struct sock *sk)
 static void quic_packet_set_peer(struct sk_buff *skb)
 {
 	struct quic_skb_cb *cb = QUIC_SKB_CB(skb);
-	struct udphdr *uh = udp_hdr(skb);
+	u8 ecn;
 
 	memset(cb, 0, sizeof(*cb));
-	if (ip_hdr(skb)->version == 4) {
-		cb->ecn = ip_hdr(skb)->tos & INET_ECN_MASK;
-		cb->peer.v4.sin_family = AF_INET;
-		cb->peer.v4.sin_addr.s_addr = ip_hdr(skb)->saddr;
-		cb->peer.v4.sin_port = uh->source;
-		return;
-	}
-	cb->ecn = ipv6_get_dsfield(ipv6_hdr(skb)) & INET_ECN_MASK;
-	cb->peer.v6.sin6_family = AF_INET6;
-	cb->peer.v6.sin6_addr = ipv6_hdr(skb)->saddr;
-	cb->peer.v6.sin6_port = uh->source;
-	if (ipv6_addr_type(&cb->peer.v6.sin6_addr) & IPV6_ADDR_LINKLOCAL)
-		cb->peer.v6.sin6_scope_id = inet6_iif(skb);
+	quic_addr_from_skb(skb, &cb->peer, NULL, &ecn);
+	cb->ecn = ecn;
 }
 
 /* Answer a client's first datagram of a version we do not speak with the
@@ -144,10 +133,7 @@ static void quic_packet_version_negotiation(struct quic_udp_sock *us,
 		return;
 	}
 	skb_put(nskb, n);
-	if (ip_hdr(skb)->version == 4)
-		saddr.v4.sin_addr.s_addr = ip_hdr(skb)->daddr;
-	else
-		saddr.v6.sin6_addr = ipv6_hdr(skb)->daddr;
+	quic_addr_from_skb(skb, NULL, &saddr, NULL);
 	if (!quic_udp_xmit(us->sock->sk, nskb, &saddr,
 			   &QUIC_SKB_CB(skb)->peer, 0, 0, NULL))
 		QUIC_INC_STATS(sock_net(us->sock->sk), QUIC_MIB_VN_SND);

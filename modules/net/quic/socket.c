@@ -54,18 +54,9 @@ static const char *const quic_state_names[] = {
 static void quic_sock_proc_addr(struct seq_file *seq, struct sock *sk,
 				bool peer)
 {
-	struct inet_sock *inet = inet_sk(sk);
-	union quic_addr a = {};
+	union quic_addr a;
 
-	if (sk->sk_family == AF_INET6) {
-		a.v6.sin6_family = AF_INET6;
-		a.v6.sin6_addr = peer ? sk->sk_v6_daddr : sk->sk_v6_rcv_saddr;
-	} else {
-		a.v4.sin_family = AF_INET;
-		a.v4.sin_addr.s_addr = peer ? inet->inet_daddr :
-					      inet->inet_rcv_saddr;
-	}
-	a.v4.sin_port = peer ? inet->inet_dport : inet->inet_sport;
+	quic_addr_of_sock(sk, peer, &a);
 	seq_printf(seq, "%pISpc\t", &a);
 }
 
@@ -178,75 +169,6 @@ static void quic_unhash(struct sock *sk)
 {
 }
 
-/* The address of bind() or connect().  An AF_INET6 socket also takes
- * IPv4 addresses, as AF_INET or as ::ffff:a.b.c.d, unless it is
- * IPV6_V6ONLY; they are kept as AF_INET, the family of their datagrams,
- * and shown as ::ffff:a.b.c.d (quic_sock_set_addr()).
- */
-static int quic_addr_from_user(struct sock *sk, struct quic_sockaddr *uaddr,
-			       int addr_len, union quic_addr *a)
-{
-	memset(a, 0, sizeof(*a));
-	if (sk->sk_family == AF_INET6 && addr_len >= (int)sizeof(a->sa) &&
-	    uaddr->sa_family == AF_INET6) {
-		if (addr_len < SIN6_LEN_RFC2133)
-			return -EINVAL;
-		memcpy(&a->v6, uaddr, min_t(int, addr_len, sizeof(a->v6)));
-		a->v6.sin6_flowinfo = 0;
-		if (ipv6_addr_type(&a->v6.sin6_addr) & IPV6_ADDR_MULTICAST)
-			return -EINVAL;
-		if (!ipv6_addr_v4mapped(&a->v6.sin6_addr))
-			return 0;
-		if (sk->sk_ipv6only)
-			return -ENETUNREACH;
-		a->v4.sin_family = AF_INET;
-		a->v4.sin_addr.s_addr = a->v6.sin6_addr.s6_addr32[3];
-		memset(&a->v6.sin6_addr, 0, sizeof(a->v6.sin6_addr));
-		a->v6.sin6_scope_id = 0;
-	} else {
-		if (addr_len < (int)sizeof(struct sockaddr_in))
-			return -EINVAL;
-		if (uaddr->sa_family != AF_INET)
-			return -EAFNOSUPPORT;
-		if (sk->sk_family == AF_INET6 && sk->sk_ipv6only)
-			return -ENETUNREACH;
-		memcpy(&a->v4, uaddr, sizeof(struct sockaddr_in));
-	}
-	if (ipv4_is_multicast(a->v4.sin_addr.s_addr))
-		return -EINVAL;
-	return 0;
-}
-
-/* Record a local or peer address in the socket, for getsockname(),
- * getpeername() and /proc: an AF_INET6 socket shows IPv4 addresses as
- * ::ffff:a.b.c.d.
- */
-void quic_sock_set_addr(struct sock *sk, const union quic_addr *a, bool peer)
-{
-	struct in6_addr v6;
-
-	if (sk->sk_family == AF_INET6) {
-		if (a->sa.sa_family == AF_INET)
-			ipv6_addr_set_v4mapped(a->v4.sin_addr.s_addr, &v6);
-		else
-			v6 = a->v6.sin6_addr;
-		if (peer) {
-			sk->sk_v6_daddr = v6;
-		} else {
-			sk->sk_v6_rcv_saddr = v6;
-			inet6_sk(sk)->saddr = v6;
-		}
-	}
-	if (a->sa.sa_family != AF_INET)
-		return;
-	if (peer) {
-		inet_sk(sk)->inet_daddr = a->v4.sin_addr.s_addr;
-	} else {
-		inet_sk(sk)->inet_rcv_saddr = a->v4.sin_addr.s_addr;
-		inet_sk(sk)->inet_saddr = a->v4.sin_addr.s_addr;
-	}
-}
-
 static int quic_bind(struct sock *sk, struct quic_sockaddr *uaddr,
 		     int addr_len)
 {
@@ -277,7 +199,7 @@ static int quic_bind(struct sock *sk, struct quic_sockaddr *uaddr,
 
 	inet_sk(sk)->inet_sport = a.v4.sin_port;
 	inet_sk(sk)->inet_num = ntohs(a.v4.sin_port);
-	quic_sock_set_addr(sk, &a, false);
+	quic_addr_to_sock(sk, &a, false);
 	err = 0;
 out:
 	release_sock(sk);
@@ -443,9 +365,7 @@ static int quic_connect(struct sock *sk, struct quic_sockaddr *uaddr,
 		return -EPROTONOSUPPORT;
 
 	/* bound to an address that cannot reach the peer's family */
-	if (qs->udp && (qs->udp->addr.sa.sa_family == AF_INET ?
-			a.sa.sa_family != AF_INET :
-			a.sa.sa_family == AF_INET && qs->udp->v6only))
+	if (qs->udp && !quic_addr_reaches(&qs->udp->addr, qs->udp->v6only, &a))
 		return -ENETUNREACH;
 	if (!qs->udp) {
 		memset(&any, 0, sizeof(any));
@@ -479,7 +399,7 @@ static int quic_connect(struct sock *sk, struct quic_sockaddr *uaddr,
 	if (err)
 		return err;
 
-	quic_sock_set_addr(sk, &a, true);
+	quic_addr_to_sock(sk, &a, true);
 	inet_sk(sk)->inet_dport = a.v4.sin_port;
 	c->last_rx = jiffies;		/* the idle timer starts now */
 	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_CONN_ACTIVEOPENS);
@@ -633,16 +553,9 @@ static struct sock *quic_sock_child(struct sock *lsk, struct sk_buff *skb,
 	/* the address the client reached, of its datagram's family (an
 	 * AF_INET6 listener bound to [::] takes IPv4 too)
 	 */
-	memset(&local, 0, sizeof(local));
-	if (ip_hdr(skb)->version == 4) {
-		local.v4.sin_family = AF_INET;
-		local.v4.sin_addr.s_addr = ip_hdr(skb)->daddr;
-	} else {
-		local.v6.sin6_family = AF_INET6;
-		local.v6.sin6_addr = ipv6_hdr(skb)->daddr;
-	}
-	quic_sock_set_addr(sk, &local, false);
-	quic_sock_set_addr(sk, &c->peer, true);
+	quic_addr_from_skb(skb, NULL, &local, NULL);
+	quic_addr_to_sock(sk, &local, false);
+	quic_addr_to_sock(sk, &c->peer, true);
 	inet_sk(sk)->inet_dport = c->peer.v4.sin_port;
 
 	quic_cid_set(&c->odcid_node.cid, h->dcid, h->dcid_len);

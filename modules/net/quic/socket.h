@@ -95,7 +95,6 @@ int quic_peeloff(struct sock *conn, sockptr_t optval, unsigned int *optlen);
 void quic_peeloff_deliver(struct sock *sk, struct sk_buff *skb);
 void quic_peeloff_wake(struct sock *conn);
 void quic_sock_listen_rcv(struct sock *sk, struct sk_buff *skb);
-void quic_sock_set_addr(struct sock *sk, const union quic_addr *a, bool peer);
 struct seq_file;
 int quic_sock_proc_show(struct seq_file *seq, void *v);
 int quic_inet_connect(struct socket *sock, struct quic_sockaddr *uaddr,

@@ -735,8 +735,7 @@ static int quic_set_connection_migration(struct sock *sk, sockptr_t optval,
 	if (copy_from_sockptr(&a, optval, min_t(unsigned int, optlen,
 						sizeof(a))))
 		return -EFAULT;
-	if ((a.sa.sa_family == AF_INET && optlen < sizeof(a.v4)) ||
-	    (a.sa.sa_family == AF_INET6 && optlen < sizeof(a.v6)))
+	if (optlen < quic_addr_len(&a))
 		return -EINVAL;
 	if (sk->sk_state != TCP_ESTABLISHED)	/* a server's address */
 		return quic_path_set_preferred(sk, &a);

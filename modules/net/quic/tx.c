@@ -315,70 +315,6 @@ static int quic_pkt_fill(struct sock *sk, struct sk_buff *skb,
 	return 0;
 }
 
-/* quic_udp_xmit() with bottom halves disabled */
-static int __quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
-			   const union quic_addr *saddr,
-			   const union quic_addr *to, int oif, u8 tos,
-			   struct dst_cache *cache)
-{
-	__be16 sport = inet_sk(usk)->inet_sport;
-	struct net *net = sock_net(usk);
-
-	skb->ignore_df = 1;
-	if (to->sa.sa_family == AF_INET6) {
-		struct flowi6 fl6 = {
-			.flowi6_oif = to->v6.sin6_scope_id ?: oif,
-			.flowi6_proto = IPPROTO_UDP,
-			.daddr = to->v6.sin6_addr,
-			.saddr = saddr->v6.sin6_addr,
-			.fl6_dport = to->v6.sin6_port,
-			.fl6_sport = sport,
-		};
-		struct dst_entry *dst = NULL;
-
-		if (cache)
-			dst = dst_cache_get_ip6(cache, &fl6.saddr);
-		if (!dst) {
-			dst = ip6_dst_lookup_flow(net, usk, &fl6, NULL);
-			if (IS_ERR(dst)) {
-				kfree_skb(skb);
-				return PTR_ERR(dst);
-			}
-			if (cache)
-				dst_cache_set_ip6(cache, dst, &fl6.saddr);
-		}
-		quic_udp_tunnel6_xmit_skb(dst, usk, skb, NULL, &fl6.saddr,
-					  &fl6.daddr, tos, ip6_dst_hoplimit(dst),
-					  0, sport, to->v6.sin6_port, false);
-	} else {
-		struct flowi4 fl4 = {};
-		struct rtable *rt = NULL;
-
-		if (cache)
-			rt = dst_cache_get_ip4(cache, &fl4.saddr);
-		if (!rt) {
-			rt = ip_route_output_ports(net, &fl4, NULL,
-						   to->v4.sin_addr.s_addr,
-						   saddr->v4.sin_addr.s_addr,
-						   to->v4.sin_port, sport,
-						   IPPROTO_UDP, 0, oif);
-			if (IS_ERR(rt)) {
-				kfree_skb(skb);
-				return PTR_ERR(rt);
-			}
-			if (cache)
-				dst_cache_set_ip4(cache, &rt->dst, fl4.saddr);
-		}
-		fl4.daddr = to->v4.sin_addr.s_addr;
-		/* never fragmented on the way (RFC 9000 section 14) */
-		quic_udp_tunnel_xmit_skb(rt, usk, skb, fl4.saddr, fl4.daddr,
-					 tos, ip4_dst_hoplimit(&rt->dst),
-					 htons(IP_DF), sport, to->v4.sin_port,
-					 false, false);
-	}
-	return 0;
-}
-
 /**
  * quic_udp_xmit - send a datagram from a tunnel socket
  * @usk: the tunnel socket, whose port is the source port
@@ -406,38 +342,9 @@ int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
 	int err;
 
 	local_bh_disable();
-	err = __quic_udp_xmit(usk, skb, saddr, to, oif, tos, cache);
+	err = quic_addr_xmit(usk, skb, saddr, to, oif, tos, cache);
 	local_bh_enable();
 	return err;
-}
-
-/* The source address of the socket's datagrams to @to, in @to's family:
- * an AF_INET6 socket keeps an IPv4 address as ::ffff:a.b.c.d.
- */
-void quic_packet_saddr(struct sock *sk, const union quic_addr *to,
-		       union quic_addr *saddr)
-{
-	memset(saddr, 0, sizeof(*saddr));
-	saddr->sa.sa_family = to->sa.sa_family;
-	if (sk->sk_family == AF_INET)
-		saddr->v4.sin_addr.s_addr = inet_sk(sk)->inet_saddr;
-	else if (to->sa.sa_family == AF_INET6)
-		saddr->v6.sin6_addr = sk->sk_v6_rcv_saddr;
-	else if (ipv6_addr_v4mapped(&sk->sk_v6_rcv_saddr))
-		saddr->v4.sin_addr.s_addr = sk->sk_v6_rcv_saddr.s6_addr32[3];
-}
-
-/* The TOS (IPv4) or traffic class (IPv6) of what @sk sends to @to: the
- * DSCP the application set with IP_TOS or IPV6_TCLASS, with our ECN
- * codepoint.
- */
-static u8 quic_packet_dsfield(struct sock *sk, const union quic_addr *to)
-{
-	u8 ds = READ_ONCE(inet_sk(sk)->tos);
-
-	if (to->sa.sa_family == AF_INET6 && sk->sk_family == AF_INET6)
-		ds = READ_ONCE(inet6_sk(sk)->tclass);
-	return (ds & ~INET_ECN_MASK) | quic_ecn_codepoint(quic_conn(sk));
 }
 
 /* Where the connection's datagrams go: its peer, on its path. */
@@ -455,11 +362,11 @@ static void quic_packet_tx_ctx(struct sock *sk, struct quic_tx_ctx *tx)
 		c->dst_oif = sk->sk_bound_dev_if;
 	}
 	memset(tx, 0, sizeof(*tx));
-	quic_packet_saddr(sk, &c->peer, &tx->saddr);
+	quic_addr_saddr(sk, &c->peer, &tx->saddr);
 	tx->to = c->peer;
 	tx->us = quic_sk(sk)->udp;
 	tx->oif = sk->sk_bound_dev_if;
-	tx->tos = quic_packet_dsfield(sk, &c->peer);
+	tx->tos = quic_addr_dsfield(sk, &c->peer);
 	tx->cached = 1;
 }
 
@@ -550,13 +457,13 @@ int quic_packet_path_xmit(struct sock *sk, const struct quic_frame *f,
 	}
 	skb_put(skb, n);
 	if (us == quic_sk(sk)->udp)
-		quic_packet_saddr(sk, to, &tx.saddr);
+		quic_addr_saddr(sk, to, &tx.saddr);
 	else if (us->addr.sa.sa_family == to->sa.sa_family)
 		tx.saddr = us->addr;	/* else [::] sending IPv4: any */
 	tx.to = *to;
 	tx.us = us;
 	tx.oif = sk->sk_bound_dev_if;
-	tx.tos = quic_packet_dsfield(sk, to);
+	tx.tos = quic_addr_dsfield(sk, to);
 	err = quic_pkt_close(sk, skb, &pkt, min_t(unsigned int, size,
 						  QUIC_MAX_DATAGRAM), &tx);
 	if (err == -EINPROGRESS)

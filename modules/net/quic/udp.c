@@ -37,37 +37,13 @@ static DEFINE_SPINLOCK(quic_udp_lock);
 static DEFINE_MUTEX(quic_udp_mutex);
 static struct workqueue_struct *quic_udp_wq;
 
-static u32 quic_udp_hash(const struct net *net, const union quic_addr *a)
-{
-	u32 h = net_hash_mix(net) ^ (__force u16)a->v4.sin_port;
-
-	if (a->sa.sa_family == AF_INET6)
-		return jhash(&a->v6.sin6_addr, sizeof(a->v6.sin6_addr), h);
-	return jhash_1word((__force u32)a->v4.sin_addr.s_addr, h);
-}
-
-/* An IPv6 wildcard socket takes IPv4 too unless it is IPV6_V6ONLY: the
- * two kinds are different tunnel sockets (only one can be bound).
- */
-static bool quic_udp_v6only(const union quic_addr *a, bool v6only)
-{
-	return a->sa.sa_family == AF_INET6 &&
-	       (v6only || !ipv6_addr_any(&a->v6.sin6_addr));
-}
-
 static bool quic_udp_match(const struct quic_udp_sock *us,
 			   const struct net *net, const union quic_addr *a,
 			   bool v6only, int ifindex)
 {
-	if (!net_eq(sock_net(us->sock->sk), net) ||
-	    us->addr.sa.sa_family != a->sa.sa_family ||
-	    us->addr.v4.sin_port != a->v4.sin_port || us->ifindex != ifindex)
-		return false;
-	if (a->sa.sa_family == AF_INET6)
-		return ipv6_addr_equal(&us->addr.v6.sin6_addr,
-				       &a->v6.sin6_addr) &&
-		       us->v6only == quic_udp_v6only(a, v6only);
-	return us->addr.v4.sin_addr.s_addr == a->v4.sin_addr.s_addr;
+	return net_eq(sock_net(us->sock->sk), net) &&
+	       quic_addr_equal(&us->addr, a) && us->ifindex == ifindex &&
+	       us->v6only == quic_addr_v6only(a, v6only);
 }
 
 /* Receive entry point, called by UDP under rcu_read_lock() in softirq
@@ -95,22 +71,13 @@ static void quic_udp_err(QUIC_UDP_ERR_ARGS)
 {
 	struct quic_udp_sock *us = rcu_dereference_sk_user_data(sk);
 	const struct udphdr *uh = QUIC_UDP_ERR_UH;
-	const struct iphdr *iph = (const struct iphdr *)skb->data;
 	unsigned int off = (const u8 *)(uh + 1) - skb->data;
 	struct quic_udp_ptb ptb = {};
 	const void *data;
 
 	if (!us || off >= skb->len)
 		return;
-	if (iph->version == 6) {
-		const struct ipv6hdr *ip6h = (const struct ipv6hdr *)iph;
-
-		ptb.peer.v6.sin6_family = AF_INET6;
-		ptb.peer.v6.sin6_addr = ip6h->daddr;
-	} else {
-		ptb.peer.v4.sin_family = AF_INET;
-		ptb.peer.v4.sin_addr.s_addr = iph->daddr;
-	}
+	quic_addr_from_iph(skb->data, &ptb.peer);
 	ptb.peer.v4.sin_port = uh->dest;
 	ptb.len = min_t(unsigned int, skb->len - off, QUIC_UDP_PTB_DATA);
 	data = skb_header_pointer(skb, off, ptb.len, ptb.data);
@@ -128,22 +95,11 @@ static bool quic_udp_ptb_match(const struct quic_udp_ptb *ptb,
 			       const union quic_addr *peer, const u8 *dcid,
 			       u8 len)
 {
-	const struct in6_addr *a6 = &peer->v6.sin6_addr;
 	const u8 *id = ptb->data + 1;
 
-	if (ptb->peer.v4.sin_port != peer->v4.sin_port || !ptb->len)
+	if (ptb->peer.v4.sin_port != peer->v4.sin_port || !ptb->len ||
+	    !quic_addr_mapped_equal(&ptb->peer, peer))
 		return false;
-	if (ptb->peer.sa.sa_family == AF_INET6) {
-		if (peer->sa.sa_family != AF_INET6 ||
-		    !ipv6_addr_equal(&ptb->peer.v6.sin6_addr, a6))
-			return false;
-	} else if (peer->sa.sa_family == AF_INET6) {
-		if (!ipv6_addr_v4mapped(a6) ||
-		    a6->s6_addr32[3] != ptb->peer.v4.sin_addr.s_addr)
-			return false;
-	} else if (ptb->peer.v4.sin_addr.s_addr != peer->v4.sin_addr.s_addr) {
-		return false;
-	}
 	if (ptb->data[0] & 0x80) {		/* long header */
 		if (ptb->len < 6 || ptb->data[5] != len)
 			return false;
@@ -286,16 +242,8 @@ static int quic_udp_sock_create(struct net *net, union quic_addr *a,
 	struct udp_port_cfg cfg = {};
 	int err;
 
-	cfg.family = a->sa.sa_family;
+	quic_addr_udp_cfg(a, v6only, &cfg);
 	cfg.bind_ifindex = ifindex;
-	if (cfg.family == AF_INET6) {
-		cfg.local_ip6 = a->v6.sin6_addr;
-		cfg.local_udp_port = a->v6.sin6_port;
-		cfg.ipv6_v6only = quic_udp_v6only(a, v6only);
-	} else {
-		cfg.local_ip = a->v4.sin_addr;
-		cfg.local_udp_port = a->v4.sin_port;
-	}
 	err = udp_sock_create(net, &cfg, sockp);
 	/* DF on every IPv4 datagram, sized by QUIC's own path MTU
 	 * discovery (pmtu.c): the route's MTU, which ICMP errors lower,
@@ -331,7 +279,7 @@ struct quic_udp_sock *quic_udp_sock_get(const struct sock *sk,
 
 	mutex_lock(&quic_udp_mutex);
 	if (addr->v4.sin_port) {
-		hash = quic_udp_hash(net, addr);
+		hash = quic_addr_hash(net, addr);
 		spin_lock_irqsave(&quic_udp_lock, flags);
 		hash_for_each_possible(quic_udp_table, us, node, hash) {
 			if (quic_udp_match(us, net, addr, v6only, ifindex) &&
@@ -365,7 +313,7 @@ struct quic_udp_sock *quic_udp_sock_get(const struct sock *sk,
 	}
 
 	us->sock = sock;
-	us->v6only = quic_udp_v6only(addr, v6only);
+	us->v6only = quic_addr_v6only(addr, v6only);
 	us->ifindex = ifindex;
 	us->addr = *addr;
 	us->addr.v4.sin_port = inet_sk(sock->sk)->inet_sport;
@@ -383,7 +331,7 @@ struct quic_udp_sock *quic_udp_sock_get(const struct sock *sk,
 	quic_setup_udp_tunnel_sock(net, sock, &tcfg);
 
 	spin_lock_irqsave(&quic_udp_lock, flags);
-	hash_add(quic_udp_table, &us->node, quic_udp_hash(net, &us->addr));
+	hash_add(quic_udp_table, &us->node, quic_addr_hash(net, &us->addr));
 	spin_unlock_irqrestore(&quic_udp_lock, flags);
 	mutex_unlock(&quic_udp_mutex);
 	return us;

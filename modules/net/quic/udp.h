@@ -14,23 +14,7 @@
 #include <linux/workqueue.h>
 #include <net/ipv6.h>
 
-union quic_addr {
-	struct sockaddr		sa;
-	struct sockaddr_in	v4;
-	struct sockaddr_in6	v6;
-};
-
-/* Same family, address and port. */
-static inline bool quic_addr_equal(const union quic_addr *a,
-				   const union quic_addr *b)
-{
-	if (a->sa.sa_family != b->sa.sa_family ||
-	    a->v4.sin_port != b->v4.sin_port)
-		return false;
-	if (a->sa.sa_family == AF_INET6)
-		return ipv6_addr_equal(&a->v6.sin6_addr, &b->v6.sin6_addr);
-	return a->v4.sin_addr.s_addr == b->v4.sin_addr.s_addr;
-}
+#include "addr.h"
 
 #define QUIC_UDP_PTB_MAX	4	/* ICMP errors remembered per socket */
 #define QUIC_UDP_PTB_DATA	26	/* first byte, version, DCID */
