@@ -10,7 +10,9 @@
 #include <net/sock.h>
 
 #include "compat.h"
+#include "inqueue.h"
 #include "mib.h"
+#include "outqueue.h"
 #include "packet.h"
 #include "retry.h"
 #include "socket.h"

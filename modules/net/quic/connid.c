@@ -24,6 +24,7 @@
 #include <net/sock.h>
 
 #include "frame_wire.h"
+#include "inqueue.h"
 #include "mib.h"
 #include "packet.h"
 #include "socket.h"

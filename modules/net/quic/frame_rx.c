@@ -11,6 +11,8 @@
 
 #include "frame_rx.h"
 #include "frame_wire.h"
+#include "inqueue.h"
+#include "outqueue.h"
 #include "socket.h"
 
 /**

@@ -9,6 +9,7 @@
 
 #include <net/sock.h>
 
+#include "inqueue.h"
 #include "mib.h"
 #include "packet.h"
 #include "socket.h"

@@ -12,6 +12,7 @@
 
 #include "compat.h"
 #include "mib.h"
+#include "outqueue.h"
 #include "packet.h"
 #include "retry.h"
 #include "socket.h"

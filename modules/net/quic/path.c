@@ -27,7 +27,9 @@
 #include <net/sock.h>
 
 #include "compat.h"
+#include "inqueue.h"
 #include "mib.h"
+#include "outqueue.h"
 #include "packet.h"
 #include "socket.h"
 

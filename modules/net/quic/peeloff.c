@@ -16,6 +16,7 @@
 #include <linux/net.h>
 #include <net/sock.h>
 
+#include "inqueue.h"
 #include "packet.h"
 #include "socket.h"
 #include "stream.h"

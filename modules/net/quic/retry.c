@@ -40,6 +40,7 @@
 #include <net/ipv6.h>
 
 #include "mib.h"
+#include "outqueue.h"
 #include "packet.h"
 #include "retry.h"
 #include "socket.h"

@@ -26,6 +26,7 @@
 #include "compat.h"
 #include "frame_rx.h"
 #include "frame_wire.h"
+#include "inqueue.h"
 #include "mib.h"
 #include "packet.h"
 #include "retry.h"

@@ -15,6 +15,7 @@
 #include "compat.h"
 #include "closing.h"
 #include "mib.h"
+#include "outqueue.h"
 #include "packet.h"
 #include "retry.h"
 #include "socket.h"

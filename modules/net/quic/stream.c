@@ -31,7 +31,9 @@
 #include <linux/slab.h>
 #include <net/sock.h>
 
+#include "inqueue.h"
 #include "mib.h"
+#include "outqueue.h"
 #include "socket.h"
 #include "stream.h"
 

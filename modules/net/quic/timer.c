@@ -29,6 +29,7 @@
 
 #include "compat.h"
 #include "mib.h"
+#include "outqueue.h"
 #include "packet.h"
 #include "path.h"
 #include "socket.h"

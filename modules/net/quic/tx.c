@@ -26,6 +26,7 @@
 #include "closing.h"
 #include "compat.h"
 #include "frame_wire.h"
+#include "outqueue.h"
 #include "varint.h"
 #include "mib.h"
 #include "packet.h"
