@@ -38,6 +38,7 @@
 #endif
 
 #define PERF_ALPN	"perf"
+#define MAX_STREAMS	4096	/* -s */
 
 enum { M_TCP, M_KTLS, M_QUIC, M_QUIC_PLAIN, M_MAX };
 static const char *const mode_name[M_MAX] = {
@@ -58,8 +59,9 @@ static void usage(const char *prog)
 		"       %s -S [-c COUNT] [-s STREAMS] [-P USEC] ADDR PORT KEYFILE CERTFILE\n"
 		"       %s -C [-l BYTES] [-w SIZE] [-s STREAMS] [-n NAME] [-u] [-M LOCALADDR] [-P USEC] ADDR PORT CAFILE\n"
 		"       %s -I COUNT\n"
+		"       %s -H COUNT KEYFILE CERTFILE CAFILE\n"
 		"MODES: comma separated of tcp, ktls, quic, quic-plain (default all)\n",
-		prog, prog, prog, prog);
+		prog, prog, prog, prog, prog);
 	exit(2);
 }
 
@@ -161,24 +163,29 @@ static int quic_move(int sd)
 static int quic_send_all(int sd, size_t len, size_t wsize, uint32_t *digest,
 			 int key_update)
 {
-	int64_t ids[64];
 	size_t sent = 0, chunk, per = (len + nstreams - 1) / nstreams;
-	size_t done[64] = { 0 };
+	int64_t *ids = calloc(nstreams, sizeof(*ids));
+	size_t *done = calloc(nstreams, sizeof(*done));
 	uint8_t *buf = malloc(wsize);
 	unsigned int i, k = 0;
 	uint32_t flags;
+	int ret = 0;
 	ssize_t n;
 
-	if (!buf)
-		return -ENOMEM;
+	if (!buf || !ids || !done) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	for (i = 0; i < wsize; i++)
 		buf[i] = i * 7;
 	for (i = 0; i < nstreams; i++) {
 		struct quic_stream_info si = { .stream_id = -1 };
 		socklen_t l = sizeof(si);
 
-		if (getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_STREAM_OPEN, &si, &l))
-			return -errno;
+		if (getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_STREAM_OPEN, &si, &l)) {
+			ret = -errno;
+			goto out;
+		}
 		ids[i] = si.stream_id;
 	}
 	if (digest)
@@ -191,8 +198,10 @@ static int quic_send_all(int sd, size_t len, size_t wsize, uint32_t *digest,
 			if (!setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_KEY_UPDATE,
 					NULL, 0))
 				key_update = 0;
-			else if (errno != EAGAIN && errno != ENOTCONN)
-				return -errno;
+			else if (errno != EAGAIN && errno != ENOTCONN) {
+				ret = -errno;
+				goto out;
+			}
 		}
 		if (move_to && sent >= len / 2) {
 			int err = quic_move(sd);
@@ -200,7 +209,8 @@ static int quic_send_all(int sd, size_t len, size_t wsize, uint32_t *digest,
 			if (err) {
 				fprintf(stderr, "quic-perf: migration: %s\n",
 					strerror(-err));
-				return err;
+				ret = err;
+				goto out;
 			}
 		}
 		i = k++ % nstreams;
@@ -212,8 +222,10 @@ static int quic_send_all(int sd, size_t len, size_t wsize, uint32_t *digest,
 		flags = done[i] + chunk == per || sent + chunk == len ?
 			MSG_QUIC_STREAM_FIN : 0;
 		n = quic_sendmsg(sd, buf, chunk, ids[i], flags);
-		if (n < 0)
-			return -errno;
+		if (n < 0) {
+			ret = -errno;
+			goto out;
+		}
 		if (digest && nstreams == 1)
 			*digest = crc32_update(*digest, buf, n);
 		done[i] += n;
@@ -221,8 +233,11 @@ static int quic_send_all(int sd, size_t len, size_t wsize, uint32_t *digest,
 		if ((size_t)n < chunk)	/* the rest of it next time */
 			memmove(buf, buf + n, wsize - n);
 	}
+out:
 	free(buf);
-	return 0;
+	free(ids);
+	free(done);
+	return ret;
 }
 
 /* Read until every stream ended; the digest covers a single stream. */
@@ -273,6 +288,22 @@ static int set_plain(int sd)
  * the socket's default).  On by default here: loopback and LAN paths
  * carry datagrams far larger than the 1200 bytes QUIC starts with.
  */
+/* -s beyond the default limit of concurrent streams: the receiver
+ * lets the sender open them all at once
+ */
+static int set_streams(int sd)
+{
+	struct quic_transport_param p = { 0 };
+	socklen_t len = sizeof(p);
+
+	if (nstreams <= 100)
+		return 0;
+	if (getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &p, &len))
+		return -1;
+	p.max_streams_bidi = nstreams;
+	return setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &p, len);
+}
+
 static int set_pmtud(int sd)
 {
 	struct quic_config cfg;
@@ -380,7 +411,8 @@ static double local_run(int mode, size_t wsize)
 		return -errno;
 	if (mode == M_QUIC_PLAIN && (set_plain(l.listener) || set_plain(sd)))
 		return -errno;
-	if (quic && (set_pmtud(l.listener) || set_pmtud(sd)))
+	if (quic && (set_pmtud(l.listener) || set_pmtud(sd) ||
+		     set_streams(l.listener)))
 		return -errno;
 	if (bind(l.listener, (struct sockaddr *)&a, alen) ||
 	    getsockname(l.listener, (struct sockaddr *)&a, &alen) ||
@@ -576,6 +608,158 @@ static int idle_mode(unsigned int n)
 	return 0;
 }
 
+/* -H: handshakes per second over loopback, one connection at a time:
+ * QUIC against TCP with TLS 1.3, both with GnuTLS, the same priorities,
+ * X.509 certificate and verification of it; credentials are loaded once
+ * for both, so that what differs is the transport.
+ */
+struct hs {
+	int quic;
+	int listener;
+	unsigned int n;
+	gnutls_certificate_credentials_t cred;
+	int ret;
+};
+
+static int hs_session(gnutls_session_t *s, unsigned int flags, int quic,
+		      gnutls_certificate_credentials_t cred, int fd)
+{
+	if (gnutls_init(s, flags | GNUTLS_NO_AUTO_SEND_TICKET)) {
+		*s = NULL;
+		return -ENOMEM;
+	}
+	if (gnutls_priority_set_direct(*s, QUIC_PRIORITY, NULL) ||
+	    gnutls_credentials_set(*s, GNUTLS_CRD_CERTIFICATE, cred) ||
+	    (quic && quic_session_set_alpn(*s, PERF_ALPN, strlen(PERF_ALPN))))
+		return -EINVAL;
+	if (flags & GNUTLS_CLIENT) {
+		if (gnutls_server_name_set(*s, GNUTLS_NAME_DNS, "localhost",
+					   strlen("localhost")))
+			return -EINVAL;
+		gnutls_session_set_verify_cert(*s, "localhost", 0);
+	}
+	gnutls_transport_set_int(*s, fd);
+	return 0;
+}
+
+static int hs_handshake(gnutls_session_t s, int quic)
+{
+	int ret;
+
+	if (quic)
+		return quic_handshake(s);
+	do {
+		ret = gnutls_handshake(s);
+	} while (ret < 0 && !gnutls_error_is_fatal(ret));
+	return ret ? -EPROTO : 0;
+}
+
+static void *hs_server(void *arg)
+{
+	struct hs *h = arg;
+	gnutls_session_t s = NULL;
+	unsigned int i;
+	int sd;
+
+	for (i = 0; i < h->n && !h->ret; i++) {
+		sd = accept(h->listener, NULL, NULL);
+		if (sd < 0) {
+			h->ret = -errno;
+			break;
+		}
+		h->ret = hs_session(&s, GNUTLS_SERVER, h->quic, h->cred, sd);
+		if (!h->ret)
+			h->ret = hs_handshake(s, h->quic);
+		if (s)
+			gnutls_deinit(s);
+		s = NULL;
+		close(sd);
+	}
+	return NULL;
+}
+
+/* Handshakes per second, or a negative errno. */
+static double hs_run(int quic, unsigned int n,
+		     gnutls_certificate_credentials_t server,
+		     gnutls_certificate_credentials_t client)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct hs h = { .quic = quic, .n = n, .cred = server };
+	int type = quic ? SOCK_DGRAM : SOCK_STREAM;
+	int proto = quic ? IPPROTO_QUIC : IPPROTO_TCP;
+	socklen_t alen = sizeof(a);
+	gnutls_session_t s = NULL;
+	unsigned int i;
+	double t0, t1;
+	pthread_t t;
+	int sd, ret = 0;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	h.listener = socket(AF_INET, type, proto);
+	if (h.listener < 0 ||
+	    (quic && setsockopt(h.listener, SOL_QUIC, QUIC_SOCKOPT_ALPN,
+				PERF_ALPN, strlen(PERF_ALPN))) ||
+	    bind(h.listener, (struct sockaddr *)&a, alen) ||
+	    getsockname(h.listener, (struct sockaddr *)&a, &alen) ||
+	    listen(h.listener, 64))
+		return -errno;
+	pthread_create(&t, NULL, hs_server, &h);
+	t0 = now();
+	for (i = 0; i < n && !ret; i++) {
+		sd = socket(AF_INET, type, proto);
+		if (sd < 0 || connect(sd, (struct sockaddr *)&a, alen)) {
+			ret = -errno;
+			break;
+		}
+		ret = hs_session(&s, GNUTLS_CLIENT, quic, client, sd);
+		if (!ret)
+			ret = hs_handshake(s, quic);
+		if (s)
+			gnutls_deinit(s);
+		s = NULL;
+		close(sd);
+	}
+	if (ret)
+		shutdown(h.listener, SHUT_RDWR);
+	pthread_join(t, NULL);
+	t1 = now();
+	close(h.listener);
+	if (ret || h.ret)
+		return ret ?: h.ret;
+	return n / (t1 - t0);
+}
+
+static int handshake_mode(unsigned int n, char **argv)
+{
+	gnutls_certificate_credentials_t server, client;
+	double q, t;
+
+	if (gnutls_certificate_allocate_credentials(&server) ||
+	    gnutls_certificate_allocate_credentials(&client) ||
+	    gnutls_certificate_set_x509_key_file(server, argv[1], argv[0],
+						 GNUTLS_X509_FMT_PEM) ||
+	    gnutls_certificate_set_x509_trust_file(client, argv[2],
+						   GNUTLS_X509_FMT_PEM) <= 0) {
+		fprintf(stderr, "quic-perf: cannot load the certificates\n");
+		return 1;
+	}
+	hs_run(1, 5, server, client);	/* warm-up, unmeasured */
+	t = hs_run(0, n, server, client);
+	q = hs_run(1, n, server, client);
+	gnutls_certificate_free_credentials(server);
+	gnutls_certificate_free_credentials(client);
+	if (q < 0 || t < 0) {
+		fprintf(stderr, "quic-perf: handshakes: %s\n",
+			strerror((int)-(q < 0 ? q : t)));
+		return 1;
+	}
+	printf("# quic-perf: %u handshakes over loopback, X.509, TLS 1.3, one at a time\n",
+	       n);
+	printf("handshakes/s: tcp+tls %.1f quic %.1f quic/tcp+tls %.2f\n", t, q,
+	       t > 0 ? q / t : 0);
+	return 0;
+}
+
 /* -v: the AEAD implementations the module uses (/proc/net/quic/crypto) */
 static void print_drivers(void)
 {
@@ -653,7 +837,8 @@ static int server_mode(char **argv)
 		p.max_datagram_frame_size = 1200;
 		setsockopt(l, SOL_QUIC, QUIC_SOCKOPT_TRANSPORT_PARAM, &p, plen);
 	}
-	if (l < 0 || set_pmtud(l) || bind(l, (struct sockaddr *)&ss, len) ||
+	if (l < 0 || set_pmtud(l) || set_streams(l) ||
+	    bind(l, (struct sockaddr *)&ss, len) ||
 	    setsockopt(l, SOL_QUIC, QUIC_SOCKOPT_ALPN, PERF_ALPN,
 		       strlen(PERF_ALPN)) || listen(l, 16)) {
 		perror("quic-perf: listen");
@@ -806,10 +991,10 @@ int main(int argc, char **argv)
 {
 	const char *sizes = "16384,65536", *name = "localhost";
 	unsigned int modes = (1u << M_MAX) - 1;
-	int opt, server = 0, client = 0, key_update = 0, m, idle = 0;
+	int opt, server = 0, client = 0, key_update = 0, m, idle = 0, hs = 0;
 	char list[128], *tok, *save = NULL;
 
-	while ((opt = getopt(argc, argv, "c:l:w:s:m:n:I:P:SCudM:v")) != -1) {
+	while ((opt = getopt(argc, argv, "c:l:w:s:m:n:I:H:P:SCudM:v")) != -1) {
 		switch (opt) {
 		case 'c':
 			count = atoi(optarg);
@@ -822,7 +1007,7 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			nstreams = atoi(optarg);
-			if (nstreams < 1 || nstreams > 64)
+			if (nstreams < 1 || nstreams > MAX_STREAMS)
 				usage(argv[0]);
 			break;
 		case 'm':
@@ -856,6 +1041,11 @@ int main(int argc, char **argv)
 			if (idle < 1 || idle > 100000)
 				usage(argv[0]);
 			break;
+		case 'H':
+			hs = atoi(optarg);
+			if (hs < 1)
+				usage(argv[0]);
+			break;
 		case 'u':
 			key_update = 1;
 			break;
@@ -880,6 +1070,9 @@ int main(int argc, char **argv)
 	if (client)
 		return argc == 3 ?
 		       client_mode(argv, name, parse_size(sizes), key_update) :
+		       (usage("quic-perf"), 2);
+	if (hs)
+		return argc == 3 ? handshake_mode(hs, argv) :
 		       (usage("quic-perf"), 2);
 	if (argc)
 		usage("quic-perf");

@@ -5,7 +5,9 @@
 # accelerated crypto drivers loaded first, as udev loads them on a real
 # machine, then quic-perf's rows (TCP, kTLS, QUIC, unencrypted QUIC)
 # RUNS times, interleaved, and the median of each column; the CPU time
-# the kernel spent per MB in each mode; memory per idle connection.
+# the kernel spent per MB in each mode; 1000 streams on one connection
+# against one; handshakes per second against TCP with TLS 1.3; memory
+# per idle connection.
 # Numbers only: nothing here fails.
 #
 # usage: bench.sh QUIC_KO QUIC_PERF [RUNS]
@@ -69,6 +71,34 @@ awk '
 grep -h '^# cpu' "$out"/run* | sed 's/^# /# bench: /'
 grep -h 'quic-perf:' "$out"/run* | grep -v bytes | sed 's/^/# bench: /'
 echo "# bench: medians of $RUNS runs of $LEN per mode and write size"
+
+# 1000 concurrent streams on one connection against one stream
+for i in $(seq "$RUNS"); do
+	for n in 1 1000; do
+		"$PERF" -m quic -l "$LEN" -w 65536 -s $n 2>&1 |
+			awk -v n=$n '$1 == 65536 { print n, $4 }'
+	done
+done > "$out/streams"
+awk '
+	{ v[$1, ++k[$1]] = $2 }
+	function median(n,    a, m, t, i, j) {
+		m = k[n]
+		for (i = 1; i <= m; i++)
+			a[i] = v[n, i]
+		for (i = 1; i <= m; i++)
+			for (j = i + 1; j <= m; j++)
+				if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+		return a[int((m + 1) / 2)]
+	}
+	END {
+		one = median(1); many = median(1000)
+		printf "streams: 1 stream %.1f MB/s, 1000 streams %.1f MB/s, ratio %.2f (QUIC, 64 KiB writes)\n",
+		       one, many, one ? many / one : 0
+	}' "$out/streams" | sed 's/^/# bench: /'
+
+certs=$(dirname "$0")/certs
+"$PERF" -H "${QUIC_BENCH_HANDSHAKES:-200}" "$certs/server.key" \
+	"$certs/server.pem" "$certs/ca.pem" 2>&1 | sed 's/^/# bench: /'
 
 "$PERF" -I 1000 2>&1 | sed 's/^/# bench: /'
 rm -rf "$out"
