@@ -128,6 +128,11 @@ MODULE_PARM_DESC(async_aead_test,
  */
 static struct workqueue_struct *quic_crypto_wq;
 
+/* Scatterlist entries kept in a request: the datagrams of the packet
+ * paths are linear (one entry); a fragmented skb's entries are allocated.
+ */
+#define QUIC_CRYPTO_REQ_SG	4
+
 /* One AEAD operation with what it needs beyond the skb: the scatterlist,
  * nonce and header protection scratch, and for a deferred operation the
  * caller's completion.  Each direction keeps an idle one (dir->req), so
@@ -141,7 +146,8 @@ struct quic_crypto_req {
 	u8 enc;
 	u8 nonce[16];			/* nonce, or the CCM B0 flags + nonce */
 	u8 hp_buf[QUIC_HP_SAMPLE_LEN];	/* header protection sample and mask */
-	struct scatterlist sg[QUIC_CRYPTO_MAX_SG];
+	struct scatterlist *sg;		/* sg_small, or allocated */
+	struct scatterlist sg_small[QUIC_CRYPTO_REQ_SG];
 	struct work_struct work;	/* async_aead_test */
 	struct aead_request aead;	/* last: its context follows */
 };
@@ -327,6 +333,7 @@ static int quic_crypto_dir_alloc(struct quic_crypto_dir *d,
 		d->req = kmalloc(d->req_size, GFP_KERNEL);
 		if (!d->req)
 			return -ENOMEM;
+		d->req->sg = d->req->sg_small;
 	}
 	return 0;
 }
@@ -630,16 +637,30 @@ static struct quic_crypto_req *quic_crypto_req_get(struct quic_crypto_dir *d)
 		d->req = NULL;
 		return r;
 	}
-	return kmalloc(d->req_size, GFP_ATOMIC);
+	r = kmalloc(d->req_size, GFP_ATOMIC);
+	if (r)
+		r->sg = r->sg_small;
+	return r;
+}
+
+static void quic_crypto_req_free(struct quic_crypto_req *r)
+{
+	if (r->sg != r->sg_small)
+		kfree(r->sg);
+	kfree_sensitive(r);
 }
 
 static void quic_crypto_req_put(struct quic_crypto_dir *d,
 				struct quic_crypto_req *r)
 {
-	if (!d->req)
-		d->req = r;
-	else
-		kfree_sensitive(r);
+	if (d->req) {
+		quic_crypto_req_free(r);
+		return;
+	}
+	if (r->sg != r->sg_small)
+		kfree(r->sg);
+	r->sg = r->sg_small;
+	d->req = r;
 }
 
 /* What a deferred decryption found, kept in the packet's tag (of no use
@@ -673,7 +694,7 @@ static void quic_crypto_done(QUIC_CRYPTO_DONE_ARG arg, int err)
 				     sizeof(m));
 	}
 	r->cb.done(&r->cb, skb, err);
-	kfree_sensitive(r);
+	quic_crypto_req_free(r);
 	quic_crypto_put(c);
 }
 
@@ -707,6 +728,13 @@ static int quic_crypto_aead(struct quic_crypto *c, struct quic_crypto_dir *d,
 	u8 *iv = quic_crypto_nonce(c, d, r, slot, r->p.pn);
 	int err;
 
+	if (nsg > QUIC_CRYPTO_REQ_SG) {
+		r->sg = kmalloc_array(nsg, sizeof(*r->sg), GFP_ATOMIC);
+		if (!r->sg) {
+			r->sg = r->sg_small;
+			return -ENOMEM;
+		}
+	}
 	sg_init_table(r->sg, nsg);
 	err = skb_to_sgvec(skb, r->sg, off, len);
 	if (err < 0)
