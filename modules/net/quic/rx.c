@@ -65,10 +65,13 @@ void quic_packet_deliver(struct sock *sk, struct sk_buff *skb)
 	if (!sock_owned_by_user(sk)) {
 		/* A reader asleep in recvmsg() decrypts 1-RTT datagrams
 		 * itself, on its own CPU: over loopback the sender's CPU
-		 * would otherwise both seal and open every packet.
+		 * would otherwise both seal and open every packet.  They
+		 * are charged to its receive memory meanwhile.
 		 */
 		if (READ_ONCE(c->rx_waiters) && !(skb->data[0] & 0x80) &&
-		    skb_queue_len(&c->rx_defer) < QUIC_RX_DEFER_MAX) {
+		    skb_queue_len(&c->rx_defer) < QUIC_RX_DEFER_MAX &&
+		    atomic_read(&sk->sk_rmem_alloc) + skb->truesize <=
+		    READ_ONCE(sk->sk_rcvbuf) && quic_inq_charge(sk, skb)) {
 			skb_queue_tail(&c->rx_defer, skb);
 			sk->sk_data_ready(sk);
 		} else {
