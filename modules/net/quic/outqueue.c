@@ -744,14 +744,13 @@ bool quic_outq_all_acked(struct sock *sk)
 {
 	struct quic_streams *st = &quic_conn(sk)->streams;
 	struct quic_stream *s;
-	int i;
+	unsigned long i;
 
-	for (i = 0; i < ARRAY_SIZE(st->hash); i++)
-		hlist_for_each_entry(s, &st->hash[i], node)
-			if (s->send_state < QUIC_STREAM_SEND_STATE_RECVD &&
-			    (s->send_acked < s->send_len ||
-			     (s->fin_queued && !s->fin_acked)))
-				return false;
+	quic_streams_for_each(st, i, s)
+		if (s->send_state < QUIC_STREAM_SEND_STATE_RECVD &&
+		    (s->send_acked < s->send_len ||
+		     (s->fin_queued && !s->fin_acked)))
+			return false;
 	return true;
 }
 

@@ -410,10 +410,9 @@ void quic_peeloff_wake(struct sock *conn)
 {
 	struct quic_streams *st = &quic_conn(conn)->streams;
 	struct quic_stream *s;
-	int i;
+	unsigned long i;
 
-	for (i = 0; i < ARRAY_SIZE(st->hash); i++)
-		hlist_for_each_entry(s, &st->hash[i], node)
-			if (s->peeled)
-				s->peeled->sk_state_change(s->peeled);
+	quic_streams_for_each(st, i, s)
+		if (s->peeled)
+			s->peeled->sk_state_change(s->peeled);
 }

@@ -27,7 +27,6 @@
  * Everything here runs under the socket lock or its bh lock.
  */
 
-#include <linux/hash.h>
 #include <linux/slab.h>
 #include <net/sock.h>
 
@@ -40,23 +39,28 @@
 void quic_streams_init(struct quic_streams *st)
 {
 	memset(st, 0, sizeof(*st));
+	/* process context (sendmsg(), recvmsg()) and bottom halves */
+	xa_init_flags(&st->xa, XA_FLAGS_LOCK_BH);
 	INIT_LIST_HEAD(&st->send_list);
 	st->last_id = -1;
 }
 
-static struct hlist_head *quic_stream_bucket(struct quic_streams *st, s64 id)
+/* The index of stream @id in quic_streams.xa: its type in the top two
+ * bits, its number below, so that the streams of a type are dense.
+ */
+#define QUIC_STREAM_NUM_MAX	(ULONG_MAX >> 2)
+
+static unsigned long quic_stream_index(s64 id)
 {
-	return &st->hash[hash_64(id, QUIC_STREAM_HASH_BITS)];
+	return (unsigned long)(id & 3) << (BITS_PER_LONG - 2) |
+	       ((u64)id >> 2 & QUIC_STREAM_NUM_MAX);
 }
 
 struct quic_stream *quic_stream_find(struct quic_streams *st, s64 id)
 {
-	struct quic_stream *s;
+	struct quic_stream *s = xa_load(&st->xa, quic_stream_index(id));
 
-	hlist_for_each_entry(s, quic_stream_bucket(st, id), node)
-		if (s->id == id)
-			return s;
-	return NULL;
+	return s && s->id == id ? s : NULL;
 }
 
 static bool quic_stream_is_local(struct sock *sk, s64 id)
@@ -85,13 +89,15 @@ static struct quic_stream *quic_stream_create(struct sock *sk, s64 id)
 	bool local = quic_stream_is_local(sk, id);
 	struct quic_stream *s;
 
-	if (!quic_mem_charge(sk, sizeof(*s)))
+	if ((u64)id >> 2 > QUIC_STREAM_NUM_MAX ||
+	    !quic_mem_charge(sk, sizeof(*s)))
 		return NULL;
 	s = kzalloc(sizeof(*s), GFP_ATOMIC);
 	if (!s) {
 		quic_mem_uncharge(sk, sizeof(*s));
 		return NULL;
 	}
+
 	s->id = id;
 	INIT_LIST_HEAD(&s->send_node);
 	skb_queue_head_init(&s->sendq);
@@ -116,7 +122,12 @@ static struct quic_stream *quic_stream_create(struct sock *sk, s64 id)
 	}
 	s->recv_max = s->recv_window;
 	s->recv_update = ktime_get();
-	hlist_add_head(&s->node, quic_stream_bucket(st, id));
+	if (xa_is_err(xa_store_bh(&st->xa, quic_stream_index(id), s,
+				  GFP_ATOMIC))) {
+		kfree(s);
+		quic_mem_uncharge(sk, sizeof(*s));
+		return NULL;
+	}
 	st->count++;
 	return s;
 }
@@ -375,7 +386,7 @@ static void quic_stream_free(struct sock *sk, struct quic_stream *s)
 {
 	struct quic_streams *st = &quic_conn(sk)->streams;
 
-	hlist_del(&s->node);
+	xa_erase_bh(&st->xa, quic_stream_index(s->id));
 	if (s->in_send_list)
 		list_del(&s->send_node);
 	quic_outq_purge(sk, &s->sendq);
@@ -492,19 +503,18 @@ void quic_streams_peer_params(struct sock *sk)
 	struct quic_transport_param *r = &quic_sk(sk)->remote;
 	struct quic_streams *st = &quic_conn(sk)->streams;
 	struct quic_stream *s;
-	int i;
+	unsigned long i;
 
 	if (!st->ready)
 		return;
 	st->send_max = max_t(u64, st->send_max, r->max_data);
 	st->peer_max_bidi = max_t(u64, st->peer_max_bidi, r->max_streams_bidi);
 	st->peer_max_uni = max_t(u64, st->peer_max_uni, r->max_streams_uni);
-	for (i = 0; i < ARRAY_SIZE(st->hash); i++)
-		hlist_for_each_entry(s, &st->hash[i], node)
-			s->send_max = max_t(u64, s->send_max,
-					    quic_stream_is_uni(s->id) ?
-					    r->max_stream_data_uni :
-					    r->max_stream_data_bidi_remote);
+	quic_streams_for_each(st, i, s)
+		s->send_max = max_t(u64, s->send_max,
+				    quic_stream_is_uni(s->id) ?
+				    r->max_stream_data_uni :
+				    r->max_stream_data_bidi_remote);
 }
 
 /**
@@ -515,12 +525,11 @@ void quic_streams_free(struct sock *sk)
 {
 	struct quic_streams *st = &quic_conn(sk)->streams;
 	struct quic_stream *s;
-	struct hlist_node *tmp;
-	int i;
+	unsigned long i;
 
-	for (i = 0; i < ARRAY_SIZE(st->hash); i++)
-		hlist_for_each_entry_safe(s, tmp, &st->hash[i], node)
-			quic_stream_free(sk, s);
+	quic_streams_for_each(st, i, s)
+		quic_stream_free(sk, s);
+	xa_destroy(&st->xa);
 }
 
 /* Queue in-order bytes for recvmsg(): @skb, charged to the socket. */
@@ -871,12 +880,11 @@ int quic_stream_rcv_stop(struct sock *sk, const struct quic_frame *f,
 static void quic_streams_requeue(struct quic_streams *st)
 {
 	struct quic_stream *s;
-	int i;
+	unsigned long i;
 
-	for (i = 0; i < ARRAY_SIZE(st->hash); i++)
-		hlist_for_each_entry(s, &st->hash[i], node)
-			if (s->send_off < s->send_len)
-				quic_stream_send_queue(st, s);
+	quic_streams_for_each(st, i, s)
+		if (s->send_off < s->send_len)
+			quic_stream_send_queue(st, s);
 }
 
 /**

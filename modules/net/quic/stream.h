@@ -12,8 +12,8 @@
 #include <linux/list.h>
 #include <linux/skbuff.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 
-#define QUIC_STREAM_HASH_BITS	6
 #define QUIC_RECV_WINDOW_MAX	(16 << 20)	/* autotuning's limit */
 #define QUIC_STREAM_CHUNK	SKB_WITH_OVERHEAD(16384)	/* send buffer */
 
@@ -28,7 +28,6 @@ struct quic_snd_cb {
 #define QUIC_SND_CB(skb)	((struct quic_snd_cb *)&((skb)->cb[0]))
 
 struct quic_stream {
-	struct hlist_node node;		/* in quic_streams.hash */
 	struct list_head send_node;	/* on quic_streams.send_list */
 	s64 id;
 
@@ -69,7 +68,7 @@ struct quic_stream {
 };
 
 struct quic_streams {
-	struct hlist_head hash[1 << QUIC_STREAM_HASH_BITS];
+	struct xarray xa;		/* by quic_stream_index() */
 	struct list_head send_list;	/* streams with frames to send */
 	u32 count;
 
@@ -122,6 +121,11 @@ struct sock;
 struct quic_frame;
 
 void quic_streams_init(struct quic_streams *st);
+
+/* Every stream of a connection, in order of type then number; a stream
+ * may be freed on the way.
+ */
+#define quic_streams_for_each(st, i, s)	xa_for_each(&(st)->xa, i, s)
 void quic_streams_free(struct sock *sk);
 void quic_streams_start(struct sock *sk);
 void quic_streams_peer_params(struct sock *sk);
