@@ -642,6 +642,15 @@ static int hs_session(gnutls_session_t *s, unsigned int flags, int quic,
 	return 0;
 }
 
+/* A handshake that cannot complete fails rather than hangs the run. */
+static void hs_timeout(int fd)
+{
+	struct timeval tv = { 10, 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
 static int hs_handshake(gnutls_session_t s, int quic)
 {
 	int ret;
@@ -667,6 +676,7 @@ static void *hs_server(void *arg)
 			h->ret = -errno;
 			break;
 		}
+		hs_timeout(sd);
 		h->ret = hs_session(&s, GNUTLS_SERVER, h->quic, h->cred, sd);
 		if (!h->ret)
 			h->ret = hs_handshake(s, h->quic);
@@ -711,6 +721,7 @@ static double hs_run(int quic, unsigned int n,
 			ret = -errno;
 			break;
 		}
+		hs_timeout(sd);
 		ret = hs_session(&s, GNUTLS_CLIENT, quic, client, sd);
 		if (!ret)
 			ret = hs_handshake(s, quic);
@@ -724,8 +735,11 @@ static double hs_run(int quic, unsigned int n,
 	pthread_join(t, NULL);
 	t1 = now();
 	close(h.listener);
-	if (ret || h.ret)
+	if (ret || h.ret) {
+		fprintf(stderr, "quic-perf: %s handshake %u: %s\n",
+			ret ? "client" : "server", i, strerror(-(ret ?: h.ret)));
 		return ret ?: h.ret;
+	}
 	return n / (t1 - t0);
 }
 

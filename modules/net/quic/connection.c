@@ -97,6 +97,14 @@ void quic_conn_free(struct sock *sk)
 	int i;
 
 	quic_timer_stop_sync(sk);
+	/* close() cancelled the work items, but a datagram processed
+	 * before it locked the socket may have queued one again (the
+	 * discard of handshake keys, which frees the transforms this
+	 * frees); nothing queues them any more: the socket is closed and
+	 * its timers stopped.  A listener's unaccepted children come here
+	 * without close().
+	 */
+	quic_conn_cancel_work(sk);
 	/* the completion of a deferred CONNECTION_CLOSE sets close_dgram */
 	if (quic_conn_close_async(c))
 		wait_var_event(&c->close_async, !quic_conn_close_async(c));
