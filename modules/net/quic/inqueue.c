@@ -38,6 +38,8 @@ bool quic_inq_charge(struct sock *sk, struct sk_buff *skb)
 	return true;
 }
 
+#define QUIC_EVENT_ROOM		(64 * 1024)	/* for events beyond data */
+
 /**
  * quic_inq_event - queue a notification for recvmsg()
  * @sk: the connection
@@ -56,7 +58,12 @@ int quic_inq_event(struct sock *sk, u8 type, const void *data, u32 len)
 
 	if (!(quic_sk(sk)->events & BIT(type)))
 		return 0;
-	if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf))
+	/* above what data may take (twice sk_rcvbuf, stream.c): a reader
+	 * that lags behind a transfer still gets its key update and
+	 * stream events
+	 */
+	if ((u64)atomic_read(&sk->sk_rmem_alloc) >
+	    2ULL * READ_ONCE(sk->sk_rcvbuf) + QUIC_EVENT_ROOM)
 		return -ENOBUFS;
 	skb = alloc_skb(1 + len, GFP_ATOMIC);
 	if (!skb)
