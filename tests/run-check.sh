@@ -25,7 +25,7 @@ pass=0
 fail=0
 failures=$logdir/failures
 : > "$failures"
-# Each failure again at the end, with the diagnostics TAP puts before
+# Each failure again at the end, with the diagnostics TAP puts around
 # it, so that the tail of a long log tells what failed and where.
 tally() {	# TAP file, where
 	local p f
@@ -36,7 +36,7 @@ tally() {	# TAP file, where
 	[ "$f" = 0 ] && return
 	{
 		echo "## $2"
-		grep -B 8 -E '^not ok ' "$1" | cut -c1-200
+		grep -B 3 -A 4 -E '^not ok ' "$1" | cut -c1-200
 	} >> "$failures"
 }
 fail_one() {	# description
