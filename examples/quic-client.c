@@ -24,7 +24,7 @@
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [-n SERVER_NAME] [-l LINGER_MS] [-v 1|2] [-d] ADDR PORT CAFILE ALPNS\n",
+		"usage: %s [-n SERVER_NAME] [-l LINGER_MS] [-v 1|2|0xVERSION] [-d] ADDR PORT CAFILE ALPNS\n",
 		prog);
 	exit(2);
 }
@@ -101,7 +101,8 @@ static int client_session(int sd, const char *name, const char *cafile,
 
 int main(int argc, char **argv)
 {
-	int sd, opt, ret, linger = 0, version = 0;
+	int sd, opt, ret, linger = 0;
+	unsigned long version = 0;
 	struct timeval tv = { 30, 0 };
 	const char *name = "localhost";
 	struct quic_config cfg = { 0 };
@@ -117,8 +118,11 @@ int main(int argc, char **argv)
 			linger = atoi(optarg);
 			break;
 		case 'v':
-			version = atoi(optarg);
-			if (version != 1 && version != 2)
+			/* 1, 2, or any other (to provoke Version
+			 * Negotiation), as 0x...
+			 */
+			version = strtoul(optarg, NULL, 0);
+			if (!version || version > 0xffffffffUL)
 				usage(argv[0]);
 			break;
 		case 'd':
@@ -145,7 +149,8 @@ int main(int argc, char **argv)
 	if (version) {
 		if (getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, &clen))
 			return 1;
-		cfg.version = version == 2 ? QUIC_VERSION_V2 : QUIC_VERSION_V1;
+		cfg.version = version == 1 ? QUIC_VERSION_V1 :
+			      version == 2 ? QUIC_VERSION_V2 : version;
 		if (setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, clen)) {
 			perror("quic-client: QUIC_SOCKOPT_CONFIG");
 			return 1;

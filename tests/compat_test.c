@@ -10,7 +10,8 @@
  * ignores the flags a previous call returned; a send of only a FIN
  * returns 0; the 0-RTT secret of the direction a side never uses is
  * accepted; a peer's close without an error ends the connection with
- * EPIPE.  Prints TAP.
+ * EPIPE; a client configured with an unknown version connects after
+ * Version Negotiation.  Prints TAP.
  *
  * usage: compat_test CERTDIR
  */
@@ -587,6 +588,61 @@ static void test_clean_close(void)
 	pair_close(&p);
 }
 
+/* A counter of /proc/net/quic/snmp, or -1 */
+static long snmp(const char *name)
+{
+	char key[64];
+	long v, ret = -1;
+	FILE *f = fopen("/proc/net/quic/snmp", "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &v) == 2)
+		if (!strcmp(key, name))
+			ret = v;
+	fclose(f);
+	return ret;
+}
+
+/* A client configured with a version nobody speaks (a reserved one, RFC
+ * 9000 section 6.3) provokes Version Negotiation, then connects in a
+ * version from the server's list (RFC 9368 section 2.1), through the
+ * ordinary libquic call.
+ */
+static void test_unknown_version(void)
+{
+	struct sockaddr_in lo = { .sin_family = AF_INET };
+	struct quic_config c = { .version = 0x1a2a3a4a }, d;
+	long vn_snd = snmp("QuicVersionNegotiationSnd");
+	long vn_rcv = snmp("QuicVersionNegotiationRcv");
+	struct sockaddr_in6 peer;
+	int l, cl, ret;
+
+	lo.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	l = listener_at(AF_INET, &lo, sizeof(lo), -1);
+	cl = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	CHECK(l >= 0 && cl >= 0 &&
+	      !setsockopt(cl, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, sizeof(c)) &&
+	      !get_config(cl, &d) && d.version == 0x1a2a3a4a,
+	      "version: a client takes an unknown version (%#x)", d.version);
+	if (l < 0 || cl < 0)
+		goto out;
+	lo.sin_port = port_of(l);
+	ret = handshake_with(cl, l, &lo, sizeof(lo), &peer);
+	get_config(cl, &d);
+	CHECK(!ret && d.version == QUIC_VERSION_V2,
+	      "version: after Version Negotiation the handshake completes in v2 (%s, version %#x)",
+	      strerror(-ret), d.version);
+	CHECK(snmp("QuicVersionNegotiationSnd") > vn_snd &&
+	      snmp("QuicVersionNegotiationRcv") > vn_rcv,
+	      "version: the server sent Version Negotiation and the client used it");
+out:
+	if (cl >= 0)
+		close(cl);
+	if (l >= 0)
+		close(l);
+}
+
 int main(int argc, char **argv)
 {
 	if (pair_setup(argc, argv, "CERTDIR"))
@@ -600,5 +656,6 @@ int main(int argc, char **argv)
 	test_dscp();
 	test_proc();
 	test_clean_close();
+	test_unknown_version();
 	return tap_done("compat_test");
 }

@@ -9,8 +9,9 @@
 #     handshake (with aioquic as the client, a PING acknowledged in 1-RTT
 #     packets);
 #   - aioquic both ways with quic-perf: 1 MiB on a stream checked by
-#     CRC-32 (across a key update either side starts), and a datagram
-#     echoed, then both again under 3% loss;
+#     CRC-32 (across a key update either side starts, and with our client
+#     moving to a new address halfway), and a datagram echoed, then both
+#     again under 3% loss;
 #   - HTTP/3: our example client and server (nghttp3) against each other
 #     and against ngtcp2 0.12 and 1.11 both ways, a 10 MB body checked
 #     by SHA-256; the ngtcp2 clients also move during the body (with
@@ -322,10 +323,12 @@ aioquic_to_perf() {	# description
 if [ -x "$root/usr/bin/python3" ] &&
    mount --bind "$here/interop" "$root/mnt" 2>/dev/null; then
 	if mount --bind "$CERTS" "$root/srv"; then
-		# our client, aioquic server: v1, v2, and a v1 client that
+		# our client, aioquic server: v1, v2, a v1 client that
 		# prefers v2 with a server that has both (the server follows
-		# the client's preference)
-		for t in "1 1 0x00000001" "2 2 0x6b3343cf" "1 1,2 0x6b3343cf"; do
+		# the client's preference), and a client with a reserved
+		# version, which the server's Version Negotiation moves to v1
+		for t in "1 1 0x00000001" "2 2 0x6b3343cf" "1 1,2 0x6b3343cf" \
+			 "0x1a2a3a4a 1 0x00000001"; do
 			set -- $t
 			port=$((port + 1))
 			aioquic server 127.0.0.1 $port --versions "$2" \
@@ -387,11 +390,12 @@ if [ -x "$root/usr/bin/python3" ] &&
 
 		aioquic_to_perf "an aioquic client gets its datagram echoed by our server, then moves 1 MiB across a key update, CRC-32 checked"
 
-		# Not a case yet: our client moving to 127.0.0.2 halfway
-		# (quic-perf -M 127.0.0.2) gets no PATH_RESPONSE from an
-		# aioquic 1.2.0 server, which sends nothing to the new address
-		# (see the session notes); the transfer completes on the old
-		# path.
+		# our client moves to 127.0.0.2 halfway.  aioquic 1.2.0 answers
+		# a PATH_CHALLENGE only on the path it sends on, so the move
+		# completes once a repeated challenge carries a PING (a
+		# non-probing packet, which moves aioquic there)
+		perf_to_aioquic "our client moves to a new address (127.0.0.2) halfway through 1 MiB to an aioquic server: CONNECTION_MIGRATION event, CRC-32 checked" \
+			-M 127.0.0.2
 
 		# again with 3% of the packets lost
 		if tc qdisc add dev lo root netem loss 3% 2>/dev/null; then

@@ -253,6 +253,33 @@ static void test_vn(void)
 		  "header: Version Negotiation writer errors");
 }
 
+/* A client's probe in a version we do not speak: the invariant fields,
+ * which a server parses to answer with Version Negotiation.
+ */
+static void test_probe(void)
+{
+	struct quic_hdr h;
+	int n;
+
+	memset(buf, 0, sizeof(buf));
+	n = quic_probe_put(buf, sizeof(buf), 0x1a2a3a4a, dcid, 8, scid, 5);
+	TAP_CHECK(n == 7 + 8 + 5 && buf[0] == 0xc0 && buf[1] == 0x1a &&
+		  buf[4] == 0x4a && buf[5] == 8 && buf[14] == 5,
+		  "header: version probe written");
+	TAP_CHECK(quic_hdr_parse(buf, 1200, 0, 0, &h) == -EPROTONOSUPPORT &&
+		  h.version == 0x1a2a3a4a && h.dcid_len == 8 &&
+		  !memcmp(h.dcid, dcid, 8) && h.scid_len == 5 &&
+		  !memcmp(h.scid, scid, 5),
+		  "header: version probe parsed up to its unknown version");
+	TAP_CHECK(quic_probe_put(buf, sizeof(buf), QUIC_VERSION_V1, dcid, 8,
+				 scid, 5) == -EINVAL &&
+		  quic_probe_put(buf, sizeof(buf), 0, dcid, 8, scid, 5) ==
+			-EINVAL &&
+		  quic_probe_put(buf, 19, 0x1a2a3a4a, dcid, 8, scid, 5) ==
+			-ENOSPC,
+		  "header: version probe writer errors");
+}
+
 static void test_retry(void)
 {
 	struct quic_hdr h;
@@ -331,6 +358,7 @@ int main(void)
 	test_short();
 	test_long_errors();
 	test_vn();
+	test_probe();
 	test_retry();
 	test_coalesced();
 	return tap_done();

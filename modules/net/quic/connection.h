@@ -125,6 +125,12 @@ struct quic_conn {
 	u32 version;			/* in use */
 	u32 orig_version;		/* of the client's first Initial */
 	u32 vn_target;			/* server: may switch to it, sends held */
+	u32 probe_version;		/* client: one we do not speak, to
+					 * provoke Version Negotiation
+					 */
+	u32 vn_chosen;			/* client: picked from its list */
+	u8 vn_probe:1;			/* client: waiting for it */
+	u8 vn_reacted:1;		/* client: a new attempt after it */
 	u8 is_serv:1;
 	u8 hs_complete:1;		/* TLS handshake complete */
 	u8 hs_confirmed:1;		/* RFC 9001 section 4.1.2 */

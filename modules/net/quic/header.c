@@ -303,6 +303,42 @@ int quic_vn_put(u8 *buf, size_t size, u8 first, const u8 *dcid, u8 dcid_len,
 }
 
 /**
+ * quic_probe_put - a first packet in a version the server may not speak
+ * @buf: destination, zeroed by the caller up to the datagram's size
+ * @size: room in @buf
+ * @version: the version (neither 0 nor one this code speaks)
+ * @dcid: the Destination Connection ID (8 to 20 bytes)
+ * @dcid_len: its length
+ * @scid: the Source Connection ID
+ * @scid_len: its length
+ *
+ * Only the long header's invariant fields (RFC 8999 section 5.1) are
+ * written: a server that does not know @version answers the datagram,
+ * at least 1200 bytes, with Version Negotiation (RFC 9000 section 6.1),
+ * and one that does cannot decrypt it.  The caller pads to 1200 bytes.
+ *
+ * Return: bytes written, -ENOSPC or -EINVAL.
+ */
+int quic_probe_put(u8 *buf, size_t size, u32 version, const u8 *dcid,
+		   u8 dcid_len, const u8 *scid, u8 scid_len)
+{
+	size_t need = 7 + dcid_len + scid_len;
+
+	if (!version || quic_version_supported(version) ||
+	    dcid_len > QUIC_CID_MAX_LEN || scid_len > QUIC_CID_MAX_LEN)
+		return -EINVAL;
+	if (size < need)
+		return -ENOSPC;
+	buf[0] = QUIC_HDR_FORM_LONG | QUIC_HDR_FIXED_BIT;
+	put_unaligned_be32(version, buf + 1);
+	buf[5] = dcid_len;
+	quic_put_bytes(buf + 6, dcid, dcid_len);
+	buf[6 + dcid_len] = scid_len;
+	quic_put_bytes(buf + 7 + dcid_len, scid, scid_len);
+	return need;
+}
+
+/**
  * quic_vn_version - a version listed in a parsed Version Negotiation packet
  * @h: the header
  * @i: index, below h->nversions

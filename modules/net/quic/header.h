@@ -86,6 +86,8 @@ int quic_vn_put(u8 *buf, size_t size, u8 first, const u8 *dcid, u8 dcid_len,
 		const u8 *scid, u8 scid_len, const u32 *versions,
 		unsigned int n);
 u32 quic_vn_version(const struct quic_hdr *h, unsigned int i);
+int quic_probe_put(u8 *buf, size_t size, u32 version, const u8 *dcid,
+		   u8 dcid_len, const u8 *scid, u8 scid_len);
 int quic_retry_put(u8 *buf, size_t size, u8 first, u32 version,
 		   const u8 *dcid, u8 dcid_len, const u8 *scid, u8 scid_len,
 		   const u8 *token, unsigned int token_len);

@@ -28,8 +28,8 @@ enum quic_mib_field {
 	QUIC_MIB_PKT_0RTT_SND,		/* 0-RTT packets sent */
 	QUIC_MIB_PKT_0RTT_RCV,		/* 0-RTT packets decrypted */
 	QUIC_MIB_VN_SND,		/* Version Negotiation sent */
-	QUIC_MIB_VN_RCV,		/* Version Negotiation that failed a
-					 * connection
+	QUIC_MIB_VN_RCV,		/* Version Negotiation acted on: a
+					 * new attempt, or a failed one
 					 */
 	QUIC_MIB_VERSION_UPGRADED,	/* compatible negotiation changed it */
 	QUIC_MIB_RETRY_SND,		/* Retry packets sent */

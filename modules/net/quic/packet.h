@@ -32,9 +32,10 @@ void quic_packet_send_close(struct sock *sk, u64 errcode, bool app);
 int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
 		  const union quic_addr *saddr, const union quic_addr *to,
 		  int oif, u8 tos, struct dst_cache *cache);
+int quic_packet_vn_probe(struct sock *sk);
 int quic_packet_path_xmit(struct sock *sk, const struct quic_frame *f,
 			  struct quic_udp_sock *us, const union quic_addr *to,
-			  unsigned int size);
+			  unsigned int size, bool ping);
 int quic_packet_client_alpn(struct sk_buff *skb, const struct quic_hdr *h,
 			    u8 *buf, size_t size, const u8 **alpn,
 			    size_t *alpn_len);

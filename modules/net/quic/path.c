@@ -14,7 +14,10 @@
  * - we move (QUIC_SOCKOPT_CONNECTION_MIGRATION on a client): a tunnel
  *   socket for the new local address sends PATH_CHALLENGE to the peer,
  *   with another of the peer's connection IDs; its PATH_RESPONSE makes
- *   that socket the one in use.
+ *   that socket the one in use.  From the second challenge on, a PING
+ *   goes with it: a peer that answers challenges only on the path it
+ *   sends on (as some do, against section 8.2.2) moves there on that
+ *   non-probing packet (section 9.2) and answers.
  *
  * A PATH_CHALLENGE from the peer is answered on the path it came by.
  * Path frames go in datagrams of their own, padded to 1200 bytes.  Both
@@ -78,6 +81,7 @@ static void quic_path_round(struct sock *sk)
 
 	p->peer_seen = 0;
 	p->challenge_pending = 1;
+	p->challenge_ping = 0;
 	p->expires = jiffies + timeout;
 	sk_reset_timer(sk, &p->timer, jiffies + quic_conn_pto(sk));
 }
@@ -375,7 +379,7 @@ void quic_path_flush(struct sock *sk)
 		     p->response_alt ? p->udp : qs->udp;
 		if (us)
 			quic_packet_path_xmit(sk, &f, us, &p->response_to,
-					      room);
+					      room, false);
 		p->response_pending = 0;
 	}
 	room = quic_path_room(sk);
@@ -384,7 +388,8 @@ void quic_path_flush(struct sock *sk)
 		f.type = QUIC_FRAME_PATH_CHALLENGE;
 		memcpy(f.path, p->data, sizeof(f.path));
 		quic_packet_path_xmit(sk, &f, p->local ? p->udp : qs->udp,
-				      &p->peer, room);
+				      &p->peer, room,
+				      p->local && p->challenge_ping);
 		p->challenge_pending = 0;
 	}
 }
@@ -405,6 +410,7 @@ void quic_path_timeout(struct sock *sk)
 		return;
 	if (time_before(jiffies, p->expires)) {
 		p->challenge_pending = 1;
+		p->challenge_ping = 1;
 		quic_packet_flush(sk);
 		sk_reset_timer(sk, &p->timer, jiffies + quic_conn_pto(sk));
 		return;

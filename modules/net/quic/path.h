@@ -36,6 +36,7 @@ struct quic_path {
 	u8 peer_seen:1;			/* the peer's packets came by the path
 					 * during this round of validation
 					 */
+	u8 challenge_ping:1;		/* we move: a PING goes with it */
 	u8 early_move:1;		/* server: the client moved before
 					 * the handshake was confirmed (to
 					 * peer, in a datagram of early_len)

@@ -255,27 +255,6 @@ static u8 quic_packet_level(u8 type)
 	}
 }
 
-/* A Version Negotiation packet reached a client (RFC 9000 section 6.2,
- * RFC 9368 section 4): without a version in common the attempt fails;
- * one that lists the version in use is ignored.
- */
-static int quic_packet_rcv_vn(struct sock *sk, const struct quic_hdr *h)
-{
-	struct quic_conn *c = quic_conn(sk);
-	unsigned int i;
-
-	if (c->is_serv || c->dcid_final || sk->sk_state != TCP_SYN_SENT ||
-	    !quic_cid_equal(&c->scid, h->dcid, h->dcid_len) ||
-	    !quic_cid_equal(&c->dcid, h->scid, h->scid_len))
-		return -EINVAL;
-	for (i = 0; i < h->nversions; i++)
-		if (quic_vn_version(h, i) == c->version)
-			return -EINVAL;
-	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_VN_RCV);
-	quic_conn_abort(sk, EPROTONOSUPPORT);
-	return -EPROTONOSUPPORT;
-}
-
 /* Count the ECN codepoint of a packet for ACK_ECN frames (RFC 9000
  * section 13.4.1); a CE mark is acknowledged at once.
  */
@@ -358,7 +337,7 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 		return -EINVAL;
 	*len = h.len;
 	if (h.type == QUIC_PACKET_VERSION_NEGOTIATION)
-		return quic_packet_rcv_vn(sk, &h);
+		return quic_version_rcv_vn(sk, &h);
 	if (!quic_connid_match(sk, h.dcid, h.dcid_len) &&
 	    !(c->is_serv && !c->hs_confirmed &&
 	      quic_cid_equal(&c->odcid_node.cid, h.dcid, h.dcid_len)))

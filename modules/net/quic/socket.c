@@ -362,8 +362,6 @@ static int quic_connect(struct sock *sk, struct quic_sockaddr *uaddr,
 	if (sk->sk_state != TCP_CLOSE || c->crypto[QUIC_CRYPTO_INITIAL])
 		return -EISCONN;
 	version = qs->config.version ?: QUIC_VERSION_V1;
-	if (!quic_version_supported(version))
-		return -EPROTONOSUPPORT;
 
 	/* bound to an address that cannot reach the peer's family */
 	if (qs->udp && !quic_addr_reaches(&qs->udp->addr, qs->udp->v6only, &a))
@@ -390,12 +388,15 @@ static int quic_connect(struct sock *sk, struct quic_sockaddr *uaddr,
 	quic_cid_random(&c->scid, QUIC_CID_LEN);
 	quic_cid_random(&c->dcid, QUIC_CID_LEN);	/* at least 8 bytes */
 	c->odcid = c->dcid;
-	err = quic_crypto_initial_keys(cr, c->dcid.data, c->dcid.len, version,
-				       false);
-	if (!err)
-		err = quic_version_client_keys(sk);
-	if (err)
-		return err;
+	/* a version we do not speak: its keys come after the probe */
+	if (quic_version_connect(sk, version)) {
+		err = quic_crypto_initial_keys(cr, c->dcid.data, c->dcid.len,
+					       version, false);
+		if (!err)
+			err = quic_version_client_keys(sk);
+		if (err)
+			return err;
+	}
 	err = quic_connid_first(sk);
 	if (err)
 		return err;
@@ -778,6 +779,9 @@ static int quic_sendmsg_handshake(struct sock *sk, struct msghdr *msg,
 		goto out;
 	err = -ENOTCONN;
 	if (!quic_conn_active(sk))
+		goto out;
+	err = quic_version_settle(sk);	/* a probe first, maybe */
+	if (err)
 		goto out;
 	err = quic_outq_crypto_queue(sk, hinfo->crypto_level, &msg->msg_iter,
 				     len);

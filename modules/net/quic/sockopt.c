@@ -133,8 +133,9 @@ static int quic_set_config(struct sock *sk, sockptr_t optval,
 	if (u.keepalive_probe_interval)
 		c.keepalive_probe_interval = u.keepalive_probe_interval;
 
-	if (c.version != QUIC_VERSION_V1 && c.version != QUIC_VERSION_V2)
-		return -EINVAL;
+	/* any other version: a client probes with it first, to provoke
+	 * Version Negotiation (version.c); a server speaks v1
+	 */
 	if (c.plpmtud_probe_interval &&
 	    c.plpmtud_probe_interval < QUIC_MIN_PROBE_TIMEOUT)
 		return -EINVAL;
@@ -554,6 +555,10 @@ static int quic_get_transport_param_ext(struct sock *sk, sockptr_t optval,
 
 	if (!quic_conn_active(sk))
 		return -ENOTCONN;
+	/* version_information names the version of the first flight */
+	err = quic_version_settle(sk);
+	if (err)
+		return err;
 	buf = kmalloc(QUIC_TPARAM_EXT_MAX, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;

@@ -425,6 +425,8 @@ static void quic_packet_encrypted(const struct quic_crypto_cb *cb,
  * @to: the peer's address on that path
  * @size: the datagram is padded to this size (RFC 9000 section 8.2.1
  *	wants 1200 bytes where anti-amplification allows)
+ * @ping: add a PING, which makes the packet non-probing (RFC 9000
+ *	section 9.1): a move, not only a probe
  *
  * The 1-RTT packet is not kept for retransmission: path validation has
  * its own timer.
@@ -433,7 +435,7 @@ static void quic_packet_encrypted(const struct quic_crypto_cb *cb,
  */
 int quic_packet_path_xmit(struct sock *sk, const struct quic_frame *f,
 			  struct quic_udp_sock *us, const union quic_addr *to,
-			  unsigned int size)
+			  unsigned int size, bool ping)
 {
 	struct quic_conn *c = quic_conn(sk);
 	struct quic_tx_ctx tx = {};
@@ -457,6 +459,8 @@ int quic_packet_path_xmit(struct sock *sk, const struct quic_frame *f,
 		goto err;
 	}
 	skb_put(skb, n);
+	if (ping)
+		skb_put_u8(skb, QUIC_FRAME_PING);
 	if (us == quic_sk(sk)->udp)
 		quic_addr_saddr(sk, to, &tx.saddr);
 	else if (us->addr.sa.sa_family == to->sa.sa_family)
@@ -477,6 +481,42 @@ int quic_packet_path_xmit(struct sock *sk, const struct quic_frame *f,
 err:
 	kfree_skb(skb);
 	return err;
+}
+
+/**
+ * quic_packet_vn_probe - a client's first datagram, in a version the
+ * server may not speak
+ * @sk: the client, owned by the caller
+ *
+ * 1200 bytes, so that a server answers with Version Negotiation (see
+ * quic_probe_put()); nothing of it is kept.
+ *
+ * Context: process.
+ * Return: 0 or a negative error.
+ */
+int quic_packet_vn_probe(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	union quic_addr saddr;
+	struct sk_buff *skb;
+	int n;
+
+	skb = alloc_skb(QUIC_HEADROOM + QUIC_MIN_INITIAL_SIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	skb_reserve(skb, QUIC_HEADROOM);
+	n = quic_probe_put(skb_put_zero(skb, QUIC_MIN_INITIAL_SIZE),
+			   QUIC_MIN_INITIAL_SIZE, c->probe_version,
+			   c->dcid.data, c->dcid.len, c->scid.data,
+			   c->scid.len);
+	if (n < 0) {
+		kfree_skb(skb);
+		return n;
+	}
+	quic_addr_saddr(sk, &c->peer, &saddr);
+	return quic_udp_xmit(quic_sk(sk)->udp->sock->sk, skb, &saddr,
+			     &c->peer, sk->sk_bound_dev_if,
+			     quic_addr_dsfield(sk, &c->peer), NULL);
 }
 
 /* Build and send one datagram.  Returns 1 when one was sent, 0 when there

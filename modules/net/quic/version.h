@@ -20,5 +20,8 @@ void quic_version_release(struct sock *sk);
 void quic_version_server_init(struct sock *sk, u32 version);
 void quic_version_local_params(struct sock *sk, struct quic_tparams *tp);
 int quic_version_peer_params(struct sock *sk, const struct quic_tparams *tp);
+int quic_version_rcv_vn(struct sock *sk, const struct quic_hdr *h);
+bool quic_version_connect(struct sock *sk, u32 version);
+int quic_version_settle(struct sock *sk);
 
 #endif /* __NET_QUIC_VERSION_H */

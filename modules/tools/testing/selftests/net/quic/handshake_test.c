@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/quic.h>
@@ -440,6 +441,105 @@ out:
 	close(u);
 }
 
+/* A Version Negotiation answer to the long header packet @pkt: its
+ * connection IDs swapped, listing @v then a reserved version.
+ */
+static int vn_answer(const uint8_t *pkt, uint8_t *vn, uint32_t v)
+{
+	int dl = pkt[5], sl = pkt[6 + dl], n;
+
+	vn[0] = 0x80;
+	put32(vn + 1, 0);
+	vn[5] = sl;
+	memcpy(vn + 6, pkt + 7 + dl, sl);
+	n = 6 + sl;
+	vn[n++] = dl;
+	memcpy(vn + n, pkt + 6, dl);
+	n += dl;
+	put32(vn + n, v);
+	put32(vn + n + 4, 0x5a5a5a5a);
+	return n + 8;
+}
+
+/* A client configured with a version we do not speak probes with it
+ * first (1200 bytes, its connection IDs), takes a version from the
+ * Version Negotiation that answers and sends its first flight in that
+ * version; a Version Negotiation for that attempt is ignored.  Without
+ * an answer, the attempt ends after three probes.
+ */
+static void test_version_probe(void)
+{
+	struct quic_config cfg = { .version = 0x1a2a3a4a }, got;
+	socklen_t alen = sizeof(struct sockaddr_in), flen, clen;
+	uint8_t pkt[1500], vn[64], a[200] = { 0 };
+	struct timeval tv = { 5, 0 };
+	union addr addr = { 0 }, from;
+	int u, c, n, m, status = -1, probes;
+	pid_t pid;
+
+	addr.v4.sin_family = AF_INET;
+	addr.v4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	u = socket(AF_INET, SOCK_DGRAM, 0);
+	bind(u, &addr.sa, alen);
+	getsockname(u, &addr.sa, &alen);
+	setsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	c = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	set_timeout(c, 10);
+	CHECK(!setsockopt(c, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, sizeof(cfg)) &&
+	      !connect(c, &addr.sa, alen),
+	      "VN probe: a client configured with version 0x1a2a3a4a connects");
+	pid = fork();
+	if (!pid) {
+		/* the server: answer the probe, check the next packet */
+		flen = sizeof(from);
+		n = recvfrom(u, pkt, sizeof(pkt), 0, &from.sa, &flen);
+		if (n != 1200 || !(pkt[0] & 0x80) ||
+		    get32(pkt + 1) != 0x1a2a3a4a || pkt[5] < 8)
+			_exit(1);
+		m = vn_answer(pkt, vn, QUIC_VERSION_V1);
+		sendto(u, vn, m, 0, &from.sa, flen);
+		n = recv(u, pkt, sizeof(pkt), 0);
+		if (n < 1200 || !(pkt[0] & 0x80) ||
+		    get32(pkt + 1) != QUIC_VERSION_V1)
+			_exit(2);
+		sendto(u, vn, m, 0, &from.sa, flen);	/* again */
+		_exit(0);
+	}
+	CHECK(hs_send(c, QUIC_CRYPTO_INITIAL, a, sizeof(a)) == sizeof(a),
+	      "VN probe: the first handshake message goes out after Version Negotiation");
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && !WEXITSTATUS(status),
+	      "VN probe: a 1200-byte probe in that version, then the Initial in v1, from the server's list (%d)",
+	      WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	clen = sizeof(got);
+	CHECK(!getsockopt(c, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &got, &clen) &&
+	      got.version == QUIC_VERSION_V1,
+	      "VN probe: the socket's version is now v1 (%#x)", got.version);
+	set_timeout(c, 1);
+	CHECK(recv(c, pkt, sizeof(pkt), 0) < 0 && errno == EAGAIN,
+	      "VN probe: a Version Negotiation for the new attempt is ignored (%s)",
+	      strerror(errno));
+	close(c);
+
+	/* nobody answers */
+	while (recv(u, pkt, sizeof(pkt), MSG_DONTWAIT) > 0)
+		;
+	c = socket(AF_INET, SOCK_DGRAM, IPPROTO_QUIC);
+	set_timeout(c, 10);
+	setsockopt(c, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, sizeof(cfg));
+	connect(c, &addr.sa, alen);
+	CHECK(hs_send(c, QUIC_CRYPTO_INITIAL, a, sizeof(a)) < 0 &&
+	      errno == ETIMEDOUT,
+	      "VN probe: without an answer the attempt fails with ETIMEDOUT (%s)",
+	      strerror(errno));
+	for (probes = 0; recv(u, pkt, sizeof(pkt), MSG_DONTWAIT) == 1200;)
+		probes++;
+	CHECK(probes == 3, "VN probe: after three probes (%d)", probes);
+	close(c);
+	close(u);
+}
+
 /* A server that never answers: the handshake ends with ETIMEDOUT once
  * the idle timeout (here 2 s, set in the local transport parameters)
  * expires, and the socket closes cleanly.
@@ -490,6 +590,7 @@ int main(void)
 	test_exchange(AF_INET6, "IPv6", TLS_CIPHER_AES_GCM_128, "AES-128-GCM");
 	test_errors();
 	test_version_negotiation();
+	test_version_probe();
 	test_idle_timeout();
 	return tap_done("handshake_test");
 }

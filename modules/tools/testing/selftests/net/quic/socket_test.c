@@ -342,7 +342,15 @@ static void test_config(int s)
 					    sizeof(d)), EINVAL),	\
 		      "CONFIG: %s gives EINVAL", what);			\
 	} while (0)
-	BAD_CONFIG(version, 3, "unknown version");
+	/* a client probes with it, to provoke Version Negotiation */
+	d = c;
+	d.version = 0x1a2a3a4a;
+	len = sizeof(d);
+	CHECK(!setsockopt(s, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &d, sizeof(d)) &&
+	      !getsockopt(s, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &d, &len) &&
+	      d.version == 0x1a2a3a4a &&
+	      !setsockopt(s, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &c, sizeof(c)),
+	      "CONFIG: an unknown version is taken (a client's probe)");
 	BAD_CONFIG(plpmtud_probe_interval, 1000, "probe interval below 5 s");
 	BAD_CONFIG(initial_smoothed_rtt, 99999, "initial RTT below 100 ms");
 	BAD_CONFIG(initial_smoothed_rtt, 6000000, "initial RTT of 6 s");
