@@ -51,13 +51,14 @@ static unsigned int nstreams = 1;
 static char psk_file[64];
 static unsigned int pmtud = QUIC_MIN_PROBE_TIMEOUT;	/* -P, usec */
 static int verbose;	/* -v: kernel CPU time per MB, the AEAD drivers */
+static uint32_t version;	/* -V: the client's first version, or 0 */
 
 static void usage(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s [-l BYTES] [-w SIZE[,SIZE...]] [-s STREAMS] [-m MODES] [-P USEC] [-v]\n"
-		"       %s -S [-c COUNT] [-s STREAMS] [-P USEC] ADDR PORT KEYFILE CERTFILE\n"
-		"       %s -C [-l BYTES] [-w SIZE] [-s STREAMS] [-n NAME] [-u] [-M LOCALADDR] [-P USEC] ADDR PORT CAFILE\n"
+		"       %s -S [-c COUNT] [-s STREAMS] [-P USEC] [-V VERSION] ADDR PORT KEYFILE CERTFILE\n"
+		"       %s -C [-l BYTES] [-w SIZE] [-s STREAMS] [-n NAME] [-u] [-M LOCALADDR] [-P USEC] [-V VERSION] ADDR PORT CAFILE\n"
 		"       %s -I COUNT\n"
 		"       %s -H COUNT KEYFILE CERTFILE CAFILE\n"
 		"MODES: comma separated of tcp, ktls, quic, quic-plain (default all)\n",
@@ -312,6 +313,8 @@ static int set_pmtud(int sd)
 	if (sd < 0 || getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, &len))
 		return -1;
 	cfg.plpmtud_probe_interval = pmtud;
+	if (version)
+		cfg.version = version;
 	return setsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, len);
 }
 
@@ -977,6 +980,13 @@ static int client_mode(char **argv, const char *name, size_t wsize,
 		fprintf(stderr, "quic-perf: handshake: %s\n", strerror(-ret));
 		return 1;
 	}
+	{
+		struct quic_config cfg;
+		socklen_t clen = sizeof(cfg);
+
+		if (!getsockopt(sd, SOL_QUIC, QUIC_SOCKOPT_CONFIG, &cfg, &clen))
+			printf("quic-perf: QUIC version 0x%08x\n", cfg.version);
+	}
 	if (move_to) {
 		struct quic_event_option ev = {
 			.type = QUIC_EVENT_CONNECTION_MIGRATION, .on = 1,
@@ -1043,7 +1053,7 @@ int main(int argc, char **argv)
 	int opt, server = 0, client = 0, key_update = 0, m, idle = 0, hs = 0;
 	char list[128], *tok, *save = NULL;
 
-	while ((opt = getopt(argc, argv, "c:l:w:s:m:n:I:H:P:SCudM:v")) != -1) {
+	while ((opt = getopt(argc, argv, "c:l:w:s:m:n:I:H:P:SCudM:vV:")) != -1) {
 		switch (opt) {
 		case 'c':
 			count = atoi(optarg);
@@ -1081,6 +1091,16 @@ int main(int argc, char **argv)
 			break;
 		case 'S':
 			server = 1;
+			break;
+		case 'V':
+			/* 1, 2, or another to provoke Version Negotiation */
+			version = strtoul(optarg, NULL, 0);
+			if (version == 1)
+				version = QUIC_VERSION_V1;
+			else if (version == 2)
+				version = QUIC_VERSION_V2;
+			else if (!version)
+				usage(argv[0]);
 			break;
 		case 'v':
 			verbose = 1;

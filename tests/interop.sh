@@ -12,6 +12,9 @@
 #     CRC-32 (across a key update either side starts, and with our client
 #     moving to a new address halfway), and a datagram echoed, then both
 #     again under 3% loss;
+#   - quic-go both ways with quic-perf, v1 and v2: 1 MiB across the key
+#     updates quic-go starts by itself, our key update in v2, a reserved
+#     version (Version Negotiation) and our client moving to a new address;
 #   - HTTP/3: our example client and server (nghttp3) against each other
 #     and against ngtcp2 0.12 and 1.11 both ways, a 10 MB body checked
 #     by SHA-256; the ngtcp2 clients also move during the body (with
@@ -299,8 +302,8 @@ perf_to_aioquic() {	# description [quic-perf options] [-- server options]
 
 # aioquic perf client, quic-perf server: a datagram echoed, then 1 MiB
 # across a key update the client starts, checked by CRC-32.
-aioquic_to_perf() {	# description
-	local rc src
+aioquic_to_perf() {	# description [aioquic versions]
+	local rc src versions=${2:-1,2}
 	port=$((port + 1))
 	"$BIN/quic-perf" -S -c 1 127.0.0.1 $port "$CERTS/server.key" \
 		"$CERTS/server.pem" > "$log/server" 2>&1 &
@@ -309,7 +312,7 @@ aioquic_to_perf() {	# description
 	timeout 200 chroot "$root" /usr/bin/python3 \
 		/mnt/aioquic_peer.py perf-client 127.0.0.1 $port \
 		--alpn perf --ca /srv/ca.pem --bytes 1048576 \
-		--timeout 150 > "$log/client" 2>&1
+		--versions "$versions" --timeout 150 > "$log/client" 2>&1
 	rc=$?
 	wait $pid
 	src=$?
@@ -319,6 +322,83 @@ aioquic_to_perf() {	# description
 		grep -q "datagram echoed" "$log/client"
 	result $? "$1"
 }
+
+# quic-go (Debian trixie's sources, built in the aioquic chroot by
+# setup-debian.sh as /usr/local/bin/quicgo-peer), which updates its keys
+# on its own after its first 100 packets, so every transfer below crosses
+# key updates it starts (RFC 9001 section 6: it closes with
+# KEY_UPDATE_ERROR when we acknowledge new-phase packets from old-phase
+# ones).  Our client against its server, and its client against ours.
+# With $expect set, the client must fail and print it instead.
+perf_to_quicgo() {	# description versions [quic-perf options]
+	local desc=$1 versions=$2 rc src
+	shift 2
+	port=$((port + 1))
+	timeout 200 chroot "$root" /usr/local/bin/quicgo-peer perf-server \
+		127.0.0.1 $port -versions "$versions" -cert /srv/server.pem \
+		-key /srv/server.key -timeout 90 > "$log/server" 2>&1 &
+	pid=$!
+	wait_udp $port
+	timeout 200 "$BIN/quic-perf" -C "$@" -l 1M -w 65536 \
+		127.0.0.1 $port "$CERTS/ca.pem" > "$log/client" 2>&1
+	rc=$?
+	[ -n "$expect" ] && kill $pid 2>/dev/null
+	wait $pid
+	src=$?
+	show "$log/client" client
+	show "$log/server" quic-go
+	if [ -n "$expect" ]; then
+		[ $rc != 0 ] && grep -q "$expect" "$log/client"
+	else
+		[ $rc = 0 ] && [ $src = 0 ] &&
+			grep -q "server: OK 1048576 " "$log/client" &&
+			grep -q "QUIC version $versions_want" "$log/client"
+	fi
+	result $? "$desc"
+}
+
+quicgo_to_perf() {	# description versions [quic-perf options]
+	local desc=$1 versions=$2 rc src
+	shift 2
+	port=$((port + 1))
+	"$BIN/quic-perf" -S -c 1 "$@" 127.0.0.1 $port "$CERTS/server.key" \
+		"$CERTS/server.pem" > "$log/server" 2>&1 &
+	pid=$!
+	sleep 0.3
+	timeout 200 chroot "$root" /usr/local/bin/quicgo-peer perf-client \
+		127.0.0.1 $port -versions "$versions" -ca /srv/ca.pem \
+		-bytes 1048576 -timeout 90 > "$log/client" 2>&1
+	rc=$?
+	wait $pid
+	src=$?
+	show "$log/server" server
+	show "$log/client" quic-go
+	[ $rc = 0 ] && [ $src = 0 ] &&
+		grep -q "datagram echoed" "$log/client" &&
+		grep -q "handshake perf $versions_want" "$log/client"
+	result $? "$desc"
+}
+
+if [ -x "$root/usr/local/bin/quicgo-peer" ] &&
+   mount --bind "$CERTS" "$root/srv" 2>/dev/null; then
+	versions_want=0x00000001
+	perf_to_quicgo "our client moves 1 MiB to a quic-go server (v1) across the key updates it starts, CRC-32 checked" 1
+	quicgo_to_perf "a quic-go client gets its datagram echoed by our server (v1), then moves 1 MiB across the key updates it starts, CRC-32 checked" 1
+	versions_want=0x6b3343cf
+	perf_to_quicgo "our client in QUIC v2 from its first packet moves 1 MiB to a quic-go server, CRC-32 checked" 2 -V 2
+	quicgo_to_perf "a quic-go client in QUIC v2 gets its datagram echoed by our server, then moves 1 MiB, CRC-32 checked" 2
+	# once quic-go's own update showed its label, ours uses it too
+	perf_to_quicgo "our client in v2 updates its keys halfway through 1 MiB to a quic-go server, CRC-32 checked" 2 -V 2 -u
+	versions_want=0x00000001
+	# quic-go sends no version_information: after Version
+	# Negotiation RFC 9368 section 4 forbids completing the handshake
+	expect="handshake: Protocol error" perf_to_quicgo "our client with a reserved version (0x1a2a3a4a) gets Version Negotiation from a quic-go server and refuses its handshake, which lacks version_information (RFC 9368 section 4)" 1 -V 0x1a2a3a4a
+	# quic-go servers send disable_active_migration
+	expect="migration: Operation not permitted" perf_to_quicgo "our client's move to a quic-go server, which disabled active migration, fails with EPERM (RFC 9000 section 9)" 1 -M 127.0.0.2
+	umount "$root/srv"
+else
+	echo "# skip: quic-go (no quicgo-peer in $root)"
+fi
 
 if [ -x "$root/usr/bin/python3" ] &&
    mount --bind "$here/interop" "$root/mnt" 2>/dev/null; then
@@ -382,13 +462,22 @@ if [ -x "$root/usr/bin/python3" ] &&
 		perf_to_aioquic "our client follows an aioquic server's Retry (a 256-byte token), then moves 1 MiB, CRC-32 checked" \
 			-- --retry
 
-		# our client updates its keys halfway; QUIC v1 only: aioquic
-		# 1.2.0 derives the next v2 keys with the v1 label "quic ku"
-		# (RFC 9369 section 3.3.2 says "quicv2 ku")
+		# our client updates its keys halfway
 		perf_to_aioquic "our client moves 1 MiB to an aioquic server (v1) across a key update it starts, CRC-32 checked" \
 			-u -- --versions 1
 
+		# in v2 too: aioquic 1.2.0 derives the next v2 keys with
+		# v1's label "quic ku" (RFC 9369 section 3.3.2 says "quicv2
+		# ku"), so the update goes unanswered until our client, after
+		# two probe timeouts, derives them again with that label
+		perf_to_aioquic "our client in QUIC v2 moves 1 MiB to an aioquic server across a key update it starts, which the server reads only with v1's \"ku\" label, CRC-32 checked" \
+			-u -V 2 -- --versions 2
+
 		aioquic_to_perf "an aioquic client gets its datagram echoed by our server, then moves 1 MiB across a key update, CRC-32 checked"
+
+		# in v2, aioquic 1.2.0 derives its next keys with v1's "quic
+		# ku" label: our server finds that out and follows
+		aioquic_to_perf "an aioquic client in QUIC v2 moves 1 MiB to our server across a key update it starts with v1's \"ku\" label, CRC-32 checked" 2
 
 		# our client moves to 127.0.0.2 halfway.  aioquic 1.2.0 answers
 		# a PATH_CHALLENGE only on the path it sends on, so the move

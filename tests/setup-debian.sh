@@ -6,8 +6,8 @@
 # busybox, two kernels with headers to test in guests, 6.1 from bookworm
 # and 6.12 from bookworm-backports, nghttp3, the ngtcp2 peers (bookworm's
 # 0.12 installed, bookworm-backports' 1.11 unpacked at QUIC_NGTCP2_111,
-# default /var/cache/quic-dev/ngtcp2-1.11), and aioquic (Debian trixie's,
-# in a chroot at QUIC_AIOQUIC_ROOT, default
+# default /var/cache/quic-dev/ngtcp2-1.11), and aioquic and quic-go
+# (Debian trixie's, in a chroot at QUIC_AIOQUIC_ROOT, default
 # /var/cache/quic-dev/trixie-aioquic).
 #
 # Kernels this host's compiler cannot build for (Debian builds each with
@@ -111,6 +111,31 @@ if [ -n "$mirror" ] &&
 	else
 		echo "setup-debian.sh: no aioquic chroot, its interop tests will be skipped" >&2
 		rm -rf "$root"
+	fi
+fi
+
+# quic-go, for interop (tests/interop/quicgo_peer.go): trixie's Go and
+# quic-go 0.50 sources, built in the same chroot in GOPATH mode (the
+# Debian -dev packages are the sources; nothing is fetched).
+here=$(cd "$(dirname "$0")" && pwd)
+if [ -x "$root/usr/bin/python3" ] &&
+   { [ ! -x "$root/usr/local/bin/quicgo-peer" ] ||
+     [ "$root/usr/local/bin/quicgo-peer" -ot "$here/interop/quicgo_peer.go" ]; }; then
+	if chroot "$root" apt-get install -y -q --no-install-recommends \
+		golang-go golang-github-lucas-clemente-quic-go-dev; then
+		chroot "$root" apt-get clean
+		mkdir -p "$root/tmp/quicgo"
+		cp "$here/interop/quicgo_peer.go" "$root/tmp/quicgo/"
+		mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
+		chroot "$root" env GO111MODULE=off GOPATH=/usr/share/gocode \
+			GOCACHE=/tmp/quicgo/cache HOME=/tmp GOFLAGS= \
+			go build -o /usr/local/bin/quicgo-peer \
+			/tmp/quicgo/quicgo_peer.go ||
+			echo "setup-debian.sh: quic-go peer not built, its interop tests will be skipped" >&2
+		umount "$root/proc" 2>/dev/null || true
+		rm -rf "$root/tmp/quicgo"
+	else
+		echo "setup-debian.sh: no quic-go, its interop tests will be skipped" >&2
 	fi
 fi
 

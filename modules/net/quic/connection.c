@@ -435,6 +435,55 @@ bool quic_conn_auth_failed(struct sock *sk, const struct quic_crypto *cr)
 	return ++c->auth_fail > integ;
 }
 
+/**
+ * quic_conn_key_auth_failed - a 1-RTT packet failed authentication
+ * @sk: the connection
+ * @first: its first byte, header protection removed
+ *
+ * One of the next key phase, in QUIC v2 before any key update worked,
+ * has the key work item try the other label for the next keys (see
+ * quic_crypto_ku_switch()).
+ * Context: the packet path (softirq or the socket's owner).
+ */
+void quic_conn_key_auth_failed(struct sock *sk, u8 first)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_crypto *cr = c->crypto[QUIC_CRYPTO_APP];
+
+	if (!cr || (first & 0x80) || ((first >> 2) & 1) == cr->rx.phase ||
+	    cr->rx_old || c->key_label_try || !quic_crypto_ku_unsettled(cr))
+		return;
+	c->key_label_try = 1;
+	sock_hold(sk);
+	if (!quic_udp_queue_work(&c->key_work))
+		sock_put(sk);
+}
+
+/**
+ * quic_conn_key_pto - a probe timeout fired
+ * @sk: the connection
+ *
+ * Our key update in QUIC v2 unanswered for two probe timeouts, before
+ * any update worked: the peer may not read the new keys, derived with
+ * v2's label; the key work item tries the other (see
+ * quic_crypto_ku_switch()).
+ * Context: the timer's work (softirq or the socket's owner).
+ */
+void quic_conn_key_pto(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_crypto *cr = c->crypto[QUIC_CRYPTO_APP];
+
+	if (!c->key_update_wait || !cr || !cr->rx_old || c->key_label_try ||
+	    !quic_crypto_ku_unsettled(cr) || ++c->key_wait_ptos < 2)
+		return;
+	c->key_wait_ptos = 0;
+	c->key_label_try = 1;
+	sock_hold(sk);
+	if (!quic_udp_queue_work(&c->key_work))
+		sock_put(sk);
+}
+
 /* The work item found the keys worn (quic_conn_key_sent()) */
 static void quic_conn_key_worn(struct sock *sk)
 {
@@ -523,6 +572,7 @@ int quic_conn_key_update(struct sock *sk)
 		return err;
 	quic_conn_key_phase_start(c);
 	c->key_update_wait = 1;
+	c->key_wait_ptos = 0;
 	c->ping_pending = 1;
 	quic_packet_flush_bh(sk);
 	c->ping_pending = 0;
@@ -545,6 +595,7 @@ void quic_conn_key_update_rx(struct sock *sk, const struct quic_crypto_pkt *p)
 	struct quic_crypto *cr = c->crypto[QUIC_CRYPTO_APP];
 
 	if (p->key_update) {
+		cr->ku_settled = 1;	/* the "ku" label is right */
 		if (c->key_update_rx || c->key_update_wait)
 			return;
 		c->key_update_rx = 1;
@@ -555,6 +606,7 @@ void quic_conn_key_update_rx(struct sock *sk, const struct quic_crypto_pkt *p)
 	}
 	if (c->key_update_wait && p->key_phase == cr->rx.phase) {
 		c->key_update_wait = 0;
+		cr->ku_settled = 1;
 		quic_conn_key_event(sk);
 	}
 }
@@ -568,6 +620,15 @@ static void quic_conn_key_work(struct work_struct *work)
 
 	lock_sock(sk);
 	cr = c->crypto[QUIC_CRYPTO_APP];
+	if (c->key_label_try) {
+		c->key_label_try = 0;
+		if (cr && quic_conn_active(sk) && !quic_crypto_ku_switch(cr) &&
+		    c->key_update_wait) {
+			c->ping_pending = 1;	/* our new phase again */
+			quic_packet_flush_bh(sk);
+			c->ping_pending = 0;
+		}
+	}
 	if (c->key_update_auto && !c->key_update_rx && quic_conn_active(sk) &&
 	    cr) {
 		quic_conn_key_worn(sk);
@@ -603,6 +664,13 @@ static void quic_conn_key_discard_work(struct work_struct *work)
 	struct sock *sk = quic_conn_sk(c);
 
 	lock_sock(sk);
+	/* the peer still sends with them while it has not answered ours */
+	if (c->key_update_wait && quic_conn_active(sk)) {
+		release_sock(sk);
+		quic_conn_key_discard_later(sk);
+		sock_put(sk);
+		return;
+	}
 	if (c->crypto[QUIC_CRYPTO_APP] && !c->key_update_rx)
 		quic_crypto_discard_old_keys(c->crypto[QUIC_CRYPTO_APP]);
 	release_sock(sk);

@@ -221,6 +221,8 @@ struct quic_conn {
 	u8 key_update_wait:1;		/* we updated: the peer did not yet */
 	u8 key_phase_set:1;		/* key_phase_pn is valid */
 	u8 key_update_auto:1;		/* key_work: the keys are worn */
+	u8 key_label_try:1;		/* key_work: the other "ku" label */
+	u8 key_wait_ptos;		/* probe timeouts since our update */
 	u8 half_open:1;			/* server, counted in quic_net's
 					 * half_open until its handshake
 					 * completes
@@ -336,6 +338,8 @@ void quic_conn_key_update_rx(struct sock *sk, const struct quic_crypto_pkt *p);
 void quic_conn_key_sent(struct sock *sk);
 void quic_conn_half_open_end(struct sock *sk);
 bool quic_conn_auth_failed(struct sock *sk, const struct quic_crypto *cr);
+void quic_conn_key_auth_failed(struct sock *sk, u8 first);
+void quic_conn_key_pto(struct sock *sk);
 void quic_conn_cancel_work(struct sock *sk);
 
 #endif /* __NET_QUIC_CONNECTION_H */

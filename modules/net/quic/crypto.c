@@ -367,15 +367,86 @@ static int quic_crypto_dir_keys(struct quic_crypto *c, struct quic_crypto_dir *d
 	return err;
 }
 
-/* The secret of the next key generation (RFC 9001 section 6.1). */
+/* The secret of the next key generation (RFC 9001 section 6.1).  QUIC
+ * v2 names its label "quicv2 ku" (RFC 9369 section 3.3.2), but some
+ * peers derive v2's next generations with v1's "quic ku" (quic-go up to
+ * 0.59 and aioquic 1.2 do): see quic_crypto_ku_switch().
+ */
 static int quic_crypto_next_secret(struct quic_crypto *c,
 				   struct quic_crypto_dir *d,
 				   unsigned int from, unsigned int to)
 {
+	const char *ku = c->ku_v1 ? quic_labels_v1.ku :
+				    quic_labels(c->version)->ku;
+
 	return quic_hkdf_expand_label(c->hash, d->secret[from], c->secret_len,
-				      quic_labels(c->version)->ku,
-				      d->secret[to], c->secret_len);
+				      ku, d->secret[to], c->secret_len);
 }
+
+#define QUIC_KU_TRIES	8	/* label switches before sticking to v2's */
+
+/**
+ * quic_crypto_ku_unsettled - may the label of the next keys be wrong
+ * @c: the 1-RTT state
+ *
+ * Return: true for QUIC v2 keys before any key update worked, while the
+ * next receive generation is ready or our own update is not answered,
+ * and few switches were tried.
+ */
+bool quic_crypto_ku_unsettled(const struct quic_crypto *c)
+{
+	return c->version == QUIC_VERSION_V2 && !c->ku_settled &&
+	       (c->rx.next_ready || c->rx_old) && c->ku_tries < QUIC_KU_TRIES;
+}
+EXPORT_SYMBOL_FOR_QUIC_TEST(quic_crypto_ku_unsettled);
+
+/**
+ * quic_crypto_ku_switch - derive the newest keys again with the other label
+ * @c: the 1-RTT state
+ *
+ * Before any key update worked, either a packet of the next key phase
+ * failed authentication, or our own update got no answer: the peer may
+ * derive v2's next generation with the label of v1.  The next receive
+ * keys, or the keys of our update in both directions, are derived again
+ * with the other label.  Once a key update works (c->ku_settled), the
+ * label holds for both directions.  A forged packet or a lost answer
+ * only costs a switch back, and QUIC_KU_TRIES bounds them.  Process
+ * context only.
+ *
+ * Return: 0 or a negative error.
+ */
+int quic_crypto_ku_switch(struct quic_crypto *c)
+{
+	struct quic_crypto_dir *tx = &c->tx, *rx = &c->rx;
+	int err;
+
+	if (!quic_crypto_ku_unsettled(c))
+		return 0;
+	c->ku_tries++;
+	c->ku_v1 = !c->ku_v1;
+	if (!c->rx_old) {
+		/* the peer's update, not followed yet */
+		err = quic_crypto_next_secret(c, rx, rx->phase, !rx->phase);
+		if (!err)
+			err = quic_crypto_dir_keys(c, rx, !rx->phase, false);
+		if (err)
+			rx->next_ready = 0;
+		return err;
+	}
+	/* ours: the generation both directions moved to */
+	err = quic_crypto_next_secret(c, tx, !tx->phase, tx->phase);
+	if (!err)
+		err = quic_crypto_dir_keys(c, tx, tx->phase, false);
+	if (err) {
+		tx->ready = 0;
+		return err;
+	}
+	err = quic_crypto_next_secret(c, rx, !rx->phase, rx->phase);
+	if (!err)
+		err = quic_crypto_dir_keys(c, rx, rx->phase, false);
+	return err;
+}
+EXPORT_SYMBOL_FOR_QUIC_TEST(quic_crypto_ku_switch);
 
 static int quic_crypto_setup(struct quic_crypto *c, u32 type, u32 version)
 {

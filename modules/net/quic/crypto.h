@@ -81,6 +81,9 @@ struct quic_crypto {
 	u8 secret_len;
 	u8 key_len;
 	u8 rx_old:1;	/* rx.aead[!rx.phase] holds the previous keys */
+	u8 ku_v1:1;	/* v2: the next generations with v1's "quic ku" */
+	u8 ku_settled:1;	/* a key update worked: the label is known */
+	u8 ku_tries;	/* label switches so far (at most QUIC_KU_TRIES) */
 	u8 plain:1;	/* 1-RTT without protection: both ends set
 			 * disable_1rtt_encryption; the tag bytes are zero
 			 */
@@ -128,6 +131,8 @@ int quic_crypto_key_update(struct quic_crypto *c);
 void quic_crypto_limits(const struct quic_crypto *c, u64 *confidentiality,
 			u64 *integrity);
 int quic_crypto_discard_old_keys(struct quic_crypto *c);
+bool quic_crypto_ku_unsettled(const struct quic_crypto *c);
+int quic_crypto_ku_switch(struct quic_crypto *c);
 
 int quic_crypto_encrypt(struct quic_crypto *c, struct sk_buff *skb,
 			struct quic_crypto_pkt *p,

@@ -568,6 +568,22 @@ static void quic_test_limits(struct quic_test_ctx *t, u32 cipher,
 	kfree(c);
 }
 
+/* Endpoint @a sends with @s1 and receives with @s2; @b the reverse. */
+static int quic_test_pair(struct quic_crypto *a, struct quic_crypto *b,
+			  u32 cipher, u32 version, const u8 *s1, const u8 *s2)
+{
+	int err;
+
+	err = quic_crypto_set_secret(a, cipher, version, s1, true, true);
+	if (!err)
+		err = quic_crypto_set_secret(a, cipher, version, s2, false, true);
+	if (!err)
+		err = quic_crypto_set_secret(b, cipher, version, s1, false, true);
+	if (!err)
+		err = quic_crypto_set_secret(b, cipher, version, s2, true, true);
+	return err;
+}
+
 static void quic_test_suite(struct quic_test_ctx *t, u32 cipher,
 			    const char *name, unsigned int secret_len)
 {
@@ -578,17 +594,7 @@ static void quic_test_suite(struct quic_test_ctx *t, u32 cipher,
 
 	memset(s1, 0x11, sizeof(s1));
 	memset(s2, 0x22, sizeof(s2));
-	/* endpoint A sends with s1 and receives with s2; B the reverse */
-	err = quic_crypto_set_secret(a, cipher, QUIC_VERSION_V1, s1, true, true);
-	if (!err)
-		err = quic_crypto_set_secret(a, cipher, QUIC_VERSION_V1, s2,
-					     false, true);
-	if (!err)
-		err = quic_crypto_set_secret(b, cipher, QUIC_VERSION_V1, s1,
-					     false, true);
-	if (!err)
-		err = quic_crypto_set_secret(b, cipher, QUIC_VERSION_V1, s2,
-					     true, true);
+	err = quic_test_pair(a, b, cipher, QUIC_VERSION_V1, s1, s2);
 	quic_test_ok(!err, "%s: 1-RTT secrets installed (%d)", name, err);
 	if (err)
 		goto out;
@@ -647,6 +653,91 @@ out:
 	quic_crypto_free(b);
 }
 
+/* QUIC v2 with a peer that derives the next keys with v1's "quic ku"
+ * (RFC 9369 section 3.3.2 says "quicv2 ku"): its first packet of the
+ * next phase fails, the receiver switches labels and follows, and its
+ * own next keys use that label too.
+ */
+static void quic_test_ku_label(struct quic_test_ctx *t)
+{
+	struct quic_crypto *a = &t->tx, *b = &t->rx;
+	u8 s1[QUIC_SECRET_MAX], s2[QUIC_SECRET_MAX];
+	struct quic_crypto_pkt r;
+	int err;
+
+	memset(s1, 0x33, sizeof(s1));
+	memset(s2, 0x44, sizeof(s2));
+	a->ku_v1 = 1;			/* the peer's way */
+	err = quic_test_pair(a, b, TLS_CIPHER_AES_GCM_128, QUIC_VERSION_V2,
+			     s1, s2);
+	if (!err)
+		err = quic_test_send(a, b, 10, 0, &r);
+	quic_test_ok(!err && quic_crypto_ku_unsettled(b),
+		     "v2 \"ku\" label: round trip, the label unsettled (%d)", err);
+	if (err)
+		goto out;
+	err = quic_crypto_key_update(a);
+	if (!err)
+		err = quic_test_send(a, b, 11, 0, &r);
+	quic_test_ok(err == -EBADMSG,
+		     "v2 \"ku\" label: next keys from \"quic ku\" fail with \"quicv2 ku\" ones (%d)",
+		     err);
+	err = quic_crypto_ku_switch(b);
+	if (!err)
+		err = quic_test_send(a, b, 12, 0, &r);
+	quic_test_ok(!err && r.key_phase == 1 && r.key_update,
+		     "v2 \"ku\" label: accepted after switching labels (%d)", err);
+	b->ku_settled = 1;
+	err = quic_crypto_key_update(b);
+	if (!err)
+		err = quic_test_send(b, a, 20, 0, &r);
+	quic_test_ok(!err && r.key_phase == 1 && !quic_crypto_ku_switch(b) &&
+		     b->ku_v1,
+		     "v2 \"ku\" label: the reply's keys use the same label, which stays (%d)",
+		     err);
+out:
+	quic_crypto_free(a);
+	quic_crypto_free(b);
+}
+
+/* The same peer, when we start the update: it cannot read our new
+ * phase until we derive it again with its label, in both directions.
+ */
+static void quic_test_ku_label_ours(struct quic_test_ctx *t)
+{
+	struct quic_crypto *a = &t->tx, *b = &t->rx;
+	u8 s1[QUIC_SECRET_MAX], s2[QUIC_SECRET_MAX];
+	struct quic_crypto_pkt r;
+	int err;
+
+	memset(s1, 0x55, sizeof(s1));
+	memset(s2, 0x66, sizeof(s2));
+	b->ku_v1 = 1;			/* the peer's way */
+	err = quic_test_pair(a, b, TLS_CIPHER_AES_GCM_128, QUIC_VERSION_V2,
+			     s1, s2);
+	if (!err)
+		err = quic_crypto_key_update(a);
+	if (!err)
+		err = quic_test_send(a, b, 10, 0, &r);
+	quic_test_ok(err == -EBADMSG,
+		     "v2 \"ku\" label: our update unreadable to a \"quic ku\" peer (%d)",
+		     err);
+	err = quic_crypto_ku_switch(a);
+	if (!err)
+		err = quic_test_send(a, b, 11, 0, &r);
+	quic_test_ok(!err && r.key_phase == 1 && r.key_update,
+		     "v2 \"ku\" label: readable once derived again with its label (%d)",
+		     err);
+	err = quic_crypto_key_update(b);
+	if (!err)
+		err = quic_test_send(b, a, 20, 0, &r);
+	quic_test_ok(!err && r.key_phase == 1 && !r.key_update,
+		     "v2 \"ku\" label: and its answer in the new phase readable (%d)",
+		     err);
+	quic_crypto_free(a);
+	quic_crypto_free(b);
+}
+
 static int __init quic_crypto_test_init(void)
 {
 	struct quic_test_ctx *t = kzalloc(sizeof(*t), GFP_KERNEL);
@@ -672,6 +763,8 @@ static int __init quic_crypto_test_init(void)
 	quic_test_suite(t, TLS_CIPHER_AES_GCM_256, "AES-256-GCM", 48);
 	quic_test_suite(t, TLS_CIPHER_AES_CCM_128, "AES-128-CCM", 32);
 	quic_test_suite(t, TLS_CIPHER_CHACHA20_POLY1305, "ChaCha20-Poly1305", 32);
+	quic_test_ku_label(t);
+	quic_test_ku_label_ours(t);
 
 	pr_info("quic_crypto_test: # %u operations completed asynchronously\n",
 		quic_test_async);

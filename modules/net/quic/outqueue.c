@@ -297,6 +297,7 @@ void quic_conn_pto_fire(struct sock *sk)
 		return;
 	}
 	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PTO);
+	quic_conn_key_pto(sk);
 	/* during the handshake a peer silent for long ends it (a peer
 	 * that is only slow, a client checking certificates, does not);
 	 * after, the idle timeout does

@@ -379,6 +379,8 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 	}
 	if (err) {
 		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_DECDROP);
+		if (err == -EBADMSG && h.type == QUIC_PACKET_1RTT)
+			quic_conn_key_auth_failed(sk, skb->data[0]);
 		if (err == -EBADMSG && quic_conn_auth_failed(sk, cr)) {
 			quic_conn_close(sk,
 					QUIC_TRANSPORT_ERROR_AEAD_LIMIT_REACHED);

@@ -113,6 +113,8 @@ static int quic_pkt_open(struct quic_conn *c, struct sk_buff *skb,
 	unsigned int pn_off;
 	int n;
 
+	if (!cr)
+		return -EAGAIN;	/* no keys, or a key update to follow first */
 	if (space == QUIC_PNSPACE_INITIAL && !c->is_serv && c->token_len) {
 		ho.token = c->token;
 		ho.token_len = c->token_len;
