@@ -88,6 +88,23 @@ static void quic_conn_free_keys(struct quic_conn *c, u8 level)
 }
 
 /**
+ * quic_conn_close_wait - wait for a deferred sealing of our CONNECTION_CLOSE
+ * @sk: the connection, being destroyed
+ *
+ * Its completion sets close_dgram, which the closing period's record
+ * (closing.c) and quic_conn_free() need.  close() waits for it at most a
+ * second; under a loaded asynchronous AEAD it may take longer.
+ * Context: process, may sleep.
+ */
+void quic_conn_close_wait(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+
+	if (quic_conn_close_async(c))
+		wait_var_event(&c->close_async, !quic_conn_close_async(c));
+}
+
+/**
  * quic_conn_free - release everything the connection holds
  * @sk: the socket, being destroyed
  */
@@ -105,9 +122,7 @@ void quic_conn_free(struct sock *sk)
 	 * without close().
 	 */
 	quic_conn_cancel_work(sk);
-	/* the completion of a deferred CONNECTION_CLOSE sets close_dgram */
-	if (quic_conn_close_async(c))
-		wait_var_event(&c->close_async, !quic_conn_close_async(c));
+	quic_conn_close_wait(sk);
 	consume_skb(c->close_dgram);
 	c->close_dgram = NULL;
 	quic_connid_free(sk);

@@ -341,5 +341,6 @@ bool quic_conn_auth_failed(struct sock *sk, const struct quic_crypto *cr);
 void quic_conn_key_auth_failed(struct sock *sk, u8 first);
 void quic_conn_key_pto(struct sock *sk);
 void quic_conn_cancel_work(struct sock *sk);
+void quic_conn_close_wait(struct sock *sk);
 
 #endif /* __NET_QUIC_CONNECTION_H */

@@ -138,6 +138,7 @@ static void quic_destroy_sock(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
 
+	quic_conn_close_wait(sk);	/* our CONNECTION_CLOSE, sealed */
 	quic_closing_add(sk);		/* before the IDs and keys go */
 	quic_conn_half_open_end(sk);
 	quic_conn_free(sk);

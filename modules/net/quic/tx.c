@@ -404,9 +404,14 @@ static void quic_packet_encrypted(const struct quic_crypto_cb *cb,
 		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_CRYPTO_ASYNC_FAIL);
 		kfree_skb(skb);		/* lost, as far as recovery knows */
 	} else {
-		if (tx->keep)
+		if (tx->keep) {
 			consume_skb(xchg(&c->close_dgram,
 					 skb_copy(skb, GFP_ATOMIC)));
+			/* the closing period starts when it leaves */
+			if (time_before(c->close_until,
+					jiffies + QUIC_CLOSING_MIN))
+				c->close_until = jiffies + QUIC_CLOSING_MIN;
+		}
 		quic_udp_xmit(tx->us->sock->sk, skb, &tx->saddr, &tx->to,
 			      tx->oif, tx->tos, NULL);
 	}
