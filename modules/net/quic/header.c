@@ -307,7 +307,7 @@ int quic_vn_put(u8 *buf, size_t size, u8 first, const u8 *dcid, u8 dcid_len,
  * @buf: destination, zeroed by the caller up to the datagram's size
  * @size: room in @buf
  * @version: the version (neither 0 nor one this code speaks)
- * @dcid: the Destination Connection ID (8 to 20 bytes)
+ * @dcid: the Destination Connection ID (a client's first: 8 to 20 bytes)
  * @dcid_len: its length
  * @scid: the Source Connection ID
  * @scid_len: its length

@@ -238,7 +238,9 @@ int quic_version_rcv_vn(struct sock *sk, const struct quic_hdr *h)
 
 		if (v == first)
 			return -EINVAL;
-		if (quic_version_supported(v) && n < ARRAY_SIZE(versions))
+		/* v1 and v2, each once: a list may repeat them */
+		if (quic_version_supported(v) && n < ARRAY_SIZE(versions) &&
+		    (!n || versions[0] != v))
 			versions[n++] = v;
 	}
 	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_VN_RCV);
