@@ -122,7 +122,13 @@ static int quic_pkt_open(struct quic_conn *c, struct sk_buff *skb,
 	memset(pkt, 0, sizeof(*pkt));
 	pkt->pn = s->next_pn;
 	n = quic_pn_encode_len(pkt->pn, s->largest_acked);
-	pkt->pn_len = n > 0 ? n : 4;
+	/* Unprotected 1-RTT packets (disable_1rtt_encryption) carry the
+	 * whole number: a packet that arrives so late that the receiver
+	 * decodes a short number into a later one is no longer dropped by
+	 * its AEAD, and the later packet would then be taken for a
+	 * duplicate although acknowledged, leaving a hole in the stream.
+	 */
+	pkt->pn_len = n > 0 && !cr->plain ? n : 4;
 	ho.length = pkt->pn_len + QUIC_TAG_LEN;	/* rewritten on close */
 	n = quic_hdr_put(skb_tail_pointer(skb), skb_tailroom(skb), &ho,
 			 pkt->pn, pkt->pn_len, &pn_off);
