@@ -124,7 +124,7 @@ void quic_closing_add(struct sock *sk)
 	struct quic_sock *qs = quic_sk(sk);
 	struct net *net = sock_net(sk);
 	struct quic_net *qn = quic_net(net);
-	unsigned long until = c->close_until;
+	unsigned long until = READ_ONCE(c->close_until);
 	struct quic_closing *r;
 	unsigned int mem;
 	int err;

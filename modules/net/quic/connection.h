@@ -200,7 +200,9 @@ struct quic_conn {
 					 * the completion sets close_dgram
 					 * and clears this (wait_var_event)
 					 */
-	unsigned long close_until;	/* end of the closing period */
+	unsigned long close_until;	/* end of the closing period; the
+					 * completion may extend it (ONCE)
+					 */
 
 	struct sk_buff_head pending;	/* datagrams waiting for keys */
 	struct sk_buff_head rx_defer;	/* for a reader asleep in recvmsg():

@@ -414,9 +414,10 @@ static void quic_packet_encrypted(const struct quic_crypto_cb *cb,
 			consume_skb(xchg(&c->close_dgram,
 					 skb_copy(skb, GFP_ATOMIC)));
 			/* the closing period starts when it leaves */
-			if (time_before(c->close_until,
+			if (time_before(READ_ONCE(c->close_until),
 					jiffies + QUIC_CLOSING_MIN))
-				c->close_until = jiffies + QUIC_CLOSING_MIN;
+				WRITE_ONCE(c->close_until,
+					   jiffies + QUIC_CLOSING_MIN);
 		}
 		quic_udp_xmit(tx->us->sock->sk, skb, &tx->saddr, &tx->to,
 			      tx->oif, tx->tos, NULL);
@@ -692,8 +693,8 @@ void quic_packet_send_close(struct sock *sk, u64 errcode, bool app)
 	 * three probe timeouts, and no less than a peer needs to notice
 	 * on a fast path, where that is only milliseconds
 	 */
-	c->close_until = jiffies + max(3 * quic_conn_pto(sk),
-				       QUIC_CLOSING_MIN);
+	WRITE_ONCE(c->close_until, jiffies + max(3 * quic_conn_pto(sk),
+						 QUIC_CLOSING_MIN));
 	quic_packet_tx_ctx(sk, &tx);
 	tx.keep = 1;
 	WRITE_ONCE(c->close_async, 1);
