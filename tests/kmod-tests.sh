@@ -159,6 +159,12 @@ elif [ -n "$LIBQUIC_TEST" ]; then
 		"$(dirname "$LIBQUIC_TEST")/../examples/quic-perf" "$CERTS"
 	lap pmtu.sh
 
+	# Receive offloads: datagrams merged by GRO on a veth, and UDP
+	# GSO trains of garbage, cut back into datagrams.
+	relay "$(dirname "$0")/gro.sh" \
+		"$(dirname "$LIBQUIC_TEST")/../examples/quic-perf" "$CERTS"
+	lap gro.sh
+
 	# Unprotected 1-RTT packets (disable_1rtt_encryption) carry 4-byte
 	# packet numbers: without an AEAD nothing would drop a late packet
 	# whose short number decodes into a later one, and that later

@@ -53,7 +53,7 @@ apt-get update -q
 pkgs=(build-essential autoconf automake libtool pkg-config
 	libgnutls28-dev libnl-3-dev libnl-genl-3-dev libnghttp3-dev
 	qemu-system-x86 busybox-static dkms kmod cpio file xz-utils zstd
-	iproute2 nftables sparse clang libclang-rt-dev ngtcp2-client ngtcp2-server
+	iproute2 nftables ethtool sparse clang libclang-rt-dev ngtcp2-client ngtcp2-server
 	debootstrap debhelper dh-dkms lintian rpm
 	linux-image-amd64 linux-headers-amd64)
 

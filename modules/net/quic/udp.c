@@ -329,6 +329,13 @@ struct quic_udp_sock *quic_udp_sock_get(const struct sock *sk,
 	tcfg.encap_rcv = quic_udp_rcv;
 	tcfg.encap_err_rcv = quic_udp_err;
 	quic_setup_udp_tunnel_sock(net, sock, &tcfg);
+	/* UDP_GRO: a device's GRO merges the datagrams of a flow to us, so
+	 * that a train of them crosses IP and UDP once.  UDP cuts a train
+	 * back into datagrams before it calls an encapsulation socket's
+	 * quic_udp_rcv() (udp_unexpected_gso()), one after the other: the
+	 * receive path sees datagrams only, also from local GSO sends.
+	 */
+	udp_set_bit(GRO_ENABLED, sock->sk);
 
 	spin_lock_irqsave(&quic_udp_lock, flags);
 	hash_add(quic_udp_table, &us->node, quic_addr_hash(net, &us->addr));
