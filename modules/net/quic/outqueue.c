@@ -300,9 +300,13 @@ void quic_conn_pto_fire(struct sock *sk)
 	quic_conn_key_pto(sk);
 	/* during the handshake a peer silent for long ends it (a peer
 	 * that is only slow, a client checking certificates, does not);
-	 * after, the idle timeout does
+	 * after, the idle timeout does.  The count saturates: wrapped
+	 * around, it would bring the backoff back to its start in a long
+	 * outage and probe as often as at its beginning.
 	 */
-	if (++c->pto_count > QUIC_PTO_MAX_COUNT && !c->hs_confirmed &&
+	if (c->pto_count < U8_MAX)
+		c->pto_count++;
+	if (c->pto_count > QUIC_PTO_MAX_COUNT && !c->hs_confirmed &&
 	    time_after_eq(jiffies, c->last_rx + QUIC_HS_SILENCE)) {
 		quic_conn_abort(sk, ETIMEDOUT);
 		return;
