@@ -75,6 +75,9 @@ enum quic_mib_field {
 					 * asynchronously (crypto.c)
 					 */
 	QUIC_MIB_CRYPTO_ASYNC_FAIL,	/* ... that failed: dropped */
+	QUIC_MIB_CONN_INITIAL_BAD,	/* first Initials that did not
+					 * decrypt: no connection (socket.c)
+					 */
 	QUIC_MIB_MAX
 };
 

@@ -669,6 +669,14 @@ static void quic_accept_prune(struct sock *sk)
 	}
 }
 
+/* Did the first Initial of new connection @sk decrypt? */
+static bool quic_conn_initial_rcvd(struct sock *sk)
+{
+	struct quic_pnspace *s = &quic_conn(sk)->space[QUIC_PNSPACE_INITIAL];
+
+	return quic_pnspace_largest_rx(s) >= 0;
+}
+
 /* New connections on the port: create each, on the listener its ALPN
  * selects, and queue it for accept().
  */
@@ -712,6 +720,19 @@ static void quic_listen_work(struct work_struct *work)
 			local_bh_disable();
 			quic_packet_deliver(nsk, skb);
 			local_bh_enable();
+		}
+		/* An Initial whose protection did not come off (garbage, or
+		 * a Destination Connection ID without the packet the keys
+		 * from it protect) makes no connection: queued, it would
+		 * take a place in the accept queue until its handshake timed
+		 * out, and accept() could return it.  Initial keys are
+		 * synchronous: the packet was processed by now.
+		 */
+		if (nsk && !quic_conn_initial_rcvd(nsk)) {
+			QUIC_INC_STATS(sock_net(lsk), QUIC_MIB_CONN_INITIAL_BAD);
+			quic_child_release(nsk);
+			sock_put(nsk);	/* the clone's extra reference */
+		} else if (nsk) {
 			list_add_tail(&quic_conn(nsk)->accept_node,
 				      &quic_conn(lsk)->accept_q);
 			sk_acceptq_added(lsk);
