@@ -128,9 +128,15 @@ s.setsockopt(socket.SOL_UDP, 103, 1200)	# UDP_SEGMENT
 for i in range(200):
     seg = bytearray(os.urandom(1200))
     if i % 2:
-        seg[0] = 0xc0 | (seg[0] & 0x3f)	# Initial, QUIC v1
+        # an Initial header that parses (QUIC v1, 8-byte IDs, no
+        # token, the rest its length) over random bytes that cannot
+        # decrypt
+        seg[0] = 0xc3
         seg[1:5] = b'\x00\x00\x00\x01'
         seg[5] = 8
+        seg[14] = 8
+        seg[23] = 0
+        seg[24:26] = (0x4000 | (1200 - 26)).to_bytes(2, 'big')
     train = bytes(seg) * 19 + os.urandom(1 + i % 1200)
     s.sendto(train, (sys.argv[1], int(sys.argv[2])))
 EOF
