@@ -1327,6 +1327,38 @@ static int flood_send(struct live *l, uint32_t from, uint32_t to,
 	return sent;
 }
 
+/* After a flood: the server's socket memory @m once the loopback has
+ * delivered it, its receive memory counted in @max_rmem.
+ */
+static void flood_settle(ino_t ino, struct skmem *m, long *max_rmem)
+{
+	usleep(300000);
+	sock_mem(ino, m);
+	if (m->rmem > *max_rmem)
+		*max_rmem = m->rmem;
+}
+
+/* Read stream 4 at the server with @r while its bytes [0, @to) are
+ * sent in @step pieces, three times at most: the rounds it took.
+ */
+static int flood_read(struct live *l, struct sink *r, uint32_t to,
+		      uint32_t step)
+{
+	pthread_t t;
+	int round;
+
+	r->sd = l->p.s;
+	pthread_create(&t, NULL, sink_run, r);
+	for (round = 0; round < 3 && !r->fin; round++) {
+		flood_send(l, 0, to, step, step, 1, false, NULL, 0);
+		usleep(500000);
+	}
+	if (!r->fin)
+		shutdown(l->p.s, SHUT_RD);
+	pthread_join(t, NULL);
+	return round;
+}
+
 /*
  * Item: out-of-order STREAM data is bounded by memory and merged.  A
  * flood of 1-byte frames with gaps (never offset 0) on stream 4, as fast
@@ -1342,7 +1374,6 @@ static void test_stream_flood(void)
 	struct sink r = { .check = true, .fin_id = FLOOD_STREAM };
 	struct live l;
 	struct stat stt;
-	pthread_t t;
 	int sent, round;
 
 	if (live_open(&l)) {
@@ -1353,30 +1384,67 @@ static void test_stream_flood(void)
 	refused = quic_mib("QuicPktRefused");
 	sent = flood_send(&l, 2, FLOOD_LEN - 2, 2, 1, 100, false, &max_rmem,
 			  stt.st_ino);
-	usleep(300000);
-	sock_mem(stt.st_ino, &m);
-	if (m.rmem > max_rmem)
-		max_rmem = m.rmem;
+	flood_settle(stt.st_ino, &m, &max_rmem);
 	refused = quic_mib("QuicPktRefused") - refused;
 	CHECK(sent > 1000 && m.rcvbuf > 0 && max_rmem <= m.rcvbuf && refused > 0,
 	      "%d packets of 1-byte STREAM frames with gaps: receive memory at most %ld of sk_rcvbuf %ld, %ld packets refused (not acknowledged)",
 	      sent, max_rmem, m.rcvbuf, refused);
 
-	r.sd = l.p.s;
-	pthread_create(&t, NULL, sink_run, &r);
 	/* overlapping 1200-byte pieces 1000 apart, the highest first */
 	flood_send(&l, 100000, 150000, 1000, 1200, 1, true, NULL, 0);
-	for (round = 0; round < 3 && !r.fin; round++) {
-		flood_send(&l, 0, FLOOD_LEN, 1100, 1100, 1, false, NULL, 0);
-		usleep(500000);
-	}
-	if (!r.fin)
-		shutdown(l.p.s, SHUT_RD);
-	pthread_join(t, NULL);
+	round = flood_read(&l, &r, FLOOD_LEN, 1100);
 	CHECK(r.fin && r.intact && r.got == FLOOD_LEN,
 	      "then the stream arrives whole, in order, each byte once (%ld of %d bytes, %s, FIN %s, %d rounds)",
 	      r.got, FLOOD_LEN, r.intact ? "intact" : "altered",
 	      r.fin ? "read" : "missing", round);
+	live_close(&l);
+}
+
+/*
+ * Item: out-of-order data within the window fits in the receive memory
+ * however it was cut.  With SO_RCVBUF 256 KiB (sk_rcvbuf at most 512
+ * KiB, net.core.rmem_max permitting) and the stream's window 256 KiB,
+ * stream 4's bytes from 1000 on arrive as 200-byte frames, one to a
+ * datagram: each piece would hold and charge a whole datagram, an
+ * sk_buff and its data at least, together more than sk_rcvbuf (1245
+ * pieces of more than 432 bytes).  They are collapsed into blocks
+ * (QuicOooCollapsed) instead of refused, the receive memory stays within
+ * sk_rcvbuf, and once the first 1000 bytes arrive the stream is read
+ * whole.
+ */
+static void test_ooo_collapse(void)
+{
+	struct sink r = { .check = true, .fin_id = FLOOD_STREAM };
+	struct skmem m = { .rcvbuf = -1 };
+	long max_rmem = 0, refused, collapsed;
+	int sent, val = 256 << 10;
+	struct live l;
+	struct stat stt;
+
+	if (live_open(&l)) {
+		CHECK(0, "a pair whose client packets the test forges");
+		return;
+	}
+	fstat(l.p.s, &stt);
+	setsockopt(l.p.s, SOL_SOCKET, SO_RCVBUF, &val, sizeof(val));
+	refused = quic_mib("QuicPktRefused");
+	collapsed = quic_mib("QuicOooCollapsed");
+	sent = flood_send(&l, 1000, FLOOD_LEN, 200, 200, 1, false, &max_rmem,
+			  stt.st_ino);
+	flood_settle(stt.st_ino, &m, &max_rmem);
+	refused = quic_mib("QuicPktRefused") - refused;
+	collapsed = quic_mib("QuicOooCollapsed") - collapsed;
+	CHECK(sent > 1000 && m.rcvbuf > 0 && m.rcvbuf <= 2 * val &&
+	      max_rmem <= m.rcvbuf &&
+	      !refused && collapsed > 0,
+	      "%d datagrams of 200 bytes out of order: collapsed %ld times, receive memory at most %ld of sk_rcvbuf %ld, %ld refused",
+	      sent, collapsed, max_rmem, m.rcvbuf, refused);
+
+	flood_read(&l, &r, 1000, 200);
+	CHECK(r.fin && r.intact && r.got == FLOOD_LEN,
+	      "then the first 1000 bytes: the stream is read whole, in order (%ld of %d bytes, %s, FIN %s)",
+	      r.got, FLOOD_LEN, r.intact ? "intact" : "altered",
+	      r.fin ? "read" : "missing");
 	live_close(&l);
 }
 
@@ -1574,6 +1642,7 @@ int main(int argc, char **argv)
 	test_retry_under_load();
 	test_buffers();
 	test_stream_flood();
+	test_ooo_collapse();
 	test_challenge_reflection();
 	still_serves("AEAD limits and Retry under load");
 	gnutls_global_deinit();

@@ -78,6 +78,9 @@ enum quic_mib_field {
 	QUIC_MIB_CONN_INITIAL_BAD,	/* first Initials that did not
 					 * decrypt: no connection (socket.c)
 					 */
+	QUIC_MIB_OOO_COLLAPSED,		/* out-of-order data copied into
+					 * blocks (stream.c)
+					 */
 	QUIC_MIB_MAX
 };
 

@@ -611,6 +611,69 @@ static bool quic_stream_rcv_charge(struct sock *sk, struct sk_buff *nskb,
 	return true;
 }
 
+/* The buffers out-of-order data is collapsed into, and how much must be
+ * added to a stream's tree before it is walked again.
+ */
+#define QUIC_OOO_BLOCK		SKB_WITH_OVERHEAD(16384)
+#define QUIC_OOO_REWALK		(4 * 16384)
+
+/* Copy runs of contiguous out-of-order data of @s into blocks of up to
+ * QUIC_OOO_BLOCK bytes, as TCP collapses its out-of-order queue, when
+ * the receive memory is full.  A piece kept out of order otherwise holds
+ * and charges a clone of its datagram: with small datagrams, or
+ * retransmissions cut where the first transmissions were not, the window
+ * we advertised can take more than sk_rcvbuf, and the data that closes
+ * the gap before it could be refused with the rest, for as long as the
+ * peer sends it behind the data we refuse.  Pieces with no contiguous
+ * neighbour, and pieces that charge little more than their bytes, stay.
+ * The tree is walked again only once it has grown by QUIC_OOO_REWALK or
+ * 1/32 of sk_rcvbuf, so a peer sending pieces that do not collapse makes
+ * us walk it no more than once per that much data.  Stops at the first
+ * allocation or charge that fails: what was collapsed stays collapsed.
+ */
+static void quic_stream_ooo_collapse(struct sock *sk, struct quic_stream *s)
+{
+	struct sk_buff *skb, *next, *blk = NULL;
+	u64 off;
+
+	if (s->ooo_grown < max_t(u32, QUIC_OOO_REWALK,
+				 READ_ONCE(sk->sk_rcvbuf) / 32))
+		return;
+	s->ooo_grown = 0;
+	for (skb = skb_rb_first(&s->ooo); skb; skb = next) {
+		next = skb_rb_next(skb);
+		off = QUIC_RCV_CB(skb)->offset;
+		if (blk && off == QUIC_RCV_CB(blk)->offset + blk->len &&
+		    skb->len <= skb_tailroom(blk)) {
+			skb_copy_bits(skb, 0, skb_put(blk, skb->len), skb->len);
+			rb_erase(&skb->rbnode, &s->ooo);
+			consume_skb(skb);
+			continue;
+		}
+		blk = NULL;
+		if (!next || QUIC_RCV_CB(next)->offset != off + skb->len)
+			continue;	/* alone: a copy would not be smaller */
+		if (!skb_cloned(skb) && skb_tailroom(skb) >= next->len) {
+			blk = skb;	/* ours, with room for the next */
+			continue;
+		}
+		if ((u64)skb->truesize * 4 <= (u64)skb->len * 5)
+			continue;	/* charges little more than its bytes */
+		blk = alloc_skb(QUIC_OOO_BLOCK, GFP_ATOMIC | __GFP_NOWARN);
+		if (!blk)
+			return;
+		if (!quic_inq_charge(sk, blk)) {
+			kfree_skb(blk);
+			return;
+		}
+		skb_copy_bits(skb, 0, skb_put(blk, skb->len), skb->len);
+		QUIC_RCV_CB(blk)->offset = off;
+		rb_replace_node(&skb->rbnode, &blk->rbnode, &s->ooo);
+		consume_skb(skb);
+		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_OOO_COLLAPSED);
+	}
+}
+
 /* Keep [@off, @off + @len) of @data, from datagram @skb, out of order:
  * the part no skb in the tree has, replacing the skbs it covers.
  */
@@ -623,6 +686,10 @@ static void quic_stream_ooo_add(struct sock *sk, struct quic_stream *s,
 	u64 end = off + len, e;
 	int freed = 0;
 
+	/* before the tree is walked: collapsing changes it */
+	if ((s64)atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
+	    READ_ONCE(sk->sk_rcvbuf))
+		quic_stream_ooo_collapse(sk, s);
 	/* where it goes; an skb starting at or before it cuts its head */
 	while (*p) {
 		parent = *p;
@@ -667,6 +734,7 @@ static void quic_stream_ooo_add(struct sock *sk, struct quic_stream *s,
 	if (!quic_stream_rcv_charge(sk, nskb, freed, READ_ONCE(sk->sk_rcvbuf)))
 		return;
 	QUIC_RCV_CB(nskb)->offset = off;
+	s->ooo_grown = min_t(u64, (u64)s->ooo_grown + nskb->truesize, U32_MAX);
 	rb_link_node(&nskb->rbnode, parent, p);
 	rb_insert_color(&nskb->rbnode, &s->ooo);
 	for (pos = skb_rb_next(nskb); pos; pos = next) {

@@ -64,6 +64,9 @@ struct quic_stream {
 	struct rb_root ooo;		/* out of order, by offset, without
 					 * overlaps (skb->rbnode)
 					 */
+	u32 ooo_grown;			/* truesize added to it since it was
+					 * last collapsed
+					 */
 	struct sock *peeled;		/* its own socket (peeloff.c) */
 };
 
