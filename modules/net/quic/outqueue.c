@@ -865,33 +865,6 @@ static bool quic_fill_record(struct quic_fill *w, u8 type, s64 id, u64 off,
 	return true;
 }
 
-/* The chunk holding byte @off of the stream's send buffer, searched
- * from the nearer end: new data is near the oldest unacknowledged chunk
- * when the application writes far ahead, near the newest otherwise.
- */
-static struct sk_buff *quic_stream_chunk(struct quic_stream *s, u64 off)
-{
-	struct sk_buff *head = skb_peek(&s->sendq);
-	struct sk_buff *tail = skb_peek_tail(&s->sendq);
-	struct sk_buff *skb;
-
-	if (!head || off < QUIC_SND_CB(head)->offset ||
-	    off >= QUIC_SND_CB(tail)->offset + tail->len)
-		return NULL;
-	if (off >= QUIC_SND_CB(tail)->offset)
-		return tail;
-	if (off - QUIC_SND_CB(head)->offset < QUIC_SND_CB(tail)->offset - off) {
-		skb_queue_walk(&s->sendq, skb)
-			if (off < QUIC_SND_CB(skb)->offset + skb->len)
-				return skb;
-		return NULL;
-	}
-	skb_queue_reverse_walk(&s->sendq, skb)
-		if (QUIC_SND_CB(skb)->offset <= off)
-			return skb;
-	return NULL;
-}
-
 /* One STREAM frame of [off, off + len) of @s, or less if it does not
  * fit; never across chunks.  Returns the bytes sent, -1 when nothing fit.
  */

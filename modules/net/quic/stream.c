@@ -1088,6 +1088,40 @@ void quic_stream_read(struct sock *sk, s64 id, u32 len, bool fin)
 }
 
 /**
+ * quic_stream_chunk - the chunk of the send buffer holding a byte
+ * @s: the stream
+ * @off: the byte's offset
+ *
+ * Searched from the nearer end: what is sent for the first time or
+ * acknowledged is near the oldest unacknowledged chunk when the
+ * application writes far ahead, near the newest otherwise.
+ *
+ * Return: the chunk, or NULL when no chunk holds @off.
+ */
+struct sk_buff *quic_stream_chunk(struct quic_stream *s, u64 off)
+{
+	struct sk_buff *head = skb_peek(&s->sendq);
+	struct sk_buff *tail = skb_peek_tail(&s->sendq);
+	struct sk_buff *skb;
+
+	if (!head || off < QUIC_SND_CB(head)->offset ||
+	    off >= QUIC_SND_CB(tail)->offset + tail->len)
+		return NULL;
+	if (off >= QUIC_SND_CB(tail)->offset)
+		return tail;
+	if (off - QUIC_SND_CB(head)->offset < QUIC_SND_CB(tail)->offset - off) {
+		skb_queue_walk(&s->sendq, skb)
+			if (off < QUIC_SND_CB(skb)->offset + skb->len)
+				return skb;
+		return NULL;
+	}
+	skb_queue_reverse_walk(&s->sendq, skb)
+		if (QUIC_SND_CB(skb)->offset <= off)
+			return skb;
+	return NULL;
+}
+
+/**
  * quic_stream_send_acked - the peer acknowledged stream bytes
  * @sk: the connection
  * @id: the stream
@@ -1106,14 +1140,9 @@ void quic_stream_send_acked(struct sock *sk, s64 id, u64 off, u32 len,
 
 	if (!s || s->send_state >= QUIC_STREAM_SEND_STATE_RECVD)
 		return;
-	skb_queue_walk(&s->sendq, skb) {
-		u64 start = QUIC_SND_CB(skb)->offset;
-
-		if (off >= start && off < start + skb->len) {
-			QUIC_SND_CB(skb)->acked += len;
-			break;
-		}
-	}
+	skb = quic_stream_chunk(s, off);
+	if (skb)
+		QUIC_SND_CB(skb)->acked += len;
 	while ((skb = skb_peek(&s->sendq)) &&
 	       QUIC_SND_CB(skb)->acked >= skb->len) {
 		__skb_unlink(skb, &s->sendq);

@@ -156,6 +156,7 @@ int quic_stream_rcv_limit(struct sock *sk, const struct quic_frame *f,
 void quic_stream_read(struct sock *sk, s64 id, u32 len, bool fin);
 int quic_stream_reset(struct sock *sk, s64 id, u32 errcode);
 int quic_stream_stop_sending(struct sock *sk, s64 id, u32 errcode);
+struct sk_buff *quic_stream_chunk(struct quic_stream *s, u64 off);
 void quic_stream_send_acked(struct sock *sk, s64 id, u64 off, u32 len,
 			    bool fin);
 void quic_stream_reset_acked(struct sock *sk, s64 id);
