@@ -24,23 +24,10 @@ C=qgro-c
 S=qgro-s
 PORT=4498
 
-report() {	# status description details
-	[ -n "$3" ] && echo "$3" | sed 's/^/#   /'
-	if [ "$1" = 0 ]; then
-		echo "ok - $2"
-	else
-		echo "not ok - $2"
-	fi
-}
-
-snmp() {	# namespace counter
-	ip netns exec "$1" awk -v k="$2" '$1 == k { print $2 }' \
-		/proc/net/quic/snmp
-}
+. "$(dirname "$0")/lib.sh"
 
 cleanup() {
-	ip netns del $C 2>/dev/null
-	ip netns del $S 2>/dev/null
+	netns_del $C $S
 }
 
 setup() {

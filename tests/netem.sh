@@ -18,21 +18,14 @@ ST=$1
 CERTS=$2
 MIB=${3:-16}
 
+. "$(dirname "$0")/lib.sh"
+
 modprobe sch_netem 2>/dev/null
 if ! tc qdisc add dev lo root netem loss 0% 2>/dev/null; then
 	echo "# skip: tc netem"
 	exit 0
 fi
 tc qdisc del dev lo root
-
-report() {	# status description output
-	echo "$3" | sed 's/^/#   /'
-	if [ "$1" = 0 ]; then
-		echo "ok - $2"
-	else
-		echo "not ok - $2"
-	fi
-}
 
 transfer() {	# description netem-arguments...
 	local desc=$1 out rc paced
@@ -68,10 +61,6 @@ blackhole() {
 	tc qdisc del dev lo root
 	report $rc "$cc: $MIB MiB both ways intact with a 3 s blackhole in the middle (netem rate 20mbit, then loss 100%)" "$(cat "$out")"
 	rm -f "$out"
-}
-
-snmp() {	# counter
-	awk -v k="$1" '$1 == k { print $2 }' /proc/net/quic/snmp
 }
 
 # ECN: netem marks ECT packets CE where it would drop them; the receivers

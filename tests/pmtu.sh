@@ -23,24 +23,10 @@ S=qpmtu-s
 SADDR=10.9.2.1
 PORT=4499
 
-report() {	# status description details
-	[ -n "$3" ] && echo "$3" | sed 's/^/#   /'
-	if [ "$1" = 0 ]; then
-		echo "ok - $2"
-	else
-		echo "not ok - $2"
-	fi
-}
-
-snmp() {	# namespace counter
-	ip netns exec "$1" awk -v k="$2" '$1 == k { print $2 }' \
-		/proc/net/quic/snmp
-}
+. "$(dirname "$0")/lib.sh"
 
 cleanup() {
-	ip netns del $C 2>/dev/null
-	ip netns del $R 2>/dev/null
-	ip netns del $S 2>/dev/null
+	netns_del $C $R $S
 }
 
 setup() {
