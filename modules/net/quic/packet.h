@@ -24,6 +24,7 @@ struct quic_frame;
 void quic_packet_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb);
 void quic_packet_deliver(struct sock *sk, struct sk_buff *skb);
 void quic_packet_rcv_deferred(struct sock *sk);
+int quic_packet_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 int quic_packet_rcv(struct sock *sk, struct sk_buff *skb);
 void quic_packet_flush(struct sock *sk);
 void quic_packet_flush_bh(struct sock *sk);

@@ -75,6 +75,7 @@ void quic_packet_deliver(struct sock *sk, struct sk_buff *skb)
 			skb_queue_tail(&c->rx_defer, skb);
 			sk->sk_data_ready(sk);
 		} else {
+			quic_packet_rcv_deferred(sk);
 			quic_packet_rcv(sk, skb);
 		}
 	} else {
@@ -89,9 +90,14 @@ void quic_packet_deliver(struct sock *sk, struct sk_buff *skb)
 /**
  * quic_packet_rcv_deferred - process what quic_packet_deliver() left to
  *	a sleeping reader
- * @sk: the socket, owned by the caller
+ * @sk: the socket
  *
- * Context: process, as the socket backlog is processed.
+ * The reader does, once awake; and so does, first, whoever processes a
+ * datagram that arrived after them: the peer's loss detection would take
+ * a datagram processed ahead of up to QUIC_RX_DEFER_MAX others for a sign
+ * that they were lost.
+ *
+ * Context: the socket's owner, or softirq under its bh lock.
  */
 void quic_packet_rcv_deferred(struct sock *sk)
 {
@@ -100,6 +106,22 @@ void quic_packet_rcv_deferred(struct sock *sk)
 
 	while ((skb = skb_dequeue(&c->rx_defer)))
 		quic_packet_rcv(sk, skb);
+}
+
+/**
+ * quic_packet_backlog_rcv - process a datagram from the socket backlog
+ * @sk: the socket, owned by the caller
+ * @skb: the datagram
+ *
+ * What waited for a sleeping reader goes first, as in
+ * quic_packet_deliver().
+ *
+ * Return: 0.
+ */
+int quic_packet_backlog_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	quic_packet_rcv_deferred(sk);
+	return quic_packet_rcv(sk, skb);
 }
 
 static void quic_packet_set_peer(struct sk_buff *skb)
