@@ -284,7 +284,6 @@ crypto_test " (deferred)"
 result $? "quic_crypto_test's 1-RTT operations completed asynchronously (${crypto_async:-0})"
 if [ -n "$LIBQUIC_TEST" ] && [ -z "${QUIC_KMOD_SMOKE:-}" ]; then
 	async=$(awk '$1 == "QuicCryptoAsync" { print $2 }' /proc/net/quic/snmp)
-	# two cases are left out in this mode: see docs/testing.md
 	timeout 600 "$(dirname "$LIBQUIC_TEST")/stream_test" "$CERTS" 8 \
 		async > /tmp/stream-async.log 2>&1
 	result $? "stream_test with every 1-RTT packet completed asynchronously exits 0"
