@@ -611,65 +611,81 @@ static bool quic_stream_rcv_charge(struct sock *sk, struct sk_buff *nskb,
 	return true;
 }
 
-/* The buffers out-of-order data is collapsed into, and how much must be
- * added to a stream's tree before it is walked again.
+/* The largest buffer out-of-order data is collapsed into, and how much
+ * must be added to a stream's tree before it is walked again.
  */
 #define QUIC_OOO_BLOCK		SKB_WITH_OVERHEAD(16384)
 #define QUIC_OOO_REWALK		(4 * 16384)
 
-/* Copy runs of contiguous out-of-order data of @s into blocks of up to
- * QUIC_OOO_BLOCK bytes, as TCP collapses its out-of-order queue, when
- * the receive memory is full.  A piece kept out of order otherwise holds
- * and charges a clone of its datagram: with small datagrams, or
- * retransmissions cut where the first transmissions were not, the window
- * we advertised can take more than sk_rcvbuf, and the data that closes
- * the gap before it could be refused with the rest, for as long as the
- * peer sends it behind the data we refuse.  Pieces with no contiguous
- * neighbour, and pieces that charge little more than their bytes, stay.
- * The tree is walked again only once it has grown by QUIC_OOO_REWALK or
- * 1/32 of sk_rcvbuf, so a peer sending pieces that do not collapse makes
- * us walk it no more than once per that much data.  Stops at the first
- * allocation or charge that fails: what was collapsed stays collapsed.
+/* Copy runs of contiguous out-of-order data of @s into one buffer each,
+ * of up to QUIC_OOO_BLOCK bytes, as TCP collapses its out-of-order
+ * queue, when the receive memory is full.  A piece kept out of order
+ * otherwise holds and charges a clone of its datagram: with small
+ * datagrams, or retransmissions cut where the first transmissions were
+ * not, the window we advertised can take more than sk_rcvbuf, and the
+ * data that closes the gap before it could be refused with the rest, for
+ * as long as the peer sends it behind the data we refuse.  A run goes
+ * into its first piece when that is a buffer of ours with room, else
+ * into a new buffer sized for it when that charges less than the pieces
+ * did; single pieces stay.  The tree is walked again only once it has
+ * grown by QUIC_OOO_REWALK or 1/32 of sk_rcvbuf, so a peer sending pieces
+ * that do not collapse makes us walk it at most once per that much data.
+ * Stops at the first allocation or charge that fails: what was collapsed
+ * stays collapsed.
  */
 static void quic_stream_ooo_collapse(struct sock *sk, struct quic_stream *s)
 {
-	struct sk_buff *skb, *next, *blk = NULL;
+	struct sk_buff *skb, *n, *blk;
+	u32 len, truesize, pieces;
 	u64 off;
 
 	if (s->ooo_grown < max_t(u32, QUIC_OOO_REWALK,
 				 READ_ONCE(sk->sk_rcvbuf) / 32))
 		return;
 	s->ooo_grown = 0;
-	for (skb = skb_rb_first(&s->ooo); skb; skb = next) {
-		next = skb_rb_next(skb);
+	for (skb = skb_rb_first(&s->ooo); skb; skb = n) {
+		/* the run from @skb that fits a block; @n after it */
 		off = QUIC_RCV_CB(skb)->offset;
-		if (blk && off == QUIC_RCV_CB(blk)->offset + blk->len &&
-		    skb->len <= skb_tailroom(blk)) {
+		len = 0;
+		truesize = 0;
+		pieces = 0;
+		for (n = skb; n && QUIC_RCV_CB(n)->offset == off + len &&
+		     len + n->len <= QUIC_OOO_BLOCK; n = skb_rb_next(n)) {
+			len += n->len;
+			truesize += n->truesize;
+			pieces++;
+		}
+		if (pieces < 2) {
+			n = skb_rb_next(skb);
+			continue;
+		}
+		if (!skb_cloned(skb) && skb_tailroom(skb) >= len - skb->len) {
+			blk = skb;		/* ours, with room for the run */
+		} else {
+			if (SKB_TRUESIZE(len) >= truesize)
+				continue;
+			blk = alloc_skb(len, GFP_ATOMIC | __GFP_NOWARN);
+			if (!blk)
+				return;
+			if (blk->truesize >= truesize) {
+				consume_skb(blk);	/* no smaller */
+				continue;
+			}
+			if (!quic_inq_charge(sk, blk)) {
+				kfree_skb(blk);
+				return;
+			}
+			skb_copy_bits(skb, 0, skb_put(blk, skb->len), skb->len);
+			QUIC_RCV_CB(blk)->offset = off;
+			rb_replace_node(&skb->rbnode, &blk->rbnode, &s->ooo);
+			consume_skb(skb);
+		}
+		while (blk->len < len) {
+			skb = skb_rb_next(blk);
 			skb_copy_bits(skb, 0, skb_put(blk, skb->len), skb->len);
 			rb_erase(&skb->rbnode, &s->ooo);
 			consume_skb(skb);
-			continue;
 		}
-		blk = NULL;
-		if (!next || QUIC_RCV_CB(next)->offset != off + skb->len)
-			continue;	/* alone: a copy would not be smaller */
-		if (!skb_cloned(skb) && skb_tailroom(skb) >= next->len) {
-			blk = skb;	/* ours, with room for the next */
-			continue;
-		}
-		if ((u64)skb->truesize * 4 <= (u64)skb->len * 5)
-			continue;	/* charges little more than its bytes */
-		blk = alloc_skb(QUIC_OOO_BLOCK, GFP_ATOMIC | __GFP_NOWARN);
-		if (!blk)
-			return;
-		if (!quic_inq_charge(sk, blk)) {
-			kfree_skb(blk);
-			return;
-		}
-		skb_copy_bits(skb, 0, skb_put(blk, skb->len), skb->len);
-		QUIC_RCV_CB(blk)->offset = off;
-		rb_replace_node(&skb->rbnode, &blk->rbnode, &s->ooo);
-		consume_skb(skb);
 		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_OOO_COLLAPSED);
 	}
 }
