@@ -772,8 +772,13 @@ static bool quic_stream_wants(const struct quic_streams *st,
 	return s->fin_queued && !s->fin_sent;
 }
 
-/* Stream data, lost data or datagrams wait: what the window limits. */
-static bool quic_outq_app_data(struct sock *sk)
+/**
+ * quic_outq_app_data - stream data, lost data or datagrams wait
+ * @sk: the connection
+ *
+ * Return: true when they do, whatever the congestion window allows.
+ */
+bool quic_outq_app_data(struct sock *sk)
 {
 	struct quic_conn *c = quic_conn(sk);
 	struct quic_streams *st = &c->streams;

@@ -47,6 +47,7 @@ void quic_outq_skb_free(struct sock *sk, struct sk_buff *skb);
 void quic_outq_purge(struct sock *sk, struct sk_buff_head *q);
 int quic_outq_dgram_append(struct sock *sk, struct iov_iter *from,
 			   size_t len);
+bool quic_outq_app_data(struct sock *sk);
 bool quic_outq_app_wants(struct sock *sk);
 void quic_outq_flushed(struct sock *sk);
 bool quic_outq_all_acked(struct sock *sk);

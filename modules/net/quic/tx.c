@@ -559,9 +559,14 @@ static int quic_packet_datagram(struct sock *sk)
 	if (space == QUIC_PNSPACE_MAX)
 		return 0;
 	/* what the path was found to carry; on a path not validated, what
-	 * the anti-amplification check above allowed
+	 * the anti-amplification check above allowed.  Acknowledgments and
+	 * control frames alone take the smallest datagram: the buffer is
+	 * allocated at the limit, and zeroed with init_on_alloc, so on a
+	 * path of large datagrams each acknowledgment would cost a
+	 * datagram's zeroing.
 	 */
-	if (space == QUIC_PNSPACE_APP && (!c->is_serv || c->addr_validated))
+	if (space == QUIC_PNSPACE_APP && (!c->is_serv || c->addr_validated) &&
+	    quic_outq_app_data(sk) && quic_cong_can_send(&c->cong))
 		limit = c->mtu;
 
 	skb = alloc_skb(QUIC_HEADROOM + limit + QUIC_TAG_LEN, GFP_ATOMIC);
