@@ -1400,6 +1400,21 @@ static void test_stream_flood(void)
 	live_close(&l);
 }
 
+/* live_open() with the server's SO_RCVBUF @val, its inode in @ino. */
+static int live_open_rcvbuf(struct live *l, int val, ino_t *ino)
+{
+	struct stat stt;
+
+	if (live_open(l)) {
+		CHECK(0, "a pair whose client packets the test forges");
+		return -1;
+	}
+	fstat(l->p.s, &stt);
+	*ino = stt.st_ino;
+	setsockopt(l->p.s, SOL_SOCKET, SO_RCVBUF, &val, sizeof(val));
+	return 0;
+}
+
 /*
  * Item: out-of-order data within the window fits in the receive memory
  * however it was cut.  With SO_RCVBUF 256 KiB (sk_rcvbuf at most 512
@@ -1410,7 +1425,10 @@ static void test_stream_flood(void)
  * pieces of more than 432 bytes).  They are collapsed into blocks
  * (QuicOooCollapsed) instead of refused, the receive memory stays within
  * sk_rcvbuf, and once the first 1000 bytes arrive the stream is read
- * whole.
+ * whole.  Then, on another pair, pairs of contiguous 100-byte pieces
+ * with a 200-byte gap after each, runs too short for a block: collapsing
+ * never makes them take more, the receive memory stays within sk_rcvbuf
+ * while the packets beyond it are refused.
  */
 static void test_ooo_collapse(void)
 {
@@ -1419,19 +1437,15 @@ static void test_ooo_collapse(void)
 	long max_rmem = 0, refused, collapsed;
 	int sent, val = 256 << 10;
 	struct live l;
-	struct stat stt;
+	ino_t ino;
 
-	if (live_open(&l)) {
-		CHECK(0, "a pair whose client packets the test forges");
+	if (live_open_rcvbuf(&l, val, &ino))
 		return;
-	}
-	fstat(l.p.s, &stt);
-	setsockopt(l.p.s, SOL_SOCKET, SO_RCVBUF, &val, sizeof(val));
 	refused = quic_mib("QuicPktRefused");
 	collapsed = quic_mib("QuicOooCollapsed");
 	sent = flood_send(&l, 1000, FLOOD_LEN, 200, 200, 1, false, &max_rmem,
-			  stt.st_ino);
-	flood_settle(stt.st_ino, &m, &max_rmem);
+			  ino);
+	flood_settle(ino, &m, &max_rmem);
 	refused = quic_mib("QuicPktRefused") - refused;
 	collapsed = quic_mib("QuicOooCollapsed") - collapsed;
 	CHECK(sent > 1000 && m.rcvbuf > 0 && m.rcvbuf <= 2 * val &&
@@ -1445,6 +1459,24 @@ static void test_ooo_collapse(void)
 	      "then the first 1000 bytes: the stream is read whole, in order (%ld of %d bytes, %s, FIN %s)",
 	      r.got, FLOOD_LEN, r.intact ? "intact" : "altered",
 	      r.fin ? "read" : "missing");
+	live_close(&l);
+
+	/* pairs of 100-byte pieces, a 200-byte gap after each: runs too
+	 * short for a block must not take more memory collapsed
+	 */
+	if (live_open_rcvbuf(&l, val, &ino))
+		return;
+	max_rmem = 0;
+	refused = quic_mib("QuicPktRefused");
+	sent = flood_send(&l, 1000, FLOOD_LEN - 1000, 400, 100, 1, false,
+			  &max_rmem, ino);
+	sent += flood_send(&l, 1100, FLOOD_LEN - 1000, 400, 100, 1, false,
+			   &max_rmem, ino);
+	flood_settle(ino, &m, &max_rmem);
+	refused = quic_mib("QuicPktRefused") - refused;
+	CHECK(sent > 1000 && m.rcvbuf > 0 && max_rmem <= m.rcvbuf,
+	      "%d datagrams of 100 bytes in pairs between gaps: receive memory at most %ld of sk_rcvbuf %ld (%ld refused)",
+	      sent, max_rmem, m.rcvbuf, refused);
 	live_close(&l);
 }
 
