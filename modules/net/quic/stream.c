@@ -625,7 +625,7 @@ static bool quic_stream_rcv_charge(struct sock *sk, struct sk_buff *nskb,
  * not, the window we advertised can take more than sk_rcvbuf, and the
  * data that closes the gap before it could be refused with the rest, for
  * as long as the peer sends it behind the data we refuse.  A run goes
- * into its first piece when that is a buffer of ours with room, else
+ * into its first piece when that is a buffer we allocated with room, else
  * into a new buffer sized for it when that charges less than the pieces
  * did; single pieces stay.  The tree is walked again only once it has
  * grown by QUIC_OOO_REWALK or 1/32 of sk_rcvbuf, so a peer sending pieces
@@ -659,8 +659,12 @@ static void quic_stream_ooo_collapse(struct sock *sk, struct quic_stream *s)
 			n = skb_rb_next(skb);
 			continue;
 		}
-		if (!skb_cloned(skb) && skb_tailroom(skb) >= len - skb->len) {
-			blk = skb;		/* ours, with room for the run */
+		/* a buffer we allocated (never a clone of a datagram, whose
+		 * head other skbs may still reference as a page fragment),
+		 * with room for the run
+		 */
+		if (!skb->cloned && skb_tailroom(skb) >= len - skb->len) {
+			blk = skb;
 		} else {
 			if (SKB_TRUESIZE(len) >= truesize)
 				continue;
