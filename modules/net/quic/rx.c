@@ -104,7 +104,9 @@ void quic_packet_rcv_deferred(struct sock *sk)
 	struct quic_conn *c = quic_conn(sk);
 	struct sk_buff *skb;
 
-	while ((skb = skb_dequeue(&c->rx_defer)))
+	/* called for every datagram: no lock taken while the queue is empty */
+	while (!skb_queue_empty_lockless(&c->rx_defer) &&
+	       (skb = skb_dequeue(&c->rx_defer)))
 		quic_packet_rcv(sk, skb);
 }
 
