@@ -123,6 +123,16 @@ module_param(async_aead_test, bool, 0644);
 MODULE_PARM_DESC(async_aead_test,
 		 "Test: complete the 1-RTT AEAD of new keys from a work item");
 
+/* ... and refuse one sealing in N there, as an asynchronous driver whose
+ * queue is full does (cryptd: -ENOSPC without a backlog), so that the
+ * send path's recovery from a packet that cannot leave is tested.
+ */
+static unsigned int async_aead_refuse;
+module_param(async_aead_refuse, uint, 0644);
+MODULE_PARM_DESC(async_aead_refuse,
+		 "Test: with async_aead_test, refuse one 1-RTT sealing in N");
+static atomic_t quic_crypto_refused;
+
 /* One at a time, in order, as cryptd's queue of a CPU runs them: a
  * CONNECTION_CLOSE must not overtake the data sent before it.
  */
@@ -785,6 +795,14 @@ static void quic_crypto_defer_work(struct work_struct *work)
 	local_bh_enable();
 }
 
+/* async_aead_refuse: this sealing is refused */
+static bool quic_crypto_refuse(void)
+{
+	unsigned int n = READ_ONCE(async_aead_refuse);
+
+	return n && !(atomic_inc_return(&quic_crypto_refused) % n);
+}
+
 /* Seal or open [@off, @off + @len) of @skb, the first @hlen bytes being
  * the associated data.  Returns -EINPROGRESS when the transform deferred
  * the work: @r and the skb then belong to the completion.
@@ -827,6 +845,8 @@ static int quic_crypto_aead(struct quic_crypto *c, struct quic_crypto_dir *d,
 	r->enc = enc;
 	r->cb = *cb;
 	aead_request_set_callback(req, 0, quic_crypto_done, r);
+	if (d->defer && enc && quic_crypto_refuse())
+		return -ENOSPC;
 	refcount_inc(&c->refs);		/* for the completion */
 	if (d->defer) {
 		INIT_WORK(&r->work, quic_crypto_defer_work);

@@ -62,6 +62,7 @@ static const char *const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_CRYPTO_ASYNC_FAIL]	= "QuicCryptoAsyncFailed",
 	[QUIC_MIB_CONN_INITIAL_BAD]	= "QuicConnInitialDropped",
 	[QUIC_MIB_OOO_COLLAPSED]	= "QuicOooCollapsed",
+	[QUIC_MIB_PKT_UNSENT]		= "QuicPktUnsent",
 };
 
 static int quic_snmp_show(struct seq_file *seq, void *v)

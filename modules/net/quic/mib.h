@@ -81,6 +81,9 @@ enum quic_mib_field {
 	QUIC_MIB_OOO_COLLAPSED,		/* out-of-order data copied into
 					 * blocks (stream.c)
 					 */
+	QUIC_MIB_PKT_UNSENT,		/* packets built whose sealing
+					 * failed: their frames go again (tx.c)
+					 */
 	QUIC_MIB_MAX
 };
 

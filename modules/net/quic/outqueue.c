@@ -117,11 +117,12 @@ void quic_conn_arm_pto(struct sock *sk)
 		sk_reset_timer(sk, &c->pto_timer, expires);
 }
 
-/* A packet is lost: what it carried goes out again.  @cong: a loss
- * the congestion controller reacts to.
+/* What a packet that will not arrive carried goes out again: its frames
+ * are marked pending, its stream data queued on c->lost (@first: ahead
+ * of what is there), and the record freed when it carried no stream data.
  */
-static void quic_outq_lost(struct sock *sk, u8 space, struct quic_sent *p,
-			   bool cong)
+static void quic_outq_requeue(struct sock *sk, u8 space, struct quic_sent *p,
+			      bool first)
 {
 	struct quic_conn *c = quic_conn(sk);
 	struct quic_streams *st = &c->streams;
@@ -129,27 +130,6 @@ static void quic_outq_lost(struct sock *sk, u8 space, struct quic_sent *p,
 	bool data = false;
 	int i;
 
-	trace_quic_packet_lost(sk, space, p->pn, p->bytes);
-	list_del(&p->list);
-	if (p->probe) {
-		/* too large for the path: not a congestion signal */
-		quic_pmtu_lost(sk, p->probe);
-		cong = false;
-	} else if (space == QUIC_PNSPACE_APP && p->bytes > QUIC_MAX_DATAGRAM) {
-		quic_pmtu_big_lost(sk, p->bytes, p->pn);
-	}
-	if (cong) {
-		quic_cong_lost(&c->cong, p->bytes, p->time);
-		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_LOST);
-		/* nothing marked ever arrives: the path drops ECT */
-		if (p->ecn && c->ecn_state == QUIC_ECN_TESTING &&
-		    ++c->ecn_lost >= QUIC_ECN_TEST_LOST) {
-			c->ecn_state = QUIC_ECN_FAILED;
-			QUIC_INC_STATS(sock_net(sk), QUIC_MIB_ECN_FAILED);
-		}
-	} else {
-		c->cong.inflight -= min_t(u32, c->cong.inflight, p->bytes);
-	}
 	if (p->crypto_len && p->crypto_off < t->sent)
 		t->sent = p->crypto_off;
 	c->hs_done_pending |= p->handshake_done;
@@ -186,12 +166,65 @@ static void quic_outq_lost(struct sock *sk, u8 space, struct quic_sent *p,
 		}
 		quic_stream_send_queue(st, s);
 	}
-	if (data) {
-		p->next = 0;
-		list_add_tail(&p->list, &c->lost);
-	} else {
+	if (!data) {
 		quic_sent_free(sk, p);
+		return;
 	}
+	p->next = 0;
+	if (first)
+		list_add(&p->list, &c->lost);
+	else
+		list_add_tail(&p->list, &c->lost);
+}
+
+/**
+ * quic_outq_unsent - a packet was built but cannot leave
+ * @sk: the connection
+ * @space: its number space
+ * @p: its record, on no list; NULL is ignored
+ *
+ * Its sealing failed (a full queue of an asynchronous cipher, say) before
+ * it was accounted as sent: what it carried goes out first in the next
+ * packets, with no congestion signal.  Freeing the record instead would
+ * lose its stream data for good: nothing in flight or lost would cover
+ * it, and the peer would wait for it until the idle timeout.
+ */
+void quic_outq_unsent(struct sock *sk, u8 space, struct quic_sent *p)
+{
+	if (p)
+		quic_outq_requeue(sk, space, p, true);
+}
+
+/* A packet is lost: what it carried goes out again.  @cong: a loss
+ * the congestion controller reacts to.
+ */
+static void quic_outq_lost(struct sock *sk, u8 space, struct quic_sent *p,
+			   bool cong)
+{
+	struct quic_conn *c = quic_conn(sk);
+
+	trace_quic_packet_lost(sk, space, p->pn, p->bytes);
+	list_del(&p->list);
+	if (p->probe) {
+		/* too large for the path: not a congestion signal */
+		quic_pmtu_lost(sk, p->probe);
+		cong = false;
+	} else if (space == QUIC_PNSPACE_APP && p->bytes > QUIC_MAX_DATAGRAM) {
+		quic_pmtu_big_lost(sk, p->bytes, p->pn);
+	}
+	if (cong) {
+		quic_cong_lost(&c->cong, p->bytes, p->time);
+		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_LOST);
+		/* nothing marked ever arrives: the path drops ECT */
+		if (p->ecn && c->ecn_state == QUIC_ECN_TESTING &&
+		    ++c->ecn_lost >= QUIC_ECN_TEST_LOST) {
+			c->ecn_state = QUIC_ECN_FAILED;
+			QUIC_INC_STATS(sock_net(sk), QUIC_MIB_ECN_FAILED);
+		}
+	} else {
+		c->cong.inflight -= min_t(u32, c->cong.inflight, p->bytes);
+	}
+	quic_outq_requeue(sk, space, p, false);
 }
 
 /* The idle timeout: the connection ends silently (RFC 9000 10.1). */

@@ -18,6 +18,7 @@ int quic_outq_crypto_queue(struct sock *sk, u8 level, struct iov_iter *from,
 			   size_t len);
 void quic_outq_ack(struct sock *sk, u8 space, const struct quic_frame *f);
 void quic_outq_sent(struct sock *sk, u8 space, struct quic_sent *sent);
+void quic_outq_unsent(struct sock *sk, u8 space, struct quic_sent *p);
 /* What a connection holds besides skbs (stream and sent-packet records,
  * CRYPTO send buffers) is charged to the protocol's memory through
  * sk_forward_alloc, as queued send data is; under the socket lock.

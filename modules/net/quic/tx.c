@@ -208,7 +208,9 @@ static int quic_pkt_close(struct sock *sk, struct sk_buff *skb,
 		__sock_put(sk);
 	}
 	if (err && err != -EINPROGRESS) {
-		quic_sent_free(sk, pkt->sent);
+		/* never left: what it carried goes out again */
+		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_UNSENT);
+		quic_outq_unsent(sk, pkt->space, pkt->sent);
 		return err;
 	}
 	c->space[pkt->space].next_pn++;
@@ -629,8 +631,8 @@ static int quic_packet_datagram(struct sock *sk)
 	err = quic_packet_xmit(sk, skb, &tx);
 	return err ? 0 : 1;
 err:
-	if (pkt.open)
-		quic_sent_free(sk, pkt.sent);
+	if (pkt.open)	/* its frames may be written: not to be lost */
+		quic_outq_unsent(sk, pkt.space, pkt.sent);
 	kfree_skb(skb);
 	return 0;
 }
