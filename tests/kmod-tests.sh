@@ -300,7 +300,12 @@ if [ -n "$LIBQUIC_TEST" ] && [ -z "${QUIC_KMOD_SMOKE:-}" ]; then
 	# a sealing refused at once (a full queue of an asynchronous
 	# cipher): the packet never leaves, and what it carried must go
 	# again, or the receiver waits for it until the idle timeout
+	# loopback at 1500 bytes: the datagrams leave in GSO sends, whose
+	# packets are each sealed by the work item
 	unsent=$(awk '$1 == "QuicPktUnsent" { print $2 }' /proc/net/quic/snmp)
+	gso=$(awk '$1 == "QuicGsoSends" { print $2 }' /proc/net/quic/snmp)
+	lomtu=$(cat /sys/class/net/lo/mtu)
+	ip link set lo mtu 1500
 	echo 97 > /sys/module/quic/parameters/async_aead_refuse
 	log=$(mktemp -d)
 	"$(dirname "$LIBQUIC_TEST")/../examples/quic-perf" -S -c 1 \
@@ -315,12 +320,15 @@ if [ -n "$LIBQUIC_TEST" ] && [ -z "${QUIC_KMOD_SMOKE:-}" ]; then
 	wait $pid
 	src=$?
 	echo 0 > /sys/module/quic/parameters/async_aead_refuse
+	ip link set lo mtu "$lomtu"
 	unsent=$(($(awk '$1 == "QuicPktUnsent" { print $2 }' \
 		/proc/net/quic/snmp) - unsent))
+	gso=$(($(awk '$1 == "QuicGsoSends" { print $2 }' \
+		/proc/net/quic/snmp) - gso))
 	sed 's/^/# /' "$log/server" "$log/client"
 	[ $rc = 0 ] && [ $src = 0 ] && [ "$unsent" -gt 0 ] &&
-		grep -q 'server: OK 8388608 ' "$log/client"
-	result $? "one sealing in 97 refused: 8 MiB arrive whole, digest checked ($unsent packets sent again, quic-perf exit $rc/$src)"
+		[ "$gso" -gt 0 ] && grep -q 'server: OK 8388608 ' "$log/client"
+	result $? "one sealing in 97 refused, GSO sends sealed asynchronously: 8 MiB arrive whole, digest checked ($unsent packets sent again, $gso GSO sends, quic-perf exit $rc/$src)"
 	rm -rf "$log"
 	lap async_aead_test
 fi

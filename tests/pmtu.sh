@@ -9,7 +9,10 @@
 # answers with ICMP "fragmentation needed", the client follows it); a
 # link below 1200 bytes for a moment (its ICMP error is ignored, and does
 # not keep large datagrams from passing once the link is back); a router
-# that silently drops large datagrams (black hole).  Each
+# that silently drops large datagrams (black hole).  Datagrams of 1400
+# bytes leave in GSO sends (case 2: the veth passes them whole, the
+# router forwards them as they are; case 4: the client's veth has no UDP
+# segmentation, so the stack cuts them in software first).  Each
 # case is one "ok - " or "not ok - " line, details as comments.  Run as
 # root in a test guest, by kmod-tests.sh.
 #
@@ -126,8 +129,18 @@ transfer_wait
 rc=$?
 ptb=$(snmp $C QuicPmtuPtb)
 bh=$(snmp $C QuicPmtuBlackhole)
-[ $rc = 0 ] && [ "$ptb" -gt 0 ]
-report $? "pmtu: 24 MiB intact when the path shrinks from 9000 to 1400 bytes in the middle, ICMP followed ($ptb ICMP errors followed, $bh black holes)" "$details"
+gso=$(snmp $C QuicGsoSegments)
+[ $rc = 0 ] && [ "$ptb" -gt 0 ] && [ "$gso" -gt 0 ]
+report $? "pmtu: 24 MiB intact when the path shrinks from 9000 to 1400 bytes in the middle, ICMP followed, smaller datagrams in GSO sends ($ptb ICMP errors followed, $bh black holes, $gso datagrams in GSO sends)" "$details"
+# the GSO sends crossed the router whole and were cut at the server:
+# every datagram was one packet that decrypted (segment boundaries), and
+# each carried the ECT(0) mark the server counted in its ACK_ECN frames
+# (ECN validation fails when the counts fall short of the packets
+# acknowledged)
+drop=$(snmp $S QuicPktDecryptDrop)
+ecnfail=$(snmp $C QuicEcnFailed)
+[ "$gso" -gt 0 ] && [ "$drop" = 0 ] && [ "$ecnfail" = 0 ]
+report $? "pmtu: GSO sends arrive as whole packets with their ECN marks ($drop decryption failures at the server, $ecnfail ECN validation failures)" ""
 
 # 3. The link behind the router is 1100 bytes for a moment: its ICMP
 #    error asks for less than 1200 and is ignored; once the link is back
@@ -151,8 +164,11 @@ report $? "pmtu: 24 MiB intact when the path shrinks to 1100 bytes for 0.5 s: IC
 #    word (a black hole): a run of lost large datagrams with none sent
 #    after them acknowledged (or three probe timeouts in a row) brings
 #    the client's datagrams back to 1200 bytes, and the next search
-#    stops below 1400.
+#    stops below 1400.  The router's rule sees datagrams, as on a real
+#    network, where the NIC cuts GSO sends: the client's veth gets no
+#    UDP segmentation, so the stack cuts them in software.
 setup
+ip netns exec $C ethtool -K c0 tx-udp-segmentation off > /dev/null
 server_start
 client_start 24M
 raised_wait
@@ -168,6 +184,30 @@ transfer_wait
 rc=$?
 bh=$(snmp $C QuicPmtuBlackhole)
 ptb=$(snmp $C QuicPmtuPtb)
-[ $rc = 0 ] && [ "$bh" -gt 0 ] && [ "$ptb" = 0 ]
-report $? "pmtu: 24 MiB intact through a black hole for datagrams above 1400 bytes ($bh fallbacks to 1200 bytes, $ptb ICMP errors followed)" "$details"
+gso=$(snmp $C QuicGsoSegments)
+[ $rc = 0 ] && [ "$bh" -gt 0 ] && [ "$ptb" = 0 ] && [ "$gso" -gt 0 ]
+report $? "pmtu: 24 MiB intact through a black hole for datagrams above 1400 bytes, GSO sends cut in software ($bh fallbacks to 1200 bytes, $ptb ICMP errors followed, $gso datagrams in GSO sends)" "$details"
+
+# 5. CE marks on GSO sends: the path is 1400 bytes from the start and the
+#    router's netem marks ECT datagrams CE where it would drop 2% of
+#    them.  A GSO send crosses the router whole, so one mark covers all
+#    its datagrams; the server counts each of them, echoes the counts in
+#    ACK_ECN frames, and the client slows down for them and keeps ECN.
+setup
+server_link_mtu 1400
+ip netns exec $R tc qdisc change dev r1 root netem rate 50mbit \
+	loss 2% ecn limit 2000
+server_start
+client_start 8M
+transfer_wait
+rc=$?
+gso=$(snmp $C QuicGsoSegments)
+ce=$(snmp $S QuicEcnCeRcv)
+cg=$(snmp $C QuicEcnCongestion)
+ecnfail=$(snmp $C QuicEcnFailed)
+drop=$(snmp $S QuicPktDecryptDrop)
+[ $rc = 0 ] && [ "$gso" -gt 0 ] && [ "$ce" -gt 0 ] && [ "$cg" -gt 0 ] &&
+	[ "$ecnfail" = 0 ] && [ "$drop" = 0 ]
+report $? "pmtu: 8 MiB intact in GSO sends with CE marks on a 1400-byte path ($gso datagrams in GSO sends, $ce CE marks counted by the server, $cg window reductions, $ecnfail ECN validation failures, $drop decryption failures)" "$details"
+
 exit 0

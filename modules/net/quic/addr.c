@@ -430,6 +430,16 @@ int quic_addr_xmit(struct sock *usk, struct sk_buff *skb,
 	struct net *net = sock_net(usk);
 
 	skb->ignore_df = 1;
+	if (skb_is_gso(skb)) {
+		/* segmentation fills in each datagram's checksum from the
+		 * pseudo-header sum the tunnel helper writes, as for a UDP
+		 * socket's UDP_SEGMENT: the sum starts at the UDP header
+		 * pushed in front of the payload
+		 */
+		skb->ip_summed = CHECKSUM_PARTIAL;
+		skb->csum_start = skb_headroom(skb) - sizeof(struct udphdr);
+		skb->csum_offset = offsetof(struct udphdr, check);
+	}
 	if (quic_addr_is6(to)) {
 		struct flowi6 fl6 = {
 			.flowi6_oif = to->v6.sin6_scope_id ?: oif,

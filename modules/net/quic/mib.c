@@ -63,6 +63,8 @@ static const char *const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_CONN_INITIAL_BAD]	= "QuicConnInitialDropped",
 	[QUIC_MIB_OOO_COLLAPSED]	= "QuicOooCollapsed",
 	[QUIC_MIB_PKT_UNSENT]		= "QuicPktUnsent",
+	[QUIC_MIB_GSO_SND]		= "QuicGsoSends",
+	[QUIC_MIB_GSO_SEGS]		= "QuicGsoSegments",
 };
 
 static int quic_snmp_show(struct seq_file *seq, void *v)

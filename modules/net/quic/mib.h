@@ -84,6 +84,10 @@ enum quic_mib_field {
 	QUIC_MIB_PKT_UNSENT,		/* packets built whose sealing
 					 * failed: their frames go again (tx.c)
 					 */
+	QUIC_MIB_GSO_SND,		/* GSO sends: one skb, several
+					 * datagrams (tx.c)
+					 */
+	QUIC_MIB_GSO_SEGS,		/* ... the datagrams they carried */
 	QUIC_MIB_MAX
 };
 
@@ -132,6 +136,7 @@ struct quic_net {
 					 * default, max of sk_rcvbuf
 					 */
 	int wmem[3];			/* net.quic.wmem: the same, sk_sndbuf */
+	int gso_segments;		/* net.quic.gso_segments */
 };
 
 extern unsigned int quic_net_id;
@@ -143,6 +148,8 @@ static inline struct quic_net *quic_net(struct net *net)
 
 #define QUIC_INC_STATS(net, field) \
 	SNMP_INC_STATS(quic_net(net)->stat, field)
+#define QUIC_ADD_STATS(net, field, val) \
+	SNMP_ADD_STATS(quic_net(net)->stat, field, val)
 
 int quic_mib_net_init(struct net *net);
 void quic_mib_net_exit(struct net *net);

@@ -847,6 +847,26 @@ bool quic_outq_app_wants(struct sock *sk)
 }
 
 /**
+ * quic_outq_app_burst - how many datagrams the application could fill
+ * @sk: the connection
+ * @size: of each datagram
+ *
+ * What the congestion window leaves room for when stream data waits;
+ * the pacer still decides packet by packet (quic_outq_app_wants()).
+ *
+ * Return: a number of datagrams, 0 when no stream data waits.
+ */
+unsigned int quic_outq_app_burst(struct sock *sk, unsigned int size)
+{
+	struct quic_cong *cg = &quic_conn(sk)->cong;
+
+	if (!quic_conn(sk)->streams.ready || cg->inflight >= cg->cwnd ||
+	    !quic_outq_app_data(sk))
+		return 0;
+	return (cg->cwnd - cg->inflight) / size;
+}
+
+/**
  * quic_outq_flushed - a flush sent what it could
  * @sk: the connection
  *

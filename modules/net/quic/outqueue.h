@@ -50,6 +50,7 @@ int quic_outq_dgram_append(struct sock *sk, struct iov_iter *from,
 			   size_t len);
 bool quic_outq_app_data(struct sock *sk);
 bool quic_outq_app_wants(struct sock *sk);
+unsigned int quic_outq_app_burst(struct sock *sk, unsigned int size);
 void quic_outq_flushed(struct sock *sk);
 bool quic_outq_all_acked(struct sock *sk);
 int quic_outq_app_fill(struct sock *sk, struct sk_buff *skb,

@@ -12,11 +12,19 @@
 #include <linux/udp.h>
 
 #include "header.h"
+#include "pmtu.h"
 #include "udp.h"
 
 /* Room for the IP and UDP headers in front of a datagram we build. */
 #define QUIC_HEADROOM	(MAX_HEADER + sizeof(struct ipv6hdr) + \
 			 sizeof(struct udphdr))
+
+/* A GSO send (tx.c): at most this many datagrams, and this many bytes,
+ * so that its skb needs no larger allocation than the largest single
+ * datagram.
+ */
+#define QUIC_GSO_SEGS_MAX	64
+#define QUIC_GSO_BYTES		QUIC_PMTU_MAX
 
 struct dst_cache;
 struct quic_frame;

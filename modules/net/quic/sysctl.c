@@ -32,6 +32,11 @@
  *	more than QUIC_MEM_MIN (received data is then not acknowledged and
  *	comes again, sendmsg() fails with ENOBUFS).
  *
+ * gso_segments - datagrams a connection hands to UDP in one GSO send
+ *	at most (default 64; 0 or 1: one by one).  A send also stays
+ *	within QUIC_GSO_BYTES, so datagrams of the largest sizes path MTU
+ *	discovery finds always go one by one.
+ *
  * rmem, wmem - min (ignored: 4096 per socket), default and max of the
  *	receive and send buffers: sockets start with the default, and
  *	autotuning (the flow control windows) raises them up to the max;
@@ -46,12 +51,14 @@
 #include "closing.h"
 #include "compat.h"
 #include "mib.h"
+#include "packet.h"
 #include "socket.h"
 #include "sysctl.h"
 
 static int quic_cong_alg_max = QUIC_CONG_ALG_MAX - 1;
 static int quic_buf_min = SOCK_MIN_RCVBUF;
 static int quic_closing_max = QUIC_CLOSING_MAX;
+static int quic_gso_max = QUIC_GSO_SEGS_MAX;
 
 /* The template of each namespace's table; the empty entry ends it for
  * kernels that look for one (registration is given the count as well).
@@ -115,6 +122,14 @@ static struct ctl_table quic_sysctl_table[] = {
 		.proc_handler	= proc_dointvec_minmax,
 		.extra1		= &quic_buf_min,
 	},
+	{
+		.procname	= "gso_segments",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &quic_gso_max,
+	},
 	{ }
 };
 
@@ -140,6 +155,7 @@ int quic_sysctl_net_init(struct net *net)
 	qn->wmem[0] = QUIC_MEM_MIN;
 	qn->wmem[1] = QUIC_WMEM_DEFAULT;
 	qn->wmem[2] = QUIC_WMEM_MAX;
+	qn->gso_segments = QUIC_GSO_SEGS_MAX;
 	t = kmemdup(quic_sysctl_table, sizeof(quic_sysctl_table), GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
@@ -152,6 +168,7 @@ int quic_sysctl_net_init(struct net *net)
 		t[5].mode = 0444;	/* the host's */
 	t[6].data = qn->rmem;
 	t[7].data = qn->wmem;
+	t[8].data = &qn->gso_segments;
 	qn->sysctl = quic_register_net_sysctl(net, "net/quic", t,
 					      QUIC_SYSCTL_COUNT);
 	if (!qn->sysctl) {

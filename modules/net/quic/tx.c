@@ -11,6 +11,14 @@
  * completion sends the datagram.  Everything runs under the socket lock
  * (or bh lock) and never sleeps.
  *
+ * Full 1-RTT datagrams leave in batches where the path's datagrams are
+ * small: quic_packet_gso() builds up to net.quic.gso_segments of them
+ * back to back in one skb, each exactly the path's datagram size but the
+ * last, and hands UDP one GSO skb (SKB_GSO_UDP_L4, as a UDP socket's
+ * UDP_SEGMENT does); a device without UDP segmentation gets them cut in
+ * software by the stack.  The congestion window sizes the batch and the
+ * pacer still passes each packet, as when they leave one by one.
+ *
  * The receive path is rx.c.
  */
 
@@ -58,7 +66,21 @@ struct quic_tx_ctx {
 	u8 tos;
 	u8 cached:1;		/* the connection's path: its cached route */
 	u8 keep:1;		/* CONNECTION_CLOSE: a copy for closing.c */
+	u8 gso:1;		/* one packet of a GSO send: the last of its
+				 * sealings to complete sends (quic_gso_cb)
+				 */
 };
+
+/* A GSO send while it is built: the builder holds one count and each
+ * packet sealed asynchronously another; whoever drops the last sends the
+ * skb, or drops it when a sealing failed.
+ */
+struct quic_gso_cb {
+	atomic_t pending;
+	u8 failed;
+};
+
+#define QUIC_GSO_CB(skb)	((struct quic_gso_cb *)&(skb)->cb[0])
 
 static bool quic_space_wants_send(struct sock *sk, u8 space)
 {
@@ -197,13 +219,18 @@ static int quic_pkt_close(struct sock *sk, struct sk_buff *skb,
 		memcpy(cb.priv, tx, sizeof(*tx));
 		sock_hold(sk);
 		quic_udp_sock_hold(tx->us);
+		if (tx->gso)
+			atomic_inc(&QUIC_GSO_CB(skb)->pending);
 	}
 	err = quic_crypto_encrypt(pkt->cr, skb, &p, async ? &cb : NULL);
 	pkt->open = 0;
 	if (err == -EINPROGRESS) {
 		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_CRYPTO_ASYNC);
-		c->bytes_tx += p.start + p.len + QUIC_TAG_LEN;
+		if (!tx->gso)	/* a GSO send counts all its bytes */
+			c->bytes_tx += p.start + p.len + QUIC_TAG_LEN;
 	} else if (async) {
+		if (tx->gso)
+			atomic_dec(&QUIC_GSO_CB(skb)->pending);
 		quic_udp_sock_put(tx->us);
 		__sock_put(sk);
 	}
@@ -408,6 +435,16 @@ static void quic_packet_encrypted(const struct quic_crypto_cb *cb,
 	struct sock *sk = cb->data;
 	struct quic_conn *c = quic_conn(sk);
 
+	if (tx->gso) {
+		struct quic_gso_cb *g = QUIC_GSO_CB(skb);
+
+		if (err)
+			WRITE_ONCE(g->failed, 1);
+		/* fully ordered: every failure is seen by the last one */
+		if (!atomic_dec_and_test(&g->pending))
+			goto out;	/* the skb is not ours to touch */
+		err = READ_ONCE(g->failed) ? -EBADMSG : 0;
+	}
 	if (err) {
 		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_CRYPTO_ASYNC_FAIL);
 		kfree_skb(skb);		/* lost, as far as recovery knows */
@@ -429,6 +466,7 @@ static void quic_packet_encrypted(const struct quic_crypto_cb *cb,
 		smp_store_release(&c->close_async, 0);
 		wake_up_var(&c->close_async);
 	}
+out:
 	quic_udp_sock_put(tx->us);
 	sock_put(sk);
 }
@@ -535,8 +573,100 @@ int quic_packet_vn_probe(struct sock *sk)
 			     quic_addr_dsfield(sk, &c->peer), NULL);
 }
 
-/* Build and send one datagram.  Returns 1 when one was sent, 0 when there
- * was nothing to send (or no room under the amplification limit).
+/* How many datagrams of @size the next send may carry: 1 unless stream
+ * data waits for more than one full datagram and the window has room.
+ */
+static unsigned int quic_packet_gso_segs(struct sock *sk, unsigned int size)
+{
+	unsigned int n = READ_ONCE(quic_net(sock_net(sk))->gso_segments);
+
+	n = min3(n, QUIC_GSO_BYTES / size, quic_outq_app_burst(sk, size));
+	return max(n, 1U);
+}
+
+/**
+ * quic_packet_gso - more 1-RTT datagrams behind the first, one GSO send
+ * @sk: the connection
+ * @skb: holds one open 1-RTT packet, from its start, with room for @segs
+ *	datagrams of @size
+ * @pkt: that packet
+ * @tx: where they go
+ * @size: the path's datagram size: every datagram but the last has it
+ * @segs: at most this many datagrams
+ *
+ * Each packet is padded to fill its datagram when another follows, and
+ * sealed before the next is written behind it: an asynchronous sealing
+ * works on its own bytes while the skb grows.
+ *
+ * Return: 1 when datagrams were sent (or will be, by the last sealing to
+ * complete), 0 when none could be.
+ */
+static int quic_packet_gso(struct sock *sk, struct sk_buff *skb,
+			   struct quic_pkt *pkt, struct quic_tx_ctx *tx,
+			   unsigned int size, unsigned int segs)
+{
+	struct quic_gso_cb *g = QUIC_GSO_CB(skb);
+	struct quic_conn *c = quic_conn(sk);
+	unsigned int n = 1;
+	bool more;
+	int err;
+
+	atomic_set(&g->pending, 1);
+	g->failed = 0;
+	tx->gso = 1;
+	for (;;) {
+		/* another only behind a full one: padding is for the
+		 * datagram boundaries, not for packets with little to say
+		 */
+		more = n < segs && skb->len + QUIC_TAG_LEN + 64 >= n * size &&
+		       quic_space_wants_send(sk, QUIC_PNSPACE_APP) &&
+		       quic_space_tx_keys(c, QUIC_PNSPACE_APP);
+		err = quic_pkt_close(sk, skb, pkt, more ? n * size : 0, tx);
+		if (err && err != -EINPROGRESS) {
+			skb_trim(skb, pkt->start);	/* not sent */
+			break;
+		}
+		if (!more)
+			break;
+		if (quic_pkt_open(c, skb, pkt, QUIC_PNSPACE_APP))
+			break;
+		pkt->sent = quic_sent_alloc(sk);
+		if (!pkt->sent ||
+		    quic_pkt_fill(sk, skb, pkt, (n + 1) * size) ||
+		    skb->len == pkt->pn_offset + pkt->pn_len) {
+			/* nothing more after all, or the fill failed:
+			 * frames it wrote go again
+			 */
+			quic_outq_unsent(sk, pkt->space, pkt->sent);
+			skb_trim(skb, pkt->start);
+			pkt->open = 0;
+			break;
+		}
+		n++;
+	}
+	n = DIV_ROUND_UP(skb->len, size);
+	if (n > 1) {
+		skb_shinfo(skb)->gso_size = size;
+		skb_shinfo(skb)->gso_type = SKB_GSO_UDP_L4;
+		skb_shinfo(skb)->gso_segs = n;
+		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_GSO_SND);
+		QUIC_ADD_STATS(sock_net(sk), QUIC_MIB_GSO_SEGS, n);
+	}
+	c->bytes_tx += skb->len;
+	if (!atomic_dec_and_test(&g->pending))
+		return 1;	/* the last sealing sends */
+	if (g->failed || !skb->len) {
+		kfree_skb(skb);
+		return 0;
+	}
+	return quic_udp_xmit(tx->us->sock->sk, skb, &tx->saddr, &tx->to,
+			     tx->oif, tx->tos,
+			     tx->cached ? &c->dst_cache : NULL) ? 0 : 1;
+}
+
+/* Build and send one datagram, or several in one GSO send.  Returns 1 when
+ * something was sent, 0 when there was nothing to send (or no room under
+ * the amplification limit).
  */
 static int quic_packet_datagram(struct sock *sk)
 {
@@ -544,6 +674,7 @@ static int quic_packet_datagram(struct sock *sk)
 	unsigned int limit = QUIC_MAX_DATAGRAM;
 	struct quic_tx_ctx tx;
 	struct quic_pkt pkt = {};
+	unsigned int segs = 1;
 	bool initial = false;
 	struct sk_buff *skb;
 	u8 space;
@@ -568,10 +699,13 @@ static int quic_packet_datagram(struct sock *sk)
 	 * datagram's zeroing.
 	 */
 	if (space == QUIC_PNSPACE_APP && (!c->is_serv || c->addr_validated) &&
-	    quic_outq_app_data(sk) && quic_cong_can_send(&c->cong))
+	    quic_outq_app_data(sk) && quic_cong_can_send(&c->cong)) {
 		limit = c->mtu;
+		segs = quic_packet_gso_segs(sk, limit);
+	}
 
-	skb = alloc_skb(QUIC_HEADROOM + limit + QUIC_TAG_LEN, GFP_ATOMIC);
+	skb = alloc_skb(QUIC_HEADROOM + segs * limit + QUIC_TAG_LEN,
+			GFP_ATOMIC);
 	if (!skb)
 		return 0;
 	skb_reserve(skb, QUIC_HEADROOM);
@@ -620,6 +754,8 @@ static int quic_packet_datagram(struct sock *sk)
 		return 0;
 	}
 	quic_packet_tx_ctx(sk, &tx);
+	if (segs > 1 && pkt.open && !pkt.start && !pkt.early)
+		return quic_packet_gso(sk, skb, &pkt, &tx, limit, segs);
 	if (pkt.open) {
 		err = quic_pkt_close(sk, skb, &pkt,
 				     initial ? QUIC_MIN_INITIAL_SIZE : 0, &tx);
