@@ -851,19 +851,36 @@ bool quic_outq_app_wants(struct sock *sk)
  * @sk: the connection
  * @size: of each datagram
  *
- * What the congestion window leaves room for when stream data waits;
- * the pacer still decides packet by packet (quic_outq_app_wants()).
+ * What the congestion window leaves room for, and no more than the data
+ * waiting fills: lost data and datagrams count as a full window, new
+ * stream data within the peer's credit as what there is of it, so that
+ * a small write does not get a buffer for a whole batch.  The pacer
+ * still decides packet by packet (quic_outq_app_wants()).
  *
- * Return: a number of datagrams, 0 when no stream data waits.
+ * Return: a number of datagrams, 0 when nothing waits.
  */
 unsigned int quic_outq_app_burst(struct sock *sk, unsigned int size)
 {
-	struct quic_cong *cg = &quic_conn(sk)->cong;
+	struct quic_conn *c = quic_conn(sk);
+	struct quic_streams *st = &c->streams;
+	struct quic_cong *cg = &c->cong;
+	struct quic_stream *s;
+	u64 room, data = 0;
 
-	if (!quic_conn(sk)->streams.ready || cg->inflight >= cg->cwnd ||
-	    !quic_outq_app_data(sk))
+	if (!st->ready || cg->inflight >= cg->cwnd)
 		return 0;
-	return (cg->cwnd - cg->inflight) / size;
+	room = cg->cwnd - cg->inflight;
+	if (!list_empty(&c->lost) || !skb_queue_empty(&c->dgramq))
+		return room / size;
+	list_for_each_entry(s, &st->send_list, send_node) {
+		if (!quic_stream_wants(st, s))
+			continue;
+		data += min(s->send_len, s->send_max) - min(s->send_off,
+							    s->send_max);
+		if (data >= room)
+			break;
+	}
+	return min(room, data) / size;
 }
 
 /**
