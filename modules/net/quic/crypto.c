@@ -131,7 +131,7 @@ static unsigned int async_aead_refuse;
 module_param(async_aead_refuse, uint, 0644);
 MODULE_PARM_DESC(async_aead_refuse,
 		 "Test: with async_aead_test, refuse one 1-RTT sealing in N");
-static atomic_t quic_crypto_refused;
+static atomic_t quic_crypto_refuse_count;
 
 /* One at a time, in order, as cryptd's queue of a CPU runs them: a
  * CONNECTION_CLOSE must not overtake the data sent before it.
@@ -800,7 +800,7 @@ static bool quic_crypto_refuse(void)
 {
 	unsigned int n = READ_ONCE(async_aead_refuse);
 
-	return n && !(atomic_inc_return(&quic_crypto_refused) % n);
+	return n && !(atomic_inc_return(&quic_crypto_refuse_count) % n);
 }
 
 /* Seal or open [@off, @off + @len) of @skb, the first @hlen bytes being

@@ -151,6 +151,15 @@ static inline bool quic_crypto_async(const struct quic_crypto *c, bool tx)
 	return tx ? c->tx.async : c->rx.async;
 }
 
+/* An error of quic_crypto_encrypt() or quic_crypto_decrypt() that says
+ * nothing of the packet: the transform's queue was full (cryptd refuses
+ * past its per-CPU length when not allowed a backlog) or memory ran out.
+ */
+static inline bool quic_crypto_refused(int err)
+{
+	return err == -ENOSPC || err == -EBUSY || err == -ENOMEM;
+}
+
 const char *quic_crypto_driver(const struct quic_crypto *c);
 int quic_crypto_proc_show(struct seq_file *seq, void *v);
 

@@ -113,8 +113,14 @@ static void quic_pmtu_ptb(struct sock *sk)
 }
 
 /**
- * quic_pmtu_flush - after a flush: ICMP errors, and the next probe
+ * quic_pmtu_flush - at a flush, before the data: ICMP errors, and the
+ *	next probe
  * @sk: the connection
+ *
+ * A due probe leaves as soon as the window and the pacer have room for a
+ * packet, ahead of stream data: in a bulk transfer the data fills that
+ * room at every flush, and a probe sent only after it would wait for the
+ * sender to run dry.
  *
  * Context: socket lock or bh lock held, as quic_packet_flush().
  */

@@ -402,7 +402,13 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 			return err;
 	}
 	if (err) {
-		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_DECDROP);
+		/* a full queue (cryptd's, past 1000 requests of a CPU) or
+		 * no memory: lost on the way, not a bad packet
+		 */
+		if (quic_crypto_refused(err))
+			QUIC_INC_STATS(sock_net(sk), QUIC_MIB_CRYPTO_REFUSED);
+		else
+			QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_DECDROP);
 		if (err == -EBADMSG && h.type == QUIC_PACKET_1RTT)
 			quic_conn_key_auth_failed(sk, skb->data[0]);
 		if (err == -EBADMSG && quic_conn_auth_failed(sk, cr)) {

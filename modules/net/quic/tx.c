@@ -237,6 +237,8 @@ static int quic_pkt_close(struct sock *sk, struct sk_buff *skb,
 	if (err && err != -EINPROGRESS) {
 		/* never left: what it carried goes out again */
 		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_PKT_UNSENT);
+		if (quic_crypto_refused(err))
+			QUIC_INC_STATS(sock_net(sk), QUIC_MIB_CRYPTO_REFUSED);
 		quic_outq_unsent(sk, pkt->space, pkt->sent);
 		return err;
 	}
@@ -929,10 +931,14 @@ void quic_packet_flush(struct sock *sk)
 	if (c->vn_target)
 		return;		/* the version is not settled: see version.c */
 	quic_path_flush(sk);
+	/* before the data: an ICMP error sizes the datagrams built next,
+	 * and a probe takes the window's room first, which a bulk sender
+	 * would otherwise fill every time
+	 */
+	quic_pmtu_flush(sk);
 	for (n = 0; n < 64; n++)
 		if (!quic_packet_datagram(sk))
 			break;
-	quic_pmtu_flush(sk);
 	quic_outq_flushed(sk);
 	/* the client discards Initial keys once it sends Handshake packets */
 	if (!c->is_serv && c->ctx[QUIC_PNSPACE_HANDSHAKE].sent &&
