@@ -207,7 +207,7 @@ static void quic_outq_lost(struct sock *sk, u8 space, struct quic_sent *p,
 	list_del(&p->list);
 	if (p->probe) {
 		/* too large for the path: not a congestion signal */
-		quic_pmtu_lost(sk, p->probe);
+		quic_pmtu_lost(sk, p->probe, p->pn);
 		cong = false;
 	} else if (space == QUIC_PNSPACE_APP && p->bytes > QUIC_MAX_DATAGRAM) {
 		quic_pmtu_big_lost(sk, p->bytes, p->pn);
@@ -553,6 +553,8 @@ void quic_outq_ack(struct sock *sk, u8 space, const struct quic_frame *f)
 		ranges[n++] = it.range;
 	if (!n)
 		return;
+	if (space == QUIC_PNSPACE_APP)
+		quic_pmtu_ack_ranges(sk, ranges, n);
 
 	/* ranges are largest first, the sent list smallest first */
 	r = n - 1;

@@ -26,6 +26,15 @@
 #define QUIC_GSO_SEGS_MAX	64
 #define QUIC_GSO_BYTES		QUIC_PMTU_MAX
 
+/* Packet Number field of the packets we send: no shorter than this, more
+ * than RFC 9000 appendix A.2 asks.  The receiver decodes a 1-byte number
+ * next to the largest it has seen, and a packet that arrives behind more
+ * than 128 later ones (held in the backlog of a CPU that stalled, or on
+ * another path of the network) decodes into a wrong number and fails
+ * authentication; 2 bytes allow 32768.
+ */
+#define QUIC_PN_LEN_MIN		2
+
 struct dst_cache;
 struct quic_frame;
 

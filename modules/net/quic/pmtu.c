@@ -75,6 +75,7 @@ void quic_pmtu_reset(struct sock *sk)
 	p->count = 0;
 	p->searching = 0;
 	p->big_lost = 0;
+	p->lost_size = 0;
 	p->next = jiffies;
 	/* ptb_gen stays: errors older than the connection quote other IDs */
 }
@@ -186,13 +187,19 @@ void quic_pmtu_acked(struct sock *sk, u16 size)
  * quic_pmtu_lost - a probe was lost
  * @sk: the connection
  * @size: the probe's
+ * @pn: its packet number
  *
  * One loss may be congestion: the size fails after QUIC_PMTU_PROBES.
+ * Or no loss at all: a probe that packets sent after it overtook is
+ * declared lost by the packet threshold, and its acknowledgment, which
+ * quic_pmtu_ack_ranges() still looks for, proves the size.
  */
-void quic_pmtu_lost(struct sock *sk, u16 size)
+void quic_pmtu_lost(struct sock *sk, u16 size, u64 pn)
 {
 	struct quic_pmtu *p = &quic_conn(sk)->pmtu;
 
+	p->lost_pn = pn;
+	p->lost_size = size;
 	if (size != p->probe)
 		return;
 	p->probe = 0;
@@ -201,6 +208,33 @@ void quic_pmtu_lost(struct sock *sk, u16 size)
 	p->count = 0;
 	if (!p->fail || size < p->fail)
 		p->fail = size;
+}
+
+/**
+ * quic_pmtu_ack_ranges - the ranges of an ACK frame of the application
+ *	space: one may cover the last probe declared lost
+ * @sk: the connection
+ * @r: the ranges
+ * @n: how many
+ */
+void quic_pmtu_ack_ranges(struct sock *sk, const struct quic_ack_range *r,
+			  unsigned int n)
+{
+	struct quic_pmtu *p = &quic_conn(sk)->pmtu;
+	u16 size = p->lost_size;
+	unsigned int i;
+
+	if (!size)
+		return;
+	for (i = 0; i < n; i++)
+		if (r[i].start <= p->lost_pn && p->lost_pn <= r[i].end)
+			break;
+	if (i == n)
+		return;
+	p->lost_size = 0;
+	if (p->fail == size)
+		p->fail = 0;	/* its losses failed it: they were not */
+	quic_pmtu_acked(sk, size);
 }
 
 /* Back to the base size (RFC 8899 section 4.3); search again later. */

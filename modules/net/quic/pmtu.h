@@ -33,15 +33,20 @@ struct quic_pmtu {
 				 * one was acknowledged
 				 */
 	u64 big_acked;		/* after the last such acknowledged packet */
+	u64 lost_pn;		/* the last probe declared lost ... */
+	u16 lost_size;		/* ... and its size, until acknowledged */
 	u8 searching:1;
 };
 
+struct quic_ack_range;
 struct sock;
 
 void quic_pmtu_reset(struct sock *sk);
 void quic_pmtu_flush(struct sock *sk);
 void quic_pmtu_acked(struct sock *sk, u16 size);
-void quic_pmtu_lost(struct sock *sk, u16 size);
+void quic_pmtu_lost(struct sock *sk, u16 size, u64 pn);
+void quic_pmtu_ack_ranges(struct sock *sk, const struct quic_ack_range *r,
+			  unsigned int n);
 void quic_pmtu_timeout(struct sock *sk);
 void quic_pmtu_big_lost(struct sock *sk, u16 size, u64 pn);
 void quic_pmtu_big_acked(struct sock *sk, u64 pn);

@@ -150,7 +150,7 @@ static int quic_pkt_open(struct quic_conn *c, struct sk_buff *skb,
 	 * its AEAD, and the later packet would then be taken for a
 	 * duplicate although acknowledged, leaving a hole in the stream.
 	 */
-	pkt->pn_len = n > 0 && !cr->plain ? n : 4;
+	pkt->pn_len = n > 0 && !cr->plain ? max(n, QUIC_PN_LEN_MIN) : 4;
 	ho.length = pkt->pn_len + QUIC_TAG_LEN;	/* rewritten on close */
 	n = quic_hdr_put(skb_tail_pointer(skb), skb_tailroom(skb), &ho,
 			 pkt->pn, pkt->pn_len, &pn_off);
