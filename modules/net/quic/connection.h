@@ -105,6 +105,7 @@ struct quic_sent {
 	u8 max_streams_uni:1;
 	u8 early:1;			/* a 0-RTT packet */
 	u8 ecn:1;			/* sent with ECT(0) */
+	u8 ack:1;			/* it carried an ACK frame */
 	u16 probe;			/* a PMTU probe of that size */
 	struct quic_cong_snap snap;	/* for the delivery rate */
 	struct quic_sent_frame f[QUIC_SENT_FRAMES];

@@ -191,8 +191,16 @@ static void quic_outq_requeue(struct sock *sk, u8 space, struct quic_sent *p,
  */
 void quic_outq_unsent(struct sock *sk, u8 space, struct quic_sent *p)
 {
-	if (p)
-		quic_outq_requeue(sk, space, p, true);
+	struct quic_pnspace *s = &quic_conn(sk)->space[space];
+
+	if (!p)
+		return;
+	if (p->ack) {
+		/* the acknowledgment it was to carry: in the next packet */
+		s->ack_pending = 1;
+		s->ack_now = 1;
+	}
+	quic_outq_requeue(sk, space, p, true);
 }
 
 /* A packet is lost: what it carried goes out again.  @cong: a loss

@@ -286,6 +286,7 @@ static int quic_pkt_fill(struct sock *sk, struct sk_buff *skb,
 			return n;
 		skb_put(skb, n);
 		room -= n;
+		pkt->sent->ack = 1;
 		s->ack_pending = 0;
 		s->ack_now = 0;
 		s->ack_eliciting = 0;
