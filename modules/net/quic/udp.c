@@ -232,6 +232,14 @@ static void quic_udp_release_work(struct work_struct *work)
 	struct quic_udp_sock *us = container_of(work, struct quic_udp_sock,
 						work);
 
+	/* The receive path finds us through sk_user_data and then uses
+	 * us->sock->sk, which sock_release() clears: no reader may still
+	 * run when it does.  Newer kernels' udp_tunnel_sock_release() no
+	 * longer waits for them (a receive in softirq met a NULL sk on
+	 * 7.3), so wait here, on every kernel.
+	 */
+	rcu_assign_sk_user_data(us->sock->sk, NULL);
+	synchronize_rcu();
 	quic_udp_tunnel_sock_release(us->sock);
 	kfree_rcu(us, rcu);
 }
