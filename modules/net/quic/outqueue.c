@@ -22,6 +22,7 @@
 
 #define QUIC_PKT_THRESHOLD	3	/* RFC 9002 section 6.1.1 */
 #define QUIC_DGRAM_QUEUE_MAX	256	/* datagrams waiting to be sent */
+#define QUIC_BURST_STREAMS	16	/* summed to size a batch, at most */
 
 static u32 quic_conn_max_ack_delay(struct sock *sk)
 {
@@ -864,7 +865,10 @@ bool quic_outq_app_wants(struct sock *sk)
  * What the congestion window leaves room for, and no more than the data
  * waiting fills: lost data and datagrams count as a full window, new
  * stream data within the peer's credit as what there is of it, so that
- * a small write does not get a buffer for a whole batch.  The pacer
+ * a small write does not get a buffer for a whole batch.  Only the first
+ * QUIC_BURST_STREAMS streams that have data are summed: with more than
+ * that waiting, the window alone sizes the batch, so that a connection
+ * with thousands of streams does not walk them all per send.  The pacer
  * still decides packet by packet (quic_outq_app_wants()).
  *
  * Return: a number of datagrams, 0 when nothing waits.
@@ -874,6 +878,7 @@ unsigned int quic_outq_app_burst(struct sock *sk, unsigned int size)
 	struct quic_conn *c = quic_conn(sk);
 	struct quic_streams *st = &c->streams;
 	struct quic_cong *cg = &c->cong;
+	unsigned int streams = 0;
 	struct quic_stream *s;
 	u64 room, data = 0;
 
@@ -885,6 +890,8 @@ unsigned int quic_outq_app_burst(struct sock *sk, unsigned int size)
 	list_for_each_entry(s, &st->send_list, send_node) {
 		if (!quic_stream_wants(st, s))
 			continue;
+		if (++streams > QUIC_BURST_STREAMS)
+			return room / size;
 		data += min(s->send_len, s->send_max) - min(s->send_off,
 							    s->send_max);
 		if (data >= room)
