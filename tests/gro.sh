@@ -9,7 +9,8 @@
 # setup()); an
 # nft counter at the server's ingress, which runs after GRO, counts the
 # trains (UDP packets longer than the link's MTU).  Cases: transfers from
-# the client to the server over IPv4 and IPv6 intact, in trains; trains
+# the client to the server over IPv4 and IPv6 intact, in trains; a
+# transfer over a delay, whose GSO sends the pacer cuts, intact; trains
 # of garbage sent with UDP_SEGMENT to the listener's port dropped without
 # harm (Initials that do not decrypt make no connection to accept), and
 # a transfer after them intact.  Each case is one "ok - " or
@@ -100,6 +101,27 @@ for addr in 10.9.3.2 fd00:9:3::2; do
 	[ $rc = 0 ] && [ $n -gt 0 ]
 	report $? "gro: 16 MiB to $addr intact across a veth with GRO, the datagrams merged into $n trains on the way" "$details"
 done
+
+# Pacing with GSO: 50 ms of delay on the client's side makes the pacer
+# slow enough (twice the window per round trip in slow start) to hold
+# datagrams back while the window has room for a whole batch; a GSO send
+# then ends at the datagram the pacer holds (QuicGsoPaced), and what the
+# pacer passed later follows in sends of its own.  The data must arrive
+# whole.
+if tc -n $C qdisc add dev c0 root netem delay 50ms limit 10000 2>/dev/null; then
+	paced=$(snmp $C QuicGsoPaced)
+	sends=$(snmp $C QuicGsoSends)
+	server_start 10.9.3.2
+	transfer 10.9.3.2 2M
+	rc=$?
+	paced=$(($(snmp $C QuicGsoPaced) - paced))
+	sends=$(($(snmp $C QuicGsoSends) - sends))
+	tc -n $C qdisc del dev c0 root
+	[ $rc = 0 ] && [ $paced -gt 0 ] && [ $sends -gt 0 ]
+	report $? "gso: 2 MiB intact over 50 ms of delay, $paced batches ended by the pacer with the window open, $sends GSO sends" "$details"
+else
+	echo "# skip: gso pacing case (no netem)"
+fi
 
 # Garbage in UDP_SEGMENT trains of 20 datagrams (long and short header
 # forms, lengths around 1200) to the listener, which then serves a

@@ -160,7 +160,8 @@ elif [ -n "$LIBQUIC_TEST" ]; then
 	lap pmtu.sh
 
 	# Receive offloads: datagrams merged by GRO on a veth, and UDP
-	# GSO trains of garbage, cut back into datagrams.
+	# GSO trains of garbage, cut back into datagrams; GSO sends cut
+	# by the pacer over a delay.
 	relay "$(dirname "$0")/gro.sh" \
 		"$(dirname "$LIBQUIC_TEST")/../examples/quic-perf" "$CERTS"
 	lap gro.sh

@@ -371,6 +371,14 @@ void quic_cong_pace_reset(struct quic_cong *cg)
 	cg->pace_next = 0;
 }
 
+/* Does the pacer hold the next packet back?  Nothing is armed. */
+bool quic_cong_paced(const struct quic_cong *cg)
+{
+	return cg->pace_rate &&
+	       ktime_after(cg->pace_next,
+			   ktime_add_ns(ktime_get(), QUIC_PACE_SLACK_NS));
+}
+
 /**
  * quic_cong_can_send - may an ack-eliciting packet leave now?
  * @cg: the state
@@ -382,9 +390,7 @@ bool quic_cong_can_send(struct quic_cong *cg)
 {
 	if (cg->inflight + cg->mss > cg->cwnd)
 		return false;
-	if (cg->pace_rate &&
-	    ktime_after(cg->pace_next,
-			ktime_add_ns(ktime_get(), QUIC_PACE_SLACK_NS))) {
+	if (quic_cong_paced(cg)) {
 		cg->pace_blocked = 1;
 		return false;
 	}

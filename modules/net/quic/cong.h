@@ -110,6 +110,7 @@ bool quic_cong_ce(struct quic_cong *cg, ktime_t sent);
 bool quic_cong_persistent(struct quic_cong *cg, ktime_t first, ktime_t last,
 			  u32 max_ack_delay);
 bool quic_cong_can_send(struct quic_cong *cg);
+bool quic_cong_paced(const struct quic_cong *cg);
 ktime_t quic_cong_pace_time(const struct quic_cong *cg);
 void quic_cong_pace_reset(struct quic_cong *cg);
 void quic_cong_app_limited(struct quic_cong *cg);

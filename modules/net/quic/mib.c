@@ -65,6 +65,7 @@ static const char *const quic_mib_names[QUIC_MIB_MAX] = {
 	[QUIC_MIB_PKT_UNSENT]		= "QuicPktUnsent",
 	[QUIC_MIB_GSO_SND]		= "QuicGsoSends",
 	[QUIC_MIB_GSO_SEGS]		= "QuicGsoSegments",
+	[QUIC_MIB_GSO_PACED]		= "QuicGsoPaced",
 	[QUIC_MIB_CRYPTO_REFUSED]	= "QuicCryptoRefused",
 };
 

@@ -88,6 +88,9 @@ enum quic_mib_field {
 					 * datagrams (tx.c)
 					 */
 	QUIC_MIB_GSO_SEGS,		/* ... the datagrams they carried */
+	QUIC_MIB_GSO_PACED,		/* batches the pacer ended before
+					 * the window or the data did (tx.c)
+					 */
 	QUIC_MIB_CRYPTO_REFUSED,	/* AEAD operations the transform
 					 * refused (a full queue) or had no
 					 * memory for: received packets

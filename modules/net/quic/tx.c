@@ -647,6 +647,11 @@ static int quic_packet_gso(struct sock *sk, struct sk_buff *skb,
 		}
 		n++;
 	}
+	/* the window had room for @segs: data still waiting means the
+	 * pacer ended the batch
+	 */
+	if (n < segs && quic_cong_paced(&c->cong) && quic_outq_app_data(sk))
+		QUIC_INC_STATS(sock_net(sk), QUIC_MIB_GSO_PACED);
 	n = DIV_ROUND_UP(skb->len, size);
 	if (n > 1) {
 		skb_shinfo(skb)->gso_size = size;
