@@ -22,7 +22,7 @@
 
 #include "addr.h"
 #include "compat.h"
-#include "socket.h"
+#include "tparam.h"
 
 static bool quic_addr_is6(const union quic_addr *a)
 {
@@ -335,16 +335,16 @@ void quic_addr_saddr(struct sock *sk, const union quic_addr *to,
 }
 
 /* The TOS (IPv4) or traffic class (IPv6) of what @sk sends to @to: the
- * DSCP the application set with IP_TOS or IPV6_TCLASS, with our ECN
- * codepoint.
+ * DSCP the application set with IP_TOS or IPV6_TCLASS, with the ECN
+ * codepoint @ecn.
  */
-u8 quic_addr_dsfield(struct sock *sk, const union quic_addr *to)
+u8 quic_addr_dsfield(struct sock *sk, const union quic_addr *to, u8 ecn)
 {
 	u8 ds = READ_ONCE(inet_sk(sk)->tos);
 
 	if (quic_addr_is6(to) && sk->sk_family == AF_INET6)
 		ds = READ_ONCE(inet6_sk(sk)->tclass);
-	return (ds & ~INET_ECN_MASK) | quic_ecn_codepoint(quic_conn(sk));
+	return (ds & ~INET_ECN_MASK) | ecn;
 }
 
 /* An IPv6 wildcard socket takes IPv4 too unless it is IPV6_V6ONLY: the

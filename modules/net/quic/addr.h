@@ -54,7 +54,7 @@ bool quic_addr_reaches(const union quic_addr *local, bool v6only,
 		       const union quic_addr *to);
 void quic_addr_saddr(struct sock *sk, const union quic_addr *to,
 		     union quic_addr *saddr);
-u8 quic_addr_dsfield(struct sock *sk, const union quic_addr *to);
+u8 quic_addr_dsfield(struct sock *sk, const union quic_addr *to, u8 ecn);
 
 bool quic_addr_v6only(const union quic_addr *a, bool v6only);
 void quic_addr_udp_cfg(const union quic_addr *a, bool v6only,

@@ -20,9 +20,9 @@
 
 #include "compat.h"
 #include "closing.h"
+#include "cid_table.h"
 #include "mib.h"
-#include "packet.h"
-#include "socket.h"
+#include "udp.h"
 
 /* Connection IDs are chosen per namespace: the namespace is in the key */
 struct quic_closing_key {
@@ -108,7 +108,13 @@ static void quic_closing_expire(struct timer_list *t)
 
 /**
  * quic_closing_add - a socket whose connection is closing goes away
- * @sk: the socket, being destroyed
+ * @net: its namespace
+ * @us: the tunnel socket it sends from, held by the record
+ * @cid: its Connection ID, which the peer sends to
+ * @saddr: the source address of its datagrams
+ * @peer: where they go
+ * @dgram: its CONNECTION_CLOSE datagram, NULL when it sent none
+ * @until: end of its closing period
  *
  * When the connection sent CONNECTION_CLOSE less than three probe
  * timeouts ago, a record answers for it until then, for QUIC_CLOSING_MAX_LIFE
@@ -117,23 +123,24 @@ static void quic_closing_expire(struct timer_list *t)
  * finds out by its idle timeout instead (QuicClosingRefused counts it).
  * The record is charged to the memory cgroup of the task closing the
  * socket when there is one.  Context: any.
+ *
+ * Return: true when a record took @dgram.
  */
-void quic_closing_add(struct sock *sk)
+bool quic_closing_add(struct net *net, struct quic_udp_sock *us,
+		      const struct quic_cid *cid, const union quic_addr *saddr,
+		      const union quic_addr *peer, struct sk_buff *dgram,
+		      unsigned long until)
 {
-	struct quic_conn *c = quic_conn(sk);
-	struct quic_sock *qs = quic_sk(sk);
-	struct net *net = sock_net(sk);
 	struct quic_net *qn = quic_net(net);
-	unsigned long until = READ_ONCE(c->close_until);
 	struct quic_closing *r;
 	unsigned int mem;
 	int err;
 
-	if (!c->close_dgram || !qs->udp || !time_before(jiffies, until))
-		return;
+	if (!dgram || !us || !time_before(jiffies, until))
+		return false;
 	if (time_after(until, jiffies + QUIC_CLOSING_MAX_LIFE))
 		until = jiffies + QUIC_CLOSING_MAX_LIFE;
-	mem = sizeof(*r) + c->close_dgram->truesize;
+	mem = sizeof(*r) + dgram->truesize;
 	atomic_inc(&quic_closing_count);
 	atomic_inc(&qn->closing_count);
 	atomic_long_add(mem, &qn->closing_mem);
@@ -143,16 +150,16 @@ void quic_closing_add(struct sock *sk)
 	r = kzalloc(sizeof(*r), GFP_ATOMIC | __GFP_ACCOUNT);
 	if (!r)
 		goto err_count;
-	r->key.cid = c->scid;
+	r->key.cid = *cid;
 	r->key.net = net;
 	r->mem = mem;
-	r->peer = c->peer;
-	quic_addr_saddr(sk, &c->peer, &r->saddr);
-	r->dgram = c->close_dgram;
+	r->peer = *peer;
+	r->saddr = *saddr;
+	r->dgram = dgram;
 	atomic_set(&r->next, 1);
 	timer_setup(&r->timer, quic_closing_expire, 0);
-	refcount_inc(&qs->udp->refcnt);
-	r->us = qs->udp;
+	quic_udp_sock_hold(us);
+	r->us = us;
 
 	spin_lock_bh(&quic_closing_lock);
 	err = rhashtable_lookup_insert_fast(&quic_closing_table, &r->node,
@@ -167,12 +174,12 @@ void quic_closing_add(struct sock *sk)
 		kfree(r);
 		goto err_count;
 	}
-	c->close_dgram = NULL;		/* the record's now */
-	return;
+	return true;
 
 err_count:
 	quic_closing_uncharge(net, mem);
 	QUIC_INC_STATS(net, QUIC_MIB_CLOSING_REFUSED);
+	return false;
 }
 
 /**

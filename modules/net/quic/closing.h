@@ -19,10 +19,15 @@
 #define QUIC_CLOSING_NET_MAX	1024	/* default of net.quic.closing_max */
 
 struct net;
+struct quic_cid;
+struct quic_udp_sock;
 struct sk_buff;
-struct sock;
+union quic_addr;
 
-void quic_closing_add(struct sock *sk);
+bool quic_closing_add(struct net *net, struct quic_udp_sock *us,
+		      const struct quic_cid *cid, const union quic_addr *saddr,
+		      const union quic_addr *peer, struct sk_buff *dgram,
+		      unsigned long until);
 bool quic_closing_rcv(struct net *net, const u8 *dcid, u8 len);
 void quic_closing_net_exit(struct net *net);
 bool quic_closing_release_port(struct net *net, __be16 port);

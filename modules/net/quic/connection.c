@@ -5,6 +5,7 @@
  * connection on errors.
  */
 
+#include <crypto/algapi.h>
 #include <linux/slab.h>
 #include <linux/wait_bit.h>
 #include <net/sock.h>
@@ -22,6 +23,7 @@
 static void quic_conn_key_work(struct work_struct *work);
 static void quic_conn_key_discard_work(struct work_struct *work);
 static void quic_conn_discard_work(struct work_struct *work);
+static void quic_conn_retry_work(struct work_struct *work);
 
 /**
  * quic_conn_init - empty connection state
@@ -56,7 +58,7 @@ void quic_conn_init(struct sock *sk)
 	INIT_WORK(&c->key_work, quic_conn_key_work);
 	INIT_WORK(&c->discard_work, quic_conn_discard_work);
 	INIT_DELAYED_WORK(&c->key_discard_work, quic_conn_key_discard_work);
-	quic_retry_conn_init(c);
+	INIT_WORK(&c->retry_work, quic_conn_retry_work);
 	/* may run with the socket's spinlock held (a listener's clone);
 	 * without the per-CPU memory, routes are looked up per datagram
 	 */
@@ -179,6 +181,81 @@ int quic_conn_set_token(struct sock *sk, const u8 *token, u16 len, gfp_t gfp)
 	c->token = t;
 	c->token_len = t ? len : 0;
 	return 0;
+}
+
+/**
+ * quic_conn_retry_rcv - a client received a Retry packet
+ * @sk: the connection
+ * @skb: the datagram, data at the Retry packet
+ * @h: its header
+ *
+ * Checks the integrity tag (RFC 9001 section 5.8), keeps the token and the
+ * server's new connection ID, and leaves rekeying and resending to a work
+ * item: rekeying may sleep (transform keys); the work item then sends the
+ * ClientHello again with the token.  Only the first Retry counts (RFC
+ * 9000 section 17.2.5.2).
+ *
+ * Return: 0, or -EINVAL for a Retry to discard.
+ */
+int quic_conn_retry_rcv(struct sock *sk, struct sk_buff *skb,
+			const struct quic_hdr *h)
+{
+	struct quic_conn *c = quic_conn(sk);
+	u8 tag[QUIC_RETRY_TAG_LEN];
+
+	if (c->is_serv || c->retried || c->dcid_final ||
+	    sk->sk_state != TCP_SYN_SENT || !h->token_len ||
+	    h->token_len > QUIC_TOKEN_MAX_LEN ||
+	    quic_cid_equal(&c->dcid, h->scid, h->scid_len))
+		return -EINVAL;
+	if (quic_crypto_retry_tag(h->version, c->odcid.data, c->odcid.len,
+				  skb->data, h->len - QUIC_RETRY_TAG_LEN, tag) ||
+	    crypto_memneq(tag, skb->data + h->len - QUIC_RETRY_TAG_LEN,
+			  QUIC_RETRY_TAG_LEN))
+		return -EINVAL;
+	if (quic_conn_set_token(sk, h->token, h->token_len, GFP_ATOMIC))
+		return -ENOMEM;
+	quic_cid_set(&c->dcid, h->scid, h->scid_len);
+	c->retry_scid = c->dcid;
+	c->retried = 1;
+	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_RETRY_RCV);
+	sock_hold(sk);
+	if (!quic_udp_queue_work(&c->retry_work))
+		sock_put(sk);
+	return 0;
+}
+
+/* Rekey the Initial level for the new connection ID and resend. */
+static void quic_conn_retry_work(struct work_struct *work)
+{
+	struct quic_conn *c = container_of(work, struct quic_conn, retry_work);
+	struct sock *sk = quic_conn_sk(c);
+	struct quic_sent *s, *tmp;
+	int err;
+
+	lock_sock(sk);
+	if (sk->sk_state != TCP_SYN_SENT || !c->crypto[QUIC_CRYPTO_INITIAL])
+		goto out;
+	err = quic_crypto_initial_keys(c->crypto[QUIC_CRYPTO_INITIAL],
+				       c->dcid.data, c->dcid.len, c->version,
+				       false);
+	if (!err)
+		err = quic_version_client_keys(sk);
+	if (err) {
+		quic_conn_close(sk, QUIC_TRANSPORT_ERROR_INTERNAL);
+		goto out;
+	}
+	/* what was sent went to a server that kept nothing: send again */
+	list_for_each_entry_safe(s, tmp, &c->sent[QUIC_PNSPACE_INITIAL], list) {
+		c->cong.inflight -= min_t(u32, c->cong.inflight, s->bytes);
+		list_del(&s->list);
+		quic_sent_free(sk, s);
+	}
+	c->ctx[QUIC_PNSPACE_INITIAL].sent = 0;
+	quic_packet_flush_bh(sk);
+out:
+	release_sock(sk);
+	sock_put(sk);
 }
 
 /**

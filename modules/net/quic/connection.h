@@ -38,11 +38,6 @@
 #define QUIC_PTO_INITIAL_MS	1000	/* RFC 9002 section 6.2.2 */
 #define QUIC_PTO_MAX_COUNT	8	/* handshake: give up after that many */
 #define QUIC_HS_SILENCE		(10 * HZ)	/* ... with nothing received */
-/* Tokens a client sends (a Retry's, or the user's from NEW_TOKEN): other
- * servers' reach 256 bytes (RSA-2048 sealed); bounded by what an Initial
- * packet of 1200 bytes can carry.
- */
-#define QUIC_TOKEN_MAX_LEN	1024
 #define QUIC_NEW_TOKEN_MAX	512	/* NEW_TOKEN tokens a client keeps */
 #define QUIC_TICKET_MAX_LEN	4096	/* NewSessionTicket messages kept */
 #define QUIC_TICKET_KEY_LEN	64	/* session ticket key (GnuTLS size) */
@@ -257,21 +252,6 @@ struct quic_conn {
 	struct list_head accept_node;
 };
 
-/* Per-datagram receive information, in skb->cb. */
-struct quic_skb_cb {
-	union quic_addr peer;		/* source of the datagram */
-	struct quic_udp_sock *udp;	/* the tunnel socket it reached */
-	u16 len;			/* the datagram's UDP payload */
-	u8 ecn;				/* its ECN codepoint, INET_ECN_* */
-	u8 rx_counted:1;		/* in bytes_rx (a replay is not) */
-	u8 decrypted:1;			/* the packet at skb->data was
-					 * decrypted asynchronously...
-					 */
-	u8 decrypt_err:1;		/* ... and failed */
-};
-
-#define QUIC_SKB_CB(skb)	((struct quic_skb_cb *)&((skb)->cb[0]))
-
 /* What recvmsg() finds on the receive queue, in skb->cb: handshake data,
  * stream data, a datagram or an event.  Stream data out of order waits
  * with its offset.
@@ -331,6 +311,8 @@ struct sock;
 void quic_conn_init(struct sock *sk);
 void quic_conn_free(struct sock *sk);
 int quic_conn_set_token(struct sock *sk, const u8 *token, u16 len, gfp_t gfp);
+int quic_conn_retry_rcv(struct sock *sk, struct sk_buff *skb,
+			const struct quic_hdr *h);
 bool quic_conn_key_phase_ack(struct sock *sk, u64 largest);
 void quic_conn_close(struct sock *sk, u64 errcode);
 void quic_conn_abort(struct sock *sk, int err);

@@ -10,7 +10,6 @@
 
 #include "crypto.h"
 #include "mib.h"
-#include "socket.h"
 
 unsigned int quic_net_id __read_mostly;
 
@@ -93,7 +92,7 @@ static int quic_snmp_show(struct seq_file *seq, void *v)
 
 /**
  * quic_mib_net_init - counters and /proc/net/quic of a namespace: snmp
- * (the counters) and sks (the sockets, see quic_sock_proc_show())
+ * (the counters) and crypto (the AEAD drivers); protocol.c adds sks
  * @net: the namespace
  *
  * Return: 0 or a negative error.
@@ -112,8 +111,6 @@ int quic_mib_net_init(struct net *net)
 	dir = proc_net_mkdir(net, "quic", net->proc_net);
 	if (!dir || !proc_create_net_single("snmp", 0444, dir, quic_snmp_show,
 					    NULL) ||
-	    !proc_create_net_single("sks", 0444, dir, quic_sock_proc_show,
-				    NULL) ||
 	    !proc_create_net_single("crypto", 0444, dir, quic_crypto_proc_show,
 				    NULL)) {
 		remove_proc_subtree("quic", net->proc_net);
@@ -121,6 +118,7 @@ int quic_mib_net_init(struct net *net)
 		qn->stat = NULL;
 		return -ENOMEM;
 	}
+	qn->proc = dir;
 	return 0;
 }
 

@@ -145,6 +145,7 @@ struct quic_net {
 					 */
 	int wmem[3];			/* net.quic.wmem: the same, sk_sndbuf */
 	int gso_segments;		/* net.quic.gso_segments */
+	struct proc_dir_entry *proc;	/* /proc/net/quic */
 };
 
 extern unsigned int quic_net_id;

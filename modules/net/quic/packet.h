@@ -15,10 +15,6 @@
 #include "pmtu.h"
 #include "udp.h"
 
-/* Room for the IP and UDP headers in front of a datagram we build. */
-#define QUIC_HEADROOM	(MAX_HEADER + sizeof(struct ipv6hdr) + \
-			 sizeof(struct udphdr))
-
 /* A GSO send (tx.c): at most this many datagrams, and this many bytes,
  * so that its skb needs no larger allocation than the largest single
  * datagram.
@@ -35,10 +31,9 @@
  */
 #define QUIC_PN_LEN_MIN		2
 
-struct dst_cache;
 struct quic_frame;
 
-void quic_packet_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb);
+int quic_packet_udp_rcv(struct sock *usk, struct sk_buff *skb);
 void quic_packet_deliver(struct sock *sk, struct sk_buff *skb);
 void quic_packet_rcv_deferred(struct sock *sk);
 int quic_packet_backlog_rcv(struct sock *sk, struct sk_buff *skb);
@@ -47,9 +42,6 @@ void quic_packet_flush(struct sock *sk);
 void quic_packet_flush_bh(struct sock *sk);
 int quic_packet_probe_xmit(struct sock *sk, unsigned int size);
 void quic_packet_send_close(struct sock *sk, u64 errcode, bool app);
-int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
-		  const union quic_addr *saddr, const union quic_addr *to,
-		  int oif, u8 tos, struct dst_cache *cache);
 int quic_packet_vn_probe(struct sock *sk);
 int quic_packet_path_xmit(struct sock *sk, const struct quic_frame *f,
 			  struct quic_udp_sock *us, const union quic_addr *to,

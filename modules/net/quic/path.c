@@ -514,7 +514,7 @@ int quic_path_migrate(struct sock *sk, const union quic_addr *a)
 	 * socket: not under its lock
 	 */
 	release_sock(sk);
-	us = quic_udp_sock_get(sk, &addr);
+	us = quic_sock_udp_get(sk, &addr);
 	lock_sock(sk);
 	if (IS_ERR(us))
 		return PTR_ERR(us);
@@ -564,7 +564,7 @@ int quic_path_set_preferred(struct sock *sk, const union quic_addr *a)
 	if (!quic_addr_unicast(&addr))
 		return -EINVAL;
 	release_sock(sk);
-	us = quic_udp_sock_get(sk, &addr);
+	us = quic_sock_udp_get(sk, &addr);
 	lock_sock(sk);
 	if (IS_ERR(us))
 		return PTR_ERR(us);

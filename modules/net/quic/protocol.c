@@ -6,6 +6,7 @@
  */
 
 #include <linux/module.h>
+#include <linux/proc_fs.h>
 #include <net/inet_common.h>
 #include <net/protocol.h>
 #include <net/transp_v6.h>
@@ -15,6 +16,7 @@
 #include "closing.h"
 #include "crypto.h"
 #include "mib.h"
+#include "packet.h"
 #include "reset.h"
 #include "retry.h"
 #include "socket.h"
@@ -106,12 +108,17 @@ static int __net_init quic_net_init(struct net *net)
 	err = quic_mib_net_init(net);
 	if (err)
 		goto err_mib;
+	if (!proc_create_net_single("sks", 0444, quic_net(net)->proc,
+				    quic_sock_proc_show, NULL)) {
+		err = -ENOMEM;
+		goto err_mib_exit;
+	}
 	err = quic_retry_net_init(net);
 	if (err)
-		goto err_retry;
+		goto err_mib_exit;
 	return 0;
 
-err_retry:
+err_mib_exit:
 	quic_mib_net_exit(net);
 err_mib:
 	quic_sysctl_net_exit(net);
@@ -149,7 +156,7 @@ static int __init quic_init(void)
 	err = quic_sock_init();
 	if (err)
 		return err;
-	err = quic_udp_init();
+	err = quic_udp_init(quic_packet_udp_rcv);
 	if (err)
 		goto err_sock;
 	err = quic_crypto_module_init();

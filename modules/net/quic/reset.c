@@ -30,9 +30,7 @@
 #include <net/sock.h>
 
 #include "cid_table.h"
-#include "connection.h"
 #include "mib.h"
-#include "packet.h"
 #include "reset.h"
 #include "udp.h"
 

@@ -26,9 +26,9 @@
  * a replayed token validates nothing (section 8.1.4).  When the memory
  * is full, tokens are refused (treated as none) until entries expire.
  *
- * On the client, a Retry switches the Destination Connection ID and the
- * Initial keys; rekeying may sleep (transform keys), so it runs from a
- * work item, which then sends the ClientHello again with the token.
+ * Everything here is stateless: the server's connection state is not
+ * touched.  A client's answer to a Retry is the connection's business
+ * (quic_conn_retry_rcv() in connection.c).
  */
 
 #include <crypto/algapi.h>
@@ -39,12 +39,10 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 
+#include "crypto.h"
 #include "mib.h"
-#include "outqueue.h"
-#include "packet.h"
 #include "retry.h"
-#include "socket.h"
-#include "version.h"
+#include "udp.h"
 
 #define QUIC_TOKEN_RETRY	'R'
 #define QUIC_TOKEN_NEW		'N'
@@ -175,23 +173,21 @@ int quic_retry_send(struct quic_udp_sock *us, struct sk_buff *skb,
 
 /**
  * quic_retry_new_token - a token for the peer's later connections
- * @sk: the server's connection
+ * @net: the server's namespace
+ * @local: the server's address and port, as the client sends to them
+ * @peer: the client's address
  * @token: room for QUIC_NEW_TOKEN_LEN bytes
  *
  * Return: its length, QUIC_NEW_TOKEN_LEN.
  */
-unsigned int quic_retry_new_token(struct sock *sk, u8 *token)
+unsigned int quic_retry_new_token(struct net *net,
+				  const union quic_addr *local,
+				  const union quic_addr *peer, u8 *token)
 {
-	struct quic_conn *c = quic_conn(sk);
-	union quic_addr local;
-
-	quic_addr_saddr(sk, &c->peer, &local);
-	local.v4.sin_port = inet_sk(sk)->inet_sport;
 	token[0] = QUIC_TOKEN_NEW;
 	quic_token_put_expiry(token + 1, QUIC_NEW_TOKEN_LIFETIME);
 	get_random_bytes(token + 5, 8);
-	quic_token_mac(sock_net(sk), &local, &c->peer, token, 13, NULL, 0,
-		       token + 13);
+	quic_token_mac(net, local, peer, token, 13, NULL, 0, token + 13);
 	return QUIC_NEW_TOKEN_LEN;
 }
 
@@ -290,84 +286,6 @@ int quic_retry_token_check(struct sk_buff *skb, const struct quic_hdr *h,
 		return -EINVAL;
 	quic_cid_set(odcid, h->token + 6, h->token[5]);
 	return 0;
-}
-
-/**
- * quic_retry_rcv - a client received a Retry packet
- * @sk: the connection
- * @skb: the datagram, data at the Retry packet
- * @h: its header
- *
- * Checks the integrity tag (RFC 9001 section 5.8), keeps the token and the
- * server's new connection ID, and leaves rekeying and resending to a work
- * item.  Only the first Retry counts (RFC 9000 section 17.2.5.2).
- *
- * Return: 0, or -EINVAL for a Retry to discard.
- */
-int quic_retry_rcv(struct sock *sk, struct sk_buff *skb,
-		   const struct quic_hdr *h)
-{
-	struct quic_conn *c = quic_conn(sk);
-	u8 tag[QUIC_RETRY_TAG_LEN];
-
-	if (c->is_serv || c->retried || c->dcid_final ||
-	    sk->sk_state != TCP_SYN_SENT || !h->token_len ||
-	    h->token_len > QUIC_TOKEN_MAX_LEN ||
-	    quic_cid_equal(&c->dcid, h->scid, h->scid_len))
-		return -EINVAL;
-	if (quic_crypto_retry_tag(h->version, c->odcid.data, c->odcid.len,
-				  skb->data, h->len - QUIC_RETRY_TAG_LEN, tag) ||
-	    crypto_memneq(tag, skb->data + h->len - QUIC_RETRY_TAG_LEN,
-			  QUIC_RETRY_TAG_LEN))
-		return -EINVAL;
-	if (quic_conn_set_token(sk, h->token, h->token_len, GFP_ATOMIC))
-		return -ENOMEM;
-	quic_cid_set(&c->dcid, h->scid, h->scid_len);
-	c->retry_scid = c->dcid;
-	c->retried = 1;
-	QUIC_INC_STATS(sock_net(sk), QUIC_MIB_RETRY_RCV);
-	sock_hold(sk);
-	if (!quic_udp_queue_work(&c->retry_work))
-		sock_put(sk);
-	return 0;
-}
-
-/* Rekey the Initial level for the new connection ID and resend. */
-static void quic_retry_work(struct work_struct *work)
-{
-	struct quic_conn *c = container_of(work, struct quic_conn, retry_work);
-	struct sock *sk = quic_conn_sk(c);
-	struct quic_sent *s, *tmp;
-	int err;
-
-	lock_sock(sk);
-	if (sk->sk_state != TCP_SYN_SENT || !c->crypto[QUIC_CRYPTO_INITIAL])
-		goto out;
-	err = quic_crypto_initial_keys(c->crypto[QUIC_CRYPTO_INITIAL],
-				       c->dcid.data, c->dcid.len, c->version,
-				       false);
-	if (!err)
-		err = quic_version_client_keys(sk);
-	if (err) {
-		quic_conn_close(sk, QUIC_TRANSPORT_ERROR_INTERNAL);
-		goto out;
-	}
-	/* what was sent went to a server that kept nothing: send again */
-	list_for_each_entry_safe(s, tmp, &c->sent[QUIC_PNSPACE_INITIAL], list) {
-		c->cong.inflight -= min_t(u32, c->cong.inflight, s->bytes);
-		list_del(&s->list);
-		quic_sent_free(sk, s);
-	}
-	c->ctx[QUIC_PNSPACE_INITIAL].sent = 0;
-	quic_packet_flush_bh(sk);
-out:
-	release_sock(sk);
-	sock_put(sk);
-}
-
-void quic_retry_conn_init(struct quic_conn *c)
-{
-	INIT_WORK(&c->retry_work, quic_retry_work);
 }
 
 /**

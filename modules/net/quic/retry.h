@@ -13,18 +13,21 @@
 #include "header.h"
 #include "udp.h"
 
+/* Tokens a client sends (a Retry's, or the user's from NEW_TOKEN): other
+ * servers' reach 256 bytes (RSA-2048 sealed); bounded by what an Initial
+ * packet of 1200 bytes can carry.
+ */
+#define QUIC_TOKEN_MAX_LEN	1024
+#define QUIC_NEW_TOKEN_LEN	29	/* the NEW_TOKEN tokens we issue */
+
 int quic_retry_send(struct quic_udp_sock *us, struct sk_buff *skb,
 		    const struct quic_hdr *h);
-#define QUIC_NEW_TOKEN_LEN	29
 
-unsigned int quic_retry_new_token(struct sock *sk, u8 *token);
+unsigned int quic_retry_new_token(struct net *net,
+				  const union quic_addr *local,
+				  const union quic_addr *peer, u8 *token);
 int quic_retry_token_check(struct sk_buff *skb, const struct quic_hdr *h,
 			   struct quic_cid *odcid);
-int quic_retry_rcv(struct sock *sk, struct sk_buff *skb,
-		   const struct quic_hdr *h);
-struct quic_conn;
-
-void quic_retry_conn_init(struct quic_conn *c);
 int quic_retry_net_init(struct net *net);
 void quic_retry_net_exit(struct net *net);
 

@@ -167,14 +167,11 @@ static void quic_packet_version_negotiation(struct quic_udp_sock *us,
 		QUIC_INC_STATS(sock_net(us->sock->sk), QUIC_MIB_VN_SND);
 }
 
-/**
- * quic_packet_udp_rcv - a datagram arrived on a tunnel socket
- * @us: the tunnel socket
- * @skb: the datagram, data at the UDP header
- *
- * Context: softirq, under rcu_read_lock().  Consumes @skb.
+/* A datagram on tunnel socket @us: to its connection, a closing record,
+ * a listener, or answered statelessly.  Consumes @skb.
  */
-void quic_packet_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb)
+static void quic_packet_udp_dispatch(struct quic_udp_sock *us,
+				     struct sk_buff *skb)
 {
 	struct net *net = sock_net(us->sock->sk);
 	struct quic_cid odcid;
@@ -244,7 +241,7 @@ void quic_packet_udp_rcv(struct quic_udp_sock *us, struct sk_buff *skb)
 	if (h.type != QUIC_PACKET_INITIAL || skb->len < QUIC_MIN_INITIAL_SIZE ||
 	    h.dcid_len < QUIC_MIN_ODCID_LEN)
 		goto drop;
-	sk = quic_udp_listener(us);
+	sk = quic_listener_get(us);
 	if (!sk)
 		goto drop;
 	if (quic_packet_listen_retry(sk) &&
@@ -263,6 +260,28 @@ consumed:
 	return;
 drop:
 	kfree_skb(skb);
+}
+
+/**
+ * quic_packet_udp_rcv - a datagram arrived on a tunnel socket
+ * @usk: the tunnel socket
+ * @skb: the datagram, data at the UDP header
+ *
+ * The tunnel sockets' encap_rcv (see quic_udp_init()).
+ *
+ * Context: softirq, under rcu_read_lock().  Consumes @skb.
+ * Return: 0, the datagram taken.
+ */
+int quic_packet_udp_rcv(struct sock *usk, struct sk_buff *skb)
+{
+	struct quic_udp_sock *us = rcu_dereference_sk_user_data(usk);
+
+	if (!us) {
+		kfree_skb(skb);
+		return 0;
+	}
+	quic_packet_udp_dispatch(us, skb);
+	return 0;
 }
 
 static u8 quic_packet_level(u8 type)
@@ -367,7 +386,7 @@ static int quic_packet_rcv_one(struct sock *sk, struct sk_buff *skb,
 	      quic_cid_equal(&c->odcid_node.cid, h.dcid, h.dcid_len)))
 		return -EINVAL;
 	if (h.type == QUIC_PACKET_RETRY)
-		return quic_retry_rcv(sk, skb, &h);
+		return quic_conn_retry_rcv(sk, skb, &h);
 	if (h.type > QUIC_PACKET_1RTT ||
 	    (h.type == QUIC_PACKET_0RTT &&
 	     (!c->is_serv || h.version != c->version)))

@@ -43,6 +43,85 @@ static void quic_sock_list_del(struct sock *sk)
 	spin_unlock_bh(&qn->sk_lock);
 }
 
+/* Listener @sk takes the new connections of tunnel socket @us.
+ * Listeners share an address (told apart by ALPN, quic_listen_select())
+ * only as TCP and UDP listeners share a port: each set SO_REUSEPORT
+ * before listen() and all belong to the same user.  Anything else would
+ * let one user take connections meant for another's listener: -EADDRINUSE when another
+ * listener holds the address.
+ */
+static int quic_listen_add(struct quic_udp_sock *us, struct sock *sk)
+{
+	struct quic_conn *c;
+	struct sock *l;
+	int err = 0;
+
+	spin_lock_bh(&us->listen_lock);
+	hlist_for_each_entry(c, &us->listeners, listen_node) {
+		l = quic_conn_sk(c);
+		if (!sk->sk_reuseport || !l->sk_reuseport ||
+		    !uid_eq(sk_uid(sk), sk_uid(l))) {
+			err = -EADDRINUSE;
+			break;
+		}
+	}
+	if (!err)
+		hlist_add_head_rcu(&quic_conn(sk)->listen_node, &us->listeners);
+	spin_unlock_bh(&us->listen_lock);
+	return err;
+}
+
+/* Listener @sk stops taking the new connections of @us. */
+static void quic_listen_del(struct quic_udp_sock *us, struct sock *sk)
+{
+	spin_lock_bh(&us->listen_lock);
+	hlist_del_init_rcu(&quic_conn(sk)->listen_node);
+	spin_unlock_bh(&us->listen_lock);
+}
+
+/**
+ * quic_listener_get - the listener new connections on @us go to
+ * @us: the tunnel socket
+ *
+ * Context: under rcu_read_lock().
+ * Return: the listening socket with a reference held, or NULL.
+ */
+struct sock *quic_listener_get(struct quic_udp_sock *us)
+{
+	struct quic_conn *c;
+	struct sock *sk;
+
+	hlist_for_each_entry_rcu(c, &us->listeners, listen_node) {
+		sk = quic_conn_sk(c);
+		if (refcount_inc_not_zero(&sk->sk_refcnt))
+			return sk;
+	}
+	return NULL;
+}
+
+/**
+ * quic_sock_udp_get - the tunnel socket a QUIC socket sends from
+ * @sk: the QUIC socket (see quic_udp_sock_get())
+ * @addr: local address; a zero port picks an ephemeral one, written back
+ *
+ * A tunnel socket for the address may still be on its way out, or held
+ * by closing records only, which give way to a new bind.
+ *
+ * Context: process context, may sleep.
+ * Return: a referenced tunnel socket or an ERR_PTR().
+ */
+struct quic_udp_sock *quic_sock_udp_get(struct sock *sk,
+					union quic_addr *addr)
+{
+	struct quic_udp_sock *us = quic_udp_sock_get(sk, addr);
+
+	if (PTR_ERR_OR_ZERO(us) != -EADDRINUSE)
+		return us;
+	quic_closing_release_port(sock_net(sk), addr->v4.sin_port);
+	quic_udp_flush();
+	return quic_udp_sock_get(sk, addr);
+}
+
 static const char *const quic_state_names[] = {
 	[TCP_ESTABLISHED]	= "ESTABLISHED",
 	[TCP_SYN_SENT]		= "SYN_SENT",
@@ -134,17 +213,34 @@ static int quic_init_sock(struct sock *sk)
 	return 0;
 }
 
+/* A closing record answers for the connection of @sk, going away, to
+ * the end of its closing period (closing.c); before the IDs and keys go.
+ */
+static void quic_sock_closing_add(struct sock *sk)
+{
+	struct quic_conn *c = quic_conn(sk);
+	union quic_addr saddr;
+
+	if (!c->close_dgram || !quic_sk(sk)->udp)
+		return;
+	quic_addr_saddr(sk, &c->peer, &saddr);
+	if (quic_closing_add(sock_net(sk), quic_sk(sk)->udp, &c->scid, &saddr,
+			     &c->peer, c->close_dgram,
+			     READ_ONCE(c->close_until)))
+		c->close_dgram = NULL;		/* the record's now */
+}
+
 static void quic_destroy_sock(struct sock *sk)
 {
 	struct quic_sock *qs = quic_sk(sk);
 
 	quic_conn_close_wait(sk);	/* our CONNECTION_CLOSE, sealed */
-	quic_closing_add(sk);		/* before the IDs and keys go */
+	quic_sock_closing_add(sk);
 	quic_conn_half_open_end(sk);
 	quic_conn_free(sk);
 	if (qs->udp) {
 		if (!hlist_unhashed(&qs->conn.listen_node))
-			quic_udp_listen_del(qs->udp, sk);
+			quic_listen_del(qs->udp, sk);
 		quic_udp_sock_put(qs->udp);
 		qs->udp = NULL;
 	}
@@ -192,7 +288,7 @@ static int quic_bind(struct sock *sk, struct quic_sockaddr *uaddr,
 	if (qs->udp || sk->sk_state != TCP_CLOSE)
 		goto out;
 
-	us = quic_udp_sock_get(sk, &a);
+	us = quic_sock_udp_get(sk, &a);
 	if (IS_ERR(us)) {
 		err = PTR_ERR(us);
 		goto out;
@@ -301,7 +397,7 @@ static void quic_close(struct sock *sk, long timeout)
 		 */
 		lock_sock(sk);
 		if (sk->sk_state == TCP_LISTEN) {
-			quic_udp_listen_del(quic_sk(sk)->udp, sk);
+			quic_listen_del(quic_sk(sk)->udp, sk);
 			inet_sk_set_state(sk, TCP_CLOSE);
 		}
 		release_sock(sk);
@@ -370,7 +466,7 @@ static int quic_connect(struct sock *sk, struct quic_sockaddr *uaddr,
 	if (!qs->udp) {
 		memset(&any, 0, sizeof(any));
 		any.sa.sa_family = sk->sk_family;
-		us = quic_udp_sock_get(sk, &any);
+		us = quic_sock_udp_get(sk, &any);
 		if (IS_ERR(us))
 			return PTR_ERR(us);
 		qs->udp = us;
@@ -435,7 +531,7 @@ int quic_inet_listen(struct socket *sock, int backlog)
 			 sk->sk_state != TCP_LISTEN))
 		goto out;
 	if (sk->sk_state != TCP_LISTEN) {
-		err = quic_udp_listen_add(qs->udp, sk);
+		err = quic_listen_add(qs->udp, sk);
 		if (err)
 			goto out;
 		inet_sk_set_state(sk, TCP_LISTEN);
@@ -1201,7 +1297,7 @@ static int quic_disconnect(struct sock *sk, int flags)
 	struct quic_sock *qs = quic_sk(sk);
 
 	if (sk->sk_state == TCP_LISTEN) {
-		quic_udp_listen_del(qs->udp, sk);
+		quic_listen_del(qs->udp, sk);
 		inet_sk_set_state(sk, TCP_CLOSE);
 	} else {
 		quic_sock_end(sk);

@@ -97,6 +97,9 @@ void quic_peeloff_wake(struct sock *conn);
 void quic_sock_listen_rcv(struct sock *sk, struct sk_buff *skb);
 struct seq_file;
 int quic_sock_proc_show(struct seq_file *seq, void *v);
+struct quic_udp_sock *quic_sock_udp_get(struct sock *sk,
+					union quic_addr *addr);
+struct sock *quic_listener_get(struct quic_udp_sock *us);
 int quic_inet_connect(struct socket *sock, struct quic_sockaddr *uaddr,
 		      int addr_len, int flags);
 int quic_inet_listen(struct socket *sock, int backlog);

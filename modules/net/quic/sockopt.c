@@ -12,6 +12,7 @@
 #include <net/sock.h>
 
 #include "packet.h"
+#include "retry.h"
 #include "socket.h"
 #include "tparam.h"
 #include "version.h"

@@ -320,11 +320,15 @@ static int quic_pkt_fill(struct sock *sk, struct sk_buff *skb,
 	if (pkt->space == QUIC_PNSPACE_APP && c->new_token_pending &&
 	    room > QUIC_NEW_TOKEN_LEN + 2) {
 		u8 token[QUIC_NEW_TOKEN_LEN];
+		union quic_addr local;
 
+		quic_addr_saddr(sk, &c->peer, &local);
+		local.v4.sin_port = inet_sk(sk)->inet_sport;
 		memset(&f, 0, sizeof(f));
 		f.type = QUIC_FRAME_NEW_TOKEN;
 		f.data.data = token;
-		f.data.len = quic_retry_new_token(sk, token);
+		f.data.len = quic_retry_new_token(sock_net(sk), &local,
+						  &c->peer, token);
 		n = quic_frame_encode(skb_tail_pointer(skb), room, &f);
 		if (n < 0)
 			return n;
@@ -356,38 +360,6 @@ static int quic_pkt_fill(struct sock *sk, struct sk_buff *skb,
 	return 0;
 }
 
-/**
- * quic_udp_xmit - send a datagram from a tunnel socket
- * @usk: the tunnel socket, whose port is the source port
- * @skb: the datagram, with headroom for UDP and IP headers
- * @saddr: source address (any when unspecified)
- * @to: destination
- * @oif: output interface, or 0
- * @tos: the IPv4 TOS or IPv6 traffic class: DSCP and ECN codepoint
- * @cache: the route to @to from @usk when a connection has one, or NULL
- *
- * Context: any; process context with bottom halves enabled too (the
- * socket backlog runs so).  The tunnel helpers count their nesting in a
- * per-CPU counter (dev_xmit_recursion) and drop the datagram past a small
- * limit: a task that moved to another CPU between their increment and
- * decrement would leave one CPU's count too high and the other's wrapped
- * around, and every later datagram from that CPU would be dropped.  So
- * they run with bottom halves disabled, as in a device's ndo_start_xmit.
- *
- * Return: 0 or a negative error; @skb is consumed either way.
- */
-int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
-		  const union quic_addr *saddr, const union quic_addr *to,
-		  int oif, u8 tos, struct dst_cache *cache)
-{
-	int err;
-
-	local_bh_disable();
-	err = quic_addr_xmit(usk, skb, saddr, to, oif, tos, cache);
-	local_bh_enable();
-	return err;
-}
-
 /* Where the connection's datagrams go: its peer, on its path. */
 static void quic_packet_tx_ctx(struct sock *sk, struct quic_tx_ctx *tx)
 {
@@ -407,7 +379,7 @@ static void quic_packet_tx_ctx(struct sock *sk, struct quic_tx_ctx *tx)
 	tx->to = c->peer;
 	tx->us = quic_sk(sk)->udp;
 	tx->oif = sk->sk_bound_dev_if;
-	tx->tos = quic_addr_dsfield(sk, &c->peer);
+	tx->tos = quic_addr_dsfield(sk, &c->peer, quic_ecn_codepoint(c));
 	tx->cached = 1;
 }
 
@@ -525,7 +497,7 @@ int quic_packet_path_xmit(struct sock *sk, const struct quic_frame *f,
 	tx.to = *to;
 	tx.us = us;
 	tx.oif = sk->sk_bound_dev_if;
-	tx.tos = quic_addr_dsfield(sk, to);
+	tx.tos = quic_addr_dsfield(sk, to, quic_ecn_codepoint(c));
 	err = quic_pkt_close(sk, skb, &pkt, min_t(unsigned int, size,
 						  QUIC_MAX_DATAGRAM), &tx);
 	if (err == -EINPROGRESS)
@@ -557,6 +529,7 @@ int quic_packet_vn_probe(struct sock *sk)
 	union quic_addr saddr;
 	struct sk_buff *skb;
 	int n;
+	u8 tos;
 
 	skb = alloc_skb(QUIC_HEADROOM + QUIC_MIN_INITIAL_SIZE, GFP_KERNEL);
 	if (!skb)
@@ -571,9 +544,9 @@ int quic_packet_vn_probe(struct sock *sk)
 		return n;
 	}
 	quic_addr_saddr(sk, &c->peer, &saddr);
+	tos = quic_addr_dsfield(sk, &c->peer, quic_ecn_codepoint(c));
 	return quic_udp_xmit(quic_sk(sk)->udp->sock->sk, skb, &saddr,
-			     &c->peer, sk->sk_bound_dev_if,
-			     quic_addr_dsfield(sk, &c->peer), NULL);
+			     &c->peer, sk->sk_bound_dev_if, tos, NULL);
 }
 
 /* How many datagrams of @size the next send may carry: 1 unless stream

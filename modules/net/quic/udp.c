@@ -7,6 +7,11 @@
  * triple, creating it on first use.  Every later QUIC socket bound to the
  * same triple shares it; the last reference closes it.
  *
+ * This is the bottom of the stack: it calls nothing above it.  Datagrams
+ * received go to the entry point given to quic_udp_init() (rx.c); which
+ * listener of a tunnel socket takes new connections is the socket layer's
+ * choice (socket.c), as is making closing records give a port up.
+ *
  * Locking: quic_udp_mutex serialises lookups and creation (both sleep);
  * quic_udp_lock protects the hash table against concurrent removal, which
  * may run in any context.  The socket itself is released from a work item
@@ -24,10 +29,7 @@
 #include <net/net_namespace.h>
 #include <net/udp_tunnel.h>
 
-#include "closing.h"
 #include "compat.h"
-#include "packet.h"
-#include "socket.h"
 #include "udp.h"
 
 #define QUIC_UDP_HASH_BITS	6
@@ -36,6 +38,9 @@ static DEFINE_HASHTABLE(quic_udp_table, QUIC_UDP_HASH_BITS);
 static DEFINE_SPINLOCK(quic_udp_lock);
 static DEFINE_MUTEX(quic_udp_mutex);
 static struct workqueue_struct *quic_udp_wq;
+/* the receive path's entry point, see quic_udp_init() */
+static int (*quic_udp_encap_rcv)(struct sock *usk, struct sk_buff *skb)
+	__ro_after_init;
 
 static bool quic_udp_match(const struct quic_udp_sock *us,
 			   const struct net *net, const union quic_addr *a,
@@ -44,21 +49,6 @@ static bool quic_udp_match(const struct quic_udp_sock *us,
 	return net_eq(sock_net(us->sock->sk), net) &&
 	       quic_addr_equal(&us->addr, a) && us->ifindex == ifindex &&
 	       us->v6only == quic_addr_v6only(a, v6only);
-}
-
-/* Receive entry point, called by UDP under rcu_read_lock() in softirq
- * context for every datagram that reaches a QUIC tunnel socket.
- */
-static int quic_udp_rcv(struct sock *sk, struct sk_buff *skb)
-{
-	struct quic_udp_sock *us = rcu_dereference_sk_user_data(sk);
-
-	if (!us) {
-		kfree_skb(skb);
-		return 0;
-	}
-	quic_packet_udp_rcv(us, skb);
-	return 0;
 }
 
 /* ICMP error for a datagram of ours, in softirq context: the UDP layer
@@ -134,71 +124,6 @@ bool quic_udp_ptb_find(struct quic_udp_sock *us, u32 *gen,
 	*gen = us->ptb_gen;
 	spin_unlock_bh(&us->ptb_lock);
 	return found;
-}
-
-/**
- * quic_udp_listen_add - a QUIC socket listens on this tunnel socket
- * @us: the tunnel socket
- * @sk: the listener
- *
- * Listeners share an address (told apart by ALPN, quic_listen_select())
- * only as TCP and UDP listeners share a port: each set SO_REUSEPORT
- * before listen() and all belong to the same user.  Anything else would
- * let one user take connections meant for another's listener.
- *
- * Return: 0, or -EADDRINUSE when another listener holds the address.
- */
-int quic_udp_listen_add(struct quic_udp_sock *us, struct sock *sk)
-{
-	struct quic_conn *c;
-	struct sock *l;
-	int err = 0;
-
-	spin_lock_bh(&us->listen_lock);
-	hlist_for_each_entry(c, &us->listeners, listen_node) {
-		l = quic_conn_sk(c);
-		if (!sk->sk_reuseport || !l->sk_reuseport ||
-		    !uid_eq(sk_uid(sk), sk_uid(l))) {
-			err = -EADDRINUSE;
-			break;
-		}
-	}
-	if (!err)
-		hlist_add_head_rcu(&quic_conn(sk)->listen_node, &us->listeners);
-	spin_unlock_bh(&us->listen_lock);
-	return err;
-}
-
-/**
- * quic_udp_listen_del - a listener stops listening
- * @us: the tunnel socket
- * @sk: the listener
- */
-void quic_udp_listen_del(struct quic_udp_sock *us, struct sock *sk)
-{
-	spin_lock_bh(&us->listen_lock);
-	hlist_del_init_rcu(&quic_conn(sk)->listen_node);
-	spin_unlock_bh(&us->listen_lock);
-}
-
-/**
- * quic_udp_listener - the listener new connections on @us go to
- * @us: the tunnel socket
- *
- * Context: under rcu_read_lock().
- * Return: the listening socket with a reference held, or NULL.
- */
-struct sock *quic_udp_listener(struct quic_udp_sock *us)
-{
-	struct quic_conn *c;
-	struct sock *sk;
-
-	hlist_for_each_entry_rcu(c, &us->listeners, listen_node) {
-		sk = quic_conn_sk(c);
-		if (refcount_inc_not_zero(&sk->sk_refcnt))
-			return sk;
-	}
-	return NULL;
 }
 
 /**
@@ -307,14 +232,6 @@ struct quic_udp_sock *quic_udp_sock_get(const struct sock *sk,
 	}
 
 	err = quic_udp_sock_create(net, addr, v6only, ifindex, &sock);
-	if (err == -EADDRINUSE) {
-		/* A socket for this address may still be on its way out,
-		 * or held by closing records only, which give way.
-		 */
-		quic_closing_release_port(net, addr->v4.sin_port);
-		flush_workqueue(quic_udp_wq);
-		err = quic_udp_sock_create(net, addr, v6only, ifindex, &sock);
-	}
 	if (err) {
 		kfree(us);
 		goto out;
@@ -334,7 +251,7 @@ struct quic_udp_sock *quic_udp_sock_get(const struct sock *sk,
 
 	tcfg.sk_user_data = us;
 	tcfg.encap_type = 1;
-	tcfg.encap_rcv = quic_udp_rcv;
+	tcfg.encap_rcv = quic_udp_encap_rcv;
 	tcfg.encap_err_rcv = quic_udp_err;
 	quic_setup_udp_tunnel_sock(net, sock, &tcfg);
 	/* UDP_GRO: a device's GRO merges the datagrams of a flow to us, so
@@ -375,14 +292,32 @@ void quic_udp_sock_put(struct quic_udp_sock *us)
 	queue_work(quic_udp_wq, &us->work);
 }
 
-/* A namespace going away must not leave its tunnel sockets queued. */
-void quic_udp_net_exit(struct net *net)
+/**
+ * quic_udp_flush - wait for the tunnel sockets being released
+ *
+ * Context: process context, may sleep.
+ */
+void quic_udp_flush(void)
 {
 	flush_workqueue(quic_udp_wq);
 }
 
-int quic_udp_init(void)
+/* A namespace going away must not leave its tunnel sockets queued. */
+void quic_udp_net_exit(struct net *net)
 {
+	quic_udp_flush();
+}
+
+/**
+ * quic_udp_init - set up the tunnel sockets' workqueue
+ * @rcv: what UDP calls for each datagram that reaches a tunnel socket, in
+ *	 softirq context under rcu_read_lock() (quic_packet_udp_rcv())
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int quic_udp_init(int (*rcv)(struct sock *usk, struct sk_buff *skb))
+{
+	quic_udp_encap_rcv = rcv;
 	quic_udp_wq = alloc_workqueue("quic_udp", WQ_UNBOUND, 0);
 	return quic_udp_wq ? 0 : -ENOMEM;
 }
@@ -391,4 +326,36 @@ void quic_udp_exit(void)
 {
 	destroy_workqueue(quic_udp_wq);	/* drains pending releases */
 	rcu_barrier();			/* and the kfree_rcu() they queued */
+}
+
+/**
+ * quic_udp_xmit - send a datagram from a tunnel socket
+ * @usk: the tunnel socket, whose port is the source port
+ * @skb: the datagram, with headroom for UDP and IP headers
+ * @saddr: source address (any when unspecified)
+ * @to: destination
+ * @oif: output interface, or 0
+ * @tos: the IPv4 TOS or IPv6 traffic class: DSCP and ECN codepoint
+ * @cache: the route to @to from @usk when a connection has one, or NULL
+ *
+ * Context: any; process context with bottom halves enabled too (the
+ * socket backlog runs so).  The tunnel helpers count their nesting in a
+ * per-CPU counter (dev_xmit_recursion) and drop the datagram past a small
+ * limit: a task that moved to another CPU between their increment and
+ * decrement would leave one CPU's count too high and the other's wrapped
+ * around, and every later datagram from that CPU would be dropped.  So
+ * they run with bottom halves disabled, as in a device's ndo_start_xmit.
+ *
+ * Return: 0 or a negative error; @skb is consumed either way.
+ */
+int quic_udp_xmit(struct sock *usk, struct sk_buff *skb,
+		  const union quic_addr *saddr, const union quic_addr *to,
+		  int oif, u8 tos, struct dst_cache *cache)
+{
+	int err;
+
+	local_bh_disable();
+	err = quic_addr_xmit(usk, skb, saddr, to, oif, tos, cache);
+	local_bh_enable();
+	return err;
 }
