@@ -62,6 +62,31 @@ else
 	echo "kcheck: checkpatch.pl not found (set CHECKPATCH)"
 	status=1
 fi
+# Layering: the modules below the connection (wire codecs, crypto,
+# congestion control, the tunnel sockets, stateless answers, counters)
+# include only each other, so that no import cycle reaches them.
+lower="addr alpn bbr cid_table closing cong crypto frame_wire header mib
+       pnspace reset retry tparam udp varint"
+allowed=" $(echo $lower) compat compat_probes tracepoints "
+layered=1
+for m in $lower; do
+	for f in "$srcdir/modules/net/quic/$m".[ch]; do
+		[ -f "$f" ] || continue
+		for h in $(sed -n 's/^#include "\([a-z_0-9]*\)\.h"$/\1/p' "$f"); do
+			case $allowed in
+			*" $h "*) ;;
+			*)
+				echo "kcheck: ${f##*/} includes $h.h, above it"
+				layered=0
+				status=1
+				;;
+			esac
+		done
+	done
+done
+if [ $layered = 1 ]; then
+	echo "kcheck: the lower modules include only each other"
+fi
 if grep -rn --include='*.[ch]' 'LINUX_VERSION_CODE\|KERNEL_VERSION(' \
 	"$srcdir/modules/net"; then
 	echo "kcheck: kernel version tests found (use a probe, see compat.h)"
