@@ -113,7 +113,7 @@ static void quic_closing_expire(struct timer_list *t)
  * @cid: its Connection ID, which the peer sends to
  * @saddr: the source address of its datagrams
  * @peer: where they go
- * @dgram: its CONNECTION_CLOSE datagram, NULL when it sent none
+ * @dgram: its CONNECTION_CLOSE datagram
  * @until: end of its closing period
  *
  * When the connection sent CONNECTION_CLOSE less than three probe
@@ -136,7 +136,7 @@ bool quic_closing_add(struct net *net, struct quic_udp_sock *us,
 	unsigned int mem;
 	int err;
 
-	if (!dgram || !us || !time_before(jiffies, until))
+	if (!time_before(jiffies, until))
 		return false;
 	if (time_after(until, jiffies + QUIC_CLOSING_MAX_LIFE))
 		until = jiffies + QUIC_CLOSING_MAX_LIFE;

@@ -47,8 +47,8 @@ static void quic_sock_list_del(struct sock *sk)
  * Listeners share an address (told apart by ALPN, quic_listen_select())
  * only as TCP and UDP listeners share a port: each set SO_REUSEPORT
  * before listen() and all belong to the same user.  Anything else would
- * let one user take connections meant for another's listener: -EADDRINUSE when another
- * listener holds the address.
+ * let one user take connections meant for another's listener:
+ * -EADDRINUSE when another listener holds the address.
  */
 static int quic_listen_add(struct quic_udp_sock *us, struct sock *sk)
 {
